@@ -1,0 +1,138 @@
+"""Rules that relate objects to each other: plans to their parts, entries to their plan.
+
+Shape and types are checked by the model when files are read (civtrack.load);
+what is here needs more than one object, and knows the line of each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from civtrack.errors import Problem, error, warning
+from civtrack.load import EntryAt, PlanFile, Repository
+from civtrack.model import Indicator, Plan
+from civtrack.text import fmt
+
+
+def check_plan(plan_file: PlanFile) -> list[Problem]:
+    plan = plan_file.plan
+    path = plan_file.path
+    problems: list[Problem] = []
+    if plan.period.end < plan.period.start:
+        problems.append(error(path, plan_file.line("period"), "period ends before it starts"))
+    seen: dict[str, int] = {}
+    for i, ind in enumerate(plan.indicators):
+
+        def at(*where: str | int, i: int = i) -> int | None:
+            return plan_file.line("indicators", i, *where)
+
+        if ind.id in seen:
+            problems.append(error(path, at("id"), f"duplicate indicator id '{ind.id}' (first at index {seen[ind.id] + 1})"))
+        seen.setdefault(ind.id, i)
+        start, due = indicator_start(plan, ind), indicator_due(plan, ind)
+        if due < start:
+            problems.append(error(path, at("due"), f"indicator '{ind.id}': due {due} is before its start {start}"))
+        if ind.due is not None and not (plan.period.start <= ind.due <= plan.period.end):
+            problems.append(warning(path, at("due"), f"indicator '{ind.id}': due {ind.due} is outside the plan period"))
+        if ind.kind == "milestone":
+            for name in ("target", "unit", "baseline"):
+                if getattr(ind, name) is not None:
+                    problems.append(error(path, at(name), f"milestone '{ind.id}' takes no {name} (it is done or not done)"))
+            for name in ("parts", "checkpoints"):
+                if getattr(ind, name):
+                    problems.append(error(path, at(name), f"milestone '{ind.id}' takes no {name}"))
+            if ind.every:
+                problems.append(error(path, at("every"), f"milestone '{ind.id}' takes no every"))
+            continue
+        problems.extend(_check_number(plan_file, i, ind))
+    return problems
+
+
+def _check_number(plan_file: PlanFile, i: int, ind: Indicator) -> list[Problem]:
+    path = plan_file.path
+
+    def at(*where: str | int) -> int | None:
+        return plan_file.line("indicators", i, *where)
+
+    problems: list[Problem] = []
+    if ind.parts:
+        if ind.accumulate == "latest":
+            problems.append(error(path, at("parts"), f"indicator '{ind.id}': parts need accumulate: sum (the parent adds them up)"))
+        part_ids: set[str] = set()
+        for j, part in enumerate(ind.parts):
+            if part.id in part_ids:
+                problems.append(error(path, at("parts", j, "id"), f"duplicate part id '{part.id}' in '{ind.id}'"))
+            part_ids.add(part.id)
+        part_sum = sum(p.target for p in ind.parts)
+        if ind.target is not None and abs(ind.target - part_sum) > 1e-9:
+            problems.append(
+                error(path, at("target"), f"indicator '{ind.id}': target {fmt(ind.target)} differs from the sum of its parts' targets {fmt(part_sum)}")
+            )
+        for j, part in enumerate(ind.parts):
+            if ind.comparator == "<=" and part.baseline <= part.target:
+                problems.append(error(path, at("parts", j), f"part '{part.id}': with '<=' the baseline must be above the target"))
+    elif ind.target is None:
+        problems.append(error(path, at(), f"indicator '{ind.id}': missing required field 'target'"))
+    if ind.comparator == "<=" and not ind.parts and ind.target is not None:
+        if ind.baseline is None or ind.baseline <= ind.target:
+            problems.append(
+                error(path, at("baseline") or at("comparator"), f"indicator '{ind.id}': with '<=' give a baseline above the target (the level to bring down)")
+            )
+    for j, cp in enumerate(ind.checkpoints):
+        if not (indicator_start(plan_file.plan, ind) <= cp.by <= indicator_due(plan_file.plan, ind)):
+            problems.append(warning(path, at("checkpoints", j), f"checkpoint {cp.by} of '{ind.id}' is outside its start and due dates"))
+    return problems
+
+
+def check_entry(plan: Plan, indicators: dict[str, Indicator], item: EntryAt) -> list[Problem]:
+    entry = item.entry
+    path, line = item.path, item.line
+    problems: list[Problem] = []
+    if entry.date.strftime("%Y-%m") != item.month:
+        problems.append(error(path, line, f"entry dated {entry.date} is in the file for {item.month}: move it to {entry.date:%Y-%m}.yaml"))
+    ind = indicators.get(entry.indicator_id)
+    if ind is None:
+        return [*problems, error(path, line, f"unknown indicator '{entry.indicator_id}' in plan '{plan.id}'")]
+    if entry.part_id is not None:
+        if not any(p.id == entry.part_id for p in ind.parts):
+            problems.append(error(path, line, f"unknown part '{entry.part_id}' of indicator '{ind.id}'"))
+    elif ind.parts:
+        problems.append(
+            error(path, line, f"indicator '{ind.id}' has parts: record on a part ({', '.join(ind.id + '/' + p.id for p in ind.parts[:3])}…)")
+        )
+    if ind.kind == "milestone":
+        if entry.value is not None:
+            problems.append(error(path, line, f"'{ind.id}' is a milestone: write done: true, not a value"))
+        elif entry.done is None:
+            problems.append(error(path, line, f"entry for milestone '{ind.id}' needs done: true or done: false"))
+    else:
+        if entry.done is not None:
+            problems.append(error(path, line, f"'{ind.id}' is a number: write value: N, not done"))
+        elif entry.value is None:
+            problems.append(error(path, line, f"entry for '{ind.id}' needs a value"))
+    if entry.unit is not None and ind.unit is not None and entry.unit != ind.unit:
+        problems.append(error(path, line, f"unit '{entry.unit}' differs from the indicator's unit '{ind.unit}'"))
+    if not (plan.period.start <= entry.date <= plan.period.end):
+        problems.append(warning(path, line, f"entry dated {entry.date} is outside the plan period {plan.period.start}…{plan.period.end}"))
+    return problems
+
+
+def check_repository(repo: Repository) -> list[Problem]:
+    """Every cross-object problem of a loaded repository (per-file problems are already in repo.problems)."""
+    problems: list[Problem] = []
+    for plan_file in repo.plans.values():
+        problems.extend(check_plan(plan_file))
+    for plan_id, entries in repo.entries.items():
+        plan = repo.plans[plan_id].plan
+        indicators = {ind.id: ind for ind in plan.indicators}
+        for item in entries:
+            problems.extend(check_entry(plan, indicators, item))
+    return problems
+
+
+def indicator_start(plan: Plan, ind: Indicator) -> dt.date:
+    return ind.start or plan.period.start
+
+
+def indicator_due(plan: Plan, ind: Indicator) -> dt.date:
+    return ind.due or plan.period.end

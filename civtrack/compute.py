@@ -1,0 +1,326 @@
+"""The computation rules: (plans, entries, as-of) → statuses. Pure: no I/O, no printing.
+
+Entries are first folded into a *ledger*: per plan, per indicator or part, per
+day, the sum of values and the last value or done flag. The ledger is small
+(one row per day with entries, whatever the number of entries), can be built
+file by file, and can be evaluated at any as-of date, which `diff` and `report`
+do several times over the same entries.
+
+The rules are those of docs/format.md ("Computation rules").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from civtrack.model import Entry, Indicator, Part, Plan
+
+STATES: tuple[str, ...] = ("done", "on-track", "behind", "overdue")
+DEFAULT_PACE_TOLERANCE = 25.0
+
+
+# --- the ledger -----------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Day:
+    """What the entries of one day say about one indicator or part."""
+
+    total: float = 0  # sum of values
+    order: tuple = ()  # position of the last entry (later in the files wins a tie)
+    last: float | None = None  # value of the last entry
+    done: bool | None = None  # done flag of the last entry
+    count: int = 0
+
+
+# plan id → reference ("indicator" or "indicator/part") → day → Day
+Ledger = dict[str, dict[str, dict[dt.date, Day]]]
+
+
+def add_entry(ledger: Ledger, plan_id: str, entry: Entry, order: tuple) -> None:
+    """Fold one entry into the ledger. ``order`` sorts entries as they stand in the files."""
+    days = ledger.setdefault(plan_id, {}).setdefault(entry.indicator, {})
+    day = days.get(entry.date)
+    if day is None:
+        day = days[entry.date] = Day()
+    day.count += 1
+    if entry.value is not None:
+        day.total += entry.value
+    if order >= day.order:
+        day.order = order
+        if entry.value is not None:
+            day.last = entry.value
+        if entry.done is not None:
+            day.done = entry.done
+
+
+def fold(entries: Iterable[tuple[str, Entry, tuple]], ledger: Ledger | None = None) -> Ledger:
+    """Fold (plan id, entry, order) triples into a ledger."""
+    ledger = {} if ledger is None else ledger
+    for plan_id, entry, order in entries:
+        add_entry(ledger, plan_id, entry, order)
+    return ledger
+
+
+def merge(into: Ledger, other: Ledger) -> Ledger:
+    """Add one ledger to another (e.g. a cached file's to the running total)."""
+    for plan_id, refs in other.items():
+        target_refs = into.setdefault(plan_id, {})
+        for ref, days in refs.items():
+            target_days = target_refs.setdefault(ref, {})
+            for date, day in days.items():
+                mine = target_days.get(date)
+                if mine is None:
+                    target_days[date] = Day(day.total, day.order, day.last, day.done, day.count)
+                    continue
+                mine.total += day.total
+                mine.count += day.count
+                if day.order >= mine.order:
+                    mine.order = day.order
+                    if day.last is not None:
+                        mine.last = day.last
+                    if day.done is not None:
+                        mine.done = day.done
+    return into
+
+
+# --- statuses -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """An indicator (or a part of one) evaluated at an as-of date."""
+
+    id: str
+    ref: str  # "indicator" or "indicator/part"
+    name: str
+    kind: str  # number | milestone
+    section: str | None
+    unit: str | None
+    comparator: str
+    baseline: float | None
+    target: float | None
+    current: float | None
+    completion: float
+    start: dt.date
+    due: dt.date
+    state: str
+    expected: float | None  # the value due by as-of (last passed checkpoint, else linear pace)
+    weight: float
+    entries: int  # entries counted (dated on or before as-of)
+    owner: str | None = None
+    parts: tuple[Status, ...] = ()
+
+    @property
+    def gap(self) -> float | None:
+        """How far current trails expected, in the indicator's unit (positive = behind)."""
+        if self.expected is None or self.current is None:
+            return None
+        return self.expected - self.current if self.comparator == ">=" else self.current - self.expected
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStatus:
+    id: str
+    title: str
+    organization: str | None
+    start: dt.date
+    end: dt.date
+    as_of: dt.date
+    completion: float | None
+    counts: dict[str, int]
+    indicators: tuple[Status, ...] = field(default_factory=tuple)
+
+
+def completion_of(current: float, baseline: float, target: float, comparator: str) -> float:
+    """Rule 4: percent of the way from baseline to target, floored at 0, not capped."""
+    reached = met(current, target, comparator)
+    if target == baseline:
+        return 100.0 if reached else 0.0
+    if comparator == ">=":
+        value = 100.0 * (current - baseline) / (target - baseline)
+    else:
+        value = 100.0 * (baseline - current) / (baseline - target)
+    value = max(0.0, value)
+    # Float rounding must not let completion and done disagree (done ⇔ completion ≥ 100).
+    if reached:
+        return max(value, 100.0)
+    return min(value, math.nextafter(100.0, 0.0))
+
+
+def met(current: float, target: float, comparator: str) -> bool:
+    return current >= target if comparator == ">=" else current <= target
+
+
+def period_checkpoints(
+    start: dt.date, due: dt.date, every: str, baseline: float, target: float
+) -> list[tuple[dt.date, float]]:
+    """Rule 7: `every: month|quarter` → equal steps at each period end before the last period."""
+    ends: list[dt.date] = []
+    end = _period_end(start, every)
+    while True:
+        ends.append(end)
+        if end >= due:
+            break
+        end = _period_end(end + dt.timedelta(days=1), every)
+    n = len(ends)
+    return [(ends[k - 1], baseline + (target - baseline) * k / n) for k in range(1, n)]
+
+
+def _period_end(day: dt.date, every: str) -> dt.date:
+    month = day.month if every == "month" else ((day.month - 1) // 3 + 1) * 3
+    if month == 12:
+        return dt.date(day.year, 12, 31)
+    return dt.date(day.year, month + 1, 1) - dt.timedelta(days=1)
+
+
+def _sum_until(days: dict[dt.date, Day] | None, as_of: dt.date) -> tuple[float, int]:
+    if not days:
+        return 0, 0
+    total: float = 0
+    count = 0
+    for date, day in days.items():
+        if date <= as_of:
+            total += day.total
+            count += day.count
+    return total, count
+
+
+def _last_until(days: dict[dt.date, Day] | None, as_of: dt.date, attr: str) -> tuple[object, int]:
+    """The value of the latest entry by date on or before as-of (later in the files wins a tie)."""
+    if not days:
+        return None, 0
+    best_key: tuple | None = None
+    best = None
+    count = 0
+    for date, day in days.items():
+        if date > as_of:
+            continue
+        count += day.count
+        value = getattr(day, attr)
+        if value is None:
+            continue
+        key = (date, day.order)
+        if best_key is None or key > best_key:
+            best_key, best = key, value
+    return best, count
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What rule 7 needs of an indicator or part, whatever it inherits."""
+
+    baseline: float
+    target: float
+    comparator: str
+    start: dt.date
+    due: dt.date
+    checkpoints: tuple[tuple[dt.date, float], ...]
+
+
+def _judge(shape: _Shape, current: float, as_of: dt.date, tolerance: float) -> tuple[float, str, float | None]:
+    """Rules 4–8 for a number: (completion, state, expected value)."""
+    completion = completion_of(current, shape.baseline, shape.target, shape.comparator)
+    passed = [cp for cp in shape.checkpoints if cp[0] < as_of]
+    if passed:
+        expected: float | None = max(passed)[1]
+    else:
+        expected = shape.baseline + (shape.target - shape.baseline) * _pace(shape.start, shape.due, as_of)
+    if met(current, shape.target, shape.comparator):
+        return completion, "done", expected
+    if as_of > shape.due:
+        return completion, "overdue", expected
+    if shape.checkpoints:
+        behind = any(not met(current, value, shape.comparator) for _, value in passed)
+    else:
+        behind = completion < 100.0 * _pace(shape.start, shape.due, as_of) - tolerance
+    return completion, ("behind" if behind else "on-track"), expected
+
+
+def _pace(start: dt.date, due: dt.date, as_of: dt.date) -> float:
+    """Share of the time from start to due that has passed at as-of, in [0, 1]."""
+    span = (due - start).days
+    if span <= 0:
+        return 1.0 if as_of >= due else 0.0
+    return min(1.0, max(0.0, (as_of - start).days / span))
+
+
+def _part_status(plan: Plan, ind: Indicator, part: Part, days: dict | None, as_of: dt.date, tolerance: float) -> Status:
+    start, due = ind.start or plan.period.start, ind.due or plan.period.end
+    total, count = _sum_until(days, as_of)
+    current = part.baseline + total
+    shape = _Shape(part.baseline, part.target, ind.comparator, start, due, ())
+    completion, state, expected = _judge(shape, current, as_of, tolerance)
+    return Status(
+        id=part.id, ref=f"{ind.id}/{part.id}", name=part.name, kind="number", section=ind.section,
+        unit=ind.unit, comparator=ind.comparator, baseline=part.baseline, target=part.target,
+        current=current, completion=completion, start=start, due=due, state=state,
+        expected=expected, weight=1, entries=count, owner=part.owner or ind.owner,
+    )  # fmt: skip
+
+
+def indicator_status(
+    plan: Plan, ind: Indicator, refs: dict[str, dict[dt.date, Day]], as_of: dt.date, tolerance: float
+) -> Status:
+    """Rules 1–8 for one indicator, with its parts."""
+    start, due = ind.start or plan.period.start, ind.due or plan.period.end
+    common = dict(
+        id=ind.id, ref=ind.id, name=ind.name, kind=ind.kind, section=ind.section,
+        comparator=ind.comparator, start=start, due=due, weight=ind.weight, owner=ind.owner,
+    )  # fmt: skip
+    if ind.kind == "milestone":
+        done, count = _last_until(refs.get(ind.id), as_of, "done")
+        state = "done" if done else ("overdue" if as_of > due else "on-track")
+        return Status(
+            **common, unit=None, baseline=None, target=None, current=None,
+            completion=100.0 if done else 0.0, state=state, expected=None, entries=count,
+        )  # fmt: skip
+    parts: tuple[Status, ...] = ()
+    if ind.parts:
+        parts = tuple(_part_status(plan, ind, p, refs.get(f"{ind.id}/{p.id}"), as_of, tolerance) for p in ind.parts)
+        current: float = sum(p.current or 0 for p in parts)
+        count = sum(p.entries for p in parts)
+        baseline = ind.baseline if ind.baseline is not None else sum(p.baseline for p in ind.parts)
+        target = ind.target if ind.target is not None else sum(p.target for p in ind.parts)
+    else:
+        baseline = ind.baseline if ind.baseline is not None else 0
+        target = ind.target if ind.target is not None else 0
+        if ind.accumulate == "latest":
+            last, count = _last_until(refs.get(ind.id), as_of, "last")
+            current = baseline if last is None else last  # type: ignore[assignment]
+        else:
+            total, count = _sum_until(refs.get(ind.id), as_of)
+            current = baseline + total
+    checkpoints = [(cp.by, cp.value) for cp in ind.checkpoints]
+    if ind.every:
+        checkpoints += period_checkpoints(start, due, ind.every, baseline, target)
+    shape = _Shape(baseline, target, ind.comparator, start, due, tuple(sorted(checkpoints)))
+    completion, state, expected = _judge(shape, current, as_of, tolerance)
+    return Status(
+        **common, unit=ind.unit, baseline=baseline, target=target, current=current,
+        completion=completion, state=state, expected=expected, entries=count, parts=parts,
+    )  # fmt: skip
+
+
+def plan_status(plan: Plan, ledger: Ledger, as_of: dt.date, tolerance: float = DEFAULT_PACE_TOLERANCE) -> PlanStatus:
+    refs = ledger.get(plan.id, {})
+    statuses = tuple(indicator_status(plan, ind, refs, as_of, tolerance) for ind in plan.indicators)
+    counts = {state: 0 for state in STATES}
+    for status in statuses:
+        counts[status.state] += 1
+    weight = sum(s.weight for s in statuses)
+    completion = sum(s.weight * min(s.completion, 100.0) for s in statuses) / weight if weight else None
+    return PlanStatus(
+        id=plan.id, title=plan.title, organization=plan.organization, start=plan.period.start,
+        end=plan.period.end, as_of=as_of, completion=completion, counts=counts, indicators=statuses,
+    )  # fmt: skip
+
+
+def evaluate(
+    plans: Sequence[Plan], ledger: Ledger, as_of: dt.date, tolerance: float = DEFAULT_PACE_TOLERANCE
+) -> list[PlanStatus]:
+    """Every plan's status at as-of, in the order given."""
+    return [plan_status(plan, ledger, as_of, tolerance) for plan in plans]

@@ -1,0 +1,44 @@
+"""Problems found in input files, and the exception that carries them to the CLI.
+
+Every problem names a file and, where one exists, a line, so that the CLI can
+print ``path:line: error: message`` and editors can jump to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int | None
+    severity: Severity
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.severity}: {self.message}"
+
+
+class InputError(Exception):
+    """Unusable input: the CLI prints the problems and exits 2."""
+
+    def __init__(self, problems: list[Problem] | Problem | str):
+        if isinstance(problems, str):
+            problems = [Problem("civtrack", None, "error", problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def error(path: str, line: int | None, message: str) -> Problem:
+    return Problem(path, line, "error", message)
+
+
+def warning(path: str, line: int | None, message: str) -> Problem:
+    return Problem(path, line, "warning", message)

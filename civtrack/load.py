@@ -1,0 +1,275 @@
+"""Reading plan and progress files: the only code that parses them.
+
+A repository is read through a *source* (the working tree here; a git revision in
+civtrack.git), so that `status` and `diff` load files the same way. Every object
+keeps the file and line it came from. Problems are collected, not raised, so that
+`check` can report all of them at once.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from pydantic import ValidationError
+
+from civtrack import yamlsafe
+from civtrack.errors import InputError, Problem, error, warning
+from civtrack.model import Entry, Plan
+from civtrack.workspace import PLANS_DIR, PROGRESS_DIR, Config, display_path
+
+MONTH_FILE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])\.yaml$")
+
+
+class Source(Protocol):
+    """Where files come from: relative POSIX paths below a repository root."""
+
+    def files(self, folder: str) -> list[str]:
+        """Every regular file below ``folder`` (recursively), sorted."""
+        ...
+
+    def read(self, relpath: str, limit: int) -> bytes:
+        """The bytes of one file; at most ``limit + 1`` of them."""
+        ...
+
+    def display(self, relpath: str) -> str:
+        """The name of a file in messages."""
+        ...
+
+
+class DiskSource:
+    """The working tree. Symbolic links are not followed (they could lead outside the root)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.links: list[str] = []
+
+    def files(self, folder: str) -> list[str]:
+        base = self.root / folder
+        if base.is_symlink():
+            self.links.append(folder)
+            return []
+        found: list[str] = []
+        for dirpath, dirnames, filenames in os.walk(base):
+            rel_dir = Path(dirpath).relative_to(self.root).as_posix()
+            for name in list(dirnames):
+                if os.path.islink(os.path.join(dirpath, name)):
+                    self.links.append(f"{rel_dir}/{name}")
+                    dirnames.remove(name)
+            for name in filenames:
+                rel = f"{rel_dir}/{name}"
+                if os.path.islink(os.path.join(dirpath, name)):
+                    self.links.append(rel)
+                else:
+                    found.append(rel)
+        return sorted(found)
+
+    def read(self, relpath: str, limit: int) -> bytes:
+        with open(self.root / relpath, "rb") as handle:
+            return handle.read(limit + 1)
+
+    def display(self, relpath: str) -> str:
+        return display_path(self.root / relpath)
+
+
+@dataclass
+class PlanFile:
+    plan: Plan
+    path: str  # as shown in messages
+    doc: yamlsafe.Document
+
+    def line(self, *where: str | int) -> int | None:
+        return self.doc.line(tuple(where))
+
+
+@dataclass(slots=True)
+class EntryAt:
+    """An entry with where it was read from; ``seq`` orders entries as they stand in the files."""
+
+    plan_id: str
+    entry: Entry
+    path: str
+    line: int
+    seq: int
+    month: str  # YYYY-MM of the file it is in
+
+
+@dataclass
+class Repository:
+    plans: dict[str, PlanFile] = field(default_factory=dict)
+    entries: dict[str, list[EntryAt]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def all_entries(self) -> Iterator[EntryAt]:
+        for plan_id in sorted(self.entries):
+            yield from self.entries[plan_id]
+
+
+def _field_path(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+    # pydantic adds validator names (e.g. "int", "function-before[...]") to union locations.
+    return tuple(part for part in loc if isinstance(part, int) or not str(part).startswith(("function-", "int", "float")))
+
+
+def _describe(loc: tuple[str | int, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def validation_problems(exc: ValidationError, doc: yamlsafe.Document, path: str, prefix: tuple = ()) -> list[Problem]:
+    """Turn pydantic's errors into ``path:line`` problems in plain words."""
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = _field_path(err["loc"])
+        full = (*prefix, *loc)
+        kind = err["type"]
+        message = err["msg"].removeprefix("Value error, ")
+        name = _describe(loc)
+        if kind == "extra_forbidden":
+            text = f"unknown field '{loc[-1]}'"
+            if len(loc) > 1:
+                text += f" in {_describe(loc[:-1])}"
+        elif kind == "missing":
+            text = f"missing required field '{loc[-1]}'"
+            if len(loc) > 1:
+                text += f" in {_describe(loc[:-1])}"
+        elif kind == "string_pattern_mismatch" and loc and loc[-1] == "indicator":
+            text = f"indicator: '{err['input']}' is not a reference of the form indicator-id or indicator-id/part-id"
+        elif kind == "string_pattern_mismatch":
+            text = f"{name}: '{err['input']}' is not an id (lower-case letters, digits and '-', e.g. elder-beds)"
+        elif kind == "model_type" and not loc:
+            text = "expected a mapping of fields"
+        elif kind in ("model_type", "dict_type"):
+            text = f"{name}: expected a mapping of fields, got {_kind_of(err['input'])}"
+        elif kind == "list_type":
+            text = f"{name}: expected a list, got {_kind_of(err['input'])}"
+        elif kind in ("string_type",):
+            text = f"{name}: expected text, got {_kind_of(err['input'])}"
+        elif kind == "bool_type" or kind == "bool_parsing":
+            text = f"{name}: expected true or false, got {err['input']!r}"
+        else:
+            text = f"{name}: {message}" if name else message
+        problems.append(error(path, doc.line(full), text))
+    return problems
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing"
+    return f"'{value}'"
+
+
+def parse_plan(data: bytes, path: str, config: Config) -> tuple[PlanFile | None, list[Problem]]:
+    """Parse and validate one plan file's bytes."""
+    try:
+        if len(data) > config.max_file_bytes:
+            raise InputError(error(path, None, f"file is larger than the limit of {config.max_file_bytes} bytes"))
+        doc = yamlsafe.parse(yamlsafe.decode(data, path), path, max_bytes=config.max_file_bytes)
+    except InputError as exc:
+        return None, exc.problems
+    if doc.value is None:
+        return None, [error(path, 1, "plan file is empty")]
+    if not isinstance(doc.value, dict):
+        return None, [error(path, 1, f"a plan file must be a mapping of fields (id, title, period, indicators), got {_kind_of(doc.value)}")]
+    try:
+        plan = Plan.model_validate(doc.value)
+    except ValidationError as exc:
+        return None, validation_problems(exc, doc, path)
+    return PlanFile(plan, path, doc), []
+
+
+def parse_progress(
+    data: bytes, path: str, plan_id: str, month: str, config: Config, first_seq: int = 0
+) -> tuple[list[EntryAt], list[Problem]]:
+    """Parse and validate one month file's bytes; good entries are kept beside the problems."""
+    try:
+        if len(data) > config.max_file_bytes:
+            raise InputError(error(path, None, f"file is larger than the limit of {config.max_file_bytes} bytes"))
+        doc = yamlsafe.parse(yamlsafe.decode(data, path), path, max_bytes=config.max_file_bytes)
+    except InputError as exc:
+        return [], exc.problems
+    if doc.value is None:
+        return [], []
+    if not isinstance(doc.value, list):
+        return [], [error(path, 1, f"a progress file must be a list of entries ('- date: …'), got {_kind_of(doc.value)}")]
+    entries: list[EntryAt] = []
+    problems: list[Problem] = []
+    for index, item in enumerate(doc.value):
+        line = doc.line((index,)) or 1
+        if not isinstance(item, dict):
+            problems.append(error(path, line, f"an entry must be a mapping of fields, got {_kind_of(item)}"))
+            continue
+        try:
+            entry = Entry.model_validate(item)
+        except ValidationError as exc:
+            problems.extend(validation_problems(exc, doc, path, prefix=(index,)))
+            continue
+        entries.append(EntryAt(plan_id, entry, path, line, first_seq + index, month))
+    return entries, problems
+
+
+def load(source: Source, config: Config) -> Repository:
+    """Read every plan and progress file of a source."""
+    repo = Repository()
+    limit = config.max_file_bytes
+    for rel in source.files(PLANS_DIR):
+        name = rel.rsplit("/", 1)[-1]
+        if name.startswith("."):
+            continue
+        shown = source.display(rel)
+        if not name.endswith((".yaml", ".yml")) or rel.count("/") != 1:
+            repo.problems.append(warning(shown, None, "not a plan file (plans/<plan-id>.yaml): ignored"))
+            continue
+        plan_file, problems = parse_plan(source.read(rel, limit), shown, config)
+        repo.problems.extend(problems)
+        if plan_file is None:
+            continue
+        stem = name.rsplit(".", 1)[0]
+        plan = plan_file.plan
+        if plan.id != stem:
+            repo.problems.append(error(shown, plan_file.line("id"), f"plan id '{plan.id}' differs from the file name '{stem}'"))
+        if plan.id in repo.plans:
+            repo.problems.append(error(shown, plan_file.line("id"), f"duplicate plan id '{plan.id}' (also {repo.plans[plan.id].path})"))
+            continue
+        repo.plans[plan.id] = plan_file
+    seq: dict[str, int] = {}
+    for rel in source.files(PROGRESS_DIR):
+        parts = rel.split("/")
+        if parts[-1].startswith(".") or parts[-1] in ("README.md",):
+            continue
+        shown = source.display(rel)
+        month = MONTH_FILE.match(parts[-1]) if len(parts) == 3 else None
+        if month is None:
+            repo.problems.append(error(shown, None, "progress files are named progress/<plan-id>/YYYY-MM.yaml"))
+            continue
+        plan_id = parts[1]
+        if plan_id not in repo.plans:
+            repo.problems.append(error(shown, None, f"progress for unknown plan '{plan_id}' (no plans/{plan_id}.yaml)"))
+            continue
+        entries, problems = parse_progress(
+            source.read(rel, limit), shown, plan_id, f"{month[1]}-{month[2]}", config, seq.get(plan_id, 0)
+        )
+        seq[plan_id] = seq.get(plan_id, 0) + len(entries) + len(problems)
+        repo.problems.extend(problems)
+        repo.entries.setdefault(plan_id, []).extend(entries)
+    links = getattr(source, "links", [])
+    for link in links:
+        repo.problems.append(error(source.display(link), None, "symbolic link not followed (it could lead outside the repository)"))
+    return repo
+
+
+def load_disk(root: Path, config: Config) -> Repository:
+    return load(DiskSource(root), config)

@@ -1,0 +1,148 @@
+"""The file format as types: plans, indicators, parts, checkpoints and progress entries.
+
+These pydantic models are the contract of docs/format.md. They check the shape
+of each file (required fields, types, unknown fields); rules that relate one
+object to another (a parent's target against its parts, an entry against its
+plan) live in civtrack.check, where the line of each object is known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+SLUG = re.compile(SLUG_PATTERN)
+REF_PATTERN = r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?$"
+
+
+def _number(value: Any) -> Any:
+    # YAML 1.1 reads yes/no/on/off as booleans; pydantic would turn them into 1/0.
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got the boolean {str(value).lower()} (yes/no/on/off are booleans in YAML)")
+    if isinstance(value, str):
+        raise ValueError(f"expected a number, got the text '{value}' (write the number alone, e.g. 800)")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"expected a finite number, got {value}")
+    if not isinstance(value, int | float):
+        raise ValueError(f"expected a number, got {type(value).__name__}")
+    return value
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _date(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError as exc:
+            raise ValueError(f"impossible date '{value}' ({exc})") from None
+    raise ValueError(f"expected a date written YYYY-MM-DD, got '{value}'")
+
+
+def _text(value: Any) -> Any:
+    # A note of 12 or a date-like title is still text; keep what the user wrote.
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f"expected text, got {value!r}")
+    if isinstance(value, int | float | dt.date):
+        return str(value)
+    return value
+
+
+Number = Annotated[int | float, BeforeValidator(_number)]
+Date = Annotated[dt.date, BeforeValidator(_date)]
+Text = Annotated[str, BeforeValidator(_text)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+Comparator = Literal[">=", "<="]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Period(_Strict):
+    start: Date
+    end: Date
+
+
+class Checkpoint(_Strict):
+    by: Date
+    value: Number
+
+
+class Part(_Strict):
+    """One line of a breakdown (a county, a district, a unit)."""
+
+    id: Slug
+    name: Text
+    target: Number
+    baseline: Number = 0
+    owner: Text | None = None
+    note: Text | None = None
+
+
+class Indicator(_Strict):
+    id: Slug
+    name: Text
+    kind: Literal["number", "milestone"] = "number"
+    section: Text | None = None
+    unit: Text | None = None
+    target: Number | None = None
+    comparator: Comparator = ">="
+    baseline: Number | None = None
+    accumulate: Literal["sum", "latest"] = "sum"
+    due: Date | None = None
+    start: Date | None = None
+    owner: Text | None = None
+    tags: list[Text] = Field(default_factory=list)
+    quote: Text | None = None
+    weight: Annotated[Number, Field(ge=0)] = 1
+    checkpoints: list[Checkpoint] = Field(default_factory=list)
+    every: Literal["month", "quarter"] | None = None
+    parts: list[Part] = Field(default_factory=list)
+    note: Text | None = None
+
+
+class Plan(_Strict):
+    id: Slug
+    title: Text
+    organization: Text | None = None
+    period: Period
+    source: Text | None = None
+    note: Text | None = None
+    indicators: list[Indicator] = Field(default_factory=list)
+
+
+class Entry(_Strict):
+    """One progress entry. Exactly one of ``value`` (numbers) and ``done`` (milestones)."""
+
+    date: Date
+    indicator: Annotated[str, StringConstraints(pattern=REF_PATTERN)]
+    value: Number | None = None
+    done: bool | None = None
+    note: Text | None = None
+    by: Text | None = None
+    evidence: Text | None = None
+    unit: Text | None = None
+
+    @property
+    def indicator_id(self) -> str:
+        return self.indicator.split("/", 1)[0]
+
+    @property
+    def part_id(self) -> str | None:
+        _, _, part = self.indicator.partition("/")
+        return part or None
+
+
+# Field order used when writing entries (record) so that diffs stay small and stable.
+ENTRY_FIELDS: tuple[str, ...] = ("date", "indicator", "value", "done", "unit", "note", "by", "evidence")

@@ -1,0 +1,82 @@
+"""Where a civtrack repository is and how it is configured (civtrack.toml)."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from civtrack.errors import InputError, error
+
+CONFIG_NAME = "civtrack.toml"
+PLANS_DIR = "plans"
+PROGRESS_DIR = "progress"
+LANGS = ("en", "zh")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings of civtrack.toml, with their defaults."""
+
+    lang: str = "en"
+    # Percentage points a number indicator may trail the linear pace before it is "behind".
+    pace_tolerance: float = 25.0
+    # Files above this size are refused before parsing (bounded memory, no YAML bombs).
+    max_file_bytes: int = 16 * 1024 * 1024
+
+
+def find_root(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:
+    """--root, else $CIVTRACK_ROOT, else the nearest ancestor holding civtrack.toml or plans/."""
+    chosen = explicit or os.environ.get("CIVTRACK_ROOT")
+    if chosen:
+        root = Path(chosen).expanduser()
+        if not root.is_dir():
+            raise InputError(error(str(root), None, "root folder does not exist"))
+        return root.resolve()
+    start = (cwd or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file() or (folder / PLANS_DIR).is_dir():
+            return folder
+    raise InputError(
+        error(
+            str(start),
+            None,
+            f"not inside a civtrack repository (no {CONFIG_NAME} or {PLANS_DIR}/ here or above); "
+            "run `civtrack init` or pass --root",
+        )
+    )
+
+
+def load_config(root: Path) -> Config:
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        return Config()
+    name = display_path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(error(name, getattr(exc, "lineno", None), f"invalid TOML: {exc}")) from None
+    known = {f.name: f for f in fields(Config)}
+    values: dict[str, object] = {}
+    for key, value in data.items():
+        if key not in known:
+            raise InputError(error(name, None, f"unknown setting '{key}' (known: {', '.join(known)})"))
+        default = getattr(Config(), key)
+        if isinstance(value, bool) or not isinstance(value, type(default) | (int if isinstance(default, float) else str)):
+            raise InputError(error(name, None, f"setting '{key}' must be a {type(default).__name__}"))
+        values[key] = type(default)(value)
+    config = Config(**values)  # type: ignore[arg-type]
+    if config.lang not in LANGS:
+        raise InputError(error(name, None, f"lang must be one of {', '.join(LANGS)}"))
+    if config.max_file_bytes <= 0 or config.pace_tolerance < 0:
+        raise InputError(error(name, None, "max_file_bytes must be positive and pace_tolerance not negative"))
+    return config
+
+
+def display_path(path: Path) -> str:
+    """A path as messages show it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
