@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from civtrack.model import Entry, Indicator, Part, Plan
 
@@ -324,3 +324,19 @@ def evaluate(
 ) -> list[PlanStatus]:
     """Every plan's status at as-of, in the order given."""
     return [plan_status(plan, ledger, as_of, tolerance) for plan in plans]
+
+
+def select(plan: PlanStatus, states: Iterable[str]) -> PlanStatus:
+    """The plan with only indicators in one of ``states`` (or with a part in one).
+
+    A parent that matches keeps all its parts; a parent shown for a matching part
+    keeps only the matching parts. Completion and counts stay those of the whole plan.
+    """
+    wanted = set(states)
+    kept: list[Status] = []
+    for status in plan.indicators:
+        if status.state in wanted:
+            kept.append(status)
+        elif any(part.state in wanted for part in status.parts):
+            kept.append(replace(status, parts=tuple(p for p in status.parts if p.state in wanted)))
+    return replace(plan, indicators=tuple(kept))

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from civtrack.compute import Ledger
     from civtrack.load import Repository
     from civtrack.workspace import Config
 
 # The order of `civtrack --help`.
-COMMANDS: tuple[str, ...] = ()
+COMMANDS: tuple[str, ...] = ("status", "check", "init", "schema")
 
 
 @cache
@@ -49,6 +50,11 @@ class Opened:
     repo: Repository
     lang: str
 
+    def ledger(self) -> Ledger:
+        from civtrack.compute import fold
+
+        return fold((item.plan_id, item.entry, (item.month, item.seq)) for item in self.repo.all_entries())
+
 
 def open_repository(globals_: Globals, *, allow_errors: bool = False) -> Opened:
     """Find the root, read the config and every file, and run the cross-file checks.
@@ -75,3 +81,17 @@ def _hint() -> list:
     from civtrack.errors import Problem
 
     return [Problem("civtrack", None, "error", "fix the problems above (`civtrack check` lists them all)")]
+
+
+def selected_plans(opened: Opened, plan_ids: list[str] | None, as_of: dt.date) -> list:
+    """Evaluate the plans named by --plan (all when none), in file order."""
+    from civtrack.compute import evaluate
+    from civtrack.errors import InputError
+
+    plans = opened.repo.plans
+    for plan_id in plan_ids or []:
+        if plan_id not in plans:
+            known = ", ".join(sorted(plans)) or "none"
+            raise InputError(f"unknown plan '{plan_id}' (known: {known})")
+    chosen = [plans[p].plan for p in (plan_ids or sorted(plans))]
+    return evaluate(chosen, opened.ledger(), as_of, opened.config.pace_tolerance)

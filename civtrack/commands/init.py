@@ -1,0 +1,46 @@
+"""`civtrack init`: start a new repository of plans and progress."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+GITATTRIBUTES = """\
+# Progress files are append-only lists of entries: git's union merge keeps the
+# entries of both sides when two offices record in the same month on two branches.
+progress/**/*.yaml merge=union
+"""
+
+
+def run(
+    path: Annotated[Path, typer.Argument(help="Folder to set up (created if missing).")] = Path("."),
+) -> None:
+    import importlib.resources
+
+    import tomli_w
+
+    from civtrack.errors import InputError, error
+    from civtrack.workspace import CONFIG_NAME, PLANS_DIR, PROGRESS_DIR, Config
+
+    example = importlib.resources.files("civtrack").joinpath("templates/example.yaml").read_text(encoding="utf-8")
+    config = Config()
+    files = {
+        CONFIG_NAME: tomli_w.dumps({"lang": config.lang, "pace_tolerance": config.pace_tolerance}),
+        f"{PLANS_DIR}/example.yaml": example,
+        f"{PROGRESS_DIR}/.gitkeep": "",
+        ".gitattributes": GITATTRIBUTES,
+    }
+    existing = [name for name in files if (path / name).exists()]
+    if existing:
+        raise InputError([error(str(path / name), None, "already exists: init does not overwrite") for name in existing])
+    if path.exists() and not path.is_dir():
+        raise InputError(error(str(path), None, "not a folder"))
+    for name, text in files.items():
+        target = path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+            handle.write(text)
+    typer.echo(f"Initialised a civtrack repository in {path}: {', '.join(files)}")
+    typer.echo("Next: edit plans/example.yaml (or add your own plan), then `civtrack check` and `civtrack status`.")

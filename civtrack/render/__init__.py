@@ -1,0 +1,34 @@
+"""Statuses → things to read: a rich table, JSON, CSV, Markdown (and reports elsewhere).
+
+Renderers are pure: they take computed statuses and return text (or a rich
+renderable); every label comes from civtrack.i18n.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from civtrack.compute import PlanStatus, Status
+
+STATE_STYLES: dict[str, str] = {
+    "done": "green",
+    "on-track": "cyan",
+    "behind": "yellow",
+    "overdue": "bold red",
+}
+
+
+def walk(plan: PlanStatus) -> Iterator[tuple[Status, Status | None]]:
+    """Every indicator, then its parts: (status, parent or None)."""
+    for status in plan.indicators:
+        yield status, None
+        for part in status.parts:
+            yield part, status
+
+
+def grouped_by_section(statuses: Iterable[Status]) -> list[tuple[str | None, list[Status]]]:
+    """Indicators grouped by section, sections in order of first appearance."""
+    groups: dict[str | None, list[Status]] = {}
+    for status in statuses:
+        groups.setdefault(status.section, []).append(status)
+    return list(groups.items())
