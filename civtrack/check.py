@@ -27,7 +27,9 @@ def check_plan(plan_file: PlanFile) -> list[Problem]:
             return plan_file.line("indicators", i, *where)
 
         if ind.id in seen:
-            problems.append(error(path, at("id"), f"duplicate indicator id '{ind.id}' (first at index {seen[ind.id] + 1})"))
+            problems.append(
+                error(path, at("id"), f"duplicate indicator id '{ind.id}' (first at index {seen[ind.id] + 1})")
+            )
         seen.setdefault(ind.id, i)
         start, due = indicator_start(plan, ind), indicator_due(plan, ind)
         if due < start:
@@ -37,7 +39,9 @@ def check_plan(plan_file: PlanFile) -> list[Problem]:
         if ind.kind == "milestone":
             for name in ("target", "unit", "baseline"):
                 if getattr(ind, name) is not None:
-                    problems.append(error(path, at(name), f"milestone '{ind.id}' takes no {name} (it is done or not done)"))
+                    problems.append(
+                        error(path, at(name), f"milestone '{ind.id}' takes no {name} (it is done or not done)")
+                    )
             for name in ("parts", "checkpoints"):
                 if getattr(ind, name):
                     problems.append(error(path, at(name), f"milestone '{ind.id}' takes no {name}"))
@@ -57,7 +61,9 @@ def _check_number(plan_file: PlanFile, i: int, ind: Indicator) -> list[Problem]:
     problems: list[Problem] = []
     if ind.parts:
         if ind.accumulate == "latest":
-            problems.append(error(path, at("parts"), f"indicator '{ind.id}': parts need accumulate: sum (the parent adds them up)"))
+            problems.append(
+                error(path, at("parts"), f"indicator '{ind.id}': parts need accumulate: sum (the parent adds them up)")
+            )
         part_ids: set[str] = set()
         for j, part in enumerate(ind.parts):
             if part.id in part_ids:
@@ -66,21 +72,35 @@ def _check_number(plan_file: PlanFile, i: int, ind: Indicator) -> list[Problem]:
         part_sum = sum(p.target for p in ind.parts)
         if ind.target is not None and abs(ind.target - part_sum) > 1e-9:
             problems.append(
-                error(path, at("target"), f"indicator '{ind.id}': target {fmt(ind.target)} differs from the sum of its parts' targets {fmt(part_sum)}")
+                error(
+                    path,
+                    at("target"),
+                    f"indicator '{ind.id}': target {fmt(ind.target)} differs from the sum of its parts' targets {fmt(part_sum)}",
+                )
             )
         for j, part in enumerate(ind.parts):
             if ind.comparator == "<=" and part.baseline <= part.target:
-                problems.append(error(path, at("parts", j), f"part '{part.id}': with '<=' the baseline must be above the target"))
+                problems.append(
+                    error(path, at("parts", j), f"part '{part.id}': with '<=' the baseline must be above the target")
+                )
     elif ind.target is None:
         problems.append(error(path, at(), f"indicator '{ind.id}': missing required field 'target'"))
     if ind.comparator == "<=" and not ind.parts and ind.target is not None:
         if ind.baseline is None or ind.baseline <= ind.target:
             problems.append(
-                error(path, at("baseline") or at("comparator"), f"indicator '{ind.id}': with '<=' give a baseline above the target (the level to bring down)")
+                error(
+                    path,
+                    at("baseline") or at("comparator"),
+                    f"indicator '{ind.id}': with '<=' give a baseline above the target (the level to bring down)",
+                )
             )
     for j, cp in enumerate(ind.checkpoints):
         if not (indicator_start(plan_file.plan, ind) <= cp.by <= indicator_due(plan_file.plan, ind)):
-            problems.append(warning(path, at("checkpoints", j), f"checkpoint {cp.by} of '{ind.id}' is outside its start and due dates"))
+            problems.append(
+                warning(
+                    path, at("checkpoints", j), f"checkpoint {cp.by} of '{ind.id}' is outside its start and due dates"
+                )
+            )
     return problems
 
 
@@ -89,7 +109,13 @@ def check_entry(plan: Plan, indicators: dict[str, Indicator], item: EntryAt) -> 
     path, line = item.path, item.line
     problems: list[Problem] = []
     if entry.date.strftime("%Y-%m") != item.month:
-        problems.append(error(path, line, f"entry dated {entry.date} is in the file for {item.month}: move it to {entry.date:%Y-%m}.yaml"))
+        problems.append(
+            error(
+                path,
+                line,
+                f"entry dated {entry.date} is in the file for {item.month}: move it to {entry.date:%Y-%m}.yaml",
+            )
+        )
     ind = indicators.get(entry.indicator_id)
     if ind is None:
         return [*problems, error(path, line, f"unknown indicator '{entry.indicator_id}' in plan '{plan.id}'")]
@@ -98,7 +124,11 @@ def check_entry(plan: Plan, indicators: dict[str, Indicator], item: EntryAt) -> 
             problems.append(error(path, line, f"unknown part '{entry.part_id}' of indicator '{ind.id}'"))
     elif ind.parts:
         problems.append(
-            error(path, line, f"indicator '{ind.id}' has parts: record on a part ({', '.join(ind.id + '/' + p.id for p in ind.parts[:3])}…)")
+            error(
+                path,
+                line,
+                f"indicator '{ind.id}' has parts: record on a part ({', '.join(ind.id + '/' + p.id for p in ind.parts[:3])}…)",
+            )
         )
     if ind.kind == "milestone":
         if entry.value is not None:
@@ -113,7 +143,11 @@ def check_entry(plan: Plan, indicators: dict[str, Indicator], item: EntryAt) -> 
     if entry.unit is not None and ind.unit is not None and entry.unit != ind.unit:
         problems.append(error(path, line, f"unit '{entry.unit}' differs from the indicator's unit '{ind.unit}'"))
     if not (plan.period.start <= entry.date <= plan.period.end):
-        problems.append(warning(path, line, f"entry dated {entry.date} is outside the plan period {plan.period.start}…{plan.period.end}"))
+        problems.append(
+            warning(
+                path, line, f"entry dated {entry.date} is outside the plan period {plan.period.start}…{plan.period.end}"
+            )
+        )
     return problems
 
 

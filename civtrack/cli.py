@@ -41,10 +41,17 @@ def global_options(
     ctx: typer.Context,
     root: Annotated[
         Path | None,
-        typer.Option("--root", help="Repository root (default: $CIVTRACK_ROOT, else the nearest folder above holding civtrack.toml or plans/).", show_default=False),
+        typer.Option(
+            "--root",
+            help="Repository root (default: $CIVTRACK_ROOT, else the nearest folder above holding civtrack.toml or plans/).",
+            show_default=False,
+        ),
     ] = None,
     lang: Annotated[
-        str | None, typer.Option("--lang", help="Language of labels: en or zh (default: civtrack.toml, else en).", show_default=False)
+        str | None,
+        typer.Option(
+            "--lang", help="Language of labels: en or zh (default: civtrack.toml, else en).", show_default=False
+        ),
     ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit.")
@@ -77,5 +84,8 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
         if os.environ.get("CIVTRACK_DEBUG"):
             raise
-        print(f"civtrack: internal error: {exc!r} (set CIVTRACK_DEBUG=1 for details, and please report it)", file=sys.stderr)
+        print(
+            f"civtrack: internal error: {exc!r} (set CIVTRACK_DEBUG=1 for details, and please report it)",
+            file=sys.stderr,
+        )
         sys.exit(3)

@@ -115,7 +115,9 @@ class Repository:
 
 def _field_path(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
     # pydantic adds validator names (e.g. "int", "function-before[...]") to union locations.
-    return tuple(part for part in loc if isinstance(part, int) or not str(part).startswith(("function-", "int", "float")))
+    return tuple(
+        part for part in loc if isinstance(part, int) or not str(part).startswith(("function-", "int", "float"))
+    )
 
 
 def _describe(loc: tuple[str | int, ...]) -> str:
@@ -183,7 +185,13 @@ def parse_plan(data: bytes, path: str, config: Config) -> tuple[PlanFile | None,
     if doc.value is None:
         return None, [error(path, 1, "plan file is empty")]
     if not isinstance(doc.value, dict):
-        return None, [error(path, 1, f"a plan file must be a mapping of fields (id, title, period, indicators), got {_kind_of(doc.value)}")]
+        return None, [
+            error(
+                path,
+                1,
+                f"a plan file must be a mapping of fields (id, title, period, indicators), got {_kind_of(doc.value)}",
+            )
+        ]
     try:
         plan = Plan.model_validate(doc.value)
     except ValidationError as exc:
@@ -204,7 +212,9 @@ def parse_progress(
     if doc.value is None:
         return [], []
     if not isinstance(doc.value, list):
-        return [], [error(path, 1, f"a progress file must be a list of entries ('- date: …'), got {_kind_of(doc.value)}")]
+        return [], [
+            error(path, 1, f"a progress file must be a list of entries ('- date: …'), got {_kind_of(doc.value)}")
+        ]
     entries: list[EntryAt] = []
     problems: list[Problem] = []
     for index, item in enumerate(doc.value):
@@ -240,9 +250,13 @@ def load(source: Source, config: Config) -> Repository:
         stem = name.rsplit(".", 1)[0]
         plan = plan_file.plan
         if plan.id != stem:
-            repo.problems.append(error(shown, plan_file.line("id"), f"plan id '{plan.id}' differs from the file name '{stem}'"))
+            repo.problems.append(
+                error(shown, plan_file.line("id"), f"plan id '{plan.id}' differs from the file name '{stem}'")
+            )
         if plan.id in repo.plans:
-            repo.problems.append(error(shown, plan_file.line("id"), f"duplicate plan id '{plan.id}' (also {repo.plans[plan.id].path})"))
+            repo.problems.append(
+                error(shown, plan_file.line("id"), f"duplicate plan id '{plan.id}' (also {repo.plans[plan.id].path})")
+            )
             continue
         repo.plans[plan.id] = plan_file
     seq: dict[str, int] = {}
@@ -267,7 +281,9 @@ def load(source: Source, config: Config) -> Repository:
         repo.entries.setdefault(plan_id, []).extend(entries)
     links = getattr(source, "links", [])
     for link in links:
-        repo.problems.append(error(source.display(link), None, "symbolic link not followed (it could lead outside the repository)"))
+        repo.problems.append(
+            error(source.display(link), None, "symbolic link not followed (it could lead outside the repository)")
+        )
     return repo
 
 

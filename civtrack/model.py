@@ -23,7 +23,9 @@ REF_PATTERN = r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?$"
 def _number(value: Any) -> Any:
     # YAML 1.1 reads yes/no/on/off as booleans; pydantic would turn them into 1/0.
     if isinstance(value, bool):
-        raise ValueError(f"expected a number, got the boolean {str(value).lower()} (yes/no/on/off are booleans in YAML)")
+        raise ValueError(
+            f"expected a number, got the boolean {str(value).lower()} (yes/no/on/off are booleans in YAML)"
+        )
     if isinstance(value, str):
         raise ValueError(f"expected a number, got the text '{value}' (write the number alone, e.g. 800)")
     if isinstance(value, float) and not math.isfinite(value):

@@ -63,7 +63,9 @@ def load_config(root: Path) -> Config:
         if key not in known:
             raise InputError(error(name, None, f"unknown setting '{key}' (known: {', '.join(known)})"))
         default = getattr(Config(), key)
-        if isinstance(value, bool) or not isinstance(value, type(default) | (int if isinstance(default, float) else str)):
+        if isinstance(value, bool) or not isinstance(
+            value, type(default) | (int if isinstance(default, float) else str)
+        ):
             raise InputError(error(name, None, f"setting '{key}' must be a {type(default).__name__}"))
         values[key] = type(default)(value)
     config = Config(**values)  # type: ignore[arg-type]

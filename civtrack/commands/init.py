@@ -34,7 +34,9 @@ def run(
     }
     existing = [name for name in files if (path / name).exists()]
     if existing:
-        raise InputError([error(str(path / name), None, "already exists: init does not overwrite") for name in existing])
+        raise InputError(
+            [error(str(path / name), None, "already exists: init does not overwrite") for name in existing]
+        )
     if path.exists() and not path.is_dir():
         raise InputError(error(str(path), None, "not a folder"))
     for name, text in files.items():

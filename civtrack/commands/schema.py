@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 
-class Which(str, Enum):
+class Which(StrEnum):
     plan = "plan"
     progress = "progress"
 

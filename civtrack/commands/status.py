@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 
-class StatusFormat(str, Enum):
+class StatusFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
     markdown = "markdown"
 
 
-class State(str, Enum):
+class State(StrEnum):
     done = "done"
     on_track = "on-track"
     behind = "behind"
@@ -24,9 +24,17 @@ class State(str, Enum):
 
 def run(
     ctx: typer.Context,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Evaluate at this date, YYYY-MM-DD (default: today).", show_default=False)] = None,
-    plan: Annotated[list[str] | None, typer.Option("--plan", help="Only this plan (repeatable).", show_default=False)] = None,
-    state: Annotated[list[State] | None, typer.Option("--state", help="Only indicators in this state (repeatable).", show_default=False)] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Evaluate at this date, YYYY-MM-DD (default: today).", show_default=False),
+    ] = None,
+    plan: Annotated[
+        list[str] | None, typer.Option("--plan", help="Only this plan (repeatable).", show_default=False)
+    ] = None,
+    state: Annotated[
+        list[State] | None,
+        typer.Option("--state", help="Only indicators in this state (repeatable).", show_default=False),
+    ] = None,
     output_format: Annotated[StatusFormat, typer.Option("--format", help="Output format.")] = StatusFormat.table,
 ) -> None:
     from civtrack.commands import open_repository, parse_date, selected_plans

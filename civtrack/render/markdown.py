@@ -36,7 +36,12 @@ def _row(status: Status, lang: str, prefix: str = "") -> str:
 
 def plan_markdown(plan: PlanStatus, lang: str = "en") -> str:
     head = [label(k, lang) for k in ("indicator", "target", "current", "unit", "completion", "due", "state")]
-    lines = [f"## {cell(plan.title)} ({plan.id})", "", f"{label('as_of', lang)} {plan.as_of.isoformat()} · {counts_line(plan, lang)}", ""]
+    lines = [
+        f"## {cell(plan.title)} ({plan.id})",
+        "",
+        f"{label('as_of', lang)} {plan.as_of.isoformat()} · {counts_line(plan, lang)}",
+        "",
+    ]
     for section, statuses in grouped_by_section(plan.indicators):
         if section is not None:
             lines += [f"### {cell(section)}", ""]

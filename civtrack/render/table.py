@@ -66,8 +66,14 @@ def summary_line(plan: PlanStatus, lang: str) -> Text:
 def plan_table(plan: PlanStatus, lang: str = "en") -> Table:
     title = Text(plan.title, style="bold")
     title.append(f"  ({plan.id})  {label('as_of', lang)} {plan.as_of.isoformat()}", style="dim")
-    table = Table(title=title, title_justify="left", caption=summary_line(plan, lang), caption_justify="left",
-                  header_style="bold", expand=False)
+    table = Table(
+        title=title,
+        title_justify="left",
+        caption=summary_line(plan, lang),
+        caption_justify="left",
+        header_style="bold",
+        expand=False,
+    )
     table.add_column(label("indicator", lang), overflow="fold", min_width=12, max_width=40)
     table.add_column(label("target", lang), justify="right", no_wrap=True)
     table.add_column(label("current", lang), justify="right", no_wrap=True)
