@@ -90,7 +90,7 @@ def _check_number(plan_file: PlanFile, i: int, ind: Indicator) -> list[Problem]:
             problems.append(
                 error(
                     path,
-                    at("baseline") or at("comparator"),
+                    plan_file.doc.lines.get(("indicators", i, "baseline")) or at("comparator"),
                     f"indicator '{ind.id}': with '<=' give a baseline above the target (the level to bring down)",
                 )
             )

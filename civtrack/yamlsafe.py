@@ -170,7 +170,10 @@ def parse(text: str, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Docume
     if node is None:
         return Document(None, lines)
     builder = _Builder(path, budget=len(text) + 1000)
-    value = builder.build(node, (), lines, 0)
+    try:
+        value = builder.build(node, (), lines, 0)
+    except _Abort:
+        value = None
     if builder.problems:
         raise InputError(builder.problems)
     return Document(value, lines)
@@ -189,6 +192,10 @@ def load_file(file: str, *, max_bytes: int = DEFAULT_MAX_BYTES, display: str | N
     return parse(decode(data, name), name, max_bytes=max_bytes)
 
 
+class _Abort(Exception):
+    """Stop building at the first problem that makes the rest meaningless."""
+
+
 class _Builder:
     """Constructs plain Python values from a node graph, checking as it goes."""
 
@@ -203,13 +210,11 @@ class _Builder:
     def build(self, node: yaml.Node, where: Path, lines: dict[Path, int], depth: int) -> Any:
         self.budget -= 1
         if self.budget < 0:
-            if self.budget == -1:
-                self._fail(node, "too many aliases expanded (alias bomb?): YAML aliases are limited")
-            return None
+            self._fail(node, "too many aliases expanded (alias bomb?): YAML aliases are limited")
+            raise _Abort
         if depth > MAX_DEPTH:
-            if not self.problems:
-                self._fail(node, f"nesting deeper than {MAX_DEPTH} levels")
-            return None
+            self._fail(node, f"nesting deeper than {MAX_DEPTH} levels")
+            raise _Abort
         lines[where] = node.start_mark.line + 1
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node)
