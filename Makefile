@@ -12,8 +12,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The bundled plans are past years': show them as of a day inside each year with progress.
 demo: $(STAMP)
-	$(BIN)/civtrack status
+	$(BIN)/civtrack status --as-of 2021-09-30 --plan binhai-2021
+	$(BIN)/civtrack --lang zh status --as-of 2022-09-30 --plan fuling-2022
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

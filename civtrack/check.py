@@ -127,7 +127,7 @@ def check_entry(plan: Plan, indicators: dict[str, Indicator], item: EntryAt) -> 
             error(
                 path,
                 line,
-                f"indicator '{ind.id}' has parts: record on a part ({', '.join(ind.id + '/' + p.id for p in ind.parts[:3])}…)",
+                f"indicator '{ind.id}' has parts: record on a part ({_some_parts(ind)})",
             )
         )
     if ind.kind == "milestone":
@@ -170,3 +170,8 @@ def indicator_start(plan: Plan, ind: Indicator) -> dt.date:
 
 def indicator_due(plan: Plan, ind: Indicator) -> dt.date:
     return ind.due or plan.period.end
+
+
+def _some_parts(ind: Indicator) -> str:
+    refs = ", ".join(f"{ind.id}/{part.id}" for part in ind.parts[:3])
+    return refs + (", …" if len(ind.parts) > 3 else "")

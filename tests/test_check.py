@@ -117,7 +117,7 @@ def test_entry_problems(base: Path) -> None:
     assert problems(base) == [
         "progress/p/2021-03.yaml:1: error: unknown indicator 'nothing' in plan 'p'",
         "progress/p/2021-03.yaml:4: error: unknown part 'north' of indicator 'homes'",
-        "progress/p/2021-03.yaml:7: error: indicator 'homes' has parts: record on a part (homes/east, homes/west…)",
+        "progress/p/2021-03.yaml:7: error: indicator 'homes' has parts: record on a part (homes/east, homes/west)",
         "progress/p/2021-03.yaml:10: error: unit '个' differs from the indicator's unit '张'",
         "progress/p/2021-03.yaml:14: error: entry dated 2021-04-05 is in the file for 2021-03: move it to 2021-04.yaml",
         "progress/p/2021-03.yaml:17: error: 'plan-doc' is a milestone: write done: true, not a value",

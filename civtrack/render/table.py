@@ -74,7 +74,7 @@ def plan_table(plan: PlanStatus, lang: str = "en") -> Table:
         header_style="bold",
         expand=False,
     )
-    table.add_column(label("indicator", lang), overflow="fold", min_width=12, max_width=40)
+    table.add_column(label("indicator", lang), overflow="fold", min_width=12, max_width=48)
     table.add_column(label("target", lang), justify="right", no_wrap=True)
     table.add_column(label("current", lang), justify="right", no_wrap=True)
     table.add_column(label("unit", lang), no_wrap=True)
