@@ -19,10 +19,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
-	$(BIN)/ruff check civtrack tests benchmarks
+	$(BIN)/ruff check civtrack tests $(wildcard benchmarks)
 
 lint: $(STAMP)
-	$(BIN)/ruff check civtrack tests benchmarks
+	$(BIN)/ruff check civtrack tests $(wildcard benchmarks)
 
 clean:
 	rm -rf $(VENV) .civtrack build *.egg-info
