@@ -26,10 +26,12 @@ def run(
     ctx: typer.Context,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Evaluate at this date, YYYY-MM-DD (default: today).", show_default=False),
+        typer.Option(
+            "--as-of", metavar="DATE", help="Evaluate at this date, YYYY-MM-DD (default: today).", show_default=False
+        ),
     ] = None,
     plan: Annotated[
-        list[str] | None, typer.Option("--plan", help="Only this plan (repeatable).", show_default=False)
+        list[str] | None, typer.Option("--plan", metavar="ID", help="Only this plan (repeatable).", show_default=False)
     ] = None,
     state: Annotated[
         list[State] | None,
