@@ -26,7 +26,7 @@ from civtrack.render.report_text import (
     signed_count,
     with_remark,
 )
-from civtrack.reporting import PlanReport, Point, Report
+from civtrack.reporting import Month, PlanReport, Point, Report
 from civtrack.text import pct
 
 # Colours of the four states (the terminal's green, cyan, yellow and red, made print-worthy).
@@ -151,10 +151,8 @@ def burn_up(p: PlanReport, lang: str) -> str:
         out.append(
             f'<line x1="{_n(right)}" x2="{_n(right)}" y1="{TOP + height}" y2="{TOP + height + 5}" stroke="{MUTED}"/>'
         )
-        if (month.month - 1) % step == 0 or step == 1:
-            text = short_month(month.month, lang)
-            if month.month == 1 or month == months[0]:
-                text = f"{month.year}" + ("年" if lang == "zh" else "") if step > 1 else text
+        text = _axis_label(month, step, lang)
+        if text:
             out.append(
                 f'<text x="{_n((left + right) / 2)}" y="{TOP + height + 20}" text-anchor="middle" '
                 f'font-size="12" fill="{MUTED}">{_e(text)}</text>'
@@ -172,7 +170,8 @@ def burn_up(p: PlanReport, lang: str) -> str:
         area = [*line, (line[-1][0], y(0))]
         out.append(f'<polygon points="{_pairs(area)}" fill="{ACTUAL}" fill-opacity="0.08"/>')
         out.append(f'<polyline class="actual" points="{_pairs(line)}" fill="none" stroke="{ACTUAL}" stroke-width="3"/>')
-        for px, py in line[1:]:
+        # A dot per month reads well for a year; on longer plans only the last one is marked.
+        for px, py in line[1:] if len(line) <= 25 else line[-1:]:
             out.append(f'<circle cx="{_n(px)}" cy="{_n(py)}" r="3.5" fill="#fff" stroke="{ACTUAL}" stroke-width="2"/>')
         last_x, last_y = line[-1]
         pace_y = y(p.expected or 0)
@@ -197,6 +196,15 @@ def burn_up(p: PlanReport, lang: str) -> str:
     )
     caption = _e(label("burn_up", lang))
     return f'<figure class="chart"><figcaption>{caption}</figcaption>{"".join(out)}{legend}</figure>'
+
+
+def _axis_label(month: Month, step: int, lang: str) -> str | None:
+    """Every month's name on a chart of a year or so; on longer ones every ``step`` months, years at January."""
+    if step == 1:
+        return short_month(month.month, lang)
+    if month.month == 1:
+        return f"{month.year}年" if lang == "zh" else str(month.year)
+    return short_month(month.month, lang) if (month.month - 1) % step == 0 else None
 
 
 def _pairs(points: list[tuple[float, float]]) -> str:
