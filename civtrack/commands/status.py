@@ -38,6 +38,9 @@ def run(
         typer.Option("--state", help="Only indicators in this state (repeatable).", show_default=False),
     ] = None,
     output_format: Annotated[StatusFormat, typer.Option("--format", help="Output format.")] = StatusFormat.table,
+    chart: Annotated[
+        bool, typer.Option("--chart", help="Add a sparkline of monthly completion per indicator (table format).")
+    ] = False,
 ) -> None:
     from civtrack.commands import open_repository, parse_date, selected_plans
 
@@ -65,7 +68,14 @@ def run(
         from civtrack.render.table import status_tables
         from civtrack.richout import console
 
+        charts = None
+        if chart:
+            from civtrack.reporting import trend_lines
+
+            charts = trend_lines(
+                [opened.repo.plans[s.id].plan for s in statuses], opened.ledger(), day, opened.config.pace_tolerance
+            )
         out = console()
         if not statuses:
             out.print(label("no_plans", opened.lang))
-        out.print(status_tables(statuses, opened.lang))
+        out.print(status_tables(statuses, opened.lang, charts))
