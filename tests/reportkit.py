@@ -11,13 +11,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 from civtrack.compute import fold
 from civtrack.load import Repository, load_disk
 from civtrack.reporting import Month, Report, build_report
 from civtrack.workspace import load_config
+from tests.conftest import run_cli
 
 TESTS = Path(__file__).resolve().parent
 FIXTURE = TESTS / "fixtures" / "report-repo"
@@ -25,20 +25,8 @@ GOLDEN = TESTS / "golden"
 PROJECT = TESTS.parent
 
 
-def civtrack_exe() -> str:
-    """The installed console script (the one users run), not an in-process call."""
-    beside = Path(sys.executable).parent / "civtrack"
-    found = str(beside) if beside.exists() else shutil.which("civtrack")
-    assert found, "civtrack is not installed in this environment"
-    return found
-
-
 def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    full_env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
-    full_env.pop("CIVTRACK_ROOT", None)
-    return subprocess.run(
-        [civtrack_exe(), *args], cwd=cwd or PROJECT, env=full_env, capture_output=True, text=True, timeout=120
-    )
+    return run_cli(*args, cwd=cwd or PROJECT, env=env)
 
 
 def run_fixture(*args: str, root: Path = FIXTURE, **kwargs) -> subprocess.CompletedProcess:

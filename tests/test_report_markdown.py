@@ -343,3 +343,17 @@ def test_edge_plans_in_every_format(tmp_path, fmt):
         assert future["series"][0]["month"] == "2022-01"
     else:
         assert result.stdout.count('class="burnup"') == 2 and 'class="actual"' not in result.stdout
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_golden_bundled(lang: str) -> None:
+    """A month of the bundled real plans, as staff would paste it."""
+    result = run("report", "--month", "2021-09", "--plan", "binhai-2021", "--lang", lang)
+    assert result.returncode == 0, result.stderr
+    golden(f"report-binhai-2021-09.{lang}.md", result.stdout)
+
+
+def test_golden_bundled_json() -> None:
+    result = run("report", "--month", "2022-09", "--plan", "fuling-2022", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    golden("report-fuling-2022-09.json", result.stdout)
