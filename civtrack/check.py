@@ -27,9 +27,8 @@ def check_plan(plan_file: PlanFile) -> list[Problem]:
             return plan_file.line("indicators", i, *where)
 
         if ind.id in seen:
-            problems.append(
-                error(path, at("id"), f"duplicate indicator id '{ind.id}' (first at index {seen[ind.id] + 1})")
-            )
+            first = plan_file.line("indicators", seen[ind.id], "id")
+            problems.append(error(path, at("id"), f"duplicate indicator id '{ind.id}' (first at line {first})"))
         seen.setdefault(ind.id, i)
         start, due = indicator_start(plan, ind), indicator_due(plan, ind)
         if due < start:
@@ -90,7 +89,8 @@ def _check_number(plan_file: PlanFile, i: int, ind: Indicator) -> list[Problem]:
             problems.append(
                 error(
                     path,
-                    at("baseline") or at("comparator"),
+                    # line() falls back to the indicator's line: name the field that is there.
+                    at("baseline") if ind.baseline is not None else at("comparator"),
                     f"indicator '{ind.id}': with '<=' give a baseline above the target (the level to bring down)",
                 )
             )

@@ -79,6 +79,7 @@ def load_config(root: Path) -> Config:
 def display_path(path: Path) -> str:
     """A path as messages show it: relative to the working directory when inside it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        # Resolve the folder, not the file: a symbolic link is shown where it is, not where it leads.
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)

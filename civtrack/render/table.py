@@ -47,7 +47,7 @@ def _row(table: Table, status: Status, lang: str, indent: str = "") -> None:
         name,
         _target_text(status),
         _current_text(status),
-        status.unit or "",
+        Text(status.unit or ""),  # Text, not str: a unit like "[/]" is not rich markup
         progress_bar(status.completion, status.state),
         status.due.isoformat(),
         Text(label(status.state, lang), style=STATE_STYLES[status.state]),
