@@ -19,6 +19,11 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 	$(BIN)/ruff check civtrack tests benchmarks
 
+# The bounded fuzz, property and fault loops of `make test`, run much longer: every
+# test that loops reads CIVTRACK_SOAK (one pytest run, so other loops join it here).
+soak: $(STAMP)
+	CIVTRACK_SOAK=1 $(BIN)/python -m pytest -q tests
+
 lint: $(STAMP)
 	$(BIN)/ruff check civtrack tests benchmarks
 

@@ -12,6 +12,7 @@ from civtrack.errors import Problem, error, warning
 from civtrack.load import EntryAt, PlanFile, Repository
 from civtrack.model import Indicator, Plan
 from civtrack.text import fmt
+from civtrack.yamlsafe import shown
 
 
 def check_plan(plan_file: PlanFile) -> list[Problem]:
@@ -141,7 +142,9 @@ def check_entry(plan: Plan, indicators: dict[str, Indicator], item: EntryAt) -> 
         elif entry.value is None:
             problems.append(error(path, line, f"entry for '{ind.id}' needs a value"))
     if entry.unit is not None and ind.unit is not None and entry.unit != ind.unit:
-        problems.append(error(path, line, f"unit '{entry.unit}' differs from the indicator's unit '{ind.unit}'"))
+        problems.append(
+            error(path, line, f"unit '{shown(entry.unit)}' differs from the indicator's unit '{shown(ind.unit)}'")
+        )
     if not (plan.period.start <= entry.date <= plan.period.end):
         problems.append(
             warning(

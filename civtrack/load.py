@@ -85,7 +85,8 @@ class DiskSource:
             return handle.read(limit + 1)
 
     def display(self, relpath: str) -> str:
-        return display_path(self.root / relpath)
+        # A file name may hold a newline or an escape sequence: show it escaped, on one line.
+        return yamlsafe.shown(display_path(self.root / relpath), limit=4096)
 
 
 @dataclass
@@ -147,7 +148,8 @@ def _field_path(loc: tuple[Any, ...], value: Any) -> tuple[str | int, ...]:
 def _describe(loc: tuple[str | int, ...]) -> str:
     text = ""
     for part in loc:
-        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        name = yamlsafe.shown(part)  # a field name is the user's text too
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{name}" if text else name)
     return text
 
 
@@ -164,7 +166,7 @@ def validation_problems(exc: ValidationError, doc: yamlsafe.Document, path: str,
         message = err["msg"].removeprefix("Value error, ")
         name = _describe(loc)
         if kind == "extra_forbidden":
-            text = f"unknown field '{loc[-1]}'"
+            text = f"unknown field '{yamlsafe.shown(loc[-1])}'"
             if len(loc) > 1:
                 text += f" in {_describe(loc[:-1])}"
         elif kind == "missing":

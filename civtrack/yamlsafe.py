@@ -48,9 +48,11 @@ MAX_DEPTH = 64
 # is at most (its count of '[' and '{') + (its longest run of spaces, tabs and '-',
 # '?', ':' at a line start) + 2, since a block collection nests only by indentation
 # or compact indicators ("- - x", "? - x"). When that bound is small (here at most
-# 514) the document is composed at once; otherwise libyaml's event parser, which
-# does not recurse, measures the real depth first.
-_SAFE_FLOW = 256
+# 1258, safe even on a 512 KB thread stack) the document is composed at once;
+# otherwise libyaml's event parser, which does not recurse, measures the real depth
+# first. (A month file of one-line `- {…}` entries takes that second path only
+# beyond 1000 entries.)
+_SAFE_FLOW = 1000
 _SAFE_PREFIX = 256
 _LONG_PREFIX = re.compile(r"^[ \t?:-]{" + str(_SAFE_PREFIX) + "}", re.MULTILINE)
 # Characters YAML refuses (C0 controls but tab/LF/CR, DEL, C1 controls, surrogates,
@@ -96,7 +98,16 @@ def shown(value: Any, limit: int = 60) -> str:
     text = value if isinstance(value, str) else str(value)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    return _CONTROL_IN_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _CONTROL_IN_MESSAGE.sub(_escape, text)
+
+
+_CONTROL_IN_MESSAGE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return _ESCAPES.get(char) or f"\\u{ord(char):04x}"
 
 
 def _line_at(data: bytes | str, offset: int) -> int:
@@ -227,11 +238,12 @@ def _yaml_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, str]:
         line = last  # an error "at the end of the file" is about its last line
     here = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
     before = here[: mark.column] if mark is not None else ""
-    if "tab" in problem or ("cannot start any token" in problem and "\t" in here[: len(here) - len(here.lstrip())]):
+    at_mark = here[mark.column] if mark is not None and mark.column < len(here) else ""
+    indentation = here[: len(here) - len(here.lstrip(" \t-?:"))]  # spaces and "- ", "? " at the line start
+    if "tab" in problem or ("cannot start any token" in problem and "\t" in indentation + at_mark):
         return line, "tab character in the indentation: YAML indents with spaces only"
-    if "cannot start any token" in problem and mark is not None and mark.column < len(here):
-        char = here[mark.column]
-        return line, f"a value cannot start with '{char}': put the text in quotes"
+    if "cannot start any token" in problem and at_mark:
+        return line, f"a value cannot start with '{shown(at_mark)}': put the text in quotes"
     if "mapping values are not allowed" in problem:
         if ": " in before.lstrip(" -") or before.rstrip().endswith(":"):
             return line, "a second ':' on this line: put text that contains ': ' in quotes"
