@@ -314,7 +314,11 @@ def load(source: Source, config: Config) -> Repository:
         plan = plan_file.plan
         if plan.id != stem:
             repo.problems.append(
-                error(shown, plan_file.line("id"), f"plan id '{plan.id}' differs from the file name '{stem}'")
+                error(
+                    shown,
+                    plan_file.line("id"),
+                    f"plan id '{plan.id}' differs from the file name '{yamlsafe.shown(stem)}'",
+                )
             )
         if plan.id in repo.plans and plan.id == stem and Path(repo.plans[plan.id].path).stem != plan.id:
             # plans/<id>.yaml is the plan; the file read first under another name is the copy.
@@ -348,7 +352,11 @@ def load(source: Source, config: Config) -> Repository:
                     repo.problems.extend(parse_progress(data, shown, plan_id, "", config)[1])
             else:
                 repo.problems.append(
-                    error(shown, None, f"progress for unknown plan '{plan_id}' (no plans/{plan_id}.yaml)")
+                    error(
+                        shown,
+                        None,
+                        f"progress for unknown plan '{yamlsafe.shown(plan_id)}' (no plans/{yamlsafe.shown(plan_id)}.yaml)",
+                    )
                 )
             continue
         data = _read(source, rel, limit, repo)

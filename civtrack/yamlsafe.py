@@ -101,7 +101,9 @@ def shown(value: Any, limit: int = 60) -> str:
     return _CONTROL_IN_MESSAGE.sub(_escape, text)
 
 
-_CONTROL_IN_MESSAGE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Control characters, and lone surrogates (undecodable bytes of a file name): a
+# terminal must not receive the first, and a strict UTF-8 stdout cannot print the second.
+_CONTROL_IN_MESSAGE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 

@@ -91,6 +91,8 @@ def prepare(name: str, root: Path) -> None:
         target.parent.symlink_to(outside, target_is_directory=True)
     elif setup == "fifo":
         os.mkfifo(target)
+    elif setup == "undecodable-name":
+        shutil.copyfile(CORPUS / case["file"], target.parent / os.fsdecode(b"\xff\xfe.yaml"))
     else:
         shutil.copyfile(CORPUS / case["file"], target)
     for repo_path, corpus_path in case.get("also", {}).items():
@@ -130,7 +132,8 @@ class Run:
 def run_case(name: str, command: str, root: Path) -> Run:
     prepare(name, root)
     before = snapshot(root)
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    # A strict UTF-8 stdout, as on most desktops: text that cannot be printed must be escaped, not crash.
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", "PYTHONIOENCODING": "utf-8:strict"}
     env.pop("CIVTRACK_ROOT", None)
     env.pop("CIVTRACK_DEBUG", None)
     done = subprocess.run(
