@@ -84,8 +84,14 @@ def load_config(root: Path) -> Config:
         raise InputError(
             error(name, None, f"max_file_bytes must be a positive number of bytes, got {config.max_file_bytes}")
         )
-    if config.pace_tolerance < 0:
-        raise InputError(error(name, None, f"pace_tolerance must not be negative, got {config.pace_tolerance:g}"))
+    if not config.pace_tolerance >= 0 or config.pace_tolerance == float("inf"):  # nan and inf too
+        raise InputError(
+            error(
+                name,
+                None,
+                f"pace_tolerance must be a number of percentage points, 0 or more, got {config.pace_tolerance:g}",
+            )
+        )
     return config
 
 

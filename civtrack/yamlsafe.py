@@ -210,7 +210,7 @@ def _conflict_markers(text: str, path: str) -> list[Problem]:
 def _check_nesting(text: str, path: str) -> None:
     """Refuse documents nested deeper than MAX_DEPTH before libyaml's recursive composer sees them."""
     if text.count("[") + text.count("{") <= _SAFE_FLOW and _LONG_PREFIX.search(text) is None:
-        return  # at most ~2000 levels: libyaml composes that safely, and _Builder stops at MAX_DEPTH
+        return  # at most 1258 levels: libyaml composes that safely, and _Builder stops at MAX_DEPTH
     loader = _Loader(text)
     try:
         depth = 0
