@@ -52,11 +52,15 @@ COMMANDS: dict[str, Command] = {
     "status": Command(("status", "--as-of", "2021-09-30"), 2, lists_all=False),
     # --- HOOK (issue 3): once main has `record` and `diff`, add them here so that the
     # whole corpus runs through them too (same assertions: exact errors on stderr,
-    # exit 2, no traceback, no file changed). `diff` needs a git repository: set
-    # `git=True` on its Command and let `prepare` commit the base before the case is
-    # copied in. Expected shape (adjust the arguments to the merged CLI):
-    #   "record": Command(("record", "elder-beds", "5", "--date", "2021-09-01"), 2, lists_all=False),
+    # exit 2, no traceback, no file changed). `diff` needs a git repository: give
+    # Command a `git` flag and let `prepare` commit base/ before the case is copied in.
+    # Expected shape (adjust the arguments to the merged CLI):
+    #   "record": Command(("record", "town-2021/elder-beds", "5", "--date", "2021-09-01"), 2, lists_all=False),
     #   "diff": Command(("diff", "HEAD"), 2, lists_all=False),
+    # Note: on branch git-record, `record` reads only its own plan and month files
+    # (civtrack/oneplan.py), so a case that breaks another file lets it write; then
+    # either `record` refuses any broken repository, or it runs on the cases that
+    # touch town-2021 only (the lead decides when merging).
 }
 
 
