@@ -156,8 +156,13 @@ PAIRS = [(name, command) for name in MANIFEST for command in COMMANDS]
 
 
 @pytest.fixture(scope="module")
-def results(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Run]:
-    """Runs every (case, command) selected in this session at once, in parallel threads."""
+def results(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> dict[tuple[str, str], Run | BaseException]:
+    """Runs every (case, command) selected in this session at once, in parallel threads.
+
+    A run that fails to run (a timeout: a hang) is kept as its exception, for its own test to raise.
+    """
     wanted = {
         (item.callspec.params["name"], item.callspec.params["command"])
         for item in request.session.items
@@ -169,12 +174,14 @@ def results(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         root.parent.mkdir()
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
         futures = {pair: pool.submit(run_case, *pair, root) for pair, root in jobs.items()}
-        return {pair: future.result() for pair, future in futures.items()}
+        return {pair: future.exception() or future.result() for pair, future in futures.items()}
 
 
 @pytest.mark.parametrize(("name", "command"), PAIRS, ids=[f"{n}-{c}" for n, c in PAIRS])
-def test_bad_input(name: str, command: str, results: dict[tuple[str, str], Run]) -> None:
+def test_bad_input(name: str, command: str, results: dict[tuple[str, str], Run | BaseException]) -> None:
     run = results[(name, command)]
+    if isinstance(run, BaseException):
+        raise run
     expected: list[str] = MANIFEST[name]["expect"]
     spec = COMMANDS[command]
     output = run.stdout + run.stderr
