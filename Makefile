@@ -21,6 +21,12 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 	$(BIN)/ruff check civtrack tests $(wildcard benchmarks)
 
+# The bounded fuzz, property and fault loops of `make test`, run much longer: every
+# test that loops reads CIVTRACK_SOAK (properties, loader fuzzing, record's kill -9
+# and concurrency loops). One pytest run over the whole suite.
+soak: $(STAMP)
+	CIVTRACK_SOAK=1 $(BIN)/python -m pytest -q tests
+
 lint: $(STAMP)
 	$(BIN)/ruff check civtrack tests $(wildcard benchmarks)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,11 +43,13 @@ class Source(Protocol):
 
 
 class DiskSource:
-    """The working tree. Symbolic links are not followed (they could lead outside the root)."""
+    """The working tree. Symbolic links are not followed (they could lead outside the root),
+    and only regular files are read (a named pipe would block the reader forever)."""
 
     def __init__(self, root: Path):
         self.root = root
         self.links: list[str] = []
+        self.special: list[str] = []  # pipes, sockets, devices: listed, never opened
 
     def files(self, folder: str) -> list[str]:
         base = self.root / folder
@@ -62,18 +65,28 @@ class DiskSource:
                     dirnames.remove(name)
             for name in filenames:
                 rel = f"{rel_dir}/{name}"
-                if os.path.islink(os.path.join(dirpath, name)):
+                try:
+                    mode = os.lstat(os.path.join(dirpath, name)).st_mode
+                except OSError:
+                    continue  # removed while listing
+                if stat.S_ISLNK(mode):
                     self.links.append(rel)
-                else:
+                elif stat.S_ISREG(mode):
                     found.append(rel)
+                else:
+                    self.special.append(rel)
         return sorted(found)
 
     def read(self, relpath: str, limit: int) -> bytes:
-        with open(self.root / relpath, "rb") as handle:
+        # O_NOFOLLOW: a file replaced by a link after files() listed it is still not
+        # followed; O_NONBLOCK: a pipe put there meanwhile does not block the open.
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        with os.fdopen(os.open(self.root / relpath, flags), "rb") as handle:
             return handle.read(limit + 1)
 
     def display(self, relpath: str) -> str:
-        return display_path(self.root / relpath)
+        # A file name may hold a newline or an escape sequence: show it escaped, on one line.
+        return yamlsafe.shown(display_path(self.root / relpath), limit=4096)
 
 
 @dataclass
@@ -113,31 +126,47 @@ class Repository:
             yield from self.entries[plan_id]
 
 
-def _field_path(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
-    # pydantic adds validator names (e.g. "int", "function-before[...]") to union locations.
-    return tuple(
-        part for part in loc if isinstance(part, int) or not str(part).startswith(("function-", "int", "float"))
-    )
+def _field_path(loc: tuple[Any, ...], value: Any) -> tuple[str | int, ...]:
+    """The location of an error in the document: pydantic's ``loc`` without validator names.
+
+    pydantic adds the names of union members or validators (e.g. "int",
+    "function-before[...]") after a field. They are told apart from field names by
+    walking the document: a name is a field only where the document has a mapping.
+    """
+    path: list[str | int] = []
+    for part in loc:
+        if isinstance(part, int) and isinstance(value, list):
+            value = value[part] if 0 <= part < len(value) else None
+        elif isinstance(value, dict) and isinstance(part, str):
+            value = value.get(part)
+        else:
+            continue  # a validator's name, not a place in the file
+        path.append(part)
+    return tuple(path)
 
 
 def _describe(loc: tuple[str | int, ...]) -> str:
     text = ""
     for part in loc:
-        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        name = yamlsafe.shown(part)  # a field name is the user's text too
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{name}" if text else name)
     return text
 
 
 def validation_problems(exc: ValidationError, doc: yamlsafe.Document, path: str, prefix: tuple = ()) -> list[Problem]:
     """Turn pydantic's errors into ``path:line`` problems in plain words."""
     problems = []
+    value: Any = doc.value
+    for key in prefix:
+        value = value[key]
     for err in exc.errors(include_url=False):
-        loc = _field_path(err["loc"])
+        loc = _field_path(err["loc"], value)
         full = (*prefix, *loc)
         kind = err["type"]
         message = err["msg"].removeprefix("Value error, ")
         name = _describe(loc)
         if kind == "extra_forbidden":
-            text = f"unknown field '{loc[-1]}'"
+            text = f"unknown field '{yamlsafe.shown(loc[-1])}'"
             if len(loc) > 1:
                 text += f" in {_describe(loc[:-1])}"
         elif kind == "missing":
@@ -145,9 +174,16 @@ def validation_problems(exc: ValidationError, doc: yamlsafe.Document, path: str,
             if len(loc) > 1:
                 text += f" in {_describe(loc[:-1])}"
         elif kind == "string_pattern_mismatch" and loc and loc[-1] == "indicator":
-            text = f"indicator: '{err['input']}' is not a reference of the form indicator-id or indicator-id/part-id"
+            text = (
+                f"indicator: '{yamlsafe.shown(err['input'])}' is not a reference of the form indicator-id "
+                "or indicator-id/part-id"
+            )
         elif kind == "string_pattern_mismatch":
-            text = f"{name}: '{err['input']}' is not an id (lower-case letters, digits and '-', e.g. elder-beds)"
+            text = f"{name}: '{yamlsafe.shown(err['input'])}' is not an id (lower-case letters, digits and '-', e.g. elder-beds)"
+        elif kind == "literal_error":
+            text = f"{name}: must be {err['ctx']['expected']}, got {_kind_of(err['input'])}"
+        elif kind == "greater_than_equal":
+            text = f"{name}: must be {err['ctx']['ge']} or more, got {_kind_of(err['input'])}"
         elif kind == "model_type" and not loc:
             text = "expected a mapping of fields"
         elif kind in ("model_type", "dict_type"):
@@ -157,7 +193,7 @@ def validation_problems(exc: ValidationError, doc: yamlsafe.Document, path: str,
         elif kind in ("string_type",):
             text = f"{name}: expected text, got {_kind_of(err['input'])}"
         elif kind == "bool_type" or kind == "bool_parsing":
-            text = f"{name}: expected true or false, got {err['input']!r}"
+            text = f"{name}: expected true or false, got {_kind_of(err['input'])}"
         else:
             text = f"{name}: {message}" if name else message
         problems.append(error(path, doc.line(full), text))
@@ -171,14 +207,27 @@ def _kind_of(value: Any) -> str:
         return "a mapping"
     if value is None:
         return "nothing"
-    return f"'{value}'"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    return f"'{yamlsafe.shown(value)}'"
+
+
+def _too_large(path: str, config: Config) -> InputError:
+    return InputError(
+        error(
+            path,
+            None,
+            f"file is larger than the limit of {config.max_file_bytes} bytes "
+            "(raise max_file_bytes in civtrack.toml, or split the file)",
+        )
+    )
 
 
 def parse_plan(data: bytes, path: str, config: Config) -> tuple[PlanFile | None, list[Problem]]:
     """Parse and validate one plan file's bytes."""
     try:
         if len(data) > config.max_file_bytes:
-            raise InputError(error(path, None, f"file is larger than the limit of {config.max_file_bytes} bytes"))
+            raise _too_large(path, config)
         doc = yamlsafe.parse(yamlsafe.decode(data, path), path, max_bytes=config.max_file_bytes)
     except InputError as exc:
         return None, exc.problems
@@ -205,7 +254,7 @@ def parse_progress(
     """Parse and validate one month file's bytes; good entries are kept beside the problems."""
     try:
         if len(data) > config.max_file_bytes:
-            raise InputError(error(path, None, f"file is larger than the limit of {config.max_file_bytes} bytes"))
+            raise _too_large(path, config)
         doc = yamlsafe.parse(yamlsafe.decode(data, path), path, max_bytes=config.max_file_bytes)
     except InputError as exc:
         return [], exc.problems
@@ -231,10 +280,20 @@ def parse_progress(
     return entries, problems
 
 
+def _read(source: Source, rel: str, limit: int, repo: Repository) -> bytes | None:
+    """A file's bytes, or None with a problem when it cannot be read (permissions, removed meanwhile)."""
+    try:
+        return source.read(rel, limit)
+    except OSError as exc:
+        repo.problems.append(error(source.display(rel), None, f"cannot read the file: {exc.strerror or exc}"))
+        return None
+
+
 def load(source: Source, config: Config) -> Repository:
     """Read every plan and progress file of a source."""
     repo = Repository()
     limit = config.max_file_bytes
+    unreadable: set[str] = set()  # plan files that exist but could not be read
     for rel in source.files(PLANS_DIR):
         name = rel.rsplit("/", 1)[-1]
         if name.startswith("."):
@@ -243,16 +302,30 @@ def load(source: Source, config: Config) -> Repository:
         if not name.endswith((".yaml", ".yml")) or rel.count("/") != 1:
             repo.problems.append(warning(shown, None, "not a plan file (plans/<plan-id>.yaml): ignored"))
             continue
-        plan_file, problems = parse_plan(source.read(rel, limit), shown, config)
-        repo.problems.extend(problems)
-        if plan_file is None:
+        data = _read(source, rel, limit, repo)
+        if data is None:
             continue
+        plan_file, problems = parse_plan(data, shown, config)
+        repo.problems.extend(problems)
         stem = name.rsplit(".", 1)[0]
+        if plan_file is None:
+            unreadable.add(stem)
+            continue
         plan = plan_file.plan
         if plan.id != stem:
             repo.problems.append(
-                error(shown, plan_file.line("id"), f"plan id '{plan.id}' differs from the file name '{stem}'")
+                error(
+                    shown,
+                    plan_file.line("id"),
+                    f"plan id '{plan.id}' differs from the file name '{yamlsafe.shown(stem)}'",
+                )
             )
+        if plan.id in repo.plans and plan.id == stem and Path(repo.plans[plan.id].path).stem != plan.id:
+            # plans/<id>.yaml is the plan; the file read first under another name is the copy.
+            other = repo.plans[plan.id]
+            repo.problems.append(error(other.path, other.line("id"), f"duplicate plan id '{plan.id}' (also {shown})"))
+            repo.plans[plan.id] = plan_file
+            continue
         if plan.id in repo.plans:
             repo.problems.append(
                 error(shown, plan_file.line("id"), f"duplicate plan id '{plan.id}' (also {repo.plans[plan.id].path})")
@@ -271,11 +344,25 @@ def load(source: Source, config: Config) -> Repository:
             continue
         plan_id = parts[1]
         if plan_id not in repo.plans:
-            repo.problems.append(error(shown, None, f"progress for unknown plan '{plan_id}' (no plans/{plan_id}.yaml)"))
+            if plan_id in unreadable:
+                # Its plan file has errors, reported above: its entries cannot be checked
+                # against it, but their own syntax can (and no second, misleading message).
+                data = _read(source, rel, limit, repo)
+                if data is not None:
+                    repo.problems.extend(parse_progress(data, shown, plan_id, "", config)[1])
+            else:
+                repo.problems.append(
+                    error(
+                        shown,
+                        None,
+                        f"progress for unknown plan '{yamlsafe.shown(plan_id)}' (no plans/{yamlsafe.shown(plan_id)}.yaml)",
+                    )
+                )
             continue
-        entries, problems = parse_progress(
-            source.read(rel, limit), shown, plan_id, f"{month[1]}-{month[2]}", config, seq.get(plan_id, 0)
-        )
+        data = _read(source, rel, limit, repo)
+        if data is None:
+            continue
+        entries, problems = parse_progress(data, shown, plan_id, f"{month[1]}-{month[2]}", config, seq.get(plan_id, 0))
         seq[plan_id] = seq.get(plan_id, 0) + len(entries) + len(problems)
         repo.problems.extend(problems)
         repo.entries.setdefault(plan_id, []).extend(entries)
@@ -283,6 +370,10 @@ def load(source: Source, config: Config) -> Repository:
     for link in links:
         repo.problems.append(
             error(source.display(link), None, "symbolic link not followed (it could lead outside the repository)")
+        )
+    for special in getattr(source, "special", []):
+        repo.problems.append(
+            error(source.display(special), None, "not a regular file (a pipe, socket or device): not read")
         )
     return repo
 

@@ -54,7 +54,7 @@ def test_clean_repository(base: Path) -> None:
 
 def test_yaml_syntax(base: Path) -> None:
     write(base, "progress/p/2021-03.yaml", '- date: 2021-03-01\n  indicator: beds\n  note: "open\n')
-    assert problems(base) == ["progress/p/2021-03.yaml:4: error: unclosed quote"]
+    assert problems(base) == ["progress/p/2021-03.yaml:3: error: a quote opened on this line is never closed"]
 
 
 def test_schema_unknown_and_missing_fields(base: Path) -> None:
@@ -69,8 +69,9 @@ def test_schema_unknown_and_missing_fields(base: Path) -> None:
 def test_number_written_as_text_and_bad_date(base: Path) -> None:
     write(base, "progress/p/2021-03.yaml", "- date: 2021年3月\n  indicator: beds\n  value: 800张\n")
     assert problems(base) == [
-        "progress/p/2021-03.yaml:1: error: date: expected a date written YYYY-MM-DD, got '2021年3月'",
-        "progress/p/2021-03.yaml:3: error: value: expected a number, got the text '800张' (write the number alone, e.g. 800)",
+        "progress/p/2021-03.yaml:1: error: date: expected a date written YYYY-MM-DD (e.g. 2021-06-30), got '2021年3月'",
+        "progress/p/2021-03.yaml:3: error: value: expected a number, got the text '800张': "
+        "write the number alone (800) and the unit in the unit field",
     ]
 
 
@@ -79,7 +80,7 @@ def test_duplicate_ids(base: Path) -> None:
           "  - {id: a, name: A, target: 1}\n  - {id: a, name: B, target: 2}\n"
           "  - id: c\n    name: C\n    target: 2\n    parts:\n      - {id: x, name: X, target: 1}\n      - {id: x, name: Y, target: 1}\n")  # fmt: skip
     assert problems(base) == [
-        "plans/q.yaml:6: error: duplicate indicator id 'a' (first at index 1)",
+        "plans/q.yaml:6: error: duplicate indicator id 'a' (first at line 5)",
         "plans/q.yaml:12: error: duplicate part id 'x' in 'c'",
     ]
 

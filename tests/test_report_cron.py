@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from civtrack.reporting import Month
-from tests.reportkit import FIXTURE, PROJECT, civtrack_exe
+from tests.conftest import civtrack_exe
+from tests.reportkit import FIXTURE, PROJECT
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 

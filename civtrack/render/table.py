@@ -47,7 +47,7 @@ def _row(table: Table, status: Status, lang: str, indent: str = "", chart: dict[
         name,
         _target_text(status),
         _current_text(status),
-        status.unit or "",
+        Text(status.unit or ""),  # Text, not str: a unit like "[/]" is not rich markup
         progress_bar(status.completion, status.state),
         *([Text(chart.get(status.ref, ""), style=STATE_STYLES[status.state])] if chart is not None else []),
         status.due.isoformat(),
