@@ -44,7 +44,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "The indicator's new status cannot be computed: fix the problems above (`civtrack check`).",
         "无法计算该指标的新状态：请先修正上述问题（`civtrack check`）。",
     ),
-    "future_entry": ("dated after today: status counts it from that day", "日期晚于今天：届时才计入状态"),
+    "future_entry": ("the entry is dated later: not counted yet", "记录日期较晚：尚未计入"),
     # diff
     "working_tree": ("working tree", "工作区"),
     "diff_indicators": ("indicators", "指标变化"),

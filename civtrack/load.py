@@ -234,7 +234,7 @@ def parse_progress(
             error(
                 path,
                 tail.line,
-                f"{TORN_MESSAGE}: the file ends with a cut-off block{zeros}; complete the entry or delete it "
+                f"{TORN_MESSAGE}: the file ends with a cut-off entry{zeros}; complete the entry or delete it "
                 f"(line {tail.line} to the end of the file), then run `civtrack check`",
             )
         )

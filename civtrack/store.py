@@ -1,10 +1,11 @@
 """Writing progress: the only code that writes progress files.
 
 A month file (``progress/<plan>/YYYY-MM.yaml``) is an append-only YAML list. An
-entry is added as one block at the end of the file:
+entry is added as one line (a flow mapping, see ``format_entry``) at the end of
+the file:
 
 * the existing bytes are never rewritten, so ``git diff`` shows only added lines
-  and git's union merge (.gitattributes) can combine two branches' blocks;
+  and git's union merge (.gitattributes) can combine two branches' entries;
 * keys come in the order of ``model.ENTRY_FIELDS``; every text field is written
   as a YAML double-quoted scalar with escapes, so any note (colons, ``#``,
   quotes, Chinese, newlines, control characters) reads back exactly;
@@ -14,8 +15,8 @@ entry is added as one block at the end of the file:
   (disk full, I/O error) the file is truncated back to its previous size, so
   nothing is half-written.
 
-A crash (power loss, a killed process) can still leave a *torn* last block: a
-prefix of the block, without its final newline. ``unterminated_tail`` finds
+A crash (power loss, a killed process) can still leave a *torn* last entry: a
+prefix of its line, without the final newline. ``unterminated_tail`` finds
 that block so that the loader reports it with its line ("incomplete last entry
 (interrupted write?)") instead of dropping it or reading a cut value.
 """
@@ -39,9 +40,9 @@ from civtrack.model import ENTRY_FIELDS, Entry
 LOCK_DIR = ".civtrack/locks"
 LOCK_TIMEOUT = 60.0
 TORN_MESSAGE = "incomplete last entry (interrupted write?)"
-# Testing hook (tests/test_record_faults.py): write the block in chunks of this
-# many bytes with a pause between them, so that a killed process really leaves
-# a torn block behind. Never set in normal use.
+# Testing hook (tests/test_record_faults.py): "BYTES[:SECONDS]" writes the entry in
+# chunks of BYTES with a pause after each, so that a killed process really leaves a
+# torn entry behind. Never set in normal use.
 _CHUNK_ENV = "CIVTRACK_TEST_WRITE_CHUNK"
 
 _RESOLVER = yaml.resolver.Resolver()
@@ -118,9 +119,19 @@ def _plain_or_quoted(text: str) -> str:
 
 
 def format_entry(entry: Entry) -> str:
-    """One list item, keys in ENTRY_FIELDS order, ending with a newline."""
+    """One list item on one line, keys in ENTRY_FIELDS order, ending with a newline.
+
+    ``- {date: 2026-03-31, indicator: elder-beds, value: 120, note: "一季度"}``
+
+    One line per entry, not a block of ``key: value`` lines, because git's union
+    merge works on lines: when two branches append blocks that share a line (the
+    same date, indicator or reporter), it keeps that line once and the blocks
+    interleave (two ``value:`` keys under one ``- date:``, or a field moved to the
+    other entry). A whole entry per line can only be kept or not. It also makes
+    a torn write exact to detect: every prefix of the line lacks its closing brace.
+    """
     data = entry.model_dump(exclude_none=True)
-    lines: list[str] = []
+    fields: list[str] = []
     for key in ENTRY_FIELDS:
         if key not in data:
             continue
@@ -135,8 +146,8 @@ def format_entry(entry: Entry) -> str:
             text = "true" if value else "false"
         else:
             text = quote(value)
-        lines.append(f"{'  ' if lines else '- '}{key}: {text}\n")
-    return "".join(lines)
+        fields.append(f"{key}: {text}")
+    return "- {" + ", ".join(fields) + "}\n"
 
 
 # --- torn tails --------------------------------------------------------------------
@@ -322,11 +333,13 @@ def append(path: Path, data: bytes, expected_size: int, shown: str) -> None:
 
 
 def _write_all(fd: int, data: bytes) -> None:
-    chunk = int(os.environ.get(_CHUNK_ENV, "0") or 0)
-    if chunk > 0:
+    hook = os.environ.get(_CHUNK_ENV)
+    if hook:  # "BYTES" or "BYTES:SECONDS" (the pause after each chunk)
+        size, _, pause = hook.partition(":")
+        chunk = max(1, int(size))
         for start in range(0, len(data), chunk):
             _write_fully(fd, data[start : start + chunk])
-            time.sleep(0.002)
+            time.sleep(float(pause or 0.002))
         return
     _write_fully(fd, data)
 

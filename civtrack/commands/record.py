@@ -53,6 +53,14 @@ def run(
         typer.Option("--unit", help="The unit, checked against the indicator's (e.g. 张).", show_default=False),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and print the entry; write nothing.")] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Show the indicator's state at this date (default: today, or the entry's date when later).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     from contextlib import nullcontext
 
@@ -67,6 +75,7 @@ def run(
     lang = ctx.obj.lang or config.lang
     plan_id, indicator_id, part_id = split_ref(ref)
     day = parse_date(date, "--date")
+    status_day = parse_date(as_of, "--as-of") if as_of else None
     plan_file = read_plan(root, plan_id, config)
     target = resolve(plan_file, indicator_id, part_id)
     entry = build_entry(target, value, done, day, note=note, by=by, evidence=evidence, unit=unit)
@@ -75,11 +84,11 @@ def run(
     rel = f"{PROGRESS_DIR}/{plan_id}/{month}.yaml"
     path = root / rel
     shown = display_path(path)
-    for link in (root / PROGRESS_DIR, root / PROGRESS_DIR / plan_id, path):
-        if link.is_symlink():
-            raise InputError(
-                error(display_path(link), None, "symbolic link not followed: record writes only real files")
-            )
+    for link in (PROGRESS_DIR, f"{PROGRESS_DIR}/{plan_id}", rel):
+        if (root / link).is_symlink():
+            base = display_path(root)  # not display_path(root / link): that would resolve the link
+            name = link if base == "." else f"{base}/{link}"
+            raise InputError(error(name, None, "symbolic link not followed: record writes only real files"))
     block = store.format_entry(entry)
 
     with nullcontext() if dry_run else store.locked(root, rel):
@@ -90,7 +99,7 @@ def run(
         if not dry_run:
             store.append(path, data, len(existing or b""), shown)
 
-    _report(root, target, entry, earlier, rel, shown, line, block, dry_run, config, lang)
+    _report(root, target, entry, earlier, rel, shown, line, block, dry_run, config, lang, status_day)
 
 
 def parse_value(text: str) -> int | float:
@@ -260,6 +269,7 @@ def _report(
     dry_run: bool,
     config,
     lang: str,
+    status_day: dt.date | None,
 ) -> None:
     """Print what was recorded and the indicator's current, completion and state before → after."""
     from rich.text import Text
@@ -285,7 +295,7 @@ def _report(
     mine = [item for item in earlier if item.entry.indicator_id == target.indicator.id]
     new = EntryAt(target.plan_id, entry, shown, line, len(earlier), f"{entry.date:%Y-%m}")
     plan = target.plan_file.plan
-    as_of = max(dt.date.today(), entry.date)
+    as_of = status_day or max(dt.date.today(), entry.date)
 
     def status(items: list[EntryAt]):
         ledger = fold((i.plan_id, i.entry, (i.month, i.seq)) for i in items)
@@ -300,7 +310,7 @@ def _report(
     rows.append((target.indicator.id, old_status, new_status))
     out.print(change_grid(rows, lang))
     note = Text(f"{label('as_of', lang)} {as_of.isoformat()}", style="dim")
-    if entry.date > dt.date.today():
+    if entry.date > as_of:
         note.append(f"  ({label('future_entry', lang)})", style="yellow")
     out.print(note)
 
