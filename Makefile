@@ -19,6 +19,10 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 	$(BIN)/ruff check civtrack tests benchmarks
 
+# Longer fault loops (kill -9 of record ×400): CIVTRACK_SOAK=1.
+soak: $(STAMP)
+	CIVTRACK_SOAK=1 $(BIN)/python -m pytest tests/test_record_faults.py tests/test_record_concurrency.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check civtrack tests benchmarks
 

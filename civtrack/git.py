@@ -73,6 +73,10 @@ def resolve(root: Path, rev: str) -> str:
     return result.stdout.decode("ascii").strip()
 
 
+def has_commits(root: Path) -> bool:
+    return run(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False).returncode == 0
+
+
 def merge_base(root: Path, a: str, b: str) -> str:
     result = run(root, "merge-base", a, b, check=False)
     if result.returncode != 0:

@@ -47,6 +47,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "future_entry": ("the entry is dated later: not counted yet", "记录日期较晚：尚未计入"),
     # diff
     "working_tree": ("working tree", "工作区"),
+    "no_commits": ("no commits yet", "尚无提交"),
     "diff_indicators": ("indicators", "指标变化"),
     "entries_added": ("entries added", "新增记录"),
     "entry_changed": ("entry changed", "记录被修改"),

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from civtrack import yamlsafe
 from civtrack.errors import InputError, Problem, error, warning
 from civtrack.model import Entry, Plan
-from civtrack.store import TORN_MESSAGE, unterminated_tail
+from civtrack.store import TORN_MESSAGE, unterminated_tail, wait_for_append
 from civtrack.workspace import PLANS_DIR, PROGRESS_DIR, Config, display_path
 
 MONTH_FILE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])\.yaml$")
@@ -74,11 +74,13 @@ class DiskSource:
         with open(self.root / relpath, "rb") as handle:
             data = handle.read(limit + 1)
             # A file without its last newline may be caught in the middle of an append by
-            # `record` (one write call, microseconds): read it again before calling it torn.
-            for _ in range(3):
+            # `record`, which holds the file's lock while it writes: wait for the lock (or a
+            # moment), then read again before calling the last entry torn.
+            for _ in range(5):
                 if not data or data.endswith(b"\n") or len(data) > limit:
                     break
-                time.sleep(0.02)
+                if not wait_for_append(self.root, relpath):
+                    time.sleep(0.02)
                 handle.seek(0)
                 again = handle.read(limit + 1)
                 if again == data:

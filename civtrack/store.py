@@ -233,6 +233,38 @@ def locked(root: Path, relpath: str, timeout: float = LOCK_TIMEOUT) -> Iterator[
         lock.release()
 
 
+def wait_for_append(root: Path, relpath: str, timeout: float = 10.0) -> bool:
+    """Wait while a ``record`` holds the lock of this file; False when no writer could be waited for.
+
+    For readers that find a file without its last newline: it may be an append in
+    progress. A shared ``flock`` on the existing lock file (filelock takes an
+    exclusive one) returns once the writer is done; nothing is created, so this
+    works in a read-only checkout too.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: the caller falls back to reading again later
+        return False
+    try:
+        fd = os.open(lock_path(root, relpath), os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return False  # no lock file: no record has ever written this file from this root
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES) or time.monotonic() > deadline:
+                    return False
+                time.sleep(0.002)
+                continue
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            return True
+    finally:
+        os.close(fd)
+
+
 def read_existing(path: Path, limit: int) -> bytes | None:
     """The current bytes of a progress file (None when it does not exist yet)."""
     try:

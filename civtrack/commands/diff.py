@@ -26,26 +26,29 @@ class FailOn(StrEnum):
 class Side:
     """One side of the comparison: a commit, or the working tree (commit None)."""
 
-    def __init__(self, rev: str | None, commit: str | None):
+    def __init__(self, rev: str | None, commit: str | None, *, unborn: bool = False):
         self.rev = rev
         self.commit = commit
+        self.unborn = unborn  # HEAD of a repository with no commits yet: an empty side
 
     def name(self, lang: str) -> str:
         from civtrack.git import short
         from civtrack.i18n import label
 
+        if self.unborn:
+            return f"{self.rev} ({label('no_commits', lang)})"
         if self.commit is None:
             return label("working_tree", lang)
         return f"{self.rev} ({short(self.commit)})" if self.rev != short(self.commit) else self.rev
 
     def as_dict(self) -> dict[str, Any]:
-        return {"rev": self.rev, "commit": self.commit, "working_tree": self.commit is None}
+        return {"rev": self.rev, "commit": self.commit, "working_tree": self.commit is None and not self.unborn}
 
 
 def sides(root: Path, revisions: list[str]) -> tuple[Side, Side]:
     """Like git: none = HEAD → working tree; A = A → working tree; A B, A..B; A...B from their merge base."""
     from civtrack.errors import InputError
-    from civtrack.git import check_revision_text, merge_base, resolve
+    from civtrack.git import check_revision_text, has_commits, merge_base, resolve
 
     if len(revisions) > 2:
         raise InputError("give at most two revisions (REV_A REV_B, or REV_A..REV_B)")
@@ -62,6 +65,9 @@ def sides(root: Path, revisions: list[str]) -> tuple[Side, Side]:
         return Side(a, old_commit), new
     if any(".." in rev for rev in revisions):
         raise InputError("write a range as one argument (A..B), or give two revisions (A B)")
+    if not revisions and not has_commits(root):
+        # The first commit (e.g. in a pre-commit hook): everything in the working tree is new.
+        return Side("HEAD", None, unborn=True), Side(None, None)
     old_rev = revisions[0] if revisions else "HEAD"
     old = Side(old_rev, resolve(root, old_rev))
     if len(revisions) == 2:
@@ -70,17 +76,19 @@ def sides(root: Path, revisions: list[str]) -> tuple[Side, Side]:
 
 
 def load_side(root: Path, side: Side, config: Config) -> Repository:
+    from civtrack import load as loading
     from civtrack.check import check_repository
     from civtrack.git import GitSource
-    from civtrack.load import DiskSource, load
 
     source: Source
+    if side.unborn:
+        return loading.Repository()
     if side.commit is None:
-        source = DiskSource(root)
-        repo = load(source, config)
+        source = loading.DiskSource(root)
+        repo = loading.load(source, config)
     else:
         with GitSource(root, side.commit, label=side.rev) as source:
-            repo = load(source, config)
+            repo = loading.load(source, config)
     repo.problems.extend(check_repository(repo))
     repo.problems.sort(key=lambda p: (p.path, p.line or 0))
     return repo
@@ -135,6 +143,7 @@ def run(
         from civtrack.render.diff import diff_text
         from civtrack.richout import console
 
-        console().print(diff_text(result, lang, old_side.name(lang), new_side.name(lang), problems))
+        # soft_wrap: long lines (problems, notes) are never folded, so `path:line` stays whole.
+        console().print(diff_text(result, lang, old_side.name(lang), new_side.name(lang), problems), soft_wrap=True)
     if fail_on is FailOn.rewrite and result.rewritten:
         raise typer.Exit(1)
