@@ -9,7 +9,7 @@ their cost does not grow with the rest of the repository.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from civtrack.check import check_entry, check_plan
@@ -118,13 +118,12 @@ def month_files(root: Path, plan_id: str) -> list[str]:
 
 
 def indicator_entries(
-    root: Path, plan_file: PlanFile, indicator_id: str, config: Config, skip: str | None = None
+    root: Path, plan_file: PlanFile, indicator_id: str, config: Config
 ) -> tuple[list[EntryAt], list[Problem]]:
     """Every entry of one indicator (and its parts) in file order, and the problems found on the way.
 
-    Files that do not contain the indicator id anywhere are not parsed. ``skip``
-    (a relative path) is left out: `record` reads the month file it appends to itself.
-    Problems are those of the files read (any of them could hide one of this
+    Files that do not contain the indicator id anywhere are not parsed; in files of
+    one-line entries (what `record` writes) only the lines that mention it are. Problems are those of the files read (any of them could hide one of this
     indicator's entries) and the cross-object checks of this indicator's entries.
     """
     plan = plan_file.plan
@@ -134,18 +133,49 @@ def indicator_entries(
     problems: list[Problem] = []
     seq = 0
     for rel in month_files(root, plan.id):
-        if rel == skip:
-            continue
         data = source.read(rel, config.max_file_bytes)
         if needle not in data:
             continue
         month = MONTH_FILE.match(rel.rsplit("/", 1)[-1])
         assert month is not None
-        found, file_problems = parse_progress(data, source.display(rel), plan.id, f"{month[1]}-{month[2]}", config, seq)
-        seq += len(found) + len(file_problems)
+        found, file_problems = _parse_mentions(
+            data, needle, source.display(rel), plan.id, f"{month[1]}-{month[2]}", config, seq
+        )
+        seq = max([seq + len(found) + len(file_problems), *(item.seq + 1 for item in found)])
         problems.extend(file_problems)
         entries.extend(item for item in found if item.entry.indicator_id == indicator_id)
     indicators = {ind.id: ind for ind in plan.indicators}
     for item in entries:
         problems.extend(check_entry(plan, indicators, item))
     return entries, problems
+
+
+def _parse_mentions(
+    data: bytes, needle: bytes, path: str, plan_id: str, month: str, config: Config, first_seq: int
+) -> tuple[list[EntryAt], list[Problem]]:
+    """parse_progress, restricted to the lines that mention ``needle`` when every entry is one line.
+
+    Each line of such a file is a whole entry (``- {…}``), so the others can be left
+    unparsed; line numbers (and the order of entries) are those of the whole file.
+    Any other file is parsed whole.
+    """
+    if not data.endswith(b"\n"):
+        return parse_progress(data, path, plan_id, month, config, first_seq)  # a possibly torn tail: all of it
+    lines = data.split(b"\n")[:-1]
+    chosen: list[int] = []
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith(b"#"):
+            continue
+        if not (line.startswith(b"- {") and stripped.endswith(b"}")):
+            return parse_progress(data, path, plan_id, month, config, first_seq)
+        if needle in line:
+            chosen.append(number)
+    if len(chosen) * 2 > len(lines):
+        return parse_progress(data, path, plan_id, month, config, first_seq)  # most lines: no gain
+    subset = b"".join(lines[number - 1] + b"\n" for number in chosen)
+    entries, problems = parse_progress(subset, path, plan_id, month, config, first_seq)
+    for item in entries:
+        item.line = chosen[item.line - 1]
+        item.seq = first_seq + item.line
+    return entries, [replace(p, line=chosen[p.line - 1]) if p.line else p for p in problems]

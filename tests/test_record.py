@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -272,6 +273,7 @@ def test_a_hand_written_file_without_its_last_newline(repo: Path) -> None:
             f"{MARCH}:1: error: a progress file must be a list of entries ('- date: …'), got a mapping",
         ),
         ("[]\n", None),
+        ("  - {date: 2026-03-01, indicator: elder-beds, value: 1}\n", None),  # an entry at column 0 would not belong
         (
             "- {date: 2026-03-01, indicator: elder-beds, value: 1}\n<<<<<<< HEAD\n",
             f"{MARCH}:2: error: unresolved git merge conflict marker",
@@ -279,7 +281,8 @@ def test_a_hand_written_file_without_its_last_newline(repo: Path) -> None:
     ],
 )
 def test_a_file_that_cannot_take_an_entry_is_left_alone(repo: Path, content: str, first: str | None) -> None:
-    write(repo, MARCH, content)
+    (repo / MARCH).parent.mkdir(parents=True)
+    (repo / MARCH).write_text(content, encoding="utf-8")
     result = cli(repo, "record", "town/elder-beds", "2", "--date", "2026-03-03")
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1] == (
@@ -317,3 +320,63 @@ def test_record_reads_only_its_plan_and_the_files_that_mention_the_indicator(rep
     assert homes.stderr.splitlines()[-1] == (
         "The indicator's new status cannot be computed: fix the problems above (`civtrack check`)."
     )
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "# 三月进度（手工录入）\n\n- {date: 2026-03-01, indicator: elder-beds, value: 1}\n",
+        "---\n- {date: 2026-03-01, indicator: elder-beds, value: 1}\n",
+        "- &first {date: 2026-03-01, indicator: elder-beds, value: 1}\n- *first\n",
+        "- date: 2026-03-01\n  indicator: elder-beds\n  value: 1\n  note: |\n    两行\n    说明\n",
+        "",
+    ],
+)
+def test_any_readable_list_takes_a_new_entry(repo: Path, content: str) -> None:
+    (repo / MARCH).parent.mkdir(parents=True)
+    (repo / MARCH).write_text(content, encoding="utf-8")
+    result = cli(repo, "record", "town/elder-beds", "2", "--date", "2026-03-03")
+    assert result.returncode == 0, result.stderr
+    assert (repo / MARCH).read_text(
+        encoding="utf-8"
+    ) == content + "- {date: 2026-03-03, indicator: elder-beds, value: 2}\n"
+    assert entries(repo)[-1]["value"] == 2
+
+
+def test_a_file_would_grow_past_the_size_limit(repo: Path) -> None:
+    write(repo, "civtrack.toml", "max_file_bytes = 1000\n")  # the plan file is 784 bytes
+    content = "- {date: 2026-03-01, indicator: elder-beds, value: 1}\n" * 18  # 990 bytes: 55 more would pass 1000
+    write(repo, MARCH, content)
+    result = cli(repo, "record", "town/elder-beds", "2", "--date", "2026-03-03")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"{MARCH}: error: the file would exceed max_file_bytes (1000); nothing was recorded"
+    ]
+    assert (repo / MARCH).read_text(encoding="utf-8") == content
+
+
+def test_quiet_prints_where_the_entry_went_and_reads_no_other_progress(repo: Path) -> None:
+    write(repo, "progress/town/2026-01.yaml", "- {date: 2026-01-05, indicator: elder-beds, value: [\n")
+    result = cli(repo, "record", "town/elder-beds", "3", "--date", "2026-03-03", "--quiet")
+    assert (result.returncode, result.stdout, result.stderr) == (0, f"Recorded in {MARCH}:1\n", "")
+    assert (repo / MARCH).read_text(encoding="utf-8") == "- {date: 2026-03-03, indicator: elder-beds, value: 3}\n"
+
+
+def test_one_line_files_are_read_line_by_line_with_the_lines_of_the_file(repo: Path) -> None:
+    """history and record parse only the lines that mention the indicator; lines and order stay the file's."""
+    text = "".join(
+        f"- {{date: 2026-03-{day:02}, indicator: {'elder-beds' if day % 3 == 0 else 'homes/east'}, value: {day}}}\n"
+        for day in range(1, 29)
+    )
+    write(repo, MARCH, "# 三月\n" + text + "- {date: 2026-03-29, indicator: elder-beds, value: [oops}\n")
+    result = cli(repo, "history", "town/elder-beds", "--format", "json")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0].startswith(f"{MARCH}:30: error:")  # the line in the file
+    write(repo, MARCH, "# 三月\n" + text)
+    document = json.loads(cli(repo, "history", "town/elder-beds", "--format", "json").stdout)
+    assert [(e["line"], e["value"], e["current"]) for e in document["entries"]][:3] == [
+        (4, 3, 3),
+        (7, 6, 9),
+        (10, 9, 18),
+    ]
+    assert len(document["entries"]) == 9

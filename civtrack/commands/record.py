@@ -10,7 +10,6 @@ import typer
 
 if TYPE_CHECKING:
     from civtrack.errors import Problem
-    from civtrack.load import EntryAt
     from civtrack.model import Entry
     from civtrack.oneplan import Target
 
@@ -53,6 +52,12 @@ def run(
         typer.Option("--unit", help="The unit, checked against the indicator's (e.g. 张).", show_default=False),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and print the entry; write nothing.")] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="Print only where the entry went (no new state: no other progress file is read)."
+        ),
+    ] = False,
     as_of: Annotated[
         str | None,
         typer.Option(
@@ -95,11 +100,16 @@ def run(
         existing = store.read_existing(path, config.max_file_bytes)
         data = store.payload(existing, block)
         line = store.block_line(existing, data)
-        earlier = _check_append(existing, data, line, entry, target, month, shown, config)
+        _check_append(existing, data, line, entry, target, month, shown, config)
         if not dry_run:
             store.append(path, data, len(existing or b""), shown)
 
-    _report(root, target, entry, earlier, rel, shown, line, block, dry_run, config, lang, status_day)
+    if quiet:
+        from civtrack.i18n import label
+
+        typer.echo(f"{label('record_dry_run' if dry_run else 'recorded', lang)} {shown}:{line}")
+        return
+    _report(root, target, entry, shown, line, block, dry_run, config, lang, status_day)
 
 
 def parse_value(text: str) -> int | float:
@@ -204,6 +214,13 @@ def build_entry(
     return entry
 
 
+# Lines at the start of a line that make a month file more than a plain list of entries
+# (document markers, a top-level flow collection, tags, anchors, aliases, merge conflicts):
+# then the whole file is parsed before appending, not only its last entry.
+_NOT_PLAIN = re.compile(rb"^(?:\.\.\.|---|[\[{!&*%]|<<<<<<<|>>>>>>>|=======[ \t]*\r?$)", re.MULTILINE)
+_CONTENT_LINE = re.compile(rb"^[ \t]*[^#\s]", re.MULTILINE)
+
+
 def _check_append(
     existing: bytes | None,
     data: bytes,
@@ -213,12 +230,13 @@ def _check_append(
     month: str,
     shown: str,
     config,
-) -> list[EntryAt]:
+) -> None:
     """Refuse to append to a file that would not read back with the new entry as its last item.
 
-    Returns the file's entries before the new one. A torn last block (a crash
-    during an earlier write) is refused with its line: record never buries it
-    under a new entry.
+    A torn last entry (a crash during an earlier write) is refused with its line:
+    record never buries it under a new entry. For a plain list of entries only the
+    last entry is parsed with the new line, so that the cost does not grow with the
+    file; anything else is parsed whole.
     """
     from civtrack import store
     from civtrack.errors import InputError, error
@@ -239,30 +257,35 @@ def _check_append(
                     ),
                 ]
             )
-    combined = before + data
-    if len(combined) > config.max_file_bytes:
+    if len(before) + len(data) > config.max_file_bytes:
         raise InputError(
             error(shown, None, f"the file would exceed max_file_bytes ({config.max_file_bytes}); nothing was recorded")
         )
-    entries, problems = parse_progress(combined, shown, target.plan_id, month, config)
-    last = entries[-1] if entries else None
-    if last is None or last.line != line or last.entry != entry:
-        before_problems = parse_progress(before, shown, target.plan_id, month, config)[1] if before else []
-        raise InputError(
-            [
-                *(p for p in before_problems if p.severity == "error"),
-                error(shown, None, "cannot append to this file as it stands: fix it first; nothing was recorded"),
-            ]
-        )
-    return entries[:-1]
+
+    def reads_back(head: bytes, lines_before: int) -> bool:
+        entries, _ = parse_progress(head + data, shown, target.plan_id, month, config)
+        return bool(entries) and entries[-1].line + lines_before == line and entries[-1].entry == entry
+
+    first = _CONTENT_LINE.search(before)
+    if first is None or (before[first.end() - 1 : first.end()] == b"-" and not _NOT_PLAIN.search(before)):
+        start = before.rfind(b"\n-") + 1  # the last entry (0: the file has at most one)
+        if reads_back(before[start:], before.count(b"\n", 0, start)):
+            return
+    if reads_back(before, 0):
+        return
+    before_problems = parse_progress(before, shown, target.plan_id, month, config)[1] if before else []
+    raise InputError(
+        [
+            *(p for p in before_problems if p.severity == "error"),
+            error(shown, None, "cannot append to this file as it stands: fix it first; nothing was recorded"),
+        ]
+    )
 
 
 def _report(
     root,
     target: Target,
     entry: Entry,
-    earlier: list[EntryAt],
-    rel: str,
     shown: str,
     line: int,
     block: str,
@@ -287,13 +310,18 @@ def _report(
     out.print(head)
     out.print(Text("".join("  " + text for text in block.splitlines(keepends=True)).rstrip("\n")))
 
-    others, problems = indicator_entries(root, target.plan_file, target.indicator.id, config, skip=rel)
+    # Read after writing (outside the lock): entries other processes added meanwhile count too.
+    entries, problems = indicator_entries(root, target.plan_file, target.indicator.id, config)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         _print_problems(errors, label("status_unavailable", lang))
         return
-    mine = [item for item in earlier if item.entry.indicator_id == target.indicator.id]
-    new = EntryAt(target.plan_id, entry, shown, line, len(earlier), f"{entry.date:%Y-%m}")
+    month = f"{entry.date:%Y-%m}"
+    if dry_run:
+        before, after = entries, [*entries, EntryAt(target.plan_id, entry, shown, line, 1 << 62, month)]
+    else:
+        before = [e for e in entries if not (e.path == shown and e.line == line)]
+        after = entries
     plan = target.plan_file.plan
     as_of = status_day or max(dt.date.today(), entry.date)
 
@@ -301,7 +329,7 @@ def _report(
         ledger = fold((i.plan_id, i.entry, (i.month, i.seq)) for i in items)
         return indicator_status(plan, target.indicator, ledger.get(plan.id, {}), as_of, config.pace_tolerance)
 
-    old_status, new_status = status([*others, *mine]), status([*others, *mine, new])
+    old_status, new_status = status(before), status(after)
     rows = []
     if target.part is not None:
         old_part = next(p for p in old_status.parts if p.id == target.part.id)
