@@ -220,10 +220,10 @@ def parse_progress(
 ) -> tuple[list[EntryAt], list[Problem]]:
     """Parse and validate one month file's bytes; good entries are kept beside the problems.
 
-    A file that does not end with a newline may end with a block torn by a crash
-    (civtrack.store): when that block does not read as an entry it is reported as
-    an incomplete last entry at its line and the entries before it are kept; when
-    it does, a warning asks to check it.
+    A file that does not end with a newline may end with an entry cut short by a
+    crash (civtrack.store): when its last entry does not read as an entry it is
+    reported as an incomplete last entry at its line and the entries before it are
+    kept; when it does, a warning asks to check it.
     """
     tail = unterminated_tail(data) if len(data) <= config.max_file_bytes else None
     entries, problems = _parse_progress(data, path, plan_id, month, config, first_seq)
