@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from pydantic import ValidationError
 from civtrack import yamlsafe
 from civtrack.errors import InputError, Problem, error, warning
 from civtrack.model import Entry, Plan
+from civtrack.store import TORN_MESSAGE, unterminated_tail, wait_for_append
 from civtrack.workspace import PLANS_DIR, PROGRESS_DIR, Config, display_path
 
 MONTH_FILE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])\.yaml$")
@@ -82,7 +84,21 @@ class DiskSource:
         # followed; O_NONBLOCK: a pipe put there meanwhile does not block the open.
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         with os.fdopen(os.open(self.root / relpath, flags), "rb") as handle:
-            return handle.read(limit + 1)
+            data = handle.read(limit + 1)
+            # A file without its last newline may be caught in the middle of an append by
+            # `record`, which holds the file's lock while it writes: wait for the lock (or a
+            # moment), then read again before calling the last entry torn.
+            for _ in range(5):
+                if not data or data.endswith(b"\n") or len(data) > limit:
+                    break
+                if not wait_for_append(self.root, relpath):
+                    time.sleep(0.02)
+                handle.seek(0)
+                again = handle.read(limit + 1)
+                if again == data:
+                    break
+                data = again
+            return data
 
     def display(self, relpath: str) -> str:
         # A file name may hold a newline or an escape sequence: show it escaped, on one line.
@@ -251,7 +267,43 @@ def parse_plan(data: bytes, path: str, config: Config) -> tuple[PlanFile | None,
 def parse_progress(
     data: bytes, path: str, plan_id: str, month: str, config: Config, first_seq: int = 0
 ) -> tuple[list[EntryAt], list[Problem]]:
-    """Parse and validate one month file's bytes; good entries are kept beside the problems."""
+    """Parse and validate one month file's bytes; good entries are kept beside the problems.
+
+    A file that does not end with a newline may end with an entry cut short by a
+    crash (civtrack.store): when its last entry does not read as an entry it is
+    reported as an incomplete last entry at its line and the entries before it are
+    kept; when it does, a warning asks to check it.
+    """
+    tail = unterminated_tail(data) if len(data) <= config.max_file_bytes else None
+    entries, problems = _parse_progress(data, path, plan_id, month, config, first_seq)
+    if tail is None:
+        return entries, problems
+    if tail.nul_bytes or any(p.severity == "error" and p.line is not None and p.line >= tail.line for p in problems):
+        entries, problems = _parse_progress(data[: tail.offset], path, plan_id, month, config, first_seq)
+        zeros = f" and {tail.nul_bytes} NUL bytes" if tail.nul_bytes else ""
+        problems.append(
+            error(
+                path,
+                tail.line,
+                f"{TORN_MESSAGE}: the file ends with a cut-off entry{zeros}; complete the entry or delete it "
+                f"(line {tail.line} to the end of the file), then run `civtrack check`",
+            )
+        )
+    else:
+        problems.append(
+            warning(
+                path,
+                tail.line,
+                "the file does not end with a newline: if this last entry was cut short by an interrupted write, "
+                "correct it; otherwise add the newline",
+            )
+        )
+    return entries, problems
+
+
+def _parse_progress(
+    data: bytes, path: str, plan_id: str, month: str, config: Config, first_seq: int
+) -> tuple[list[EntryAt], list[Problem]]:
     try:
         if len(data) > config.max_file_bytes:
             raise _too_large(path, config)

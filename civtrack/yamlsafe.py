@@ -61,7 +61,7 @@ _LONG_PREFIX = re.compile(r"^[ \t?:-]{" + str(_SAFE_PREFIX) + "}", re.MULTILINE)
 _BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 # Control characters inside a value (reachable through double-quoted escapes such
 # as "\e"): they would be sent to the terminal as they are.
-_CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 # YAML 1.1 integers other than plain decimal: octal 010, hex 0x1F, binary 0b101,
 # sexagesimal 1:30. Floats: sexagesimal 1:30.5. Kept as text (see the module doc).
 _PLAIN_INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
@@ -400,7 +400,7 @@ class _Builder:
             # A field name is the text as written: `1:` and `2021-01-01:` are names
             # (unknown ones), not a number or a date that messages would show changed.
             key = key_node.value
-            if _CONTROL_IN_TEXT.search(key):
+            if CONTROL_IN_TEXT.search(key):
                 self._fail(key_node, f"the field name '{shown(key)}' contains a control character: delete it")
                 continue
             key_line = key_node.start_mark.line + 1
@@ -427,7 +427,7 @@ class _Builder:
         if node.tag == _CORE + "float" and ":" in node.value:
             return node.value  # sexagesimal 1:30.5
         if node.tag == _CORE + "str":
-            if _CONTROL_IN_TEXT.search(node.value):
+            if CONTROL_IN_TEXT.search(node.value):
                 self._fail(node, f"the text '{shown(node.value)}' contains a control character: delete it")
                 return None
             return node.value

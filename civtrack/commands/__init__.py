@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from civtrack.workspace import Config
 
 # The order of `civtrack --help`.
-COMMANDS: tuple[str, ...] = ("status", "check", "init", "schema", "report", "export")
+COMMANDS: tuple[str, ...] = (
+    "status", "check", "record", "diff", "history", "report", "export", "init", "schema",
+)  # fmt: skip
 
 
 @cache

@@ -1,0 +1,181 @@
+"""Reading one plan and one indicator's progress, without loading the whole repository.
+
+`record` and `history` name a single ``PLAN/INDICATOR[/PART]``: they read that
+plan's file and only those month files of its progress folder that mention the
+indicator (a byte search skips the others before any YAML is parsed), so that
+their cost does not grow with the rest of the repository.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from civtrack.check import check_entry, check_plan
+from civtrack.errors import InputError, Problem, error
+from civtrack.load import MONTH_FILE, DiskSource, EntryAt, PlanFile, parse_plan, parse_progress
+from civtrack.model import SLUG, Indicator, Part
+from civtrack.workspace import PLANS_DIR, PROGRESS_DIR, Config, display_path
+
+REF = re.compile(r"^([a-z0-9][a-z0-9-]*)/([a-z0-9][a-z0-9-]*)(?:/([a-z0-9][a-z0-9-]*))?$")
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a ``PLAN/INDICATOR[/PART]`` argument names, checked against the plan."""
+
+    plan_file: PlanFile
+    indicator: Indicator
+    part: Part | None
+
+    @property
+    def plan_id(self) -> str:
+        return self.plan_file.plan.id
+
+    @property
+    def ref(self) -> str:
+        """The reference written in entries: ``indicator`` or ``indicator/part``."""
+        return self.indicator.id if self.part is None else f"{self.indicator.id}/{self.part.id}"
+
+
+def split_ref(text: str) -> tuple[str, str, str | None]:
+    """``PLAN/INDICATOR[/PART]`` → its three ids; InputError when malformed."""
+    match = REF.match(text)
+    if match is None:
+        raise InputError(
+            error(
+                "civtrack",
+                None,
+                f"'{text}' is not PLAN/INDICATOR or PLAN/INDICATOR/PART (ids of lower-case letters, digits and '-', "
+                "e.g. example/elder-beds)",
+            )
+        )
+    return match[1], match[2], match[3]
+
+
+def read_plan(root: Path, plan_id: str, config: Config) -> PlanFile:
+    """plans/<plan_id>.yaml, parsed and checked; InputError when unknown or invalid."""
+    if not SLUG.match(plan_id):  # pragma: no cover - split_ref already checks it
+        raise InputError(f"'{plan_id}' is not a plan id")
+    path = root / PLANS_DIR / f"{plan_id}.yaml"
+    shown = display_path(path)
+    if path.is_symlink() or not path.is_file():
+        known = sorted(p.stem for p in (root / PLANS_DIR).glob("*.yaml") if not p.name.startswith("."))
+        raise InputError(
+            error(shown, None, f"unknown plan '{plan_id}' (known: {', '.join(known) or 'none'})"),
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(error(shown, None, f"cannot read: {exc.strerror}")) from None
+    plan_file, problems = parse_plan(data, shown, config)
+    problems = [p for p in problems if p.severity == "error"]
+    if plan_file is not None:
+        if plan_file.plan.id != plan_id:
+            problems.append(
+                error(
+                    shown, plan_file.line("id"), f"plan id '{plan_file.plan.id}' differs from the file name '{plan_id}'"
+                )
+            )
+        problems.extend(p for p in check_plan(plan_file) if p.severity == "error")
+    if problems or plan_file is None:
+        raise InputError(
+            [*problems, error("civtrack", None, "fix the plan first (`civtrack check` lists every problem)")]
+        )
+    return plan_file
+
+
+def resolve(plan_file: PlanFile, indicator_id: str, part_id: str | None) -> Target:
+    """The indicator (and part) of a plan; InputError naming the known ones otherwise."""
+    plan = plan_file.plan
+    indicators = {ind.id: ind for ind in plan.indicators}
+    ind = indicators.get(indicator_id)
+    if ind is None:
+        known = ", ".join(indicators) or "none"
+        raise InputError(
+            error(plan_file.path, None, f"unknown indicator '{indicator_id}' in plan '{plan.id}' (known: {known})")
+        )
+    if part_id is None:
+        return Target(plan_file, ind, None)
+    parts = {part.id: part for part in ind.parts}
+    if part_id not in parts:
+        known = ", ".join(parts) or "none: it has no parts"
+        raise InputError(
+            error(
+                plan_file.path,
+                plan_file.line("indicators", plan.indicators.index(ind)),
+                f"unknown part '{part_id}' of indicator '{ind.id}' (known: {known})",
+            )
+        )
+    return Target(plan_file, ind, parts[part_id])
+
+
+def month_files(root: Path, plan_id: str) -> list[str]:
+    """Relative paths of the plan's month files, in order."""
+    source = DiskSource(root)
+    return [rel for rel in source.files(f"{PROGRESS_DIR}/{plan_id}") if MONTH_FILE.match(rel.rsplit("/", 1)[-1])]
+
+
+def indicator_entries(
+    root: Path, plan_file: PlanFile, indicator_id: str, config: Config
+) -> tuple[list[EntryAt], list[Problem]]:
+    """Every entry of one indicator (and its parts) in file order, and the problems found on the way.
+
+    Files that do not contain the indicator id anywhere are not parsed; in files of
+    one-line entries (what `record` writes) only the lines that mention it are. Problems are those of the files read (any of them could hide one of this
+    indicator's entries) and the cross-object checks of this indicator's entries.
+    """
+    plan = plan_file.plan
+    source = DiskSource(root)
+    needle = indicator_id.encode("utf-8")
+    entries: list[EntryAt] = []
+    problems: list[Problem] = []
+    seq = 0
+    for rel in month_files(root, plan.id):
+        data = source.read(rel, config.max_file_bytes)
+        if needle not in data:
+            continue
+        month = MONTH_FILE.match(rel.rsplit("/", 1)[-1])
+        assert month is not None
+        found, file_problems = _parse_mentions(
+            data, needle, source.display(rel), plan.id, f"{month[1]}-{month[2]}", config, seq
+        )
+        seq = max([seq + len(found) + len(file_problems), *(item.seq + 1 for item in found)])
+        problems.extend(file_problems)
+        entries.extend(item for item in found if item.entry.indicator_id == indicator_id)
+    indicators = {ind.id: ind for ind in plan.indicators}
+    for item in entries:
+        problems.extend(check_entry(plan, indicators, item))
+    return entries, problems
+
+
+def _parse_mentions(
+    data: bytes, needle: bytes, path: str, plan_id: str, month: str, config: Config, first_seq: int
+) -> tuple[list[EntryAt], list[Problem]]:
+    """parse_progress, restricted to the lines that mention ``needle`` when every entry is one line.
+
+    Each line of such a file is a whole entry (``- {…}``), so the others can be left
+    unparsed; line numbers (and the order of entries) are those of the whole file.
+    Any other file is parsed whole.
+    """
+    if not data.endswith(b"\n"):
+        return parse_progress(data, path, plan_id, month, config, first_seq)  # a possibly torn tail: all of it
+    lines = data.split(b"\n")[:-1]
+    chosen: list[int] = []
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith(b"#"):
+            continue
+        if not (line.startswith(b"- {") and stripped.endswith(b"}")):
+            return parse_progress(data, path, plan_id, month, config, first_seq)
+        if needle in line:
+            chosen.append(number)
+    if len(chosen) * 2 > len(lines):
+        return parse_progress(data, path, plan_id, month, config, first_seq)  # most lines: no gain
+    subset = b"".join(lines[number - 1] + b"\n" for number in chosen)
+    entries, problems = parse_progress(subset, path, plan_id, month, config, first_seq)
+    for item in entries:
+        item.line = chosen[item.line - 1]
+        item.seq = first_seq + item.line
+    return entries, [replace(p, line=chosen[p.line - 1]) if p.line else p for p in problems]

@@ -1,0 +1,345 @@
+"""A comparison (civtrack.diffing) → rich text for review, or JSON for scripts and CI.
+
+Rewrites (entries changed or removed, plan changes) come first, in bold red
+with a ⚠, so that a lowered target cannot scroll past unnoticed; then the
+indicators that moved, then the entries added.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from civtrack.compute import Status
+from civtrack.diffing import Diff, EntryChange, IndicatorChange, PlanChange, PlanDiff, entry_data
+from civtrack.i18n import label
+from civtrack.render import STATE_STYLES
+from civtrack.text import fmt, pct
+
+WARN = "bold red"
+ARROW = " → "
+
+
+# --- one indicator, before → after (also used by `record`) -----------------------------
+
+
+def _value(status: Status | None) -> str:
+    if status is None:
+        return "—"
+    if status.kind == "milestone":
+        return "✓" if status.state == "done" else "○"
+    return fmt(status.current)
+
+
+def _pair(old: str, new: str, style_old: str = "", style_new: str = "") -> Text:
+    text = Text()
+    if old != new:
+        text.append(old, style=style_old or "dim")
+        text.append(ARROW, style="dim")
+    text.append(new, style=style_new)
+    return text
+
+
+def change_cells(old: Status | None, new: Status | None, lang: str) -> tuple[Text, Text, Text]:
+    """``480 → 620 张``, ``60.0% → 77.5%``, ``behind → on track`` (one side only when unchanged)."""
+    shown = new or old
+    assert shown is not None
+    value = _pair(_value(old), _value(new))
+    if shown.kind != "milestone" and shown.unit:
+        value.append(f" {shown.unit}")
+    completion = _pair(pct(old.completion) if old else "—", pct(new.completion) if new else "—")
+    old_state = label(old.state, lang) if old else "—"
+    new_state = label(new.state, lang) if new else "—"
+    state = _pair(
+        old_state,
+        new_state,
+        STATE_STYLES.get(old.state, "") if old else "",
+        STATE_STYLES.get(new.state, "") if new else "",
+    )
+    return value, completion, state
+
+
+def change_grid(rows: list[tuple[str, Status | None, Status | None]], lang: str, indent: int = 0) -> Table:
+    """Aligned lines ``ref  value  completion  state``."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(no_wrap=True)
+    for ref, old, new in rows:
+        grid.add_row(Text(" " * indent + ref, style="bold"), *change_cells(old, new, lang))
+    return grid
+
+
+# --- text ------------------------------------------------------------------------------
+
+
+def _when(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return ", ".join(f"{by} {fmt(v)}" for by, v in value) or "—"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return fmt(value)
+    return "—" if value is None else str(value)
+
+
+def change_label(change: PlanChange, lang: str) -> str:
+    if change.field in ("indicator", "part", "plan"):
+        return f"{label('change_' + change.field, lang)} {label(change.what, lang)}"
+    return f"{label('field_' + change.field, lang)} {label(change.what, lang)}"
+
+
+def _entry_cells(data: dict[str, Any], unit: str | None) -> tuple[Text, Text, Text, Text]:
+    """date, reference, value (with unit), note (and who reported it)."""
+    if "value" in data:
+        value = Text(fmt(data["value"]) + (f" {unit}" if unit else ""), style="bold")
+    else:
+        value = Text("✓" if data.get("done") else "○", style="bold")
+    note = Text(f"“{data['note']}”" if data.get("note") is not None else "")
+    if data.get("by") is not None:
+        note.append(f"{'  ' if note else ''}— {data['by']}", style="dim")
+    return Text(str(data["date"])), Text(data["indicator"]), value, note
+
+
+def _entry_summary(data: dict[str, Any], unit: str | None) -> Text:
+    return Text("  ").join(cell for cell in _entry_cells(data, unit) if cell)
+
+
+def _entry_where(item_path: str, line: int) -> Text:
+    return Text(f"{item_path}:{line}", style="dim")
+
+
+def _warnings(plan: PlanDiff, lang: str) -> Table | None:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    rows = 0
+    for change in plan.plan_changes:
+        if not change.rewrite:
+            continue
+        what = Text("⚠ " + change_label(change, lang), style=WARN)
+        detail = Text(change.ref or plan.id, style="bold")
+        detail.append("  ")
+        if change.field in ("indicator", "part", "plan"):
+            detail.append(str(change.new if change.new is not None else change.old))
+        else:
+            detail.append(_when(change.old))
+            detail.append(ARROW, style="dim")
+            detail.append(_when(change.new), style=WARN)
+            unit = plan.units.get(change.ref or "") if change.field in ("target", "baseline") else None
+            if unit:
+                detail.append(f" {unit}")
+        if change.eased:
+            detail.append(f"  ({label('eased', lang)})", style=WARN)
+        grid.add_row(what, detail)
+        rows += 1
+    for change in plan.changed:
+        assert change.old is not None and change.new is not None
+        detail = Text()
+        detail.append_text(_entry_where(change.new.path, change.new.line))
+        detail.append(f"  {change.new.entry.date}  {change.new.entry.indicator}  ")
+        for i, (name, old, new) in enumerate(change.fields):
+            if i:
+                detail.append(", ")
+            detail.append(f"{name} {_when(old)}")
+            detail.append(ARROW, style="dim")
+            detail.append(_when(new), style=WARN)
+        grid.add_row(Text("⚠ " + label("entry_changed", lang), style=WARN), detail)
+        rows += 1
+    for change in plan.removed:
+        assert change.old is not None
+        detail = _entry_where(change.old.path, change.old.line)
+        detail.append("  ")
+        detail.append_text(_entry_summary(entry_data(change.old), plan.units.get(change.old.entry.indicator)))
+        grid.add_row(Text("⚠ " + label("entry_removed", lang), style=WARN), detail)
+        rows += 1
+    return grid if rows else None
+
+
+def _indicator_rows(changes: list[IndicatorChange]) -> list[tuple[str, Status | None, Status | None]]:
+    return [(("  " if c.is_part else "") + c.ref, c.old, c.new) for c in changes]
+
+
+def plan_text(plan: PlanDiff, lang: str) -> RenderableType:
+    head = Text(plan.id, style="bold")
+    head.append(f"  {plan.title}")
+    if plan.presence != "both":
+        head.append(
+            f"  [{label('plan_' + plan.presence, lang)}]", style=WARN if plan.presence == "removed" else "green"
+        )
+    old_c = plan.old.completion if plan.old else None
+    new_c = plan.new.completion if plan.new else None
+    head.append(f"  {label('plan_completion', lang)} ")
+    head.append_text(_pair(pct(old_c), pct(new_c), style_new="bold"))
+    parts: list[RenderableType] = [head]
+    warnings = _warnings(plan, lang)
+    if warnings is not None:
+        parts.append(_indented(warnings))
+    info = [c for c in plan.plan_changes if not c.rewrite]
+    if info:
+        grid = Table.grid(padding=(0, 2))
+        for change in info:
+            detail = Text(change.ref or plan.id, style="bold")
+            detail.append(f"  {_when(change.old)}")
+            detail.append(ARROW, style="dim")
+            detail.append(_when(change.new))
+            grid.add_row(Text(change_label(change, lang), style="yellow"), detail)
+        parts.append(_indented(grid))
+    if plan.indicators:
+        parts.append(Text(f"  {label('diff_indicators', lang)}", style="bold underline"))
+        parts.append(_indented(change_grid(_indicator_rows(plan.indicators), lang), 4))
+    if plan.added:
+        parts.append(Text(f"  {label('entries_added', lang)} ({len(plan.added)})", style="bold underline"))
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True)
+        grid.add_column(no_wrap=True)
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_column()
+        grid.add_column(no_wrap=True)
+        for change in plan.added:
+            assert change.new is not None
+            day, ref, value, note = _entry_cells(entry_data(change.new), plan.units.get(change.new.entry.indicator))
+            grid.add_row(
+                Text("+ ", style="green") + day, ref, value, note, _entry_where(change.new.path, change.new.line)
+            )
+        parts.append(_indented(grid, 4))
+    return Group(*parts)
+
+
+def _indented(renderable: RenderableType, cells: int = 2) -> RenderableType:
+    from rich.padding import Padding
+
+    return Padding(renderable, (0, 0, 0, cells), expand=False)
+
+
+def diff_text(diff: Diff, lang: str, old_name: str, new_name: str, problems: list[str]) -> RenderableType:
+    """The whole comparison for a terminal."""
+    head = Text(f"{old_name}{ARROW}{new_name}", style="bold")
+    head.append(f"  {label('as_of', lang)} {diff.as_of.isoformat()}", style="dim")
+    parts: list[RenderableType] = [head]
+    if problems:
+        parts.append(Text(f"⚠ {label('problems_in', lang)} {new_name}:", style=WARN))
+        parts.extend(Text("  " + p, style="red") for p in problems)
+    changed = [plan for plan in diff.plans if not plan.empty]
+    if not changed:
+        parts.append(Text(label("no_changes", lang)))
+        return Group(*parts)
+    for plan in changed:
+        parts.append(Text(""))
+        parts.append(plan_text(plan, lang))
+    parts.append(Text(""))
+    parts.append(summary(diff, lang))
+    return Group(*parts)
+
+
+def summary(diff: Diff, lang: str) -> Text:
+    added = sum(len(p.added) for p in diff.plans)
+    changed = sum(len(p.changed) for p in diff.plans)
+    removed = sum(len(p.removed) for p in diff.plans)
+    rewrites = sum(len(p.rewrites) for p in diff.plans) + sum(p.presence == "removed" for p in diff.plans)
+    text = Text(f"{label('entries_added', lang)} {added}", style="green" if added else "dim")
+    if diff.rewritten:
+        text.append("  ·  ")
+        text.append(f"⚠ {label('rewritten', lang)}: ", style=WARN)
+        counts = [(label("entry_changed", lang), changed), (label("entry_removed", lang), removed)]
+        counts.append((label("plan_changes", lang), rewrites))
+        text.append(", ".join(f"{name} {count}" for name, count in counts if count), style=WARN)
+    return text
+
+
+# --- JSON ------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _status_dict(status: Status | None) -> dict[str, Any] | None:
+    if status is None:
+        return None
+    milestone = status.kind == "milestone"
+    return {
+        "current": None if milestone else status.current,
+        "completion": status.completion,
+        "state": status.state,
+        "target": None if milestone else status.target,
+    }
+
+
+def _entry_dict(item, file: str) -> dict[str, Any]:
+    data = {key: _plain(value) for key, value in entry_data(item).items()}
+    return {"file": file, "line": item.line, **data}
+
+
+def _entry_change_dict(change: EntryChange) -> dict[str, Any]:
+    if change.kind == "added":
+        return _entry_dict(change.new, change.file)
+    if change.kind == "removed":
+        return _entry_dict(change.old, change.file)
+    return {
+        "file": change.file,
+        "old": _entry_dict(change.old, change.file),
+        "new": _entry_dict(change.new, change.file),
+        "fields": [{"field": f, "old": _plain(a), "new": _plain(b)} for f, a, b in change.fields],
+    }
+
+
+def plan_dict(plan: PlanDiff) -> dict[str, Any]:
+    return {
+        "id": plan.id,
+        "title": plan.title,
+        "presence": plan.presence,
+        "rewritten": plan.rewritten,
+        "completion": {
+            "old": plan.old.completion if plan.old else None,
+            "new": plan.new.completion if plan.new else None,
+        },
+        "indicators": [
+            {
+                "ref": c.ref,
+                "name": c.name,
+                "kind": c.kind,
+                "unit": c.unit,
+                "old": _status_dict(c.old),
+                "new": _status_dict(c.new),
+            }
+            for c in plan.indicators
+        ],
+        "entries_added": [_entry_change_dict(c) for c in plan.added],
+        "entries_changed": [_entry_change_dict(c) for c in plan.changed],
+        "entries_removed": [_entry_change_dict(c) for c in plan.removed],
+        "plan_changes": [
+            {
+                "indicator": c.ref,
+                "field": c.field,
+                "old": _plain(c.old),
+                "new": _plain(c.new),
+                "change": c.what,
+                "eased": c.eased,
+                "rewrite": c.rewrite,
+            }
+            for c in plan.plan_changes
+        ],
+    }
+
+
+def diff_json(diff: Diff, old_side: dict[str, Any], new_side: dict[str, Any], problems: list[str]) -> str:
+    document = {
+        "as_of": diff.as_of.isoformat(),
+        "from": old_side,
+        "to": new_side,
+        "rewritten": diff.rewritten,
+        "problems": problems,
+        "plans": [plan_dict(plan) for plan in diff.plans if not plan.empty],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,387 @@
+"""Writing progress: the only code that writes progress files.
+
+A month file (``progress/<plan>/YYYY-MM.yaml``) is an append-only YAML list. An
+entry is added as one line (a flow mapping, see ``format_entry``) at the end of
+the file:
+
+* the existing bytes are never rewritten, so ``git diff`` shows only added lines
+  and git's union merge (.gitattributes) can combine two branches' entries;
+* keys come in the order of ``model.ENTRY_FIELDS``; every text field is written
+  as a YAML double-quoted scalar with escapes, so any note (colons, ``#``,
+  quotes, Chinese, newlines, control characters) reads back exactly;
+* writers take a lock (filelock, one lock file per month file under
+  ``.civtrack/locks/``), so concurrent ``record`` processes never interleave;
+* the block goes out in one ``write`` call, then ``fsync``; when the write fails
+  (disk full, I/O error) the file is truncated back to its previous size, so
+  nothing is half-written.
+
+A crash (power loss, a killed process) can still leave a *torn* last entry: a
+prefix of its line, without the final newline. ``unterminated_tail`` finds
+that block so that the loader reports it with its line ("incomplete last entry
+(interrupted write?)") instead of dropping it or reading a cut value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml.resolver
+
+from civtrack.errors import InputError, error
+from civtrack.model import ENTRY_FIELDS, Entry
+
+LOCK_DIR = ".civtrack/locks"
+LOCK_TIMEOUT = 60.0
+TORN_MESSAGE = "incomplete last entry (interrupted write?)"
+# Testing hook (tests/test_record_faults.py): "BYTES[:SECONDS]" writes the entry in
+# chunks of BYTES with a pause after each, so that a killed process really leaves a
+# torn entry behind. Never set in normal use.
+_CHUNK_ENV = "CIVTRACK_TEST_WRITE_CHUNK"
+
+_RESOLVER = yaml.resolver.Resolver()
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+# --- formatting -------------------------------------------------------------------
+
+
+def _printable(code: int) -> bool:
+    """Characters that may stand unescaped inside a double-quoted YAML scalar.
+
+    NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR are line breaks to YAML (they
+    would be folded into spaces), the BOM is stripped by some readers, and C0/C1
+    controls, DEL and surrogates are not allowed in a YAML stream at all.
+    """
+    if 0x20 <= code <= 0x7E:
+        return True
+    if code < 0xA0:
+        return False
+    if code in (0x2028, 0x2029, 0xFEFF) or 0xD800 <= code <= 0xDFFF:
+        return False
+    return code not in (0xFFFE, 0xFFFF)
+
+
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def quote(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar that reads back exactly."""
+    out = ['"']
+    for char in text:
+        escaped = _ESCAPES.get(char)
+        if escaped is not None:
+            out.append(escaped)
+            continue
+        code = ord(char)
+        if _printable(code):
+            out.append(char)
+        elif code <= 0xFF:
+            out.append(f"\\x{code:02x}")
+        elif code <= 0xFFFF:
+            out.append(f"\\u{code:04x}")
+        else:  # pragma: no cover - every character above U+FFFF is printable
+            out.append(f"\\U{code:08x}")
+    out.append('"')
+    return "".join(out)
+
+
+def format_number(value: int | float) -> str:
+    """A number that YAML 1.1 reads back as the same int or float.
+
+    PyYAML reads ``1e+16`` as text (its float pattern needs a dot), so the
+    shortest repr of a float gets ``.0`` in its mantissa when it has none.
+    """
+    if isinstance(value, bool):  # pragma: no cover - the model refuses booleans
+        raise TypeError("a boolean is not a number")
+    if isinstance(value, int):
+        return str(value)
+    text = repr(float(value))
+    mantissa, _, exponent = text.partition("e")
+    if "." not in mantissa:
+        mantissa += ".0"
+    if exponent and exponent[0] not in "+-":
+        exponent = "+" + exponent
+    return f"{mantissa}e{exponent}" if exponent else mantissa
+
+
+def _plain_or_quoted(text: str) -> str:
+    # An id such as "2021-06-15" or "123" would read back as a date or a number.
+    if _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG:
+        return text
+    return quote(text)
+
+
+def format_entry(entry: Entry) -> str:
+    """One list item on one line, keys in ENTRY_FIELDS order, ending with a newline.
+
+    ``- {date: 2026-03-31, indicator: elder-beds, value: 120, note: "一季度"}``
+
+    One line per entry, not a block of ``key: value`` lines, because git's union
+    merge works on lines: when two branches append blocks that share a line (the
+    same date, indicator or reporter), it keeps that line once and the blocks
+    interleave (two ``value:`` keys under one ``- date:``, or a field moved to the
+    other entry). A whole entry per line can only be kept or not. It also makes
+    a torn write exact to detect: every prefix of the line lacks its closing brace.
+    """
+    data = entry.model_dump(exclude_none=True)
+    fields: list[str] = []
+    for key in ENTRY_FIELDS:
+        if key not in data:
+            continue
+        value = data[key]
+        if key == "date":
+            text = value.isoformat() if isinstance(value, dt.date) else str(value)
+        elif key == "indicator":
+            text = _plain_or_quoted(value)
+        elif key == "value":
+            text = format_number(value)
+        elif key == "done":
+            text = "true" if value else "false"
+        else:
+            text = quote(value)
+        fields.append(f"{key}: {text}")
+    return "- {" + ", ".join(fields) + "}\n"
+
+
+# --- torn tails --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tail:
+    """The last block of a file that does not end with a newline."""
+
+    offset: int  # where the block starts (the file up to here is whole)
+    line: int  # its first line, 1-based
+    nul_bytes: int  # NUL bytes that ended the file (a crash can leave zeros behind)
+
+
+def unterminated_tail(data: bytes) -> Tail | None:
+    """Where the last block starts, when the file does not end with a newline.
+
+    Every block that ``record`` writes ends with a newline, so a file that does
+    not may end with a block cut short by a crash. The block starts at the last
+    line that begins with ``-`` (a list item); None when the file ends with a
+    newline, is blank, or has no list item.
+    """
+    stripped = data.rstrip(b"\x00")
+    nuls = len(data) - len(stripped)
+    if b"\x00" in stripped:
+        return None  # NULs inside the text: not a torn append but another encoding (UTF-16) or binary
+    if not nuls and (not data or data.endswith(b"\n")):
+        return None
+    if nuls and (not stripped or stripped.endswith(b"\n")):
+        # Only zeros were appended: the torn part starts after the last whole line.
+        return Tail(len(stripped), stripped.count(b"\n") + 1, nuls)
+    index = stripped.rfind(b"\n-")
+    if index >= 0:
+        start = index + 1
+    elif stripped.startswith(b"-"):
+        start = 0
+    else:
+        return None
+    return Tail(start, stripped.count(b"\n", 0, start) + 1, nuls)
+
+
+# --- appending ----------------------------------------------------------------------
+
+
+def lock_path(root: Path, relpath: str) -> Path:
+    """The lock file guarding one progress file."""
+    return root / LOCK_DIR / (relpath.replace("/", "__") + ".lock")
+
+
+def _ensure_lock_dir(root: Path) -> Path:
+    folder = root / LOCK_DIR
+    if not folder.is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        ignore = folder.parent / ".gitignore"
+        try:
+            # The folder holds only local state (locks, caches): keep it out of git.
+            with open(ignore, "x", encoding="utf-8") as handle:
+                handle.write("# civtrack's local state (locks, caches): not for git\n*\n")
+        except FileExistsError:
+            pass
+    return folder
+
+
+@contextmanager
+def locked(root: Path, relpath: str, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold the lock of one progress file (other ``record`` processes wait for it)."""
+    from filelock import FileLock, Timeout
+
+    shown = relpath
+    try:
+        _ensure_lock_dir(root)
+        lock = FileLock(str(lock_path(root, relpath)), timeout=timeout)
+        lock.acquire()
+    except Timeout:
+        raise InputError(
+            error(shown, None, f"another civtrack process has held this file's lock for {timeout:g} s; try again")
+        ) from None
+    except OSError as exc:
+        raise InputError(
+            error(str(root / LOCK_DIR), None, f"cannot create the lock for {shown}: {exc.strerror or exc}")
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def wait_for_append(root: Path, relpath: str, timeout: float = 10.0) -> bool:
+    """Wait while a ``record`` holds the lock of this file; False when no writer could be waited for.
+
+    For readers that find a file without its last newline: it may be an append in
+    progress. A shared ``flock`` on the existing lock file (filelock takes an
+    exclusive one) returns once the writer is done; nothing is created, so this
+    works in a read-only checkout too.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: the caller falls back to reading again later
+        return False
+    try:
+        fd = os.open(lock_path(root, relpath), os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return False  # no lock file: no record has ever written this file from this root
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES) or time.monotonic() > deadline:
+                    return False
+                time.sleep(0.002)
+                continue
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            return True
+    finally:
+        os.close(fd)
+
+
+def read_existing(path: Path, limit: int) -> bytes | None:
+    """The current bytes of a progress file (None when it does not exist yet)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise InputError(error(str(path), None, f"cannot read: {_reason(exc)}")) from None
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read(limit + 1)
+
+
+def payload(existing: bytes | None, block: str) -> bytes:
+    """The bytes to append: the block, after a newline when the file lacks its last one.
+
+    Without it the new ``- date:`` would continue the last line of the file
+    instead of starting a new list item.
+    """
+    data = block.encode("utf-8")
+    if existing and not existing.endswith(b"\n"):
+        return b"\n" + data
+    return data
+
+
+def block_line(existing: bytes | None, data: bytes) -> int:
+    """The 1-based line where the appended block starts."""
+    before = existing or b""
+    return before.count(b"\n") + 1 + (1 if data.startswith(b"\n") else 0)
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied (is the folder read-only?)"
+    if exc.errno == errno.EROFS:
+        return "read-only file system"
+    if exc.errno == errno.ENOSPC:
+        return "no space left on the device"
+    if exc.errno == errno.ELOOP:
+        return "it is a symbolic link (not followed)"
+    return exc.strerror or str(exc)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory fds
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - some file systems refuse fsync on directories
+        pass
+    finally:
+        os.close(fd)
+
+
+def append(path: Path, data: bytes, expected_size: int, shown: str) -> None:
+    """Append ``data`` to ``path`` (created if missing) and fsync; all or nothing.
+
+    Call with the file's lock held, ``expected_size`` being the size read under
+    it. Any failure truncates the file back to that size and raises InputError.
+    """
+    created_dirs: list[Path] = []
+    folder = path.parent
+    while not folder.exists():
+        created_dirs.append(folder)
+        folder = folder.parent
+    try:
+        for new in reversed(created_dirs):
+            new.mkdir()
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+        fd = os.open(path, flags, 0o666)
+    except OSError as exc:
+        raise InputError(error(shown, None, f"cannot write: {_reason(exc)}; nothing was recorded")) from None
+    try:
+        size = os.fstat(fd).st_size
+        if size != expected_size:
+            raise InputError(
+                error(
+                    shown, None, "the file changed while recording (edited by another program?); nothing was recorded"
+                )
+            )
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        except OSError as exc:
+            try:
+                os.ftruncate(fd, expected_size)
+                os.fsync(fd)
+            except OSError:  # pragma: no cover - the device failed twice; the loader reports the torn block
+                pass
+            raise InputError(error(shown, None, f"cannot write: {_reason(exc)}; nothing was recorded")) from None
+    finally:
+        os.close(fd)
+    if size == 0:
+        # A new file (or folders): make their directory entries durable too.
+        for folder in {path.parent, *(new.parent for new in created_dirs)}:
+            _fsync_dir(folder)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    hook = os.environ.get(_CHUNK_ENV)
+    if hook:  # "BYTES" or "BYTES:SECONDS" (the pause after each chunk)
+        size, _, pause = hook.partition(":")
+        chunk = max(1, int(size))
+        for start in range(0, len(data), chunk):
+            _write_fully(fd, data[start : start + chunk])
+            time.sleep(float(pause or 0.002))
+        return
+    _write_fully(fd, data)
+
+
+def _write_fully(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:  # pragma: no cover - os.write raises instead
+            raise OSError(errno.EIO, "short write")
+        view = view[written:]

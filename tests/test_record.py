@@ -1,0 +1,389 @@
+"""`civtrack record`, run as the installed command: what it writes, what it refuses, what it prints."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from civtrack.load import load_disk
+from civtrack.workspace import Config
+from tests.gitkit import cli, lines, make_repo, write
+
+MARCH = "progress/town/2026-03.yaml"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return make_repo(tmp_path / "repo", with_git=False)
+
+
+def entries(root: Path) -> list[dict]:
+    loaded = load_disk(root, Config())
+    assert loaded.problems == []
+    return [item.entry.model_dump(exclude_none=True) for item in loaded.all_entries()]
+
+
+def test_record_appends_one_line_and_prints_the_new_state(repo: Path) -> None:
+    first = cli(repo, "record", "town/elder-beds", "480", "--date", "2026-03-31", "--as-of", "2026-12-01")
+    assert first.returncode == 0, first.stderr
+    assert lines(first.stdout) == [
+        f"Recorded in {MARCH}:1",
+        "  - {date: 2026-03-31, indicator: elder-beds, value: 480}",
+        "elder-beds  0 → 480 张  0.0% → 60.0%  behind",
+        "as of 2026-12-01",
+    ]
+    second = cli(
+        repo,
+        "record",
+        "town/elder-beds",
+        "140",
+        "--date",
+        "2026-03-31",
+        "--note",
+        "两个街道：新增床位",
+        "--by",
+        "养老服务科",
+        "--evidence",
+        "民发〔2026〕12号",
+        "--unit",
+        "张",
+        "--as-of",
+        "2026-12-01",
+    )
+    assert second.returncode == 0, second.stderr
+    assert lines(second.stdout)[2:] == [
+        "elder-beds  480 → 620 张  60.0% → 77.5%  behind → on track",
+        "as of 2026-12-01",
+    ]
+    assert (repo / MARCH).read_text(encoding="utf-8") == (
+        "- {date: 2026-03-31, indicator: elder-beds, value: 480}\n"
+        '- {date: 2026-03-31, indicator: elder-beds, value: 140, unit: "张", note: "两个街道：新增床位", '
+        'by: "养老服务科", evidence: "民发〔2026〕12号"}\n'
+    )
+    assert cli(repo, "check").returncode == 0
+
+
+def test_a_part_shows_the_part_and_its_parent(repo: Path) -> None:
+    result = cli(repo, "record", "town/homes/east", "5", "--date", "2026-02-10", "--as-of", "2026-07-01")
+    assert result.returncode == 0, result.stderr
+    assert lines(result.stdout)[2:] == [
+        "homes/east  0 → 5 家  0.0% → 25.0%  behind → on track",
+        "homes       0 → 5 家  0.0% → 16.7%  behind",
+        "as of 2026-07-01",
+    ]
+    assert entries(repo) == [{"date": __import__("datetime").date(2026, 2, 10), "indicator": "homes/east", "value": 5}]
+
+
+def test_milestones_latest_and_at_most_indicators(repo: Path) -> None:
+    done = cli(repo, "record", "town/cemetery-plan", "--done", "--date", "2026-05-20", "--as-of", "2026-07-01")
+    assert lines(done.stdout)[1:3] == [
+        "  - {date: 2026-05-20, indicator: cemetery-plan, done: true}",
+        "cemetery-plan  ○ → ✓  0.0% → 100.0%  overdue → done",
+    ]
+    rate = cli(
+        repo, "record", "town/report-rate", "76.5", "--unit", "%", "--date", "2026-06-01", "--as-of", "2026-07-01"
+    )
+    assert lines(rate.stdout)[2] == "report-rate  0 → 76.5 %  0.0% → 95.6%  behind → on track"
+    smoke = cli(repo, "record", "town/smoke", "26", "--date", "2026-06-01", "--as-of", "2026-07-01")
+    assert lines(smoke.stdout)[2] == "smoke  30 → 26 %  0.0% → 40.0%  behind → on track"
+    undo = cli(repo, "record", "town/cemetery-plan", "--not-done", "--date", "2026-05-21", "--as-of", "2026-07-01")
+    assert lines(undo.stdout)[2] == "cemetery-plan  ✓ → ○  100.0% → 0.0%  done → overdue"
+    assert cli(repo, "check").returncode == 0
+
+
+def test_a_negative_correction_follows_a_double_dash(repo: Path) -> None:
+    result = cli(repo, "record", "town/elder-beds", "--date", "2026-03-02", "--note", "更正：重复统计", "--", "-5")
+    assert result.returncode == 0, result.stderr
+    assert (repo / MARCH).read_text(encoding="utf-8") == (
+        '- {date: 2026-03-02, indicator: elder-beds, value: -5, note: "更正：重复统计"}\n'
+    )
+
+
+def test_any_note_round_trips_through_the_command_line(repo: Path) -> None:
+    note = "a: b # not a comment, \"double\" and 'single' quotes \\ 中文 {x: [1]}\nsecond line\ttab - end"
+    result = cli(repo, "record", "town/elder-beds", "1", "--date", "2026-03-02", "--note", note, "--by", "- 李 :")
+    assert result.returncode == 0, result.stderr
+    assert len((repo / MARCH).read_text(encoding="utf-8").splitlines()) == 1
+    (entry,) = entries(repo)
+    assert (entry["note"], entry["by"]) == (note, "- 李 :")
+
+
+def test_control_characters_are_refused_as_the_reader_would(repo: Path) -> None:
+    result = cli(repo, "record", "town/elder-beds", "1", "--date", "2026-03-02", "--note", "clear\x1b[2J screen")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0] == "civtrack: error: --note holds a control character (U+001B): delete it"
+    assert not (repo / MARCH).exists()
+
+
+def test_dry_run_checks_and_prints_but_writes_nothing(repo: Path) -> None:
+    result = cli(
+        repo, "record", "town/elder-beds", "12.5", "--date", "2026-03-02", "--dry-run", "--as-of", "2026-03-02"
+    )
+    assert result.returncode == 0, result.stderr
+    assert lines(result.stdout)[:2] == [
+        f"Dry run (nothing written); would record in {MARCH}:1",
+        "  - {date: 2026-03-02, indicator: elder-beds, value: 12.5}",
+    ]
+    assert lines(result.stdout)[2] == "elder-beds  0 → 12.5 张  0.0% → 1.6%  on track"
+    assert sorted(p.name for p in repo.rglob("*")) == sorted(
+        p.name for p in make_repo(repo.parent / "fresh", with_git=False).rglob("*")
+    )
+    assert not (repo / ".civtrack").exists()
+    bad = cli(repo, "record", "town/elder-beds", "x", "--dry-run")
+    assert bad.returncode == 2
+
+
+def test_the_language_of_the_labels(repo: Path) -> None:
+    result = cli(
+        repo, "--lang", "zh", "record", "town/elder-beds", "480", "--date", "2026-03-31", "--as-of", "2026-12-01"
+    )
+    assert lines(result.stdout)[0] == f"已记录到 {MARCH}:1"
+    assert lines(result.stdout)[2] == "elder-beds  0 → 480 张  0.0% → 60.0%  滞后"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nope/elder-beds", "1"], "plans/nope.yaml: error: unknown plan 'nope' (known: town)"),
+        (
+            ["town/beds", "1"],
+            "plans/town.yaml: error: unknown indicator 'beds' in plan 'town' "
+            "(known: elder-beds, homes, report-rate, cemetery-plan, smoke)",
+        ),
+        (
+            ["town/homes/north", "1"],
+            "plans/town.yaml:11: error: unknown part 'north' of indicator 'homes' (known: east, west)",
+        ),
+        (
+            ["town/elder-beds/east", "1"],
+            "plans/town.yaml:6: error: unknown part 'east' of indicator 'elder-beds' (known: none: it has no parts)",
+        ),
+        (
+            ["town/homes", "1"],
+            "civtrack: error: indicator 'homes' has parts: record on one of them (town/homes/east, town/homes/west)",
+        ),
+        (
+            ["town/cemetery-plan", "1"],
+            "civtrack: error: 'cemetery-plan' is a milestone: record it with --done, not a value",
+        ),
+        (
+            ["town/cemetery-plan"],
+            "civtrack: error: 'cemetery-plan' is a milestone: record it with --done (or --not-done to correct it)",
+        ),
+        (["town/elder-beds", "--done"], "civtrack: error: 'elder-beds' is a number (张): give a value, not --done"),
+        (
+            ["town/elder-beds"],
+            "civtrack: error: 'elder-beds' is a number: give the value to record (e.g. civtrack record town/elder-beds 12)",
+        ),
+        (["town/elder-beds", "1", "--unit", "个"], "civtrack: error: unit '个' differs from the indicator's unit '张'"),
+        (
+            ["town/cemetery-plan", "--done", "--unit", "个"],
+            "civtrack: error: 'cemetery-plan' has no unit: leave --unit out",
+        ),
+        (
+            ["town/elder-beds", "1", "--date", "2025-12-31"],
+            "civtrack: error: date 2025-12-31 is outside the period of plan 'town' (2026-01-01…2026-12-31, plans/town.yaml)",
+        ),
+        (
+            ["Town/elder-beds", "1"],
+            "civtrack: error: 'Town/elder-beds' is not PLAN/INDICATOR or PLAN/INDICATOR/PART "
+            "(ids of lower-case letters, digits and '-', e.g. example/elder-beds)",
+        ),
+    ],
+)
+def test_invalid_entries_are_refused_and_nothing_is_written(repo: Path, args: list[str], message: str) -> None:
+    existing = repo / MARCH
+    write(repo, MARCH, "- {date: 2026-03-01, indicator: elder-beds, value: 1}\n")
+    before = existing.read_bytes()
+    result = cli(repo, "record", *args, "--date", "2026-03-15") if "--date" not in args else cli(repo, "record", *args)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0] == message
+    assert "Traceback" not in result.stderr
+    assert existing.read_bytes() == before
+    assert sorted(p.name for p in (repo / "progress" / "town").iterdir()) == ["2026-03.yaml"]
+
+
+@pytest.mark.parametrize("value", ["abc", "1,000", "12张", "nan", "inf", "1_000", "１２", "0x10", "", "1e400"])
+def test_values_that_are_not_numbers_are_refused(repo: Path, value: str) -> None:
+    result = cli(repo, "record", "town/elder-beds", value, "--date", "2026-03-15")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0] == (
+        f"civtrack: error: value '{value}' is not a number (write digits, e.g. 12 or 12.5; a negative one after --: -- -3)"
+    )
+    assert not (repo / MARCH).exists()
+
+
+def test_several_problems_are_reported_together(repo: Path) -> None:
+    result = cli(repo, "record", "town/homes", "x", "--unit", "张", "--date", "2027-01-01")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "civtrack: error: value 'x' is not a number (write digits, e.g. 12 or 12.5; a negative one after --: -- -3)",
+        "civtrack: error: indicator 'homes' has parts: record on one of them (town/homes/east, town/homes/west)",
+        "civtrack: error: unit '张' differs from the indicator's unit '家'",
+        "civtrack: error: date 2027-01-01 is outside the period of plan 'town' (2026-01-01…2026-12-31, plans/town.yaml)",
+    ]
+
+
+def test_a_bad_date_option_is_a_usage_error(repo: Path) -> None:
+    result = cli(repo, "record", "town/elder-beds", "1", "--date", "2026-13-01")
+    assert result.returncode == 2
+    assert "expected a date YYYY-MM-DD, got '2026-13-01'" in result.stderr
+
+
+def test_an_invalid_plan_is_refused(repo: Path) -> None:
+    text = (repo / "plans" / "town.yaml").read_text(encoding="utf-8").replace("id: smoke", "id: elder-beds")
+    write(repo, "plans/town.yaml", text)
+    result = cli(repo, "record", "town/homes/east", "1", "--date", "2026-03-02")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "plans/town.yaml:28: error: duplicate indicator id 'elder-beds' (first at line 6)",
+        "civtrack: error: fix the plan first (`civtrack check` lists every problem)",
+    ]
+    assert not (repo / "progress" / "town").exists()
+
+
+def test_a_torn_last_entry_is_refused_with_its_line(repo: Path) -> None:
+    torn = "- {date: 2026-03-01, indicator: elder-beds, value: 1}\n- {date: 2026-03-02, indicator: elder-beds, val"
+    write(repo, MARCH, torn)
+    result = cli(repo, "record", "town/elder-beds", "2", "--date", "2026-03-03")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"{MARCH}:2: error: incomplete last entry (interrupted write?): the file ends with a cut-off entry; "
+        "complete the entry or delete it (line 2 to the end of the file), then run `civtrack check`",
+        f"{MARCH}: error: record does not append after an incomplete entry: fix it first; nothing was recorded",
+    ]
+    assert (repo / MARCH).read_text(encoding="utf-8") == torn
+    check = cli(repo, "check")
+    assert check.returncode == 1
+    assert check.stdout.splitlines()[0].startswith(f"{MARCH}:2: error: incomplete last entry (interrupted write?)")
+
+
+def test_a_hand_written_file_without_its_last_newline(repo: Path) -> None:
+    hand = "# 三月\n- date: 2026-03-01\n  indicator: elder-beds\n  value: 7"
+    write(repo, MARCH, hand)
+    result = cli(repo, "record", "town/elder-beds", "2", "--date", "2026-03-03")
+    assert result.returncode == 0, result.stderr
+    assert lines(result.stdout)[0] == f"Recorded in {MARCH}:5"
+    assert (repo / MARCH).read_text(
+        encoding="utf-8"
+    ) == hand + "\n- {date: 2026-03-03, indicator: elder-beds, value: 2}\n"
+    assert [e["value"] for e in entries(repo)] == [7, 2]
+
+
+@pytest.mark.parametrize(
+    ("content", "first"),
+    [
+        (
+            "{date: 2026-03-01}\n",
+            f"{MARCH}:1: error: a progress file must be a list of entries ('- date: …'), got a mapping",
+        ),
+        ("[]\n", None),
+        ("  - {date: 2026-03-01, indicator: elder-beds, value: 1}\n", None),  # an entry at column 0 would not belong
+        (
+            "- {date: 2026-03-01, indicator: elder-beds, value: 1}\n<<<<<<< HEAD\n",
+            f"{MARCH}:2: error: git merge conflict left in the file",
+        ),
+    ],
+)
+def test_a_file_that_cannot_take_an_entry_is_left_alone(repo: Path, content: str, first: str | None) -> None:
+    (repo / MARCH).parent.mkdir(parents=True)
+    (repo / MARCH).write_text(content, encoding="utf-8")
+    result = cli(repo, "record", "town/elder-beds", "2", "--date", "2026-03-03")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"{MARCH}: error: cannot append to this file as it stands: fix it first; nothing was recorded"
+    )
+    if first:
+        assert result.stderr.splitlines()[0].startswith(first)
+    assert (repo / MARCH).read_text(encoding="utf-8") == content
+
+
+def test_a_symlinked_progress_folder_is_refused(repo: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (repo / "progress" / "town").symlink_to(outside, target_is_directory=True)
+    result = cli(repo, "record", "town/elder-beds", "2", "--date", "2026-03-03")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "progress/town: error: symbolic link not followed: record writes only real files"
+    ]
+    assert list(outside.iterdir()) == []
+
+
+def test_record_reads_only_its_plan_and_the_files_that_mention_the_indicator(repo: Path) -> None:
+    write(repo, "plans/other.yaml", "id: other\ntitle: [unclosed\n")
+    write(repo, "progress/other/2026-03.yaml", "- {broken\n")
+    write(repo, "progress/town/2026-01.yaml", "- {date: 2026-01-05, indicator: homes/east, value: [\n")
+    write(repo, "progress/town/2026-02.yaml", "- {date: 2026-02-05, indicator: elder-beds, value: 100}\n")
+    result = cli(repo, "record", "town/elder-beds", "20", "--date", "2026-03-03", "--as-of", "2026-03-03")
+    assert result.returncode == 0, result.stderr
+    assert lines(result.stdout)[2] == "elder-beds  100 → 120 张  12.5% → 15.0%  on track"
+    # The broken file mentions homes: recording on homes is written, and says why the status is missing.
+    homes = cli(repo, "record", "town/homes/east", "1", "--date", "2026-03-04")
+    assert homes.returncode == 0
+    assert lines(homes.stdout) == [f"Recorded in {MARCH}:2", "  - {date: 2026-03-04, indicator: homes/east, value: 1}"]
+    assert homes.stderr.splitlines()[-1] == (
+        "The indicator's new status cannot be computed: fix the problems above (`civtrack check`)."
+    )
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "# 三月进度（手工录入）\n\n- {date: 2026-03-01, indicator: elder-beds, value: 1}\n",
+        "---\n- {date: 2026-03-01, indicator: elder-beds, value: 1}\n",
+        "- &first {date: 2026-03-01, indicator: elder-beds, value: 1}\n- *first\n",
+        "- date: 2026-03-01\n  indicator: elder-beds\n  value: 1\n  note: |\n    两行\n    说明\n",
+        "",
+    ],
+)
+def test_any_readable_list_takes_a_new_entry(repo: Path, content: str) -> None:
+    (repo / MARCH).parent.mkdir(parents=True)
+    (repo / MARCH).write_text(content, encoding="utf-8")
+    result = cli(repo, "record", "town/elder-beds", "2", "--date", "2026-03-03")
+    assert result.returncode == 0, result.stderr
+    assert (repo / MARCH).read_text(
+        encoding="utf-8"
+    ) == content + "- {date: 2026-03-03, indicator: elder-beds, value: 2}\n"
+    assert entries(repo)[-1]["value"] == 2
+
+
+def test_a_file_would_grow_past_the_size_limit(repo: Path) -> None:
+    write(repo, "civtrack.toml", "max_file_bytes = 1000\n")  # the plan file is 784 bytes
+    content = "- {date: 2026-03-01, indicator: elder-beds, value: 1}\n" * 18  # 990 bytes: 55 more would pass 1000
+    write(repo, MARCH, content)
+    result = cli(repo, "record", "town/elder-beds", "2", "--date", "2026-03-03")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"{MARCH}: error: the file would exceed max_file_bytes (1000); nothing was recorded"
+    ]
+    assert (repo / MARCH).read_text(encoding="utf-8") == content
+
+
+def test_quiet_prints_where_the_entry_went_and_reads_no_other_progress(repo: Path) -> None:
+    write(repo, "progress/town/2026-01.yaml", "- {date: 2026-01-05, indicator: elder-beds, value: [\n")
+    result = cli(repo, "record", "town/elder-beds", "3", "--date", "2026-03-03", "--quiet")
+    assert (result.returncode, result.stdout, result.stderr) == (0, f"Recorded in {MARCH}:1\n", "")
+    assert (repo / MARCH).read_text(encoding="utf-8") == "- {date: 2026-03-03, indicator: elder-beds, value: 3}\n"
+
+
+def test_one_line_files_are_read_line_by_line_with_the_lines_of_the_file(repo: Path) -> None:
+    """history and record parse only the lines that mention the indicator; lines and order stay the file's."""
+    text = "".join(
+        f"- {{date: 2026-03-{day:02}, indicator: {'elder-beds' if day % 3 == 0 else 'homes/east'}, value: {day}}}\n"
+        for day in range(1, 29)
+    )
+    write(repo, MARCH, "# 三月\n" + text + "- {date: 2026-03-29, indicator: elder-beds, value: [oops}\n")
+    result = cli(repo, "history", "town/elder-beds", "--format", "json")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0].startswith(f"{MARCH}:30: error:")  # the line in the file
+    write(repo, MARCH, "# 三月\n" + text)
+    document = json.loads(cli(repo, "history", "town/elder-beds", "--format", "json").stdout)
+    assert [(e["line"], e["value"], e["current"]) for e in document["entries"]][:3] == [
+        (4, 3, 3),
+        (7, 6, 9),
+        (10, 9, 18),
+    ]
+    assert len(document["entries"]) == 9
