@@ -42,7 +42,7 @@ MAX_DEPTH = 64
 # libyaml recurses once per nesting level; stay far below what overflows it.
 _MAX_FLOW_DEPTH = 256
 _MAX_INDENT = 2000
-_DEEP_INDENT = re.compile(r"^[ -]{%d}" % _MAX_INDENT, re.MULTILINE)
+_DEEP_INDENT = re.compile(r"^[ -]{" + str(_MAX_INDENT) + "}", re.MULTILINE)
 
 Path = tuple[str | int, ...]
 
