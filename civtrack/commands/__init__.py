@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from civtrack.workspace import Config
 
 # The order of `civtrack --help`.
-COMMANDS: tuple[str, ...] = ()
+COMMANDS: tuple[str, ...] = ("extract",)
 
 
 @cache
