@@ -17,7 +17,7 @@ from civtrack.errors import InputError, error
 from civtrack.extract.clean import clean
 from civtrack.extract.decode import common_share
 from civtrack.extract.draft import Draft, ItemDraft, PartDraft, PlanDraft
-from civtrack.extract.rules import read_sentence
+from civtrack.extract.rules import note_parts, parts_sentence, read_sentence
 from civtrack.extract.structure import plan_facts, read
 
 __all__ = ["Draft", "ItemDraft", "PartDraft", "PlanDraft", "extract"]
@@ -44,8 +44,20 @@ def extract(text: str, *, source: str = "plan.txt", plan_id: str | None = None, 
     if facts.organization is None:
         notes.append("the publisher is not named in the text: add organization")
     items: list[ItemDraft] = []
+    last: ItemDraft | None = None  # the last target of the previous sentence, for "其中…" after it
     for sentence in doc.sentences:
-        items.extend(read_sentence(sentence.text, sentence.section, year))
+        if last is not None and not last.parts and last.unit:
+            parts = parts_sentence(sentence.text, last.unit, year)
+            if parts:
+                last.parts = parts
+                last.quote = f"{last.quote}。{sentence.text.rstrip('。；;，,')}"
+                note_parts(last)
+                last = None
+                continue
+        found = read_sentence(sentence.text, sentence.section, year)
+        items.extend(found)
+        numbers = [item for item in found if item.kind == "number"]
+        last = numbers[-1] if numbers else None
     plan = PlanDraft(plan_id or "plan", title, facts.organization, year, source, notes)
     return Draft(plan, deduplicate(items))
 

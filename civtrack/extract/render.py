@@ -124,6 +124,8 @@ def _checks(item: ItemDraft, plan_start: dt.date) -> tuple[list[str], dict[str, 
         fields["every"] = every
         per = "每月" if every == "month" else "每季度"
         notes.append(f"{per} {fmt_number(item.target)}{item.unit} × {n} = {fmt_number(item.target * n)} for the period")
+    elif item.recurrence == "per-unit" and item.accumulate == "latest":
+        notes.append("a standard per person or household (每人每月…): record the level in force")
     elif item.recurrence:
         notes.append(RECURRENCE_NOTES[item.recurrence])
     if item.parts:
@@ -197,10 +199,11 @@ def to_yaml(draft: Draft) -> str:
         out.append("indicators: []  # no commitment found in the text")
         return "\n".join(out) + "\n"
     out.append("indicators:")
-    for item, ident in zip(draft.items, indicator_ids(draft), strict=True):
+    for index, (item, ident) in enumerate(zip(draft.items, indicator_ids(draft), strict=True)):
         lines = _item_lines(item, ident, draft)
-        if _needs_baseline(item):
+        if index:
             out.append("")
+        if _needs_baseline(item):
             out.append(
                 '  # check: "<=" (bring down to at most) needs a baseline above the target: the level at the start.'
             )
@@ -208,6 +211,5 @@ def to_yaml(draft: Draft) -> str:
             out.append('  # the leading "# " of its lines.')
             out += ["  # " + line for line in lines]
             continue
-        out.append("")
         out += ["  " + line for line in lines]
     return "\n".join(out) + "\n"

@@ -17,382 +17,85 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from civtrack.extract.dates import Deadline, Recurrence, deadlines, recurrences
 from civtrack.extract.draft import ItemDraft, PartDraft
 from civtrack.extract.numbers import LEVEL_UNITS, TIME_UNITS, Quantity, normalise, quantities
 
+
+def _words(text: str) -> tuple[str, ...]:
+    """Whitespace-separated words, longest first (so that a longer word wins a prefix)."""
+    return tuple(sorted(set(text.split()), key=len, reverse=True))
+
+
 CLAUSE_DELIMS = ",;:。!?"
 SEGMENT_DELIMS = CLAUSE_DELIMS + "、"
 
-GE_WORDS = (
-    "不少于",
-    "不低于",
-    "不小于",
-    "至少",
-    "最少",
-    "达到",
-    "超过",
-    "突破",
-    "提高到",
-    "提高至",
-    "提升到",
-    "提升至",
-    "增加到",
-    "增加至",
-    "增长到",
-    "增长至",
-    "增至",
-    "上升到",
-    "上升至",
-    "保持在",
-    "稳定在",
-    "高于",
-    "多于",
-    "大于",
-    "达",
+GE_WORDS = _words(
+    """不少于 不低于 不小于 至少 最少 达到 超过 突破 提高到 提高至 提升到 提升至 增加到 增加至 增长到 增长至 增至
+    上升到 上升至 保持在 稳定在 高于 多于 大于 达"""
 )
-LE_WORDS = (
-    "不超过",
-    "不高于",
-    "不多于",
-    "不大于",
-    "控制在",
-    "低于",
-    "少于",
-    "小于",
-    "压缩到",
-    "压缩至",
-    "压减到",
-    "压减至",
-    "降低到",
-    "降低至",
-    "降到",
-    "降至",
-    "下降到",
-    "下降至",
-    "减少到",
-    "减少至",
-    "缩短到",
-    "缩短至",
-    "缩减到",
-    "缩减至",
-    "减至",
-    "最多",
+LE_WORDS = _words(
+    """不超过 不高于 不多于 不大于 控制在 低于 少于 小于 压缩到 压缩至 压减到 压减至 降低到 降低至 降到 降至
+    下降到 下降至 减少到 减少至 缩短到 缩短至 缩减到 缩减至 减至 最多"""
 )
-GOAL_WORDS = ("力争", "争取", "确保", "努力", "要", "计划", "预计", "目标")
+COMPARATOR_WORDS = GE_WORDS + LE_WORDS
+GOAL_WORDS = _words("力争 争取 确保 努力 要 计划 预计 目标")
+CHANGE_WORDS = _words("提高 提升 增长 增加 上升 上涨 上调 扩大 降低 下降 减少 下调 压减 缩减 缩短 压缩")
+COMPARED_WORDS = _words("同比 环比 较上年 比上年 较去年 比去年 较上一年 比上一年")
 _GE_SUFFIX = re.compile(r"^(?:及以上|以上|之上|或以上)")
 _LE_SUFFIX = re.compile(r"^(?:及以下|以下|之下|以内|之内|或以下)")
-_TIME_LIMIT_SUFFIX = re.compile(r"^内")
 _APPROX_SUFFIX = re.compile(r"^左右")
 _APPROX_PREFIX = re.compile(r"(?:约|大约|近|将近|逾)$")
 
 # Verbs that create or count what a target counts: "新建…30个", "开展一次…".
-ACTION_VERBS = tuple(
-    sorted(
-        {
-            "新建",
-            "新增",
-            "新发展",
-            "发展",
-            "建成",
-            "建设",
-            "建立",
-            "设立",
-            "设置",
-            "打造",
-            "培育",
-            "创建",
-            "争创",
-            "创成",
-            "认定命名",
-            "认定",
-            "命名",
-            "开展",
-            "组织",
-            "举办",
-            "召开",
-            "举行",
-            "进行",
-            "完成",
-            "实现",
-            "增加",
-            "增设",
-            "扩建",
-            "改造",
-            "改建",
-            "新改建",
-            "实施",
-            "培训",
-            "轮训",
-            "培养",
-            "招募",
-            "招聘",
-            "招录",
-            "配备",
-            "引进",
-            "评选",
-            "选树",
-            "表彰",
-            "慰问",
-            "走访",
-            "探访",
-            "帮扶",
-            "救助",
-            "资助",
-            "发放",
-            "安置",
-            "抽查",
-            "检查",
-            "督查",
-            "督导",
-            "巡查",
-            "巡察",
-            "评估",
-            "约谈",
-            "审计",
-            "编制",
-            "出台",
-            "制定",
-            "修订",
-            "发布",
-            "印发",
-            "形成",
-            "撰写",
-            "推出",
-            "创办",
-            "孵化",
-            "登记",
-            "办理",
-            "销售",
-            "募集",
-            "筹集",
-            "投入",
-            "启动",
-            "探索",
-            "提供",
-            "讲",
-            "讲授",
-            "上",
-            "办好",
-            "解决",
-            "化解",
-            "整治",
-            "清理",
-            "开设",
-            "建",
-            "建好",
-            "新培育",
-            "新登记",
-            "覆盖",
-            "服务",
-            "培树",
-            "挂牌",
-            "组建",
-            "成立",
-            "吸纳",
-            "安排",
-            "落实",
-            "完善",
-            "提升",
-            "试点",
-            "推广",
-            "建好用好",
-            "打造建设",
-            "标准化改造",
-            "创建命名",
-            "开工",
-            "竣工",
-            "投用",
-        },
-        key=len,
-        reverse=True,
-    )
+ACTION_VERBS = _words(
+    """新建 新增 新发展 发展 建成 建设 建立 设立 设置 打造 培育 创建 争创 创成 认定命名 认定 命名 开展 组织
+    举办 召开 举行 进行 完成 实现 增加 增设 扩建 改造 改建 新改建 实施 培训 轮训 培养 招募 招聘 招录 配备 引进
+    评选 选树 表彰 慰问 走访 探访 帮扶 救助 资助 发放 安置 抽查 检查 督查 督导 巡查 巡察 评估 约谈 审计 编制
+    出台 制定 修订 发布 印发 形成 撰写 推出 创办 孵化 登记 办理 销售 募集 筹集 投入 启动 探索 提供 讲 讲授 上
+    办好 解决 化解 整治 清理 开设 建 建好 新培育 新登记 培树 挂牌 组建 成立 吸纳 安排 提升 试点 推广 打造建设
+    标准化改造 创建命名 开工 竣工 投用 改造提升 提升改造"""
 )
 # With Chinese numerals ("开展一次…") only verbs that bring something new into being or count events.
-CN_VERBS = (
-    "开展",
-    "组织",
-    "举办",
-    "召开",
-    "举行",
-    "进行",
-    "完成",
-    "新建",
-    "建成",
-    "新增",
-    "打造",
-    "培育",
-    "创建",
-    "建设",
-    "建立",
-    "设立",
-    "培训",
-    "开设",
-    "评选",
-    "选树",
-    "表彰",
-    "认定",
-    "命名",
-    "督导",
-    "督查",
-    "检查",
-    "抽查",
-    "巡查",
-    "评估",
-    "编制",
-    "出台",
-    "制定",
-    "修订",
-    "发布",
-    "印发",
-    "推出",
-    "讲",
-    "上",
-    "办好",
-    "组建",
-    "成立",
-    "实施",
+CN_VERBS = _words(
+    """开展 组织 举办 召开 举行 进行 完成 新建 建成 新增 打造 培育 创建 建设 建立 设立 培训 开设 评选 选树
+    表彰 认定 命名 督导 督查 检查 抽查 巡查 评估 编制 出台 制定 修订 发布 印发 推出 讲 上 办好 组建 成立 实施"""
 )
-# Verbs looked for a few characters into a name ("标准化改造农村敬老院").
-_INNER_VERBS = ("改造", "新建", "建成", "新增", "打造", "培育", "创建", "开展", "组织", "举办", "完成", "实施")
 CN_UNITS = frozenset("次场期轮个家项件批名人户篇遍所座处条支张本份台套类种位")
+EVENT_UNITS_CN = frozenset("次场期轮遍")
+# Verbs looked for a few characters into a name ("标准化改造农村敬老院").
+_INNER_VERBS = _words("改造 新建 建成 新增 打造 培育 创建 开展 组织 举办 完成 实施")
 # Words before a name that say how or when, not what: stripped from names.
-_LEADING_WORDS = tuple(
-    sorted(
-        {
-            "全年",
-            "今年",
-            "年内",
-            "当年",
-            "本年度",
-            "全区",
-            "全市",
-            "全县",
-            "全省",
-            "全镇",
-            "全街道",
-            "全局",
-            "计划",
-            "力争",
-            "争取",
-            "确保",
-            "努力",
-            "重点",
-            "进一步",
-            "持续",
-            "继续",
-            "积极",
-            "稳步",
-            "逐步",
-            "全面",
-            "大力",
-            "加快",
-            "着力",
-            "扎实",
-            "认真",
-            "深入",
-            "再",
-            "共",
-            "共计",
-            "累计",
-            "总计",
-            "要",
-            "将",
-            "拟",
-            "预计",
-            "还",
-            "并",
-            "同时",
-            "其中",
-            "以及",
-            "和",
-            "及",
-            "带头",
-            "带动",
-            "推动",
-            "指导",
-            "支持",
-            "引导",
-            "帮助",
-            "督促",
-            "协调",
-            "配合",
-            "会同",
-            "联合",
-            "在",
-            "于",
-            "对",
-            "定期",
-            "常态化",
-            "每年",
-            "分别",
-            "均",
-            "都",
-            "切实",
-            "全覆盖",
-            "高质量",
-            "高标准",
-            "规范",
-            "有序",
-            "集中",
-            "统筹",
-            "主动",
-            "广泛",
-            "不断",
-            "年底前",
-            "年底",
-            "年末",
-            "上半年",
-            "下半年",
-            "目标",
-            "任务",
-            "为",
-            "至少",
-            "不少于",
-            "不低于",
-            "最少",
-        },
-        key=len,
-        reverse=True,
-    )
+_LEADING_WORDS = _words(
+    """全年 今年 年内 当年 本年度 全区 全市 全县 全省 全镇 全街道 全局 计划 力争 争取 确保 努力 重点 进一步 持续
+    继续 积极 稳步 逐步 全面 大力 加快 着力 扎实 认真 深入 再 共 共计 累计 总计 要 将 拟 预计 还 并 同时 其中
+    以及 和 及 带头 带动 推动 指导 支持 引导 帮助 督促 协调 配合 会同 联合 在 于 对 定期 常态化 每年 分别 均 都
+    切实 全覆盖 高质量 高标准 规范 有序 集中 统筹 主动 广泛 不断 年底前 年底 年末 上半年 下半年 目标 任务 为
+    至少 不少于 不低于 最少 由 从"""
 )
-_TRAILING_WORDS = (
-    "达到",
-    "达",
-    "为",
-    "共",
-    "累计",
-    "总数",
-    "总量",
-    "数量达",
-    "的",
-    "等",
-    "均",
-    "都",
-    "各",
-    "分别",
-    "要",
-    "有",
-)
+_TRAILING_WORDS = _words("达到 达 为 共 累计 总数 总量 的 等 均 都 各 分别 要 有 由 从 保持 稳定")
+_CONNECTIVES = _words("和 及 与 或 、 以及")
 _AFTER_CUT = re.compile(
-    r"(?:研究|用于|推进|推动|开展|实施|提升|加强|参与|进行|覆盖|确保|实现|以上|以下|左右|以内|,|;|:|。|并|以|为|，|（其中|\(其中)"
+    r"(?:研究|用于|推进|推动|开展|实施|提升|加强|参与|进行|覆盖|确保|实现|以上|以下|左右|以内|,|;|:|。|并|以|为"
+    r"|\(其中|（其中)"
 )
+_AFTER_REJECT = re.compile(r"^(?:[和及与或、]|以及|提高|提升|增加|增长|降低|下降|减少|压缩|缩短|到|至|达|分别)")
 _DESCRIPTIVE = re.compile(
-    r"已经|(?<![而不])已(?!成为)|截至|截止|目前|现有|共有|已有|仍有|尚有|还有|拥有|存在|去年|过去|近年来|以来|此前|曾经|先后"
-    r"|(?<![为除])了(?!解|如)"
+    r"已经|(?<![而不])已(?!成为)|截至|截止|目前|现有|共有|已有|仍有|尚有|还有|存在|去年|过去|近年来|以来|此前"
+    r"|曾经|先后|(?<![为除])了(?!解|如)"
 )
 _HAVE = re.compile(r"(?<!至少)(?<!确保)(?<![要均都应须将])有(?:约|近|超过|逾)?$")
 _RELATIVE_VERB = re.compile(
-    r"(?:提高|提升|增长|增加|上升|上涨|上调|扩大|降低|下降|减少|下调|压减|缩减|缩短)(?:了)?(?:约|近)?$"
+    r"(?:提高|提升|增长|增加|上升|上涨|上调|扩大|降低|下降|减少|下调|压减|缩减|缩短)了?(?:约|近)?$"
 )
-_DECREASE = re.compile(r"^(?:降低|下降|减少|下调|压减|缩减|缩短)")
-_COMPARED = re.compile(r"同比|较上年|比上年|较去年|比去年|较上一年|比上一年|较20\d\d年|比20\d\d年|环比")
-_STRUCTURE_NOUNS = ("方面", "领域", "环节", "层面", "维度", "板块", "方向", "关键词", "大类", "部门", "个月")
+_DECREASE = re.compile(r"(?:降低|下降|减少|下调|压减|缩减|缩短)了?(?:约|近)?$")
+_COMPARED = re.compile(r"同比|环比|较上年|比上年|较去年|比去年|较上一年|比上一年|较(?:19|20)\d\d年|比(?:19|20)\d\d年")
+_STRUCTURE_NOUNS = _words("方面 领域 环节 层面 维度 板块 方向 关键词 大类 部门 个月")
 _PHASE = re.compile(r"^(?:工程|项目|建设|改造|扩建|工作)")
 _LEVEL_NAME = re.compile(r"(?:率|比例|占比|比重|标准|水平|覆盖面|指数|满意度)$")
-_BASELINE_LINK = re.compile(r"^(?:提高|提升|增加|增长|降低|下降|减少|压缩|压减|缩短|缩减)?(?:到|至)$")
+_POPULATION = re.compile(r"人口(?:数|总数|总量)?$")
 _PARTS_START = re.compile(r"^(?:其中|分别是|分别为|包括)[:,]?")
 
 
@@ -446,22 +149,25 @@ def mask(norm: str) -> str:
 
 
 def _clause(norm: str, pos: int, delims: str = CLAUSE_DELIMS) -> tuple[int, int]:
+    """The bounds of the clause (or, with SEGMENT_DELIMS, the list item) around ``pos``."""
     start = max(norm.rfind(d, 0, pos) for d in delims) + 1
     ends = [k for k in (norm.find(d, pos) for d in delims) if k >= 0]
     return start, min(ends) if ends else len(norm)
 
 
 def _strip_tail(text: str, words: tuple[str, ...]) -> tuple[str, str]:
-    """Remove one of ``words`` from the end of ``text``: (rest, word removed or "")."""
-    for word in sorted(words, key=len, reverse=True):
+    """Remove one of ``words`` (longest first) from the end of ``text``: (rest, the word or "")."""
+    for word in words:
         if text.endswith(word):
             return text[: -len(word)], word
     return text, ""
 
 
 def _ends_with_verb(text: str, verbs: tuple[str, ...]) -> bool:
-    text = re.sub(r"(?:好|了|出|上|到)$", "", text) if len(text) > 1 and text[-2:] not in verbs else text
-    return any(text.endswith(v) for v in verbs)
+    if any(text.endswith(v) for v in verbs):
+        return True
+    trimmed = re.sub(r"(?:好|了|出|上|到)$", "", text)
+    return trimmed != text and any(trimmed.endswith(v) for v in verbs)
 
 
 _LEADING_DATE = re.compile(r"^(?:(?:19|20)\d\d年度?|\d{1,2}月(?:\d{1,2}日)?)")
@@ -473,25 +179,27 @@ def _strip_leading(text: str) -> str:
         changed = False
         date = _LEADING_DATE.match(text)
         if date and len(text) > date.end():
-            text = text[date.end() :]
-            changed = True
+            text, changed = text[date.end() :], True
         for word in _LEADING_WORDS:
             if text.startswith(word) and len(text) > len(word):
-                text = text[len(word) :]
-                changed = True
+                text, changed = text[len(word) :], True
                 break
         text = text.lstrip(",、:;(（)）□")
     return text
 
 
-def _strip_verb(text: str) -> str:
-    for verb in ACTION_VERBS:
-        if text.startswith(verb) and len(text) - len(verb) >= 2:
-            return text[len(verb) :]
-    # a verb a few characters in: 标准化改造农村敬老院 → 农村敬老院
+def _strip_verbs(text: str) -> str:
+    """新建老年日间照料中心 → 老年日间照料中心; 改造提升敬老院 → 敬老院; 标准化改造农村敬老院 → 农村敬老院."""
+    for _ in range(3):
+        verb = next((v for v in ACTION_VERBS if text.startswith(v) and len(text) - len(v) >= 2), None)
+        if verb is None:
+            break
+        text = text[len(verb) :]
+    else:
+        return text
     for verb in _INNER_VERBS:
         k = text.find(verb, 1, 6)
-        if k > 0 and len(verb) >= 2 and len(text) - k - len(verb) >= 2:
+        if k > 0 and len(text) - k - len(verb) >= 2:
             return text[k + len(verb) :]
     return text
 
@@ -499,10 +207,11 @@ def _strip_verb(text: str) -> str:
 def _tidy(name: str) -> str:
     name = name.strip(" ,、:;□“”\"'《》")
     name = re.sub(r"^[)）]", "", name)
-    if name.count("(") > name.count(")"):
-        name = name.replace("(", "", 1)
-    if name.count("（") > name.count("）"):
-        name = name.replace("（", "", 1)
+    for open_, close in (("(", ")"), ("（", "）")):
+        if name.count(open_) > name.count(close):
+            name = name.replace(open_, "", 1)
+        if name.count(close) > name.count(open_):
+            name = name.replace(close, "", 1)
     return name.strip()
 
 
@@ -523,10 +232,12 @@ def exclusion(q: Quantity, ctx: Context) -> str | None:
     seg_start, _ = _clause(norm, q.start, SEGMENT_DELIMS)
     clause_start, clause_end = _clause(norm, q.start)
     seg_before = norm[seg_start : q.start]
+    clause_before = norm[clause_start : q.start]
+    has_comparator = bool(_strip_tail(seg_before, COMPARATOR_WORDS)[1])
     if q.value == 0 and q.high is None:
         return "zero"
     if before.endswith(("第", "首")):
-        return "ordinal"
+        return "an ordinal (第一批, 第3次)"
     if before.endswith("每"):
         return "a rate's denominator (每万名…)"
     if re.search(r"(?:19|20)\d\d年度?$", before):
@@ -538,48 +249,57 @@ def exclusion(q: Quantity, ctx: Context) -> str | None:
     if before.endswith("+") or after.startswith("+"):
         return "part of a slogan (1+8+X)"
     if after.startswith(_STRUCTURE_NOUNS) or (q.unit == "个" and after.startswith("月")):
-        return "a structure or duration, not a target (N个方面, N个月)"
+        return "a structure or a duration (N个方面, N个月)"
     if q.unit == "期" and _PHASE.match(after):
         return "a phase (二期工程)"
     suffix = re.match(r"^(?:及以上|以上|以下|及以下|以内|左右)?", after).group(0)
     if after[len(suffix) :].startswith("的") and not re.match(r"^的(?:目标|任务|要求|标准)", after[len(suffix) :]):
-        lead, _ = _strip_tail(seg_before, GE_WORDS + LE_WORDS)
+        lead = _strip_tail(seg_before, COMPARATOR_WORDS)[0]
         if not _ends_with_verb(lead, ACTION_VERBS):
-            return "a qualifier (…以上的…)"
-    items = [part for part in norm[clause_start : q.start].split("、")]
-    if len(items) >= 2 and q.high is None and q.value == len(items) and not seg_before.endswith(GE_WORDS + LE_WORDS):
+            return "a qualifier (3000人以上的社区)"
+    items = clause_before.split("、")
+    if len(items) >= 2 and q.high is None and q.value == len(items) and not has_comparator:
         return "counts the list before it (A、B、C三项)"
     if q.unit in TIME_UNITS:
-        has_cmp = _strip_tail(seg_before, GE_WORDS + LE_WORDS)[1] or re.match(r"^(?:以内|之内|内|以下)", after)
-        if not has_cmp and not re.search(r"(?:压缩|缩短|控制|减少)(?:到|至|在)?$", seg_before):
+        limit = re.match(r"^(?:以内|之内|内|以下)", after) or re.search(
+            r"(?:压缩|缩短|控制|减少)(?:到|至|在)?$", seg_before
+        )
+        if not has_comparator and not limit:
             return "a time in a name (15分钟服务圈)"
     if q.chinese:
-        reason = _chinese_exclusion(q, ctx, seg_before, after)
+        reason = _chinese_exclusion(q, seg_before, after)
         if reason:
             return reason
-    clause_before = norm[clause_start : q.start]
-    if _DESCRIPTIVE.search(clause_before):
+    if _DESCRIPTIVE.search(clause_before) or _described_before(norm, clause_start):
         return "describes the present or the past (现有, 已, 截至)"
     for m in re.finditer(r"((?:19|20)\d\d)年", norm[clause_start:clause_end]):
-        y = int(m.group(1))
+        year = int(m.group(1))
         around = norm[clause_start + max(0, m.start() - 1) : clause_start + m.end() + 1]
-        if y < ctx.year and not re.search(r"[-~—至到]", around):
-            return f"describes {y}, before the plan year"
+        if year < ctx.year and not re.search(r"[-~—至到]", around):
+            return f"describes {year}, before the plan year"
     if _HAVE.search(seg_before):
         return "states what there is (有N个)"
-    if "占" in clause_before and not _strip_tail(seg_before, GE_WORDS + LE_WORDS)[1]:
+    if "占" in clause_before and not has_comparator:
         return "a share of the present (占…的N%)"
     return None
 
 
-def _chinese_exclusion(q: Quantity, ctx: Context, seg_before: str, after: str) -> str | None:
+def _described_before(norm: str, clause_start: int) -> bool:
+    """An earlier clause states the present ("全区现有养老机构45家，床位3600张") and this one sets no goal."""
+    if not _DESCRIPTIVE.search(norm[:clause_start]):
+        return False
+    clause = norm[clause_start : _clause(norm, clause_start)[1]]
+    return not any(w in clause for w in ACTION_VERBS + COMPARATOR_WORDS + GOAL_WORDS)
+
+
+def _chinese_exclusion(q: Quantity, seg_before: str, after: str) -> str | None:
     if q.unit not in CN_UNITS:
         return "a Chinese numeral with an unusual unit"
-    if q.value == 1 and q.unit not in ("次", "场", "期", "轮", "遍"):
+    if q.value == 1 and q.unit not in EVENT_UNITS_CN:
         return "an article, not a count (打造一支队伍, 一批, 一件事)"
     if after.startswith("大") or re.match(r"^.{0,3}[一二两三四五六七八九十]", after):
         return "a slogan (三大行动, 一村一品)"
-    lead, comparator = _strip_tail(seg_before, GE_WORDS + LE_WORDS)
+    lead, comparator = _strip_tail(seg_before, COMPARATOR_WORDS)
     if comparator or _ends_with_verb(seg_before, CN_VERBS) or _ends_with_verb(lead, CN_VERBS):
         return None
     return "a Chinese numeral that does not follow a verb (两项补贴, 十九届)"
@@ -588,33 +308,29 @@ def _chinese_exclusion(q: Quantity, ctx: Context, seg_before: str, after: str) -
 # --- reading a commitment -------------------------------------------------------------
 
 
-def comparator_of(q: Quantity, norm: str) -> tuple[str, str | None]:
-    """(">=" or "<=", the comparator word seen)."""
+def comparator_of(q: Quantity, norm: str) -> str:
+    """ ">=" or "<=": a word after the number (以上, 以内) wins; else the nearest one before it."""
     after = norm[q.end :]
     if _GE_SUFFIX.match(after):
-        return ">=", _GE_SUFFIX.match(after).group(0)
-    if _LE_SUFFIX.match(after) or (q.unit in TIME_UNITS | {"天"} and _TIME_LIMIT_SUFFIX.match(after)):
-        return "<=", "以内"
+        return ">="
+    if _LE_SUFFIX.match(after) or (q.unit in TIME_UNITS | {"天"} and after.startswith("内")):
+        return "<="
     seg_start, _ = _clause(norm, q.start, SEGMENT_DELIMS)
     window = norm[seg_start : q.start]
-    best: tuple[int, str, str] | None = None
+    best: tuple[int, int, str] | None = None  # (end of the word, its length, sign)
     for words, sign in ((GE_WORDS, ">="), (LE_WORDS, "<=")):
         for word in words:
             k = window.rfind(word)
-            if k >= 0 and (
-                best is None or k + len(word) > best[0] or (k + len(word) == best[0] and len(word) > len(best[2]))
-            ):
-                best = (k + len(word), sign, word)
-    if best:
-        return best[1], best[2]
-    return ">=", None
+            if k >= 0 and (best is None or (k + len(word), len(word)) > best[:2]):
+                best = (k + len(word), len(word), sign)
+    return best[2] if best else ">="
 
 
 def _name_after(norm: str, q: Quantity) -> str:
     _, clause_end = _clause(norm, q.start)
     after = norm[q.end : clause_end]
     after = re.sub(r"^(?:及以上|以上|以下|以内|之内|左右|内|余)", "", after)
-    if not after or after[0] in "的等、,。;:()（）□" or after.startswith(("左右", "以")):
+    if not after or after[0] in "的等、,。;:()（）□" or _AFTER_REJECT.match(after):
         return ""
     cut = _AFTER_CUT.search(after, 1)
     if cut:
@@ -622,21 +338,21 @@ def _name_after(norm: str, q: Quantity) -> str:
     return _tidy(after[:24])
 
 
-def _name_before(norm: str, q: Quantity, spans: list[tuple[int, int]]) -> str:
-    seg_start, _ = _clause(norm, q.start, SEGMENT_DELIMS)
-    text = list(norm[seg_start : q.start])
+def _name_before(norm: str, q: Quantity, spans: list[tuple[int, int]], lower: int) -> str:
+    """The subject or object before the number, without deadlines, comparators, verbs and adverbs."""
+    seg_start = max(_clause(norm, q.start, SEGMENT_DELIMS)[0], lower)
+    chars = list(norm[seg_start : q.start])
     for start, end in spans:  # deadlines and recurrences are not the thing counted
         for i in range(max(start, seg_start), min(end, q.start)):
-            text[i - seg_start] = ","
-    before = "".join(text).split(",")[-1] if "," in "".join(text) else "".join(text)
-    before = re.sub(_APPROX_PREFIX, "", before)
-    for _ in range(3):
-        before, word = _strip_tail(before, GE_WORDS + LE_WORDS + GOAL_WORDS + _TRAILING_WORDS)
+            chars[i - seg_start] = ""
+    before = _APPROX_PREFIX.sub("", "".join(chars))
+    tail_words = COMPARATOR_WORDS + GOAL_WORDS + _TRAILING_WORDS + CHANGE_WORDS + COMPARED_WORDS
+    for _ in range(6):
+        before, word = _strip_tail(before, tail_words)
         if not word:
             break
     before = _strip_leading(before)
-    stripped = _strip_verb(before)
-    stripped = _strip_leading(stripped)
+    stripped = _strip_leading(_strip_verbs(before))
     return _tidy(stripped if len(stripped) >= 2 else before)
 
 
@@ -654,18 +370,19 @@ def _context_name(norm: str, upto: int) -> str:
     return ""
 
 
-def thing_counted(norm: str, q: Quantity, spans: list[tuple[int, int]]) -> tuple[str, bool]:
+def thing_counted(norm: str, q: Quantity, spans: list[tuple[int, int]], lower: int = 0) -> tuple[str, bool]:
     """(the name of what is counted, whether it was guessed from the clauses around)."""
     name = _name_after(norm, q)
     if len(name) >= 2:
         return name, False
-    name = _name_before(norm, q, spans)
-    if len(name) >= 2 and name not in GE_WORDS + LE_WORDS:
+    name = _name_before(norm, q, spans, lower)
+    if len(name) >= 2 and name not in COMPARATOR_WORDS:
         return name, False
-    guess = _context_name(norm, q.start)
-    if guess:
-        return guess, True
-    return (name or norm[max(0, q.start - 8) : q.end]).strip(",、"), True
+    if name in _CONNECTIVES or not name:
+        guess = _context_name(norm, q.start)
+        if guess:
+            return guess, True
+    return name or norm[max(0, q.start - 8) : q.end].strip(",、"), True
 
 
 def due_of(q: Quantity, norm: str, found: list[Deadline], quantity_starts: list[int]) -> Deadline | None:
@@ -678,12 +395,8 @@ def due_of(q: Quantity, norm: str, found: list[Deadline], quantity_starts: list[
         return (preceding or inside)[-1]
     for d in reversed([d for d in found if d.end <= clause_start]):
         c_start, c_end = _clause(norm, d.start)
-        rest = re.sub(
-            r"^(?:到|至|在|于|力争|确保|争取)|(?:前|以前|之前|,)$",
-            "",
-            norm[c_start:c_end].replace(norm[d.start : d.end], ""),
-        )
-        if len(rest) <= 2:
+        rest = norm[c_start : d.start] + norm[d.end : c_end]
+        if len(re.sub(r"^(?:到|至|在|于|力争|确保|争取)|(?:前|以前|之前)$", "", rest)) <= 2:
             return d
         break
     for d in found:
@@ -698,171 +411,246 @@ def due_of(q: Quantity, norm: str, found: list[Deadline], quantity_starts: list[
 
 
 def recurrence_of(q: Quantity, norm: str, found: list[Recurrence]) -> str | None:
+    """每年至少2次 → yearly; 1次/季度 → quarterly; 每个县至少1个 → per-unit."""
     clause_start, _ = _clause(norm, q.start)
-    right_after = re.match(r"^\s*[/／](?:季度?|月|年|周|人|户)", norm[q.end :])
-    if right_after:
-        for r in found:
-            if r.start == q.end + right_after.start() or q.end <= r.start < q.end + 3:
-                return r.kind
+    for r in found:
+        if q.end <= r.start <= q.end + 1 and norm[r.start] in "/／":
+            return r.kind
     inside = [r for r in found if clause_start <= r.start < q.start]
     return inside[-1].kind if inside else None
 
 
-def _is_relative(q: Quantity, norm: str, seg_before: str, clause_before: str) -> bool:
-    if not _RELATIVE_VERB.search(seg_before) and not _COMPARED.search(clause_before):
-        return False
-    return q.unit in LEVEL_UNITS or q.unit.endswith("元") or bool(_COMPARED.search(clause_before))
+def _is_relative(q: Quantity, seg_before: str, clause_before: str) -> bool:
+    """提高10%, 增长5个百分点, 每人每月提高50元, 较上年增长: a change, not a level."""
+    if _COMPARED.search(clause_before):
+        return True
+    return bool(_RELATIVE_VERB.search(seg_before)) and (q.unit in LEVEL_UNITS or q.unit.endswith("元"))
+
+
+@dataclass
+class _Found:
+    quantity: Quantity
+    item: ItemDraft
+    deadline: Deadline | None
+    name_from_after: bool = False
+    extra: dict = field(default_factory=dict)
 
 
 def read_sentence(text: str, section: str | None, year: int) -> list[ItemDraft]:
-    """Every commitment of one sentence (numbers, then dated tasks without a number)."""
+    """Every commitment of one sentence: its numbers, then its dated tasks without a number."""
     norm = normalise(text)
     ctx = Context(norm, mask(norm), year)
     found_deadlines = deadlines(norm, year)
     found_recurrences = recurrences(norm)
     spans = [(d.start, d.end) for d in found_deadlines] + [(r.start, r.end) for r in found_recurrences]
     quote = text.rstrip("。；;，,")
-    candidates: list[tuple[Quantity, ItemDraft]] = []
-    all_quantities = quantities(ctx.masked)
-    kept = [q for q in all_quantities if exclusion(q, ctx) is None]
+    kept = [q for q in quantities(ctx.masked) if exclusion(q, ctx) is None]
     starts = [q.start for q in kept]
-    consumed: set[int] = set()
+    found: list[_Found] = []
+    in_parts: set[int] = set()
     for index, q in enumerate(kept):
-        if q.start in consumed:
+        if q.start in in_parts:
             continue
+        previous = kept[index - 1] if index else None
         seg_start, _ = _clause(norm, q.start, SEGMENT_DELIMS)
         clause_start, _ = _clause(norm, q.start)
-        seg_before = norm[seg_start : q.start]
-        comparator, word = comparator_of(q, norm)
-        name, guessed = thing_counted(norm, q, spans)
-        item = ItemDraft(
-            "number", name, quote, section, target=q.value, stretch=q.high, unit=q.unit, comparator=comparator
-        )
-        if guessed:
+        lower = previous.end if previous is not None and previous.end > seg_start else 0
+        name, guessed = thing_counted(norm, q, spans, lower)
+        if _POPULATION.search(name):
+            continue  # 老年人口达18.5万人: the situation, not a goal
+        item = ItemDraft("number", name, quote, section, target=q.value, stretch=q.high, unit=q.unit)
+        item.comparator = comparator_of(q, norm)
+        entry = _Found(q, item, due_of(q, norm, found_deadlines, starts), name_from_after=bool(_name_after(norm, q)))
+        if previous is not None and found and found[-1].quantity is previous:
+            _relate_to_previous(norm, entry, found, guessed)
+        elif guessed:
             item.notes.append("name guessed from the surrounding text: check it")
-        if q.high is not None:
-            item.notes.append(f"a range: target {_fmt(q.value)}, stretch {_fmt(q.high)}")
-        if q.approximate or _APPROX_SUFFIX.match(norm[q.end :]) or _APPROX_PREFIX.search(seg_before):
-            item.notes.append("an approximate number (约, 余, 左右): check the target")
-        deadline = due_of(q, norm, found_deadlines, starts)
-        item.due = deadline.due if deadline else dt.date(year, 12, 31)
-        item.due_stated = bool(deadline and deadline.strong)
-        if deadline and deadline.note:
-            item.notes.append(deadline.note)
-        if deadline:
-            consumed_deadline = (deadline.start, deadline.end)
-            spans = [s for s in spans if s != consumed_deadline] + [consumed_deadline]
-        item.recurrence = recurrence_of(q, norm, found_recurrences)
-        if _is_relative(q, norm, seg_before, norm[clause_start : q.start]):
-            item.relative = True
-            if _DECREASE.search(
-                re.sub(r"^.*?(?=(?:降低|下降|减少|下调|压减|缩减|缩短)(?:了)?(?:约|近)?$)", "", seg_before)
-            ):
-                item.comparator = "<="
-            item.notes.append(
-                "a change relative to a baseline the text does not give: set baseline and target as levels"
-            )
-        # 由15天压缩至5天: the first number is the baseline of the second
-        previous = kept[index - 1] if index else None
-        if previous is not None and previous.unit == q.unit:
-            link = norm[previous.end : q.start]
-            if re.search(r"(?:由|从)$", norm[: previous.start]) and _BASELINE_LINK.match(link):
-                item.baseline = previous.value
-                candidates = [(cq, ci) for cq, ci in candidates if cq is not previous]
-        if q.unit in LEVEL_UNITS or _LEVEL_NAME.search(name) or item.relative:
-            item.accumulate = "latest"
-        candidates.append((q, item))
-        # A breakdown right after it: "…360家，其中随县135家，广水市110家" or "(随县135家、…)".
-        parts, part_starts = breakdown(norm, q, kept[index + 1 :])
+        _describe(entry, norm, found_recurrences, year)
+        found.append(entry)
+        parts, members = breakdown(norm, q, kept[index + 1 :])
         if parts:
             item.parts = parts
-            consumed.update(part_starts)
-            _note_parts(item)
-    _merge_stretch(norm, candidates)
-    items = [item for _, item in candidates]
-    items.extend(milestones(text, norm, ctx.masked, section, found_deadlines, [q for q, _ in candidates], year))
+            in_parts.update(members)
+            note_parts(item)
+    _share_objects(found)
+    _merge_stretch(norm, found)
+    for entry in found:
+        if len(entry.item.name) <= 2 and not any(n.startswith("name guessed") for n in entry.item.notes):
+            entry.item.notes.append("a short name: check what is counted")
+    if "分别" in norm and len(found) > 1:
+        for entry in found:
+            entry.item.notes.append("分别: check which name each number belongs to")
+    used = {(f.deadline.start, f.deadline.end) for f in found if f.deadline}
+    items = [f.item for f in found]
+    open_deadlines = [d for d in found_deadlines if (d.start, d.end) not in used]
+    items.extend(milestones(text, norm, ctx.masked, section, open_deadlines, [f.quantity for f in found]))
     return items
+
+
+def _relate_to_previous(norm: str, entry: _Found, found: list[_Found], guessed: bool) -> None:
+    """由70元提高到80元: a baseline; "780元和650元": the same subject; else a guessed name."""
+    q, item = entry.quantity, entry.item
+    prior = found[-1]
+    link = norm[prior.quantity.end : q.start]
+    if prior.quantity.unit == q.unit and re.match(
+        r"^(?:提高|提升|增加|增长|降低|下降|减少|压缩|压减|缩短|缩减)?(?:到|至)$", link
+    ):
+        lead = norm[max(0, prior.quantity.start - 8) : prior.quantity.start]
+        if re.search(r"(?:由|从)", lead):
+            item.baseline = prior.quantity.value
+            item.name = prior.item.name
+            item.recurrence = item.recurrence or prior.item.recurrence
+            found.pop()
+            return
+    if link in _CONNECTIVES or (guessed and link.strip(",、") in _CONNECTIVES):
+        item.name = prior.item.name
+        return
+    if guessed:
+        item.notes.append("name guessed from the surrounding text: check it")
+
+
+def _describe(entry: _Found, norm: str, found_recurrences: list[Recurrence], year: int) -> None:
+    """Range, approximation, deadline, recurrence, relative change and kind of quantity, with notes."""
+    q, item, deadline = entry.quantity, entry.item, entry.deadline
+    seg_start, _ = _clause(norm, q.start, SEGMENT_DELIMS)
+    clause_start, _ = _clause(norm, q.start)
+    seg_before = norm[seg_start : q.start]
+    if q.high is not None:
+        item.notes.append(f"a range: target {_fmt(q.value)}, stretch {_fmt(q.high)}")
+    if q.approximate or _APPROX_SUFFIX.match(norm[q.end :]) or _APPROX_PREFIX.search(seg_before):
+        item.notes.append("an approximate number (约, 余, 左右): check the target")
+    item.due = deadline.due if deadline else dt.date(year, 12, 31)
+    item.due_stated = bool(deadline and deadline.strong)
+    if deadline and deadline.note:
+        item.notes.append(deadline.note)
+    if item.due.year != year:
+        item.notes.append(
+            f"due {item.due} is outside the plan's year: keep it in a later plan, or set an interim target"
+        )
+    item.recurrence = item.recurrence or recurrence_of(q, norm, found_recurrences)
+    if _is_relative(q, seg_before, norm[clause_start : q.start]):
+        item.relative = True
+        if _DECREASE.search(seg_before):
+            item.comparator = "<="
+        item.notes.append("a change relative to a baseline the text does not give: set baseline and target as levels")
+    if (
+        q.unit in LEVEL_UNITS
+        or _LEVEL_NAME.search(item.name)
+        or item.relative
+        or q.unit.endswith("元")
+        and item.recurrence == "per-unit"
+    ):
+        item.accumulate = "latest"
+
+
+def _share_objects(found: list[_Found]) -> None:
+    """新建3个、改造5个农村互助养老服务点: the object after the last number is the object of both."""
+    for i, entry in enumerate(found[:-1]):
+        nxt = found[i + 1]
+        if entry.item.name in ACTION_VERBS and nxt.name_from_after and nxt.quantity.unit == entry.quantity.unit:
+            entry.item.name = nxt.item.name
+            entry.item.notes = [n for n in entry.item.notes if not n.startswith("name guessed")]
 
 
 def _fmt(value: float | int) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def _note_parts(item: ItemDraft) -> None:
+def note_parts(item: ItemDraft) -> None:
     total = sum(p.target for p in item.parts)
     if item.target is not None and abs(total - item.target) > 1e-9:
         item.notes.append(f"the parts add up to {_fmt(total)}, not the {_fmt(item.target)} stated: check the breakdown")
 
 
+# --- breakdowns ------------------------------------------------------------------------
+
+
 def _part_name(text: str) -> str:
     text = _PARTS_START.sub("", text.strip(",、;:()（） "))
-    text, _ = _strip_tail(
-        text, GE_WORDS + LE_WORDS + ("各", "分别", "完成", "新建", "建成", "改造", "新增", "共", "为")
-    )
-    text = _strip_leading(text)
-    return _tidy(text)
+    text, _ = _strip_tail(text, COMPARATOR_WORDS + _words("各 分别 完成 新建 建成 改造 新增 共 为 要"))
+    return _tidy(_strip_leading(text))
 
 
-def breakdown(norm: str, total: Quantity, later: list[Quantity]) -> tuple[list[PartDraft], set[int]]:
-    """Parts of a total given right after it: 其中A135家，B110家；(A135家、B110家); A、B各20家."""
-    rest = norm[total.end :]
-    opening = re.match(r"^[^,;:。(（]{0,30}?[,;:]?\s*(?P<open>[(（])?\s*(?P<lead>其中|分别是|分别为|包括)?", rest)
-    if not opening or not (opening.group("open") or opening.group("lead")):
-        return [], set()
-    stop_char = ")" if opening.group("open") else "。"
-    stop = norm.find(stop_char, total.end + opening.end())
-    if opening.group("open"):
-        stop = min(k for k in (norm.find(")", total.end), norm.find("）", total.end), len(norm)) if k >= 0)
-    else:
-        stop = len(norm) if stop < 0 else stop
-    members = [q for q in later if q.start < stop and q.unit == total.unit]
-    if len(members) < 2 or any(q.high is not None for q in members):
-        return [], set()
+def parts_in(norm: str, start: int, stop: int, members: list[Quantity]) -> list[PartDraft]:
+    """Name and target of each part listed between start and stop: "随县135家，广水市110家"; "A、B各20家"."""
     parts: list[PartDraft] = []
-    cursor = total.end + opening.end()
+    cursor = start
     for q in members:
-        chunk = norm[cursor : q.start]
-        chunk = chunk.split("," if "," in chunk else "\x00")[-1] if "各" not in chunk else chunk.split(",")[-1]
+        chunk = re.split(r"[,;]", norm[cursor : q.start])[-1]
         if "各" in chunk:
             names = [_part_name(n) for n in chunk.rsplit("各", 1)[0].split("、")]
         else:
-            names = [_part_name(chunk.split("、")[-1] if "、" in chunk and not chunk.endswith("、") else chunk)]
+            names = [_part_name(chunk.split("、")[-1] if chunk.strip("、") else chunk)]
         for name in names:
             if not name or len(name) > 15:
-                return [], set()
+                return []
             parts.append(PartDraft(name, q.value))
         cursor = q.end
-    return parts, {q.start for q in members}
+    return parts
 
 
-def _merge_stretch(norm: str, candidates: list[tuple[Quantity, ItemDraft]]) -> None:
+def breakdown(norm: str, total: Quantity, later: list[Quantity]) -> tuple[list[PartDraft], set[int]]:
+    """Parts of a total given right after it in the sentence: "…360家，其中随县135家，广水市110家" or "(随县135家、…)"."""
+    opening = re.match(
+        r"^[^,;:。(（]{0,30}?[,;:]?\s*(?P<open>[(（])?\s*(?P<lead>其中|分别是|分别为|包括)?", norm[total.end :]
+    )
+    if not opening or not (opening.group("open") or opening.group("lead")):
+        return [], set()
+    begin = total.end + opening.end()
+    if opening.group("open"):
+        stop = min([k for k in (norm.find(")", begin), norm.find("）", begin)) if k >= 0] or [len(norm)])
+    else:
+        stop = len(norm)
+    members = [q for q in later if q.start < stop and q.unit == total.unit]
+    if len(members) < 2 or any(q.high is not None for q in members):
+        return [], set()
+    parts = parts_in(norm, begin, stop, members)
+    return (parts, {q.start for q in members}) if parts else ([], set())
+
+
+def parts_sentence(text: str, unit: str, year: int) -> list[PartDraft]:
+    """A sentence that only breaks down the previous one's total: "其中随县135家，广水市110家。"."""
+    norm = normalise(text)
+    lead = _PARTS_START.match(norm)
+    if not lead:
+        return []
+    ctx = Context(norm, mask(norm), year)
+    members = [q for q in quantities(ctx.masked) if exclusion(q, ctx) is None]
+    if len(members) < 2 or any(q.unit != unit or q.high is not None for q in members):
+        return []
+    return parts_in(norm, lead.end(), len(norm), members)
+
+
+def _merge_stretch(norm: str, found: list[_Found]) -> None:
     """ "确保30个，力争35个": the second number is the stretch of the first."""
-    for i in range(len(candidates) - 1, 0, -1):
-        q, item = candidates[i]
-        pq, previous = candidates[i - 1]
+    for i in range(len(found) - 1, 0, -1):
+        q, item = found[i].quantity, found[i].item
+        previous = found[i - 1].item
         clause_start, _ = _clause(norm, q.start)
         lead = norm[clause_start : q.start]
         if (
             re.match(r"^(?:力争|争取|努力)", lead)
-            and q.unit == pq.unit
+            and q.unit == found[i - 1].quantity.unit
             and previous.stretch is None
-            and q.value > pq.value
-            and (item.name == previous.name or len(_name_before(norm, q, [])) < 2 or item.notes)
+            and q.value > found[i - 1].quantity.value
+            and (item.name == previous.name or len(_name_before(norm, q, [], 0)) < 2 or not found[i].name_from_after)
         ):
             previous.stretch = q.value
             previous.notes.append(f"stretch goal {_fmt(q.value)} (力争)")
-            del candidates[i]
+            del found[i]
 
+
+# --- milestones ------------------------------------------------------------------------
 
 _TASK_VERB = re.compile(
-    r"完成|编制|出台|制定|建成|启动|开展|实现|印发|召开|举办|推进|建立|成立|组建|开工|竣工|投用|投入使用|验收|评估|修订|"
-    r"发布|上线|运行|挂牌|落地|部署|摸底|排查|整改|总结|提交|报送|上报|确定|选定|迁建|搬迁|改造|交付|培训|考核|检查|"
-    r"审核|认定|换届|选举|签订|对接|试点|覆盖|接入|落实"
+    r"完成|编制|出台|制定|建成|启动|开展|实现|印发|召开|举办|推进|建立|成立|组建|开工|竣工|投用|投入使用|验收|评估|修订"
+    r"|发布|上线|运行|挂牌|落地|部署|摸底|排查|整改|总结|提交|报送|上报|确定|选定|迁建|搬迁|改造|交付|培训|考核|检查"
+    r"|审核|认定|换届|选举|签订|对接|试点|覆盖|接入|落实"
 )
 
 
 def milestones(
-    text: str, norm: str, masked: str, section: str | None, found: list[Deadline], numbers: list[Quantity], year: int
+    text: str, norm: str, masked: str, section: str | None, found: list[Deadline], numbers: list[Quantity]
 ) -> list[ItemDraft]:
     """Dated tasks without a number: "6月底前编制完成…规划" → a milestone due 30 June."""
     items: list[ItemDraft] = []
@@ -882,9 +670,8 @@ def milestones(
         task = re.sub(r"^(?:前|以前|之前)", "", task).strip(",、 ")
         if len(task) < 4 or not _TASK_VERB.search(task) or _DESCRIPTIVE.search(norm[clause_start:clause_end]):
             continue
-        name = _tidy(_strip_leading(task))[:40]
-        quote = text.rstrip("。；;，,")
-        item = ItemDraft("milestone", name, quote, section, due=d.due, due_stated=True)
+        item = ItemDraft("milestone", _tidy(_strip_leading(task))[:40], text.rstrip("。；;，,"), section)
+        item.due, item.due_stated = d.due, True
         if d.note:
             item.notes.append(d.note)
         items.append(item)
