@@ -37,6 +37,8 @@ def chinese_number(text: str) -> int | None:
     total = section = number = 0
     for char in text:
         if char in CN_DIGITS:
+            if number:
+                return None  # 十四五: two digits in a row, a name, not a number
             number = CN_DIGITS[char]
         elif char in CN_UNITS:
             section += (number or 1) * CN_UNITS[char]

@@ -137,7 +137,8 @@ def _checks(item: ItemDraft, plan_start: dt.date) -> tuple[list[str], dict[str, 
 
 def _item_lines(item: ItemDraft, ident: str, draft: Draft) -> list[str]:
     plan = draft.plan
-    lines = [f"- id: {ident}", f"  name: {quoted(item.name)}"]
+    shown = ident if ident[0].isalpha() else quoted(ident)  # 33 would read as a number
+    lines = [f"- id: {shown}", f"  name: {quoted(item.name)}"]
     if item.kind == "milestone":
         lines.append("  kind: milestone")
     if item.section:
@@ -161,6 +162,7 @@ def _item_lines(item: ItemDraft, ident: str, draft: Draft) -> list[str]:
             taken: set[str] = set()
             for part in item.parts:
                 pid = unique(slug(part.name, "part"), taken)
+                pid = pid if pid[0].isalpha() else quoted(pid)
                 lines.append(f"    - {{id: {pid}, name: {quoted(part.name)}, target: {fmt_number(part.target)}}}")
     else:
         notes = list(item.notes)
@@ -198,7 +200,8 @@ def to_yaml(draft: Draft) -> str:
     if not draft.items:
         out.append("indicators: []  # no commitment found in the text")
         return "\n".join(out) + "\n"
-    out.append("indicators:")
+    active = [item for item in draft.items if not _needs_baseline(item)]
+    out.append("indicators:" if active else "indicators: []  # each one below needs a baseline first")
     for index, (item, ident) in enumerate(zip(draft.items, indicator_ids(draft), strict=True)):
         lines = _item_lines(item, ident, draft)
         if index:

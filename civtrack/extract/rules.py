@@ -26,7 +26,7 @@ from civtrack.extract.numbers import LEVEL_UNITS, TIME_UNITS, Quantity, normalis
 
 def _words(text: str) -> tuple[str, ...]:
     """Whitespace-separated words, longest first (so that a longer word wins a prefix)."""
-    return tuple(sorted(set(text.split()), key=len, reverse=True))
+    return tuple(sorted(set(text.split()), key=lambda word: (-len(word), word)))
 
 
 CLAUSE_DELIMS = ",;:。!?"
@@ -40,7 +40,7 @@ LE_WORDS = _words(
     """不超过 不高于 不多于 不大于 控制在 低于 少于 小于 压缩到 压缩至 压减到 压减至 降低到 降低至 降到 降至
     下降到 下降至 减少到 减少至 缩短到 缩短至 缩减到 缩减至 减至 最多"""
 )
-COMPARATOR_WORDS = GE_WORDS + LE_WORDS
+COMPARATOR_WORDS = _words(" ".join(GE_WORDS + LE_WORDS))
 GOAL_WORDS = _words("力争 争取 确保 努力 要 计划 预计 目标")
 CHANGE_WORDS = _words("提高 提升 增长 增加 上升 上涨 上调 扩大 降低 下降 减少 下调 压减 缩减 缩短 压缩")
 COMPARED_WORDS = _words("同比 环比 较上年 比上年 较去年 比去年 较上一年 比上一年")
@@ -72,14 +72,15 @@ _LEADING_WORDS = _words(
     """全年 今年 年内 当年 本年度 全区 全市 全县 全省 全镇 全街道 全局 计划 力争 争取 确保 努力 重点 进一步 持续
     继续 积极 稳步 逐步 全面 大力 加快 着力 扎实 认真 深入 再 共 共计 累计 总计 要 将 拟 预计 还 并 同时 其中
     以及 和 及 带头 带动 推动 指导 支持 引导 帮助 督促 协调 配合 会同 联合 在 于 对 定期 常态化 每年 分别 均 都
-    切实 全覆盖 高质量 高标准 规范 有序 集中 统筹 主动 广泛 不断 年底前 年底 年末 上半年 下半年 目标 任务 为
+    切实 全覆盖 高质量 高标准 有序 广泛 不断 年底前 年底 年末 上半年 下半年 目标 任务 为
     至少 不少于 不低于 最少 由 从"""
 )
 _TRAILING_WORDS = _words("达到 达 为 共 累计 总数 总量 的 等 均 都 各 分别 要 有 由 从 保持 稳定")
 _CONNECTIVES = _words("和 及 与 或 、 以及")
+_NAME_TAIL_WORDS = _words(" ".join(COMPARATOR_WORDS + GOAL_WORDS + _TRAILING_WORDS + CHANGE_WORDS + COMPARED_WORDS))
 _AFTER_CUT = re.compile(
-    r"(?:研究|用于|推进|推动|开展|实施|提升|加强|参与|进行|覆盖|确保|实现|以上|以下|左右|以内|,|;|:|。|并|以|为"
-    r"|\(其中|（其中)"
+    r"(?:(?:研究|用于|推进|推动|开展|实施|提升|加强|参与|进行|覆盖|确保|实现|提供|开设|享受|达到)(?![会班站点室所院区中])"
+    r"|以上|以下|左右|以内|,|;|:|。|并|以|为|\(其中|（其中)"
 )
 _AFTER_REJECT = re.compile(r"^(?:[和及与或、]|以及|提高|提升|增加|增长|降低|下降|减少|压缩|缩短|到|至|达|分别)")
 _DESCRIPTIVE = re.compile(
@@ -197,17 +198,27 @@ def _strip_verbs(text: str) -> str:
         text = text[len(verb) :]
     else:
         return text
-    for verb in _INNER_VERBS:
-        k = text.find(verb, 1, 6)
-        if k > 0 and len(text) - k - len(verb) >= 2:
+    inner = _first_verb(text[:6], _INNER_VERBS, start=1)
+    if inner is not None:
+        k, verb = inner
+        if text[k - 1] in "化地" and len(text) - k - len(verb) >= 2:
             return text[k + len(verb) :]
     return text
 
 
+def _first_verb(text: str, verbs: tuple[str, ...], start: int = 0) -> tuple[int, str] | None:
+    """The earliest verb of ``verbs`` in ``text`` (the longer one when two start together)."""
+    found = [(k, -len(v), v) for v in verbs if (k := text.find(v, start)) >= 0]
+    if not found:
+        return None
+    k, _, verb = min(found)
+    return k, verb
+
+
 def _tidy(name: str) -> str:
-    name = name.strip(" ,、:;□“”\"'《》")
+    name = name.strip(" ,、:;□“”\"'")
     name = re.sub(r"^[)）]", "", name)
-    for open_, close in (("(", ")"), ("（", "）")):
+    for open_, close in (("(", ")"), ("（", "）"), ("《", "》"), ("“", "”")):
         if name.count(open_) > name.count(close):
             name = name.replace(open_, "", 1)
         if name.count(close) > name.count(open_):
@@ -264,7 +275,10 @@ def exclusion(q: Quantity, ctx: Context) -> str | None:
         limit = re.match(r"^(?:以内|之内|内|以下)", after) or re.search(
             r"(?:压缩|缩短|控制|减少)(?:到|至|在)?$", seg_before
         )
-        if not has_comparator and not limit:
+        baseline = seg_before.endswith(("由", "从")) and re.match(
+            r"^(?:压缩|缩短|减少|降低|下降|提高|提升)?(?:到|至)", after
+        )
+        if not has_comparator and not limit and not baseline:
             return "a time in a name (15分钟服务圈)"
     if q.chinese:
         reason = _chinese_exclusion(q, seg_before, after)
@@ -330,7 +344,7 @@ def _name_after(norm: str, q: Quantity) -> str:
     _, clause_end = _clause(norm, q.start)
     after = norm[q.end : clause_end]
     after = re.sub(r"^(?:及以上|以上|以下|以内|之内|左右|内|余)", "", after)
-    if not after or after[0] in "的等、,。;:()（）□" or _AFTER_REJECT.match(after):
+    if not after or after[0] in "的等、,。;:()（）□/／" or _AFTER_REJECT.match(after):
         return ""
     cut = _AFTER_CUT.search(after, 1)
     if cut:
@@ -346,14 +360,14 @@ def _name_before(norm: str, q: Quantity, spans: list[tuple[int, int]], lower: in
         for i in range(max(start, seg_start), min(end, q.start)):
             chars[i - seg_start] = ""
     before = _APPROX_PREFIX.sub("", "".join(chars))
-    tail_words = COMPARATOR_WORDS + GOAL_WORDS + _TRAILING_WORDS + CHANGE_WORDS + COMPARED_WORDS
     for _ in range(6):
-        before, word = _strip_tail(before, tail_words)
+        before, word = _strip_tail(before, _NAME_TAIL_WORDS)
         if not word:
             break
     before = _strip_leading(before)
+    # 新建老年日间照料中心 → 老年日间照料中心, but 救助资金 and 培训人员 stay whole
     stripped = _strip_leading(_strip_verbs(before))
-    return _tidy(stripped if len(stripped) >= 2 else before)
+    return _tidy(stripped if len(stripped) > 2 or len(before) > 8 else before)
 
 
 def _context_name(norm: str, upto: int) -> str:
@@ -361,12 +375,11 @@ def _context_name(norm: str, upto: int) -> str:
     clauses = re.split(r"[,;:。]", norm[:upto])
     for clause in reversed(clauses[:-1]):
         clause = _strip_leading(clause)
-        for verb in ACTION_VERBS:
-            k = clause.find(verb)
-            if k >= 0 and len(clause) - k - len(verb) >= 2:
-                thing = _tidy(_strip_leading(clause[k + len(verb) :])[:24])
-                if not thing.endswith("化"):  # 形成常态化、制度化: a state, not a thing
-                    return thing
+        first = _first_verb(clause, ACTION_VERBS)
+        if first is not None and len(clause) - first[0] - len(first[1]) >= 2:
+            thing = _tidy(_strip_leading(clause[first[0] + len(first[1]) :])[:24])
+            if not thing.endswith("化"):  # 形成常态化、制度化: a state, not a thing
+                return thing
     return ""
 
 
@@ -565,9 +578,12 @@ def note_parts(item: ItemDraft) -> None:
 # --- breakdowns ------------------------------------------------------------------------
 
 
+_PART_TAIL_WORDS = _words(" ".join(COMPARATOR_WORDS) + " 各 分别 完成 新建 建成 改造 新增 共 为 要")
+
+
 def _part_name(text: str) -> str:
     text = _PARTS_START.sub("", text.strip(",、;:()（） "))
-    text, _ = _strip_tail(text, COMPARATOR_WORDS + _words("各 分别 完成 新建 建成 改造 新增 共 为 要"))
+    text, _ = _strip_tail(text, _PART_TAIL_WORDS)
     return _tidy(_strip_leading(text))
 
 
@@ -589,11 +605,14 @@ def parts_in(norm: str, start: int, stop: int, members: list[Quantity]) -> list[
     return parts
 
 
+_BREAKDOWN_OPENING = re.compile(
+    r"^[^,;:。(（]{0,30}[,;:]?\s*(?:(?P<open>[(（])\s*(?:其中|分别是|分别为|包括)?[:,]?|(?P<lead>其中|分别是|分别为|包括)[:,]?)"
+)
+
+
 def breakdown(norm: str, total: Quantity, later: list[Quantity]) -> tuple[list[PartDraft], set[int]]:
     """Parts of a total given right after it in the sentence: "…360家，其中随县135家，广水市110家" or "(随县135家、…)"."""
-    opening = re.match(
-        r"^[^,;:。(（]{0,30}?[,;:]?\s*(?P<open>[(（])?\s*(?P<lead>其中|分别是|分别为|包括)?", norm[total.end :]
-    )
+    opening = _BREAKDOWN_OPENING.match(norm[total.end :])
     if not opening or not (opening.group("open") or opening.group("lead")):
         return [], set()
     begin = total.end + opening.end()
