@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from civtrack.extract.pinyin import syllables
 
 MAX_SYLLABLES = 6
 MAX_LENGTH = 40
@@ -10,11 +10,7 @@ MAX_LENGTH = 40
 
 def slug(text: str, fallback: str = "item") -> str:
     """老年日间照料中心 → lao-nian-ri-jian-zhao-liao; binhai_2021 → binhai-2021."""
-    from pypinyin import lazy_pinyin
-
-    words: list[str] = []
-    for token in lazy_pinyin(text):
-        words.extend(re.findall(r"[a-z0-9]+", token.lower().replace("ü", "v")))
+    words = syllables(text)
     kept: list[str] = []
     for word in words[:MAX_SYLLABLES] if any(not w.isascii() for w in text) else words:
         if len("-".join([*kept, word])) > MAX_LENGTH:
