@@ -330,3 +330,57 @@ def test_section_is_the_nearest_heading() -> None:
     text = "一、养老服务\n(一)居家养老\n1.建设助餐点。新建老年食堂4个。\n二、社会救助\n救助200人次。"
     found = items(text)
     assert [(i.name, i.section) for i in found] == [("老年食堂", "1.建设助餐点"), ("救助", "二、社会救助")]
+
+
+# --- context: review sections, headings, tables ---------------------------------------------------
+
+
+def test_a_section_that_looks_back_holds_no_commitment() -> None:
+    text = (
+        "一、2020年工作回顾\n全市新建养老服务中心12个，新增床位800张。\n"
+        "二、2021年重点任务\n新建养老服务中心15个。\n"
+        "三、存在的问题\n仍有12所敬老院需要改造，部分敬老院入住率不足30%。"
+    )
+    assert [(i.name, i.target) for i in items(text)] == [("养老服务中心", 15)]
+
+
+def test_a_sentence_opened_by_a_past_year_describes_that_year() -> None:
+    assert items("2020年，全市新建养老服务中心12个，新增床位800张。") == []
+    assert number("在2020年基础上，低保标准提高5%。")[1:4] == (5, None, "%")
+
+
+def test_a_change_from_a_past_year_is_relative() -> None:
+    found = items("全年新增养老床位500张，较2020年增长10%。")
+    assert [(i.name, i.target, i.unit, i.relative) for i in found] == [
+        ("养老床位", 500, "张", False),
+        ("养老床位", 10, "%", True),
+    ]
+
+
+def test_existence_is_not_a_goal() -> None:
+    assert items("全区有困境儿童586名。") == []
+    assert number("全区有序推进社区治理，新建示范社区3个。")[:2] == ("示范社区", 3)
+
+
+def test_a_heading_with_a_target() -> None:
+    text = "一、新建养老服务设施30处\n二、推进4项改革\n三、滨海新区2021年20项民心工程"
+    assert [(i.name, i.target, i.section) for i in items(text)] == [("养老服务设施", 30, "一、新建养老服务设施30处")]
+
+
+def test_rows_of_a_task_table() -> None:
+    text = "| 序号 | 任务 | 目标 | 责任单位 |\n| 1 | 新建社区养老服务站 | 20个 | 养老科 |\n| 2 | 培训社会工作者 | 300人次 | 社工科 |"
+    assert [(i.name, i.target, i.unit) for i in items(text)] == [
+        ("社区养老服务站", 20, "个"),
+        ("社会工作者", 300, "人次"),
+    ]
+
+
+def test_each_of_several_is_noted() -> None:
+    (item,) = items("新增城乡社区养老服务设施和农村幸福院各50个。")
+    assert (item.target, item.unit) == (50, "个")
+    assert item.notes == ["各: the same target for each of the things named: split it into indicators or parts"]
+
+
+def test_a_chinese_numeral_after_a_recurrence() -> None:
+    (item,) = items("组织老年人体检，每年一次。")
+    assert (item.target, item.unit, item.recurrence) == (1, "次", "yearly")

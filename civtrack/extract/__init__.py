@@ -18,7 +18,7 @@ from civtrack.extract.clean import clean
 from civtrack.extract.decode import common_share
 from civtrack.extract.draft import Draft, ItemDraft, PartDraft, PlanDraft
 from civtrack.extract.rules import note_parts, parts_sentence, read_sentence
-from civtrack.extract.structure import plan_facts, read
+from civtrack.extract.structure import is_review, plan_facts, read
 
 __all__ = ["Draft", "ItemDraft", "PartDraft", "PlanDraft", "extract"]
 
@@ -54,7 +54,10 @@ def extract(text: str, *, source: str = "plan.txt", plan_id: str | None = None, 
                 note_parts(last)
                 last = None
                 continue
-        found = read_sentence(sentence.text, sentence.section, year)
+        if is_review(sentence, year):
+            last = None
+            continue
+        found = read_sentence(sentence.text, sentence.section, year, heading=sentence.heading)
         items.extend(found)
         numbers = [item for item in found if item.kind == "number"]
         last = numbers[-1] if numbers else None

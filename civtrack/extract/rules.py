@@ -29,7 +29,7 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(sorted(set(text.split()), key=lambda word: (-len(word), word)))
 
 
-CLAUSE_DELIMS = ",;:。!?"
+CLAUSE_DELIMS = ",;:。!?|"  # | separates the cells of a table copied as text
 SEGMENT_DELIMS = CLAUSE_DELIMS + "、"
 
 GE_WORDS = _words(
@@ -77,6 +77,7 @@ _LEADING_WORDS = _words(
 )
 _TRAILING_WORDS = _words("达到 达 为 共 累计 总数 总量 的 等 均 都 各 分别 要 有 由 从 保持 稳定")
 _CONNECTIVES = _words("和 及 与 或 、 以及")
+_COMPARED_TAIL = re.compile(r"(?:较|比|同比|与)(?:19|20)\d\d年(?:底|末)?(?:相比)?$")
 _NAME_TAIL_WORDS = _words(" ".join(COMPARATOR_WORDS + GOAL_WORDS + _TRAILING_WORDS + CHANGE_WORDS + COMPARED_WORDS))
 _AFTER_CUT = re.compile(
     r"(?:(?:研究|用于|推进|推动|开展|实施|提升|加强|参与|进行|覆盖|确保|实现|提供|开设|享受|达到)(?![会班站点室所院区中])"
@@ -87,7 +88,7 @@ _DESCRIPTIVE = re.compile(
     r"已经|(?<![而不])已(?!成为)|截至|截止|目前|现有|共有|已有|仍有|尚有|还有|存在|去年|过去|近年来|以来|此前"
     r"|曾经|先后|(?<![为除])了(?!解|如)"
 )
-_HAVE = re.compile(r"(?<!至少)(?<!确保)(?<![要均都应须将])有(?:约|近|超过|逾)?$")
+_HAVE = re.compile(r"(?<!至少)(?<!确保)(?<![要均都应须将没])有(?![序效关力机利助所望待些])")
 _RELATIVE_VERB = re.compile(
     r"(?:提高|提升|增长|增加|上升|上涨|上调|扩大|降低|下降|减少|下调|压减|缩减|缩短)了?(?:约|近)?$"
 )
@@ -286,15 +287,40 @@ def exclusion(q: Quantity, ctx: Context) -> str | None:
             return reason
     if _DESCRIPTIVE.search(clause_before) or _described_before(norm, clause_start):
         return "describes the present or the past (现有, 已, 截至)"
-    for m in re.finditer(r"((?:19|20)\d\d)年", norm[clause_start:clause_end]):
-        year = int(m.group(1))
-        around = norm[clause_start + max(0, m.start() - 1) : clause_start + m.end() + 1]
-        if year < ctx.year and not re.search(r"[-~—至到]", around):
-            return f"describes {year}, before the plan year"
-    if _HAVE.search(seg_before):
-        return "states what there is (有N个)"
+    past = _past_year(norm[: q.start], ctx.year, sentence_start=True) or _past_year(
+        norm[clause_start:clause_end], ctx.year
+    )
+    if past:
+        return f"describes {past}, before the plan year"
+    if _HAVE.search(clause_before) and not _sets_a_goal(clause_before):
+        return "states what there is (全区有困境儿童586名)"
     if "占" in clause_before and not has_comparator:
         return "a share of the present (占…的N%)"
+    return None
+
+
+def _sets_a_goal(text: str) -> bool:
+    return any(w in text for w in ACTION_VERBS + COMPARATOR_WORDS + GOAL_WORDS)
+
+
+def _past_year(text: str, year: int, sentence_start: bool = False) -> int | None:
+    """A year before the plan's named as a time, not as a baseline (较2020年) or a span (2020-2035).
+
+    With ``sentence_start``, only a year that opens the sentence ("2020年，全区新建…") counts:
+    it sets the time of everything the sentence says."""
+    for m in re.finditer(r"((?:19|20)\d\d)年", text):
+        if sentence_start and not re.fullmatch(r"(?:在|于|截至|截止|到)?", text[: m.start()]):
+            return None
+        found = int(m.group(1))
+        around = text[max(0, m.start() - 1) : m.end() + 1]
+        baseline = re.match(r"^(?:基础|的基础|底的基础)", text[m.end() :]) or text[
+            max(0, m.start() - 1) : m.start()
+        ] in (
+            "较",
+            "比",
+        )
+        if found < year and not re.search(r"[-~—至到]", around) and not baseline:
+            return found
     return None
 
 
@@ -302,8 +328,7 @@ def _described_before(norm: str, clause_start: int) -> bool:
     """An earlier clause states the present ("全区现有养老机构45家，床位3600张") and this one sets no goal."""
     if not _DESCRIPTIVE.search(norm[:clause_start]):
         return False
-    clause = norm[clause_start : _clause(norm, clause_start)[1]]
-    return not any(w in clause for w in ACTION_VERBS + COMPARATOR_WORDS + GOAL_WORDS)
+    return not _sets_a_goal(norm[clause_start : _clause(norm, clause_start)[1]])
 
 
 def _chinese_exclusion(q: Quantity, seg_before: str, after: str) -> str | None:
@@ -316,6 +341,8 @@ def _chinese_exclusion(q: Quantity, seg_before: str, after: str) -> str | None:
     lead, comparator = _strip_tail(seg_before, COMPARATOR_WORDS)
     if comparator or _ends_with_verb(seg_before, CN_VERBS) or _ends_with_verb(lead, CN_VERBS):
         return None
+    if re.search(r"每(?:个|一)?(?:年|年度|季度|月|半年|周)$", seg_before):
+        return None  # 每季度一次
     return "a Chinese numeral that does not follow a verb (两项补贴, 十九届)"
 
 
@@ -362,6 +389,9 @@ def _name_before(norm: str, q: Quantity, spans: list[tuple[int, int]], lower: in
     before = _APPROX_PREFIX.sub("", "".join(chars))
     for _ in range(6):
         before, word = _strip_tail(before, _NAME_TAIL_WORDS)
+        compared = _COMPARED_TAIL.search(before)
+        if compared:
+            before, word = before[: compared.start()], compared.group(0)
         if not word:
             break
     before = _strip_leading(before)
@@ -372,9 +402,9 @@ def _name_before(norm: str, q: Quantity, spans: list[tuple[int, int]], lower: in
 
 def _context_name(norm: str, upto: int) -> str:
     """The object of the nearest earlier clause that has an action verb (for "每次不少于3天")."""
-    clauses = re.split(r"[,;:。]", norm[:upto])
+    clauses = re.split(r"[,;:。|]", norm[:upto])
     for clause in reversed(clauses[:-1]):
-        clause = _strip_leading(clause)
+        clause = _strip_leading(re.split(r"\d", clause)[0])
         first = _first_verb(clause, ACTION_VERBS)
         if first is not None and len(clause) - first[0] - len(first[1]) >= 2:
             thing = _tidy(_strip_leading(clause[first[0] + len(first[1]) :])[:24])
@@ -449,15 +479,20 @@ class _Found:
     extra: dict = field(default_factory=dict)
 
 
-def read_sentence(text: str, section: str | None, year: int) -> list[ItemDraft]:
-    """Every commitment of one sentence: its numbers, then its dated tasks without a number."""
+def read_sentence(text: str, section: str | None, year: int, heading: bool = False) -> list[ItemDraft]:
+    """Every commitment of one sentence: its numbers, then its dated tasks without a number.
+
+    A heading's title ("二、新建养老服务设施30处") is read more strictly: a number there is a
+    target only after an action verb or a comparator ("一、2021年20项民心工程" is a title)."""
     norm = normalise(text)
     ctx = Context(norm, mask(norm), year)
     found_deadlines = deadlines(norm, year)
     found_recurrences = recurrences(norm)
     spans = [(d.start, d.end) for d in found_deadlines] + [(r.start, r.end) for r in found_recurrences]
-    quote = text.rstrip("。；;，,")
+    quote = text.rstrip("。；;，,").strip("| ")
     kept = [q for q in quantities(ctx.masked) if exclusion(q, ctx) is None]
+    if heading:
+        kept = [q for q in kept if _committed(norm, q)]
     starts = [q.start for q in kept]
     found: list[_Found] = []
     in_parts: set[int] = set()
@@ -495,9 +530,19 @@ def read_sentence(text: str, section: str | None, year: int) -> list[ItemDraft]:
             entry.item.notes.append("分别: check which name each number belongs to")
     used = {(f.deadline.start, f.deadline.end) for f in found if f.deadline}
     items = [f.item for f in found]
+    if heading:
+        return items
     open_deadlines = [d for d in found_deadlines if (d.start, d.end) not in used]
     items.extend(milestones(text, norm, ctx.masked, section, open_deadlines, [f.quantity for f in found]))
     return items
+
+
+def _committed(norm: str, q: Quantity) -> bool:
+    """The number's list item starts with an action verb or has a comparator: "新建养老服务设施30处"."""
+    seg_start, _ = _clause(norm, q.start, SEGMENT_DELIMS)
+    seg_before = norm[seg_start : q.start]
+    lead = _strip_leading(seg_before)
+    return any(w in seg_before for w in COMPARATOR_WORDS) or any(lead.startswith(v) for v in ACTION_VERBS)
 
 
 def _relate_to_previous(norm: str, entry: _Found, found: list[_Found], guessed: bool) -> None:
@@ -519,6 +564,8 @@ def _relate_to_previous(norm: str, entry: _Found, found: list[_Found], guessed: 
         item.name = prior.item.name
         return
     if guessed:
+        if prior.item.name and prior.quantity.unit != q.unit:
+            item.name = prior.item.name  # 新增养老床位500张，较2021年增长10%
         item.notes.append("name guessed from the surrounding text: check it")
 
 
@@ -530,6 +577,8 @@ def _describe(entry: _Found, norm: str, found_recurrences: list[Recurrence], yea
     seg_before = norm[seg_start : q.start]
     if q.high is not None:
         item.notes.append(f"a range: target {_fmt(q.value)}, stretch {_fmt(q.high)}")
+    if seg_before.endswith("各") and not item.parts:
+        item.notes.append("各: the same target for each of the things named: split it into indicators or parts")
     if q.approximate or _APPROX_SUFFIX.match(norm[q.end :]) or _APPROX_PREFIX.search(seg_before):
         item.notes.append("an approximate number (约, 余, 左右): check the target")
     item.due = deadline.due if deadline else dt.date(year, 12, 31)

@@ -42,8 +42,10 @@ _YEAR_PHRASES = [
 @dataclass
 class Sentence:
     text: str  # as written (cleaned), list numbering removed
-    section: str | None
+    section: str | None  # the nearest heading
     index: int  # position in the document, to find the next sentence
+    headings: tuple[str, ...] = ()  # every heading above it, outermost first
+    heading: bool = False  # the sentence is the title of a heading ("二、新建养老服务设施30处")
 
 
 @dataclass
@@ -89,6 +91,12 @@ def read(text: str) -> Document:
     def nearest() -> str | None:
         return stack[max(stack)] if stack else None
 
+    def add(text: str, heading: bool = False) -> None:
+        text = ENUMERATOR.sub("", text)
+        if text:
+            path = tuple(stack[k] for k in sorted(stack))
+            sentences.append(Sentence(text, nearest(), len(sentences), path, heading))
+
     for line in lines:
         found = heading_of(line)
         scan = line
@@ -105,13 +113,30 @@ def read(text: str) -> Document:
                     del stack[deeper]
                 stack[level] = title
                 headings.append(Heading(level, title))
-                # Chinese-numbered headings are titles ("一、…20项民心工程"); Arabic-numbered ones are list items too.
+                # Chinese-numbered headings are titles ("一、…20项民心工程"), read more strictly;
+                # Arabic-numbered ones are list items too.
+                if level < 3:
+                    add(first.strip(), heading=True)
                 scan = body if level >= 3 else rest
         for sentence in split_sentences(scan):
-            sentence = ENUMERATOR.sub("", sentence)
-            if sentence:
-                sentences.append(Sentence(sentence, nearest(), len(sentences)))
+            add(sentence)
     return Document(sentences, headings, lines)
+
+
+_REVIEW = re.compile(
+    r"回顾|总结|成绩|成效|完成情况|进展情况|执行情况|基本情况|主要做法|取得的|存在的?问题|困难和问题|不足"
+)
+
+
+def is_review(sentence: Sentence, year: int) -> bool:
+    """Under a heading that looks back ("一、2020年工作回顾", "存在的问题"): facts, not commitments."""
+    for title in sentence.headings:
+        if _REVIEW.search(title):
+            return True
+        years = [int(y) for y in re.findall(r"((?:19|20)\d\d)\s*年", title)]
+        if years and max(years) < year and not re.search(r"\d\s*[-~—至到]\s*(?:19|20)\d\d", title):
+            return True
+    return False
 
 
 @dataclass
