@@ -67,3 +67,13 @@ def test_quantities() -> None:
     assert _q("开展一次督导，二至三次巡查") == [(1, None, "次", True), (2, 3, "次", True)]
     assert _q("百分之八十") == [(80, None, "%", False)]
     assert _q("2020-2035殡葬规划、IE8浏览器、5G网络、十九届六中全会") == []
+
+
+def test_magnitudes_and_approximations() -> None:
+    assert _q("销售福利彩票3.5亿") == [(3.5, None, "亿", False)]
+    assert [(q.value, q.unit, q.approximate) for q in quantities("惠及5万余户,开展100余场,30多个")] == [
+        (5, "万户", True),
+        (100, "场", True),
+        (30, "个", True),
+    ]
+    assert _q("一万") == [(1, None, "万", True)]  # left to the rules: a Chinese numeral before 万 alone is no target

@@ -384,3 +384,8 @@ def test_each_of_several_is_noted() -> None:
 def test_a_chinese_numeral_after_a_recurrence() -> None:
     (item,) = items("组织老年人体检，每年一次。")
     assert (item.target, item.unit, item.recurrence) == (1, "次", "yearly")
+
+
+def test_a_magnitude_as_the_unit() -> None:
+    assert number("全年销售福利彩票3.5亿。")[1:4] == (3.5, None, "亿")
+    assert items("力争实现一万个目标。") == []

@@ -151,8 +151,10 @@ QUANTITY = re.compile(
         (?P<u1>%|‰|个|万)?\s*(?P<sep>{_RANGE_SIGN})\s*(?P<num2>{_NUMBER})
     )?
     (?P<approx>余|多)?
-    (?P<mag>{_MAGNITUDE})?
-    (?P<unit>{_UNIT})
+    (?:
+        (?P<mag>{_MAGNITUDE})?(?P<approx3>余|多)?(?P<unit>{_UNIT})
+        | (?P<bare>万|亿)(?P<approx2>余|多)?  # 销售福利彩票3.5亿: the magnitude is the unit
+    )
     (?![A-Za-z])
     """,
     re.VERBOSE,
@@ -190,9 +192,9 @@ def quantities(norm: str) -> list[Quantity]:
             continue
         u1 = match.group("u1")
         mag = match.group("mag") or ""
-        unit = match.group("unit")
-        if u1 == "万":
-            mag = "万" + mag if not mag else mag
+        unit = match.group("unit") or match.group("bare")
+        if u1 == "万" and unit != "万":
+            mag = mag or "万"
         elif u1 and u1 != unit and not unit.startswith(u1):
             continue
         chinese = not num[0].isdigit()
@@ -206,7 +208,7 @@ def quantities(norm: str) -> list[Quantity]:
                 high,
                 mag + _unit_text(unit),
                 chinese,
-                bool(match.group("approx")),
+                any(match.group(g) for g in ("approx", "approx2", "approx3")),
                 match.group(0),
             )
         )
