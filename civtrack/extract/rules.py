@@ -65,7 +65,7 @@ CN_VERBS = _words(
 )
 CN_UNITS = frozenset("次场期轮个家项件批名人户篇遍所座处条支张本份台套类种位")
 EVENT_UNITS_CN = frozenset("次场期轮遍")
-# Verbs looked for a few characters into a name ("标准化改造农村敬老院").
+# Verbs looked for a few characters into a name ("规范化改造乡镇敬老院").
 _INNER_VERBS = _words("改造 新建 建成 新增 打造 培育 创建 开展 组织 举办 完成 实施")
 # Words before a name that say how or when, not what: stripped from names.
 _LEADING_WORDS = _words(
@@ -191,7 +191,7 @@ def _strip_leading(text: str) -> str:
 
 
 def _strip_verbs(text: str) -> str:
-    """新建老年日间照料中心 → 老年日间照料中心; 改造提升敬老院 → 敬老院; 标准化改造农村敬老院 → 农村敬老院."""
+    """新建老年日间照料中心 → 老年日间照料中心; 改造提升敬老院 → 敬老院; 规范化改造乡镇敬老院 → 乡镇敬老院."""
     for _ in range(3):
         verb = next((v for v in ACTION_VERBS if text.startswith(v) and len(text) - len(v) >= 2), None)
         if verb is None:
@@ -408,7 +408,7 @@ def _context_name(norm: str, upto: int) -> str:
         first = _first_verb(clause, ACTION_VERBS)
         if first is not None and len(clause) - first[0] - len(first[1]) >= 2:
             thing = _tidy(_strip_leading(clause[first[0] + len(first[1]) :])[:24])
-            if not thing.endswith("化"):  # 形成常态化、制度化: a state, not a thing
+            if not thing.endswith("化"):  # 形成长效化、规范化: a state, not a thing
                 return thing
     return ""
 
