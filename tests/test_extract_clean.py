@@ -81,3 +81,27 @@ def test_spaces_inside_chinese_text_are_removed() -> None:
     assert clean("争取成为我市首批实验区   县。\n四、 推动基层治理\n支持 IE 8").text == (
         "争取成为我市首批实验区县。\n四、推动基层治理\n支持IE 8"
     )
+
+
+def test_index_lines_of_label_and_value_pairs() -> None:
+    text = (
+        "当前位置: 首页\n> 政务公开 > 规划计划 > 计划总结\n"
+        "索 引 号 113310247405400961/2024-104569 公开方式 主动公开\n"
+        "成文日期 2024-01-11 发布机构 县民政局\n组配分类 计划总结\n"
+        "县民政局2024年工作思路\n"
+    )
+    cleaned = clean(text)
+    assert cleaned.text == "县民政局2024年工作思路"
+    assert cleaned.meta == {
+        "index": "113310247405400961/2024-104569",
+        "disclosure": "主动公开",
+        "date": "2024-01-11",
+        "publisher": "县民政局",
+        "category": "计划总结",
+    }
+
+
+def test_a_publication_line() -> None:
+    cleaned = clean("发布时间:2022-07-14 11:14 来源: 市民政局 浏览量: 【字体:   打印\n正文。")
+    assert cleaned.text == "正文。"
+    assert cleaned.meta["date"].startswith("2022-07-14") and cleaned.meta["publisher"] == "市民政局"

@@ -389,3 +389,27 @@ def test_a_chinese_numeral_after_a_recurrence() -> None:
 def test_a_magnitude_as_the_unit() -> None:
     assert number("全年销售福利彩票3.5亿。")[1:4] == (3.5, None, "亿")
     assert items("力争实现一万个目标。") == []
+
+
+def test_the_year_of_a_plan_that_follows_a_review() -> None:
+    draft = extract(
+        "县民政局2023年重点工作总结及2024年工作思路\n一、2023年工作总结\n新建养老服务中心12个。\n二、2024年工作思路\n新建养老服务中心15个。"
+    )
+    assert draft.plan.year == 2024
+    assert [(i.target, i.due.year) for i in draft.items] == [(15, 2024)]
+
+
+def test_years_in_the_titles_of_other_documents_do_not_count() -> None:
+    draft = extract(
+        "发布时间:2022-07-14\n某市民政事业发展规划\n依据《某市第十四个五年规划和2035年远景目标纲要》制定本规划。"
+    )
+    assert (draft.plan.year, draft.plan.title) == (2022, "某市民政事业发展规划")
+
+
+def test_background_sections_hold_no_commitment() -> None:
+    text = "一、规划背景\n(一)发展基础\n全市累计救助低保对象646.5万人次，将农村特困人员基本生活标准调至年人均不低于10470元。"
+    assert items(text) == []
+
+
+def test_a_rule_parameter_is_not_a_target() -> None:
+    assert items("对重度残疾人按照低保标准的30%增发低保金。") == []

@@ -47,9 +47,18 @@ META_LABELS: dict[str, str] = {
     "公开范围": "disclosure",
     "公开时限": "disclosure",
     "公开形式": "disclosure",
+    "发布时间": "date",
+    "来源": "publisher",
+    "访问次数": "counter",
+    "浏览次数": "counter",
+    "浏览量": "counter",
+    "点击数": "counter",
 }
+# Labels that can also begin a sentence of the document: metadata only with a colon or beside another label.
+_WEAK_LABELS = frozenset({"标题", "名称", "文件名称", "文号", "关键词", "主题词", "信息来源", "来源"})
 _LABELS = "|".join(sorted(META_LABELS, key=len, reverse=True))
 _META_LABEL = re.compile(rf"^({_LABELS})(?:\s*[:：]\s*(.*))?$")
+_ANY_LABEL = re.compile(rf"({_LABELS})\s*[:：]?")
 
 # Lines of the page around the document: footers, navigation, share buttons, counters.
 _FOOTER = re.compile(
@@ -59,7 +68,7 @@ _FOOTER = re.compile(
     r"|推荐使用|建议使用|.{0,30}浏览器|分享文章到|分享到|分享至|扫一扫|【?打印|打印本页|关闭窗口|【?关闭|【?字体|字号[:：]|【?字号"
     r"|来源[:：]|文章来源|作者[:：]|发布时间|浏览次数|点击数|点击量|点击率|阅读量|阅读次数|访问量|浏览量|访问次数"
     r"|责任编辑|编辑[:：]|审核[:：]|校对[:：]|相关链接|相关文档|相关阅读|相关文章|附件下载|上一篇|下一篇|返回顶部|网站地图"
-    r"|无障碍|当前位置|您现在的位置|您当前的位置|首页\s*[>›»]|[【\[]?(?:收藏|纠错|保存)[】\]]?$)",
+    r"|无障碍|当前位置|您现在的位置|您当前的位置|首页\s*[>›»]|[>›»]|[【\[]?(?:收藏|纠错|保存)[】\]]?$)",
     re.IGNORECASE,
 )
 # Footer lines after which nothing of the document follows.
@@ -132,6 +141,26 @@ def _table_cells(line: str) -> list[str]:
     return [cell.strip() for cell in line.strip().strip("|").split("|")]
 
 
+def _meta_pairs(line: str) -> dict[str, str] | None:
+    """ "成文日期2024-01-11发布机构县民政局" → {date: …, publisher: …}; None if not an index line."""
+    if len(line) > 120:
+        return None
+    found = list(_ANY_LABEL.finditer(line))
+    if not found or found[0].start() != 0:
+        return None
+    first = found[0]
+    colon = first.group(0) != first.group(1)
+    if first.group(1) in _WEAK_LABELS and not colon and len(found) < 2:
+        return None
+    pairs: dict[str, str] = {}
+    for i, match in enumerate(found):
+        end = found[i + 1].start() if i + 1 < len(found) else len(line)
+        value = _meta_value(line[match.end() : end])
+        if value:
+            pairs.setdefault(META_LABELS[match.group(1)], value)
+    return pairs
+
+
 def clean(text: str) -> Cleaned:
     """Remove page noise, romanisation debris and spaces; convert to simplified Chinese."""
     text = unicodedata.normalize("NFC", text)
@@ -163,12 +192,15 @@ def clean(text: str) -> Cleaned:
             removed += 1
             continue
         label = _META_LABEL.match(body) if len(body) <= 80 else None
-        if label:
-            key = META_LABELS[label.group(1)]
-            if label.group(2):
-                meta.setdefault(key, _meta_value(label.group(2)))
-            elif bullet:
-                pending_label = key
+        if label and not label.group(2):
+            if bullet:
+                pending_label = META_LABELS[label.group(1)]
+            removed += 1
+            continue
+        pairs = _meta_pairs(body)
+        if pairs is not None:
+            for key, value in pairs.items():
+                meta.setdefault(key, value)
             removed += 1
             continue
         if len(body) <= _FOOTER_MAX_LINE and _FOOTER.match(body):

@@ -296,6 +296,8 @@ def exclusion(q: Quantity, ctx: Context) -> str | None:
         return "states what there is (全区有困境儿童586名)"
     if "占" in clause_before and not has_comparator:
         return "a share of the present (占…的N%)"
+    if before.endswith("的") and re.search(r"按照|依照|参照", clause_before):
+        return "a rule's parameter (按照低保标准的30%增发)"
     return None
 
 

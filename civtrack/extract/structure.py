@@ -27,6 +27,8 @@ ENUMERATOR = re.compile(
 )
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _SENTENCE = re.compile(r"[^。！？!?；;]+[。！？!?；;]*")
+_LOOSE_TITLE = re.compile(r"(?:工作)?(?:要点|计划|规划|安排|方案|思路)$")
+_PLAN_WORDS = re.compile(r"要点|计划|安排|思路|打算|方案|任务")
 _TITLE_WORDS = re.compile(r"(?:工作)?(?:要点|计划|安排|方案|思路|重点|清单|任务|意见|打算)")
 _NOTICE = re.compile(r"^(?P<org>.*?)关于印发《?(?P<title>.+?)》?的通知$")
 _ORG_END = re.compile(r"(?:局|委员会|委|厅|办公室|政府|中心|办|院|会|处|站)$")
@@ -124,7 +126,8 @@ def read(text: str) -> Document:
 
 
 _REVIEW = re.compile(
-    r"回顾|总结|成绩|成效|完成情况|进展情况|执行情况|基本情况|主要做法|取得的|存在的?问题|困难和问题|不足"
+    r"回顾|总结|成绩|成效|完成情况|进展情况|执行情况|基本情况|主要做法|取得的|存在的?问题|困难和问题|不足|背景|现状"
+    r"|发展基础|面临的?形势"
 )
 
 
@@ -153,7 +156,7 @@ def _clean_title(title: str) -> str:
 
 def plan_facts(doc: Document, meta: dict[str, str]) -> PlanFacts:
     """The title, publisher and year the text states (None where it does not)."""
-    title = organization = None
+    title = organization = loose = None
     for line in doc.lines[:25]:
         if len(line) > 60 or heading_of(line) or line[-1] in "。；;，,：:！!？?":
             continue
@@ -164,12 +167,15 @@ def plan_facts(doc: Document, meta: dict[str, str]) -> PlanFacts:
         if _TITLE_WORDS.search(line) and _YEAR.search(line):
             title = _clean_title(line)
             break
+        if loose is None and _LOOSE_TITLE.search(line) and len(line) <= 40:
+            loose = _clean_title(line)  # "某市“十四五”民政事业发展规划": a title without a year
     notice = _NOTICE.match(meta.get("title", ""))
     if notice:
         organization = organization or notice.group("org") or None
         title = title or _clean_title(notice.group("title"))
     elif meta.get("title") and not title:
         title = _clean_title(meta["title"])
+    title = title or loose
     organization = organization or meta.get("publisher") or meta.get("host")
     if not organization:
         for line in doc.lines:
@@ -186,15 +192,21 @@ def plan_facts(doc: Document, meta: dict[str, str]) -> PlanFacts:
 def plan_year(doc: Document, title: str | None, meta: dict[str, str]) -> int | None:
     """The plan's year: in its title, else in an opening phrase (2021年是…), else the most named one."""
     if title:
-        match = _YEAR.search(title)
-        if match:
-            return int(match.group(1))
+        # "2023年重点工作总结及2024年工作思路": the year of the plan, not of the review
+        years = list(_YEAR.finditer(title))
+        for i, match in enumerate(years):
+            following = title[match.end() : years[i + 1].start() if i + 1 < len(years) else len(title)]
+            if _PLAN_WORDS.search(following) and not re.search(r"总结|回顾", following):
+                return int(match.group(1))
+        if years:
+            return int(years[-1].group(1))
     opening = "".join(doc.lines[:40])[:3000]
     for pattern in _YEAR_PHRASES:
         match = pattern.search(opening)
         if match:
             return int(match.group(1))
-    years = Counter(int(y) for y in _YEAR.findall("\n".join(doc.lines)))
+    body = re.sub(r"《[^》]*》", "", "\n".join(doc.lines))  # years in the titles of other documents
+    years = Counter(int(m.group(1)) for m in _YEAR.finditer(body) if not body.startswith("以来", m.end()))
     if years:
         return years.most_common(1)[0][0]
     date = re.match(r"((?:19|20)\d\d)", meta.get("date", ""))
