@@ -90,11 +90,10 @@ _QUOTES = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"}
 
 @dataclass
 class Cleaned:
-    """The document's text, one paragraph a line, and what the index table said."""
+    """The document's text, one paragraph a line, and what its index table said."""
 
     text: str
     meta: dict[str, str] = field(default_factory=dict)
-    removed: int = 0  # lines of page noise removed
 
 
 @cache
@@ -169,7 +168,6 @@ def clean(text: str) -> Cleaned:
     lines = [_squeeze_spaces(line) for line in text.split("\n")]
     meta: dict[str, str] = {}
     kept: list[str] = []
-    removed = 0
     pending_label: str | None = None  # a bulleted index list: "• 索引号" then "• 1150…"
     for index, line in enumerate(lines):
         if not line:
@@ -180,7 +178,6 @@ def clean(text: str) -> Cleaned:
         if pending_label is not None and bullet:
             meta.setdefault(pending_label, _meta_value(body))
             pending_label = None
-            removed += 1
             continue
         pending_label = None
         if "|" in line and (_TABLE_RULE.match(line) or any(_META_LABEL.match(c) for c in _table_cells(line) if c)):
@@ -189,31 +186,25 @@ def clean(text: str) -> Cleaned:
                 label = _META_LABEL.match(cell)
                 if label and not label.group(2) and i + 1 < len(cells) and cells[i + 1]:
                     meta.setdefault(META_LABELS[label.group(1)], _meta_value(cells[i + 1]))
-            removed += 1
             continue
         label = _META_LABEL.match(body) if len(body) <= 80 else None
         if label and not label.group(2):
             if bullet:
                 pending_label = META_LABELS[label.group(1)]
-            removed += 1
             continue
         pairs = _meta_pairs(body)
         if pairs is not None:
             for key, value in pairs.items():
                 meta.setdefault(key, value)
-            removed += 1
             continue
         if len(body) <= _FOOTER_MAX_LINE and _FOOTER.match(body):
             host = re.match(r"^主办单位\s*[:：]\s*(.+)$", body)
             if host:
                 meta.setdefault("host", host.group(1).strip())
-            removed += 1
             if _END_OF_DOCUMENT.match(body) and index > len(lines) * 0.5:
-                removed += sum(1 for rest in lines[index + 1 :] if rest)
                 break
             continue
         if _DISCLOSURE_NOTE.match(body) or (bullet and len(body) <= 6):
-            removed += 1
             continue
         kept.append(line)
-    return Cleaned("\n".join(kept), meta, removed)
+    return Cleaned("\n".join(kept), meta)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from civtrack.extract.dates import Deadline, Recurrence, deadlines, recurrences
 from civtrack.extract.draft import ItemDraft, PartDraft
@@ -478,7 +478,6 @@ class _Found:
     item: ItemDraft
     deadline: Deadline | None
     name_from_after: bool = False
-    extra: dict = field(default_factory=dict)
 
 
 def read_sentence(text: str, section: str | None, year: int, heading: bool = False) -> list[ItemDraft]:

@@ -3,8 +3,8 @@
 Headings are numbered lines: 一、… (level 1), (一)… (level 2), 1.… / 1、… (level 3),
 (1)… (level 4), ①… (level 5), and 附件 (the annex, level 0). A numbered line that
 goes on after its first sentence ("(一)加强党的建设。坚持…") is a heading followed by
-a paragraph. Arabic-numbered lines are also list items: they are read for targets;
-Chinese-numbered headings are titles and are not.
+a paragraph. Arabic-numbered lines are also list items and are read like paragraphs;
+the titles of Chinese-numbered headings are marked, to be read strictly.
 """
 
 from __future__ import annotations
@@ -45,21 +45,13 @@ _YEAR_PHRASES = [
 class Sentence:
     text: str  # as written (cleaned), list numbering removed
     section: str | None  # the nearest heading
-    index: int  # position in the document, to find the next sentence
     headings: tuple[str, ...] = ()  # every heading above it, outermost first
     heading: bool = False  # the sentence is the title of a heading ("二、新建养老服务设施30处")
 
 
 @dataclass
-class Heading:
-    level: int
-    text: str
-
-
-@dataclass
 class Document:
     sentences: list[Sentence]
-    headings: list[Heading]
     lines: list[str]
 
 
@@ -87,7 +79,6 @@ def read(text: str) -> Document:
     """Headings, and the sentences to read for targets with their nearest heading."""
     lines = [line for line in text.split("\n") if line.strip()]
     sentences: list[Sentence] = []
-    headings: list[Heading] = []
     stack: dict[int, str] = {}
 
     def nearest() -> str | None:
@@ -97,7 +88,7 @@ def read(text: str) -> Document:
         text = ENUMERATOR.sub("", text)
         if text:
             path = tuple(stack[k] for k in sorted(stack))
-            sentences.append(Sentence(text, nearest(), len(sentences), path, heading))
+            sentences.append(Sentence(text, nearest(), path, heading))
 
     for line in lines:
         found = heading_of(line)
@@ -114,7 +105,6 @@ def read(text: str) -> Document:
                 for deeper in [k for k in stack if k >= level]:
                     del stack[deeper]
                 stack[level] = title
-                headings.append(Heading(level, title))
                 # Chinese-numbered headings are titles ("一、…20项民心工程"), read more strictly;
                 # Arabic-numbered ones are list items too.
                 if level < 3:
@@ -122,7 +112,7 @@ def read(text: str) -> Document:
                 scan = body if level >= 3 else rest
         for sentence in split_sentences(scan):
             add(sentence)
-    return Document(sentences, headings, lines)
+    return Document(sentences, lines)
 
 
 _REVIEW = re.compile(
