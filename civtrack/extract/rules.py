@@ -534,7 +534,7 @@ def read_sentence(text: str, section: str | None, year: int, heading: bool = Fal
     if heading:
         return items
     open_deadlines = [d for d in found_deadlines if (d.start, d.end) not in used]
-    items.extend(milestones(text, norm, ctx.masked, section, open_deadlines, [f.quantity for f in found]))
+    items.extend(milestones(text, norm, ctx.masked, section, open_deadlines, [f.quantity for f in found], year))
     return items
 
 
@@ -586,7 +586,10 @@ def _describe(entry: _Found, norm: str, found_recurrences: list[Recurrence], yea
     item.due_stated = bool(deadline and deadline.strong)
     if deadline and deadline.note:
         item.notes.append(deadline.note)
-    if item.due.year != year:
+    if item.due.year < year:
+        item.notes.append(f"the text names {item.due}, before the plan's year: check the due date")
+        item.due, item.due_stated = dt.date(year, 12, 31), False
+    elif item.due.year > year:
         item.notes.append(
             f"due {item.due} is outside the plan's year: keep it in a later plan, or set an interim target"
         )
@@ -719,12 +722,18 @@ _TASK_VERB = re.compile(
 
 
 def milestones(
-    text: str, norm: str, masked: str, section: str | None, found: list[Deadline], numbers: list[Quantity]
+    text: str,
+    norm: str,
+    masked: str,
+    section: str | None,
+    found: list[Deadline],
+    numbers: list[Quantity],
+    year: int,
 ) -> list[ItemDraft]:
     """Dated tasks without a number: "6月底前编制完成…规划" → a milestone due 30 June."""
     items: list[ItemDraft] = []
     for d in found:
-        if not d.strong or "□" in masked[d.start : d.end]:
+        if not d.strong or "□" in masked[d.start : d.end] or d.due.year < year:
             continue
         clause_start, clause_end = _clause(norm, d.start)
         if any(clause_start <= q.start < clause_end for q in numbers):
