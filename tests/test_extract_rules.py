@@ -413,3 +413,8 @@ def test_background_sections_hold_no_commitment() -> None:
 
 def test_a_rule_parameter_is_not_a_target() -> None:
     assert items("对重度残疾人按照低保标准的30%增发低保金。") == []
+
+
+def test_a_long_quotation_does_not_hide_what_follows_it() -> None:
+    found = items("落实“坚持以人民为中心的发展思想，切实保障困难群众基本生活”的要求，新建30个“幸福食堂”。")
+    assert [(i.target, i.unit) for i in found] == [(30, "个")]

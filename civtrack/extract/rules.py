@@ -132,10 +132,12 @@ def mask(norm: str) -> str:
                 i = j + 1
                 continue
         if c in _QUOTE_OPEN or c in _QUOTE_CLOSE or c == '"':
-            # ”十四五” as well as “十四五”: the next quote mark closes
-            j = next((k for k in range(i + 1, min(n, i + _MAX_QUOTED + 2)) if norm[k] in _QUOTE_CLOSE + '"'), -1)
+            # “十四五”, and ”十四五” as some pages write it: the next closing mark closes. A long
+            # quotation is skipped whole, unmasked, so that its closing mark opens nothing.
+            j = next((k for k in range(i + 1, n) if norm[k] in _QUOTE_CLOSE + '"'), -1)
             if j > 0:
-                blank(i + 1, j)
+                if j - i - 1 <= _MAX_QUOTED:
+                    blank(i + 1, j)
                 i = j + 1
                 continue
         i += 1
@@ -315,12 +317,8 @@ def _past_year(text: str, year: int, sentence_start: bool = False) -> int | None
             return None
         found = int(m.group(1))
         around = text[max(0, m.start() - 1) : m.end() + 1]
-        baseline = re.match(r"^(?:基础|的基础|底的基础)", text[m.end() :]) or text[
-            max(0, m.start() - 1) : m.start()
-        ] in (
-            "较",
-            "比",
-        )
+        compared = text[m.start() - 1 : m.start()] in ("较", "比") if m.start() else False
+        baseline = compared or re.match(r"^(?:底|末)?的?基础", text[m.end() :])
         if found < year and not re.search(r"[-~—至到]", around) and not baseline:
             return found
     return None
