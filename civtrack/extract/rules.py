@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from civtrack.extract.dates import Deadline, Recurrence, deadlines, recurrences
 from civtrack.extract.draft import ItemDraft, PartDraft
 from civtrack.extract.numbers import LEVEL_UNITS, TIME_UNITS, Quantity, normalise, quantities
+from civtrack.text import fmt
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -575,7 +576,7 @@ def _describe(entry: _Found, norm: str, found_recurrences: list[Recurrence], yea
     clause_start, _ = _clause(norm, q.start)
     seg_before = norm[seg_start : q.start]
     if q.high is not None:
-        item.notes.append(f"a range: target {_fmt(q.value)}, stretch {_fmt(q.high)}")
+        item.notes.append(f"a range: target {fmt(q.value)}, stretch {fmt(q.high)}")
     if seg_before.endswith("各") and not item.parts:
         item.notes.append("各: the same target for each of the things named: split it into indicators or parts")
     if q.approximate or _APPROX_SUFFIX.match(norm[q.end :]) or _APPROX_PREFIX.search(seg_before):
@@ -616,14 +617,10 @@ def _share_objects(found: list[_Found]) -> None:
             entry.item.notes = [n for n in entry.item.notes if not n.startswith("name guessed")]
 
 
-def _fmt(value: float | int) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
 def note_parts(item: ItemDraft) -> None:
     total = sum(p.target for p in item.parts)
     if item.target is not None and abs(total - item.target) > 1e-9:
-        item.notes.append(f"the parts add up to {_fmt(total)}, not the {_fmt(item.target)} stated: check the breakdown")
+        item.notes.append(f"the parts add up to {fmt(total)}, not the {fmt(item.target)} stated: check the breakdown")
 
 
 # --- breakdowns ------------------------------------------------------------------------
@@ -706,7 +703,7 @@ def _merge_stretch(norm: str, found: list[_Found]) -> None:
             and (item.name == previous.name or len(_name_before(norm, q, [], 0)) < 2 or not found[i].name_from_after)
         ):
             previous.stretch = q.value
-            previous.notes.append(f"stretch goal {_fmt(q.value)} (力争)")
+            previous.notes.append(f"stretch goal {fmt(q.value)} (力争)")
             del found[i]
 
 
