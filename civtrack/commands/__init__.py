@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 # The order of `civtrack --help`.
 COMMANDS: tuple[str, ...] = (
-    "status", "check", "record", "diff", "history", "report", "export", "init", "schema",
+    "status", "check", "record", "diff", "history", "report", "export", "extract", "init", "schema",
 )  # fmt: skip
 
 

@@ -1,0 +1,86 @@
+"""`civtrack extract`: draft a plan file from the text of a work plan.
+
+The pipeline, each step a pure function of text (file I/O stays in the command):
+
+    decode   bytes → str (UTF-8 with or without BOM, GB18030/GBK)
+    clean    page noise out, romanisation debris out, traditional → simplified
+    read     headings, paragraphs, sentences; title, publisher and year
+    rules    per sentence: the numbers that are commitments, and what each commits to
+    render   a plan in YAML (with comments for the reviewer) or JSON
+
+See docs/extract.md for the rules and how they are measured.
+"""
+
+from __future__ import annotations
+
+from civtrack.errors import InputError, error
+from civtrack.extract.clean import clean
+from civtrack.extract.decode import common_share
+from civtrack.extract.draft import Draft, ItemDraft, PartDraft, PlanDraft
+from civtrack.extract.rules import note_parts, parts_sentence, read_sentence
+from civtrack.extract.structure import is_review, plan_facts, read
+
+__all__ = ["Draft", "ItemDraft", "PartDraft", "PlanDraft", "extract"]
+
+MIN_CHINESE = 10
+
+
+def extract(text: str, *, source: str = "plan.txt", plan_id: str | None = None, year: int | None = None) -> Draft:
+    """The draft plan of a work plan's text. ``source`` names the text in messages."""
+    cleaned = clean(text)
+    if common_share(cleaned.text)[0] < MIN_CHINESE:
+        raise InputError(error(source, None, "found no Chinese text to read: is this the text of a work plan?"))
+    doc = read(cleaned.text)
+    facts = plan_facts(doc, cleaned.meta)
+    notes: list[str] = []
+    if year is None:
+        year = facts.year
+        if year is None:
+            raise InputError(error(source, None, "cannot tell the plan's year from the text: pass --year YYYY"))
+    title = facts.title
+    if title is None:
+        title = f"{facts.organization or ''}{year}年工作计划"
+        notes.append("the text has no title line: the title is made up, check it")
+    if facts.organization is None:
+        notes.append("the publisher is not named in the text: add organization")
+    items: list[ItemDraft] = []
+    last: ItemDraft | None = None  # the last target of the previous sentence, for "其中…" after it
+    for sentence in doc.sentences:
+        if last is not None and not last.parts and last.unit:
+            parts = parts_sentence(sentence.text, last.unit, year)
+            if parts:
+                last.parts = parts
+                last.quote = f"{last.quote}。{sentence.text.rstrip('。；;，,')}"
+                note_parts(last)
+                last = None
+                continue
+        if is_review(sentence, year):
+            last = None
+            continue
+        found = read_sentence(sentence.text, sentence.section, year, heading=sentence.heading)
+        items.extend(found)
+        numbers = [item for item in found if item.kind == "number"]
+        last = numbers[-1] if numbers else None
+    plan = PlanDraft(plan_id or "plan", title, facts.organization, year, source, notes)
+    return Draft(plan, deduplicate(items))
+
+
+def deduplicate(items: list[ItemDraft]) -> list[ItemDraft]:
+    """A commitment restated (an annex repeating the main text) is listed once, with a note."""
+    kept: list[ItemDraft] = []
+    seen: dict[tuple, ItemDraft] = {}
+    for item in items:
+        if item.kind == "number":
+            key: tuple = ("number", item.name, item.target, item.unit, item.comparator, item.recurrence)
+        else:
+            key = ("milestone", item.name, item.due)
+        first = seen.get(key)
+        if first is not None and len(item.name) >= 2:
+            where = item.section or "the text"
+            note = f"restated under {where}"
+            if note not in first.notes and item.section != first.section:
+                first.notes.append(note)
+            continue
+        seen[key] = item
+        kept.append(item)
+    return kept
