@@ -27,10 +27,6 @@ test: $(STAMP)
 soak: $(STAMP)
 	CIVTRACK_SOAK=1 $(BIN)/python -m pytest -q tests
 
-# Longer fault loops (kill -9 of record ×400): CIVTRACK_SOAK=1.
-soak: $(STAMP)
-	CIVTRACK_SOAK=1 $(BIN)/python -m pytest tests/test_record_faults.py tests/test_record_concurrency.py
-
 lint: $(STAMP)
 	$(BIN)/ruff check civtrack tests $(wildcard benchmarks)
 
