@@ -74,7 +74,8 @@ def read_plan(root: Path, plan_id: str, config: Config) -> PlanFile:
             error(shown, None, f"unknown plan '{plan_id}' (known: {', '.join(known) or 'none'})"),
         )
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read(config.max_file_bytes + 1)  # enough to refuse a file above the limit
     except OSError as exc:
         raise InputError(error(shown, None, f"cannot read: {exc.strerror}")) from None
     plan_file, problems = parse_plan(data, shown, config)
