@@ -23,13 +23,10 @@ test: $(STAMP)
 
 # The bounded fuzz, property and fault loops of `make test`, run much longer: every
 # test that loops reads CIVTRACK_SOAK (properties, loader fuzzing, record's kill -9
-# and concurrency loops). One pytest run over the whole suite.
+# loop ×400, the bad-input corpus through `diff` on committed files for every case).
+# One pytest run over the whole suite.
 soak: $(STAMP)
 	CIVTRACK_SOAK=1 $(BIN)/python -m pytest -q tests
-
-# Longer fault loops (kill -9 of record ×400): CIVTRACK_SOAK=1.
-soak: $(STAMP)
-	CIVTRACK_SOAK=1 $(BIN)/python -m pytest tests/test_record_faults.py tests/test_record_concurrency.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check civtrack tests $(wildcard benchmarks)
