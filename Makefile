@@ -23,8 +23,7 @@ test: $(STAMP)
 
 # The bounded fuzz, property and fault loops of `make test`, run much longer: every
 # test that loops reads CIVTRACK_SOAK (properties, loader fuzzing, record's kill -9
-# loop ×400, the bad-input corpus through `diff` on committed files for every case).
-# One pytest run over the whole suite.
+# and concurrency loops). One pytest run over the whole suite.
 soak: $(STAMP)
 	CIVTRACK_SOAK=1 $(BIN)/python -m pytest -q tests
 
