@@ -99,7 +99,7 @@ COMMANDS: dict[str, Command] = {
 
 
 def applies(name: str, command: str) -> bool:
-    """Whether a command runs on a case (all of them do, but for these reasons)."""
+    """Whether a command runs on a case: on every case, but for the reasons below."""
     case = MANIFEST[name]
     if command == "record-plan":
         # Only a plan file record can name (PLAN/INDICATOR takes an id, not the bytes ff fe).
@@ -112,7 +112,7 @@ def applies(name: str, command: str) -> bool:
         # (the size limit; bytes in other encodings; no waiting for an append in progress on a file
         # without its last newline) and named (`HEAD:path`, inside messages too); civtrack.toml is read
         # from the working tree. The rest is the same parsing of the same bytes as `diff` on the working
-        # tree: 72 more runs (about 23 s of CPU) would prove nothing more.
+        # tree: the 71 other runs (about 23 s of CPU) would prove nothing more.
         return SOAK or case["category"] in GIT_READS_DIFFERENTLY or not ends_with_newline(case)
     return True
 
