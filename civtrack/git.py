@@ -176,7 +176,10 @@ class GitSource:
         return self._batch
 
     def display(self, relpath: str) -> str:
-        return f"{self.label}:{relpath}"
+        # As DiskSource.display: a name with undecodable bytes or control characters is shown escaped.
+        from civtrack.yamlsafe import shown
+
+        return shown(f"{self.label}:{relpath}", limit=4096)
 
     def close(self) -> None:
         if self._batch is not None:

@@ -60,13 +60,22 @@ def read_plan(root: Path, plan_id: str, config: Config) -> PlanFile:
         raise InputError(f"'{plan_id}' is not a plan id")
     path = root / PLANS_DIR / f"{plan_id}.yaml"
     shown = display_path(path)
-    if path.is_symlink() or not path.is_file():
+    # What the loader says of these files (it lists them, so "unknown plan" would contradict itself).
+    if (root / PLANS_DIR).is_symlink() or path.is_symlink():
+        link = PLANS_DIR if (root / PLANS_DIR).is_symlink() else f"{PLANS_DIR}/{plan_id}.yaml"
+        raise InputError(
+            error(display_path(root / link), None, "symbolic link not followed (it could lead outside the repository)")
+        )
+    if path.exists() and not path.is_file():
+        raise InputError(error(shown, None, "not a regular file (a pipe, socket or device): not read"))
+    if not path.is_file():
         known = sorted(p.stem for p in (root / PLANS_DIR).glob("*.yaml") if not p.name.startswith("."))
         raise InputError(
             error(shown, None, f"unknown plan '{plan_id}' (known: {', '.join(known) or 'none'})"),
         )
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read(config.max_file_bytes + 1)  # enough to refuse a file above the limit
     except OSError as exc:
         raise InputError(error(shown, None, f"cannot read: {exc.strerror}")) from None
     plan_file, problems = parse_plan(data, shown, config)

@@ -4,10 +4,17 @@ Every case of tests/bad_inputs/expected.yaml is copied into a fresh copy of the
 good repository tests/bad_inputs/base/, then each command of COMMANDS runs on it.
 For every (case, command):
 
-* the output names each problem exactly as the manifest says (`path:line: error: message`);
-* the exit code is the command's (1 from `check`, 2 from the others: unusable input);
 * no Python traceback or "internal error" is printed;
-* no file of the repository changed (bytes compared before and after), and none appeared.
+* the output names each problem exactly as the manifest says (`path:line: error: message`),
+  with the exit code of the command (1 from `check`, 2 from the others: unusable input);
+* no file of the repository changed (bytes compared before and after), and none appeared,
+  except the one line a `record` that is allowed to write appends.
+
+`record` reads only its own plan file and the month file it appends to (civtrack/oneplan.py:
+its cost must not grow with the repository). So it must refuse exactly when the case breaks
+one of those two files, and it may write when the case breaks another file; see `check_record`.
+`diff` runs in a real git repository: base/ committed, the case in the working tree (`diff`),
+and base/ then the case committed (`diff-git`, HEAD~1..HEAD).
 
 The subprocesses of all selected (case, command) pairs run in parallel, once per
 session (see `results`), so that the whole corpus stays within a few seconds per CPU.
@@ -29,6 +36,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.gitkit import GIT_ENV
+
 CORPUS = Path(__file__).parent / "bad_inputs"
 BASE = CORPUS / "base"
 MANIFEST: dict[str, dict[str, Any]] = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
@@ -38,30 +47,78 @@ CATEGORIES = (
 )  # fmt: skip
 
 
+# What `record` writes when it may (the same entry for every case): on the base plan, in the month
+# file that most progress cases replace, so that each of those cases is a file record must refuse.
+RECORD_PLAN = "town-2021"
+RECORD_MONTH = "progress/town-2021/2021-06.yaml"
+RECORD_LINE = b"- {date: 2021-06-15, indicator: elder-beds, value: 5}\n"
+RECORDED = (
+    f"Recorded in {RECORD_MONTH}:1\n"
+    f"  {RECORD_LINE.decode().strip()}\n"
+    "elder-beds  120 → 125 张  15.0% → 15.6%  behind\n"
+    "as of 2021-09-30\n"
+)
+# The last line of record's refusals (after the problems, each with its line).
+CANNOT_APPEND = f"{RECORD_MONTH}: error: cannot append to this file as it stands: fix it first; nothing was recorded"
+AFTER_TORN = (
+    f"{RECORD_MONTH}: error: record does not append after an incomplete entry: fix it first; nothing was recorded"
+)
+FIX_PLAN = "civtrack: error: fix the plan first (`civtrack check` lists every problem)"
+SOAK = bool(os.environ.get("CIVTRACK_SOAK"))
+GIT_READS_DIFFERENTLY = {"path", "encoding", "hostile", "config", "rule"}
+SLUG_PLAN = re.compile(r"plans/([a-z0-9][a-z0-9-]*)\.yaml")
+
+
 @dataclass(frozen=True)
 class Command:
     args: tuple[str, ...]
     exit_code: int
     # Where the problems are printed: check lists them all (warnings too) on stdout;
-    # the other commands refuse to work and print the errors on stderr, then HINT.
+    # status refuses to work and prints the errors on stderr, then HINT; the others
+    # have their own checks (check_record, check_diff).
     lists_all: bool
+    # none: a plain folder; worktree: base/ committed, the case in the working tree;
+    # commit: base/ committed, then the case committed on top of it.
+    git: str = "none"
 
 
 COMMANDS: dict[str, Command] = {
     "check": Command(("check",), 1, lists_all=True),
     "status": Command(("status", "--as-of", "2021-09-30"), 2, lists_all=False),
-    # --- HOOK (issue 3): once main has `record` and `diff`, add them here so that the
-    # whole corpus runs through them too (same assertions: exact errors on stderr,
-    # exit 2, no traceback, no file changed). `diff` needs a git repository: give
-    # Command a `git` flag and let `prepare` commit base/ before the case is copied in.
-    # Expected shape (adjust the arguments to the merged CLI):
-    #   "record": Command(("record", "town-2021/elder-beds", "5", "--date", "2021-09-01"), 2, lists_all=False),
-    #   "diff": Command(("diff", "HEAD"), 2, lists_all=False),
-    # Note: on branch git-record, `record` reads only its own plan and month files
-    # (civtrack/oneplan.py), so a case that breaks another file lets it write; then
-    # either `record` refuses any broken repository, or it runs on the cases that
-    # touch town-2021 only (the lead decides when merging).
+    # Every case: on the base plan, into the month file where most progress cases are put.
+    "record": Command(
+        ("record", f"{RECORD_PLAN}/elder-beds", "5", "--date", "2021-06-15", "--as-of", "2021-09-30"), 2, False
+    ),
+    # Cases that are a plan file: record on that plan ({plan}: the file's name), which it must refuse.
+    "record-plan": Command(
+        ("record", "{plan}/elder-beds", "5", "--date", "2021-06-15", "--as-of", "2021-09-30"), 2, False
+    ),
+    "diff": Command(("diff", "--as-of", "2021-09-30"), 0, False, git="worktree"),
+    "diff-git": Command(("diff", "HEAD~1..HEAD", "--as-of", "2021-09-30"), 0, False, git="commit"),
 }
+
+
+def applies(name: str, command: str) -> bool:
+    """Whether a command runs on a case: on every case, but for the reasons below."""
+    case = MANIFEST[name]
+    if command == "record-plan":
+        # Only a plan file record can name (PLAN/INDICATOR takes an id, not the bytes ff fe).
+        return SLUG_PLAN.fullmatch(case["as"]) is not None and case.get("setup") != "undecodable-name"
+    if command == "diff-git":
+        if case.get("setup") == "fifo":
+            return False  # git stores no named pipes: the commit would hold base/ only
+        # Every case under `make soak`. Otherwise the cases where reading a commit differs from reading
+        # the working tree (civtrack.git.GitSource): how files are listed (links, names, folders), read
+        # (the size limit; bytes in other encodings; no waiting for an append in progress on a file
+        # without its last newline) and named (`HEAD:path`, inside messages too); civtrack.toml is read
+        # from the working tree. The rest is the same parsing of the same bytes as `diff` on the working
+        # tree: the 71 other runs (about 23 s of CPU) would prove nothing more.
+        return SOAK or case["category"] in GIT_READS_DIFFERENTLY or not ends_with_newline(case)
+    return True
+
+
+def ends_with_newline(case: dict[str, Any]) -> bool:
+    return "file" not in case or (CORPUS / case["file"]).read_bytes().endswith(b"\n")
 
 
 def civtrack_exe() -> str:
@@ -72,10 +129,18 @@ def civtrack_exe() -> str:
     return found
 
 
-def prepare(name: str, root: Path) -> None:
-    """A copy of the base repository with the case's files put in place."""
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=root, env=run_env(), check=True, capture_output=True, timeout=60)
+
+
+def prepare(name: str, root: Path, mode: str = "none") -> None:
+    """A copy of the base repository with the case's files put in place (and committed, per ``mode``)."""
     case = MANIFEST[name]
     shutil.copytree(BASE, root)
+    if mode != "none":
+        git(root, "init", "-q", "-b", "main")
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", "base")
     if "config" in case:
         with open(root / "civtrack.toml", "a", encoding="utf-8") as handle:
             handle.write(case["config"] + "\n")
@@ -102,12 +167,16 @@ def prepare(name: str, root: Path) -> None:
     for repo_path, corpus_path in case.get("also", {}).items():
         (root / repo_path).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(CORPUS / corpus_path, root / repo_path)
+    if mode == "commit":
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", name)
 
 
 def snapshot(root: Path) -> dict[str, bytes | str]:
     """Every file below root: bytes of regular files, the target of links; never opens anything else.
 
-    .civtrack/ (caches, ignored by git) is left out: it is not input.
+    .civtrack/ (caches and locks, ignored by git) is left out: it is not input. .git/ is in:
+    diff reads git objects and must not change them (nor the index).
     """
     files: dict[str, bytes | str] = {}
     for dirpath, dirnames, filenames in os.walk(root):
@@ -133,17 +202,24 @@ class Run:
     after: dict[str, bytes | str]
 
 
-def run_case(name: str, command: str, root: Path) -> Run:
-    prepare(name, root)
-    before = snapshot(root)
+def run_env() -> dict[str, str]:
     # A strict UTF-8 stdout, as on most desktops: text that cannot be printed must be escaped, not crash.
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", "PYTHONIOENCODING": "utf-8:strict"}
+    env = {**os.environ, **GIT_ENV, "NO_COLOR": "1", "COLUMNS": "200", "PYTHONIOENCODING": "utf-8:strict"}
     env.pop("CIVTRACK_ROOT", None)
     env.pop("CIVTRACK_DEBUG", None)
+    return env
+
+
+def run_case(name: str, command: str, root: Path) -> Run:
+    spec = COMMANDS[command]
+    prepare(name, root, spec.git)
+    before = snapshot(root)
+    plan = SLUG_PLAN.fullmatch(MANIFEST[name]["as"])
+    args = [arg.replace("{plan}", plan[1]) if plan else arg for arg in spec.args]
     done = subprocess.run(
-        [civtrack_exe(), *COMMANDS[command].args],
+        [civtrack_exe(), *args],
         cwd=root,
-        env=env,
+        env=run_env(),
         capture_output=True,
         text=True,
         timeout=60,
@@ -152,7 +228,7 @@ def run_case(name: str, command: str, root: Path) -> Run:
     return Run(done.returncode, done.stdout, done.stderr, before, snapshot(root))
 
 
-PAIRS = [(name, command) for name in MANIFEST for command in COMMANDS]
+PAIRS = [(name, command) for name in MANIFEST for command in COMMANDS if applies(name, command)]
 
 
 @pytest.fixture(scope="module")
@@ -182,12 +258,18 @@ def test_bad_input(name: str, command: str, results: dict[tuple[str, str], Run |
     run = results[(name, command)]
     if isinstance(run, BaseException):
         raise run
-    expected: list[str] = MANIFEST[name]["expect"]
+    case = MANIFEST[name]
+    expected: list[str] = case["expect"]
     spec = COMMANDS[command]
     output = run.stdout + run.stderr
     assert "Traceback" not in output and "internal error" not in output, output
-    if MANIFEST[name].get("unusable"):
+    if case.get("unusable"):
         assert (run.returncode, run.stdout, run.stderr.splitlines()) == (2, "", expected)
+    elif command.startswith("record"):
+        check_record(name, command, run)
+        return  # it checks what changed itself
+    elif command.startswith("diff"):
+        check_diff(name, command, run)
     elif spec.lists_all:
         assert run.returncode == spec.exit_code, output
         summary = run.stderr.strip().splitlines()
@@ -201,6 +283,66 @@ def test_bad_input(name: str, command: str, results: dict[tuple[str, str], Run |
         assert run.stdout == ""
         assert run.stderr.splitlines() == [line for line in expected if ": error: " in line] + [HINT]
     assert run.after == run.before, "a file changed or appeared"
+
+
+def errors_of(case: dict[str, Any], path: str) -> list[str]:
+    """The case's expected errors that are about one file (or the folder it is in)."""
+
+    def about(line: str) -> bool:
+        where = line.split(":", 1)[0]
+        return path == where or path.startswith(where + "/")
+
+    return [line for line in case["expect"] if ": error: " in line and about(line)]
+
+
+def check_record(name: str, command: str, run: Run) -> None:
+    """What record must do with a case, by what it reads.
+
+    record reads its plan file and the month file it appends to, nothing else. It refuses
+    (exit 2, the problems of the file it needs with their lines, then why nothing was written;
+    no file changed) when the case breaks one of those; `record:` / `record-plan:` in the
+    manifest give the lines where record words a refusal its own way. Otherwise it writes:
+    exactly RECORD_LINE is appended to the month file, and nothing else changes.
+    """
+    case = MANIFEST[name]
+    if command == "record-plan":  # every plan case is a plan that cannot be recorded on
+        own = case.get("record-plan") or [*errors_of(case, case["as"]), FIX_PLAN]
+        assert (run.returncode, run.stdout, run.stderr.splitlines()) == (2, "", own), run.stderr
+        assert run.after == run.before, "a file changed or appeared"
+        return
+    if case["as"] in (f"plans/{RECORD_PLAN}.yaml", RECORD_MONTH):
+        problems = errors_of(case, case["as"])
+        if case["as"] == RECORD_MONTH:
+            torn = any("incomplete last entry" in line for line in problems)
+            problems.append(AFTER_TORN if torn else CANNOT_APPEND)
+        else:
+            problems.append(FIX_PLAN)
+        refusal = case.get("record") or problems
+        assert (run.returncode, run.stdout, run.stderr.splitlines()) == (2, "", refusal), run.stderr
+        assert run.after == run.before, "a file changed or appeared"
+        return
+    assert (run.returncode, run.stdout, run.stderr) == (0, RECORDED, ""), run.stderr
+    assert RECORD_MONTH not in run.before  # so that the file written is exactly the line
+    assert run.after == {**run.before, RECORD_MONTH: RECORD_LINE}, "more than one line was written"
+
+
+def check_diff(name: str, command: str, run: Run) -> None:
+    """diff lists the problems of the new side (errors only, each with its line) and still shows the rest.
+
+    On the committed side, paths are git's: `HEAD:plans/x.yaml`, in the messages too.
+    """
+    errors = [line for line in MANIFEST[name]["expect"] if ": error: " in line]
+    if command == "diff-git":
+        errors = ["HEAD:" + line.replace("(also ", "(also HEAD:") for line in errors]
+        sides, new = r"HEAD~1 \(\w{10}\) → HEAD \(\w{10}\)", r"HEAD \(\w{10}\)"
+    else:
+        sides, new = r"HEAD \(\w{10}\) → working tree", "working tree"
+    assert (run.returncode, run.stderr) == (0, ""), run.stdout + run.stderr
+    lines = [line.rstrip() for line in run.stdout.splitlines()]
+    assert re.fullmatch(sides + "  as of 2021-09-30", lines[0]), lines[0]
+    assert re.fullmatch(f"⚠ problems in {new}:", lines[1]), lines[1]
+    assert lines[2 : 2 + len(errors)] == ["  " + line for line in errors]
+    assert not lines[2 + len(errors) :] or not lines[2 + len(errors)].startswith("  "), "more problems than expected"
 
 
 def test_base_repository_is_clean() -> None:

@@ -3,7 +3,9 @@
 Plans are generated valid by construction (and `check_plan` confirms it: the
 properties are promises about plans that pass `civtrack check`). Values are
 integers or halves, so that sums are exact in floating point and a different
-order of addition cannot hide or fake a difference.
+order of addition cannot hide or fake a difference. The last property is the
+writer's: what `record` writes (civtrack.store) reads back the same, for any text
+and any finite number.
 
 Examples per property: 100 here, 3000 under `make soak` (CIVTRACK_SOAK=1).
 """
@@ -12,16 +14,20 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from civtrack.check import check_plan
+from civtrack import store
+from civtrack.check import check_plan, check_repository
 from civtrack.compute import STATES, PlanStatus, Status, completion_of, evaluate, fold, merge
-from civtrack.load import PlanFile
-from civtrack.model import Entry, Plan
-from civtrack.yamlsafe import Document
+from civtrack.load import DiskSource, PlanFile, load
+from civtrack.model import MAX_NUMBER, Entry, Plan
+from civtrack.workspace import Config
+from civtrack.yamlsafe import CONTROL_IN_TEXT, Document
 
 SOAK = bool(os.environ.get("CIVTRACK_SOAK"))
 PROPERTY = settings(
@@ -293,9 +299,102 @@ def test_exactly_one_state_per_indicator(scenario: tuple[Plan, list[Entry], dt.d
 
 
 # --- record then load ---------------------------------------------------------------
-# HOOK (issue 3): "`record` then load returns the same value and note for any text"
-# needs civtrack/store.py (the writer of progress entries). It is added here once the
-# lead says main has it: hypothesis text (any Unicode, quotes, ': ', '#', leading '-',
-# 'yes', '010', newlines, 2021年6月底) recorded with the real writer into a temporary
-# repository, then read back with civtrack.load.load_disk, must give the same value
-# and note, and `civtrack check` must report nothing.
+
+# Any text civtrack stores: every character but the control characters the reader refuses
+# (yamlsafe.CONTROL_IN_TEXT: C0 and C1 controls other than newline and tab, DEL, U+2028,
+# U+2029; `record` refuses them too) and lone surrogates (not text: UTF-8 cannot hold them).
+STORED_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)).filter(lambda char: not CONTROL_IN_TEXT.match(char)),
+    max_size=80,
+)
+TRICKY_TEXT = [
+    "",
+    " ",
+    "a: b # not a comment",
+    "- 一项",
+    "yes",
+    "010",
+    "0x1F",
+    "1:30",
+    "~",
+    "null",
+    "2021年6月底",
+    "2021-06-30",
+    "say \"hi\" and 'bye' \\ back",
+    "line one\nline two\n\tthree\n",
+    "\ufeff at the start, \ufffe\uffff",
+    "😀 𠀀",
+    "{a: b}, [1, 2], &anchor *alias !tag %directive @at `tick`",
+]
+# Any finite number the model takes: |value| ≤ 10^15 (model.MAX_NUMBER), integers and floats.
+STORED_NUMBER = st.one_of(
+    st.integers(-MAX_NUMBER, MAX_NUMBER),
+    st.floats(-MAX_NUMBER, MAX_NUMBER, allow_nan=False, allow_infinity=False),
+    st.sampled_from([0, -0.0, 0.1, 5e-324, 1e15, -1e15, 1e-7, 620.0, MAX_NUMBER - 1, 123456789.123456789]),
+)
+RECORD_PLAN = """\
+id: town
+title: 城关镇2021年民生实事
+period: {start: 2021-01-01, end: 2021-12-31}
+indicators:
+  - {id: elder-beds, name: 新增养老床位, unit: 张, target: 800}
+  - {id: cemetery-plan, name: 公墓布点规划, kind: milestone, due: 2021-06-30}
+"""
+
+
+@st.composite
+def recorded_entries(draw: st.DrawFn) -> list[Entry]:
+    """Entries as `record` builds them: a value or done, and any stored text in note, by and evidence."""
+    count = draw(st.integers(1, 4))
+    entries = []
+    for _ in range(count):
+        text = st.one_of(st.sampled_from(TRICKY_TEXT), STORED_TEXT)
+        milestone = draw(st.booleans())
+        entries.append(
+            Entry(
+                date=draw(in_period),
+                indicator="cemetery-plan" if milestone else "elder-beds",
+                value=None if milestone else draw(STORED_NUMBER),
+                done=draw(st.booleans()) if milestone else None,
+                note=draw(text),
+                by=draw(st.none() | text),
+                evidence=draw(st.none() | text),
+            )
+        )
+    return entries
+
+
+@settings(PROPERTY, suppress_health_check=[*PROPERTY.suppress_health_check, HealthCheck.function_scoped_fixture])
+@given(recorded_entries())
+def test_record_then_load_gives_back_the_same_value_and_note(tmp_path: Path, entries: list[Entry]) -> None:
+    """What `record` writes (civtrack.store: format_entry, then append under the file's lock into a
+    real month file) reads back through civtrack.load with the same value (its type and sign too:
+    620 stays an int, 620.0 a float, -0.0 negative), note, reporter and evidence, at the line it
+    was written at, and `check` finds nothing to say."""
+    root = Path(tempfile.mkdtemp(dir=tmp_path))
+    (root / "plans").mkdir()
+    (root / "plans" / "town.yaml").write_text(RECORD_PLAN, encoding="utf-8")
+    config = Config()
+    written: dict[tuple[str, int], Entry] = {}
+    for entry in entries:
+        rel = f"progress/town/{entry.date:%Y-%m}.yaml"
+        block = store.format_entry(entry)
+        with store.locked(root, rel):
+            existing = store.read_existing(root / rel, config.max_file_bytes)
+            data = store.payload(existing, block)
+            store.append(root / rel, data, len(existing or b""), rel)
+        written[(rel, store.block_line(existing, data))] = entry
+        assert data == block.encode("utf-8") and block.count("\n") == 1  # one line, whatever the text
+
+    repo = load(DiskSource(root), config)
+    assert repo.problems == [] and check_repository(repo) == []
+    read = {(Path(item.path).relative_to(root).as_posix(), item.line): item.entry for item in repo.all_entries()}
+    assert read == written
+    for key, entry in written.items():
+        again = read[key]
+        assert (repr(again.value), again.note, again.by, again.evidence) == (
+            repr(entry.value),
+            entry.note,
+            entry.by,
+            entry.evidence,
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -298,6 +299,43 @@ def test_a_file_that_cannot_take_an_entry_is_left_alone(repo: Path, content: str
     if first:
         assert result.stderr.splitlines()[0].startswith(first)
     assert (repo / MARCH).read_text(encoding="utf-8") == content
+
+
+def test_a_month_file_with_an_error_anywhere_is_left_alone(repo: Path) -> None:
+    """Not only its last entry: an entry that `check` refuses, in the middle of the file, stops record too."""
+    content = (
+        "- {date: 2026-03-01, indicator: elder-beds, value: 1}\n"
+        "- {date: 2026-03-02, indicator: elder-bed, value: 2}\n"
+        "- {date: 2026-03-03, indicator: homes/east, value: 3, unit: 个}\n"
+        "- {date: 2026-03-04, indicator: elder-beds, value: 4}\n"
+    )
+    write(repo, MARCH, content)
+    result = cli(repo, "record", "town/elder-beds", "2", "--date", "2026-03-05")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.splitlines() == [
+        f"{MARCH}:2: error: unknown indicator 'elder-bed' in plan 'town'",
+        f"{MARCH}:3: error: unit '个' differs from the indicator's unit '家'",
+        f"{MARCH}: error: cannot append to this file as it stands: fix it first; nothing was recorded",
+    ]
+    assert (repo / MARCH).read_text(encoding="utf-8") == content
+
+
+def test_a_plan_that_is_a_link_or_a_pipe_is_named_as_such(repo: Path, tmp_path: Path) -> None:
+    """Not "unknown plan 'x' (known: x, …)": the loader lists such files, so record names what they are."""
+    (tmp_path / "elsewhere.yaml").write_text((repo / "plans/town.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (repo / "plans/linked.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    os.mkfifo(repo / "plans/piped.yaml")
+    linked = cli(repo, "record", "linked/elder-beds", "2", "--date", "2026-03-05")
+    assert (linked.returncode, linked.stderr.splitlines()) == (
+        2,
+        ["plans/linked.yaml: error: symbolic link not followed (it could lead outside the repository)"],
+    )
+    piped = cli(repo, "record", "piped/elder-beds", "2", "--date", "2026-03-05")
+    assert (piped.returncode, piped.stderr.splitlines()) == (
+        2,
+        ["plans/piped.yaml: error: not a regular file (a pipe, socket or device): not read"],
+    )
+    assert not (repo / "progress/linked").exists() and not (repo / "progress/piped").exists()
 
 
 def test_a_symlinked_progress_folder_is_refused(repo: Path, tmp_path: Path) -> None:
