@@ -1,6 +1,6 @@
 """`record` under faults: processes killed with SIGKILL mid-write, folders that cannot be written.
 
-`make soak` runs the kill loop ten times longer (CIVTRACK_SOAK=1).
+`make soak` runs the kill loop ten times longer (CIVTRACK_SOAK=1: 2,000 kills).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from civtrack.workspace import Config
 from tests.gitkit import civtrack_exe, cli, env, make_repo
 
 MARCH = "progress/town/2026-03.yaml"
-KILLS = 400 if os.environ.get("CIVTRACK_SOAK") else 40
+# Issue 7 asks for at least 200 kills at random moments in every run; soak runs 2,000.
+KILLS = 2000 if os.environ.get("CIVTRACK_SOAK") else 200
 
 
 def start_record(root: Path, value: int, **extra: str) -> subprocess.Popen[str]:
