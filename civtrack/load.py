@@ -239,8 +239,16 @@ def parse_progress(
     return entries, problems
 
 
-def load(source: Source, config: Config) -> Repository:
-    """Read every plan and progress file of a source."""
+class Reader(Protocol):
+    """Gives load() the result of reading each file (civtrack.index answers from its cache)."""
+
+    def plan(self, rel: str, shown: str) -> tuple[PlanFile | None, list[Problem]]: ...
+
+    def progress_file(self, rel: str, shown: str, plan_id: str, month: str) -> tuple[list[EntryAt], list[Problem]]: ...
+
+
+def load(source: Source, config: Config, *, reader: Reader | None = None) -> Repository:
+    """Read every plan and progress file of a source (through ``reader`` when one is given)."""
     repo = Repository()
     limit = config.max_file_bytes
     for rel in source.files(PLANS_DIR):
@@ -251,7 +259,10 @@ def load(source: Source, config: Config) -> Repository:
         if not name.endswith((".yaml", ".yml")) or rel.count("/") != 1:
             repo.problems.append(warning(shown, None, "not a plan file (plans/<plan-id>.yaml): ignored"))
             continue
-        plan_file, problems = parse_plan(source.read(rel, limit), shown, config)
+        if reader is not None:
+            plan_file, problems = reader.plan(rel, shown)
+        else:
+            plan_file, problems = parse_plan(source.read(rel, limit), shown, config)
         repo.problems.extend(problems)
         if plan_file is None:
             continue
@@ -281,9 +292,12 @@ def load(source: Source, config: Config) -> Repository:
         if plan_id not in repo.plans:
             repo.problems.append(error(shown, None, f"progress for unknown plan '{plan_id}' (no plans/{plan_id}.yaml)"))
             continue
-        entries, problems = parse_progress(
-            source.read(rel, limit), shown, plan_id, f"{month[1]}-{month[2]}", config, seq.get(plan_id, 0)
-        )
+        if reader is not None:
+            entries, problems = reader.progress_file(rel, shown, plan_id, f"{month[1]}-{month[2]}")
+        else:
+            entries, problems = parse_progress(
+                source.read(rel, limit), shown, plan_id, f"{month[1]}-{month[2]}", config, seq.get(plan_id, 0)
+            )
         seq[plan_id] = seq.get(plan_id, 0) + len(entries) + len(problems)
         repo.problems.extend(problems)
         repo.entries.setdefault(plan_id, []).extend(entries)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from civtrack.compute import Ledger
+    from civtrack.index import Snapshot
     from civtrack.load import Repository
     from civtrack.workspace import Config
 
@@ -45,36 +46,60 @@ def parse_date(text: str | None, option: str) -> dt.date:
 
 @dataclass
 class Opened:
+    """An opened repository: plans and problems at once (through civtrack.index and its cache); every
+    entry (``repo``) only when a command asks for it."""
+
     root: Path
     config: Config
-    repo: Repository
+    snapshot: Snapshot
     lang: str
+    _repo: Repository | None = None
 
-    def ledger(self) -> Ledger:
+    @property
+    def plans(self) -> dict:
+        return self.snapshot.plans
+
+    @property
+    def problems(self) -> list:
+        return self.snapshot.problems
+
+    @property
+    def repo(self) -> Repository:
+        """The reference Repository, with every entry: read on first use."""
+        if self._repo is None:
+            from civtrack.index import full_repository
+
+            self._repo = full_repository(self.snapshot)
+        return self._repo
+
+    def ledger(self, as_of: dt.date | None = None) -> Ledger:
+        """The ledger of every entry; with ``as_of``, one that evaluates the same at that date only,
+        built from the cached series without reading any entry (what `status` uses)."""
+        if as_of is not None:
+            return self.snapshot.ledger_at(as_of)
         from civtrack.compute import fold
 
         return fold((item.plan_id, item.entry, (item.month, item.seq)) for item in self.repo.all_entries())
 
 
 def open_repository(globals_: Globals, *, allow_errors: bool = False) -> Opened:
-    """Find the root, read the config and every file, and run the cross-file checks.
+    """Find the root, read the config, the plans and every problem (civtrack.index: through the cache).
 
     Unless ``allow_errors``, any error stops the command (exit 2): a status computed
     from a file that could not be read would be silently wrong.
     """
-    from civtrack.check import check_repository
+    import os
+
     from civtrack.errors import InputError
-    from civtrack.load import load_disk
+    from civtrack.index import open_snapshot
     from civtrack.workspace import find_root, load_config
 
     root = find_root(globals_.root)
     config = load_config(root)
-    repo = load_disk(root, config)
-    repo.problems.extend(check_repository(repo))
-    repo.problems.sort(key=lambda p: (p.path, p.line or 0))
-    if repo.errors and not allow_errors:
-        raise InputError([*repo.errors, *_hint()])
-    return Opened(root, config, repo, globals_.lang or config.lang)
+    snapshot = open_snapshot(root, config, use_cache=not os.environ.get("CIVTRACK_NO_CACHE"))
+    if snapshot.errors and not allow_errors:
+        raise InputError([*snapshot.errors, *_hint()])
+    return Opened(root, config, snapshot, globals_.lang or config.lang)
 
 
 def _hint() -> list:
@@ -88,10 +113,10 @@ def selected_plans(opened: Opened, plan_ids: list[str] | None, as_of: dt.date) -
     from civtrack.compute import evaluate
     from civtrack.errors import InputError
 
-    plans = opened.repo.plans
+    plans = opened.plans
     for plan_id in plan_ids or []:
         if plan_id not in plans:
             known = ", ".join(sorted(plans)) or "none"
             raise InputError(f"unknown plan '{plan_id}' (known: {known})")
     chosen = [plans[p].plan for p in (plan_ids or sorted(plans))]
-    return evaluate(chosen, opened.ledger(), as_of, opened.config.pace_tolerance)
+    return evaluate(chosen, opened.ledger(as_of), as_of, opened.config.pace_tolerance)
