@@ -26,14 +26,19 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
 import time
+import types
+import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from civtrack import __version__
 from civtrack.errors import Problem
@@ -95,7 +100,7 @@ class CacheStore:
                 return None  # another version or other settings: not an error, just not usable
             if meta.get("blake2b") != _hash(body):
                 raise ValueError("checksum")
-            return json.loads(body)
+            return orjson.loads(body)
         except ValueError:
             self.rebuilt.append(f"{kind}/{name}")
             return None
@@ -103,7 +108,7 @@ class CacheStore:
     def write(self, kind: str, name: str, body: Any) -> None:
         """Write atomically (a reader sees the old file or the new one); a cache that cannot be written
         is only a slower next run."""
-        data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        data = orjson.dumps(body)
         header = json.dumps({"stamp": self.stamp, "blake2b": _hash(data)}).encode("utf-8")
         path = self._path(kind, name)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -123,48 +128,45 @@ class CacheStore:
 
 @dataclass
 class FileResult:
-    """What reading one progress file gave, in a form the cache can hold."""
+    """What reading one progress file gave, in a form the cache can hold.
+
+    ``meta()`` (stat key, hash, problems, entry count) is read on every run; the columns (one row per
+    valid entry, in file order) only when the folder's checks or series must be redone.
+    """
 
     key: list[int]
     hash: str
     racy: bool
     problems: list[ProblemRow]
-    # One column per field, one row per valid entry, in file order.
-    lines: list[int] = field(default_factory=list)
-    refs: list[str] = field(default_factory=list)
-    dates: list[int] = field(default_factory=list)  # proleptic ordinals
-    values: list[Any] = field(default_factory=list)
-    dones: list[bool | None] = field(default_factory=list)
-    units: list[str | None] = field(default_factory=list)
+    count: int = 0
+    cols: list[list[Any]] | None = None  # lines, refs, dates (ordinals), values, dones, units
     cacheable: bool = True
 
-    def record(self) -> dict[str, Any]:
-        return {
-            "key": self.key, "hash": self.hash, "racy": self.racy, "problems": self.problems,
-            "cols": [self.lines, self.refs, self.dates, self.values, self.dones, self.units],
-        }  # fmt: skip
+    def meta(self) -> dict[str, Any]:
+        return {"key": self.key, "hash": self.hash, "racy": self.racy, "problems": self.problems, "count": self.count}
 
     @classmethod
-    def from_record(cls, rec: dict[str, Any]) -> FileResult:
-        lines, refs, dates, values, dones, units = rec["cols"]
-        return cls(rec["key"], rec["hash"], rec["racy"], rec["problems"], lines, refs, dates, values, dones, units)
-
-    @property
-    def count(self) -> int:
-        return len(self.lines)
+    def from_meta(cls, rec: dict[str, Any]) -> FileResult:
+        return cls(rec["key"], rec["hash"], rec["racy"], rec["problems"], rec.get("count", 0))
 
 
-def _valid_file_record(rec: Any) -> bool:
-    """Shape check of a cached file record, so that a forged one cannot crash the run."""
+def _valid_meta(rec: Any) -> bool:
+    """Shape check of a cached file record, so that a damaged one is rebuilt rather than trusted."""
     try:
-        cols = rec["cols"]
-        ok = (
+        return (
             isinstance(rec["key"], list) and len(rec["key"]) == 4 and all(type(k) is int for k in rec["key"])
             and isinstance(rec["hash"], str) and isinstance(rec["racy"], bool)
-            and _valid_rows(rec["problems"]) and isinstance(cols, list) and len(cols) == 6
-            and all(isinstance(c, list) and len(c) == len(cols[0]) for c in cols)
+            and _valid_rows(rec["problems"]) and type(rec.get("count", 0)) is int
         )  # fmt: skip
-        if not ok:
+    except (KeyError, TypeError):
+        return False
+
+
+def _valid_cols(cols: Any, count: int) -> bool:
+    try:
+        if not (
+            isinstance(cols, list) and len(cols) == 6 and all(isinstance(c, list) and len(c) == count for c in cols)
+        ):
             return False
         lines, refs, dates, values, dones, units = cols
         return (
@@ -173,7 +175,7 @@ def _valid_file_record(rec: Any) -> bool:
             and all(x is None or (type(x) in (int, float)) for x in values)
             and all(x is None or type(x) is bool for x in dones) and all(x is None or isinstance(x, str) for x in units)
         )  # fmt: skip
-    except (KeyError, TypeError):
+    except TypeError:
         return False
 
 
@@ -187,11 +189,11 @@ def _valid_rows(rows: Any) -> bool:
 
 def parse_progress_file(
     root: Path, rel: str, shown: str, plan_id: str, month: str, config: Config, scan_ns: int
-) -> FileResult:
-    """Read and parse one progress file (in a worker process or not) into a FileResult."""
+) -> tuple[FileResult, list[EntryAt]]:
+    """Read and parse one progress file into a FileResult (with its columns) and its entries."""
     from civtrack.load import parse_progress
 
-    path = root / rel
+    path = os.path.join(root, rel)
     st = os.stat(path)
     with open(path, "rb") as handle:
         data = handle.read(config.max_file_bytes + 1)
@@ -201,46 +203,36 @@ def parse_progress_file(
     )
     # A file that grew while it was read (or one above the size limit) is not cached.
     result.cacheable = len(data) == st.st_size and len(data) <= config.max_file_bytes
-    for item in entries:
-        entry = item.entry
-        result.lines.append(item.line)
-        result.refs.append(entry.indicator)
-        result.dates.append(entry.date.toordinal())
-        result.values.append(entry.value)
-        result.dones.append(entry.done)
-        result.units.append(entry.unit)
-    return result
-
-
-def _parse_batch(root: Path, jobs: list[tuple[str, str, str, str]], config: Config, scan_ns: int) -> list[Any]:
-    out: list[Any] = []
-    for rel, shown, plan_id, month in jobs:
-        try:
-            out.append(parse_progress_file(root, rel, shown, plan_id, month, config, scan_ns))
-        except OSError as exc:
-            out.append(exc)
-    return out
+    result.count = len(entries)
+    result.cols = [
+        [item.line for item in entries],
+        [item.entry.indicator for item in entries],
+        [item.entry.date.toordinal() for item in entries],
+        [item.entry.value for item in entries],
+        [item.entry.done for item in entries],
+        [item.entry.unit for item in entries],
+    ]
+    return result, entries
 
 
 # --- series: what the entries of a reference add up to, day by day --------------------------------
 
 
-@dataclass(slots=True)
 class Series:
-    """The days of one reference in the order the ledger first saw them, with the Day values.
+    """The days of one reference in the order the ledger first saw them, with their Day values.
 
-    When the days are in date order (the usual case: monthly files, appended in time), ``total``,
-    ``count``, ``last`` and ``done`` are running values, so that the state at a date is one bisection;
-    else they are per day and the state at a date is summed in the ledger's order (the same float
-    additions as compute._sum_until, so the same result to the last bit).
+    When the days are in date order (the usual case: monthly files, appended in time), the columns
+    hold running values (total, count, last value, done flag), so that the state at a date is one
+    bisection; else they hold each day's values, summed at a date in the ledger's order (the same float
+    additions as compute._sum_until, so the same result to the last bit). A count column of one entry
+    a day, and last or done columns without a value, are left out (None): most references have them.
+    The record is what the cache stores; nothing is rebuilt on reading.
     """
 
-    dates: list[int]
-    total: list[Any]
-    count: list[int]
-    last: list[Any]
-    done: list[bool | None]
-    running: bool
+    __slots__ = ("dates", "total", "count", "last", "done", "running")
+
+    def __init__(self, rec: list[Any]):
+        self.dates, self.total, self.count, self.last, self.done, self.running = rec
 
     @classmethod
     def from_days(cls, days: dict[dt.date, Any]) -> Series:
@@ -248,25 +240,34 @@ class Series:
         running = all(a < b for a, b in zip(ordinals, ordinals[1:], strict=False))
         values = list(days.values())
         if not running:
-            return cls(ordinals, [v.total for v in values], [v.count for v in values],
-                       [v.last for v in values], [v.done for v in values], False)  # fmt: skip
-        total: Any = 0
-        count = 0
-        last: Any = None
-        done: bool | None = None
-        totals, counts, lasts, dones = [], [], [], []
-        for day in values:
-            total += day.total
-            count += day.count
-            if day.last is not None:
-                last = day.last
-            if day.done is not None:
-                done = day.done
-            totals.append(total)
-            counts.append(count)
-            lasts.append(last)
-            dones.append(done)
-        return cls(ordinals, totals, counts, lasts, dones, True)
+            totals = [v.total for v in values]
+            counts = [v.count for v in values]
+            lasts = [v.last for v in values]
+            dones = [v.done for v in values]
+            ones = [1] * len(values)
+        else:
+            total: Any = 0
+            count = 0
+            last: Any = None
+            done: bool | None = None
+            totals, counts, lasts, dones = [], [], [], []
+            for day in values:
+                total += day.total
+                count += day.count
+                if day.last is not None:
+                    last = day.last
+                if day.done is not None:
+                    done = day.done
+                totals.append(total)
+                counts.append(count)
+                lasts.append(last)
+                dones.append(done)
+            ones = list(range(1, len(values) + 1))
+        return cls([
+            ordinals, totals, None if counts == ones else counts,
+            None if all(x is None for x in lasts) else lasts,
+            None if all(x is None for x in dones) else dones, running,
+        ])  # fmt: skip
 
     def at(self, as_of: int) -> tuple[Any, int, Any, bool | None] | None:
         """(total, count, last, done) of the days on or before ``as_of``, or None when there are none."""
@@ -274,7 +275,10 @@ class Series:
             k = bisect.bisect_right(self.dates, as_of)
             if k == 0:
                 return None
-            return self.total[k - 1], self.count[k - 1], self.last[k - 1], self.done[k - 1]
+            return (
+                self.total[k - 1], k if self.count is None else self.count[k - 1],
+                None if self.last is None else self.last[k - 1], None if self.done is None else self.done[k - 1],
+            )  # fmt: skip
         total: Any = 0
         count = 0
         best: int | None = None
@@ -285,10 +289,10 @@ class Series:
             if date > as_of:
                 continue
             total += self.total[i]
-            count += self.count[i]
-            if self.last[i] is not None and (best is None or date > best):
+            count += 1 if self.count is None else self.count[i]
+            if self.last is not None and self.last[i] is not None and (best is None or date > best):
                 best, last = date, self.last[i]
-            if self.done[i] is not None and (best_done is None or date > best_done):
+            if self.done is not None and self.done[i] is not None and (best_done is None or date > best_done):
                 best_done, done = date, self.done[i]
         if count == 0:
             return None
@@ -299,18 +303,16 @@ class Series:
 
     @classmethod
     def from_record(cls, rec: list[Any]) -> Series:
-        return cls(*rec)
+        return cls(rec)
 
 
 def _valid_series(rec: Any) -> bool:
+    """Lengths and the dates' order; the values are trusted as far as the checksum goes."""
     try:
         dates, total, count, last, done, running = rec
+        n = len(dates)
         return (
-            isinstance(running, bool) and all(isinstance(c, list) and len(c) == len(dates) for c in rec[:5])
-            and all(type(x) is int and 0 < x < 3_652_060 for x in dates) and all(type(x) is int for x in count)
-            and all(type(x) in (int, float) for x in total)
-            and all(x is None or type(x) in (int, float) for x in last)
-            and all(x is None or type(x) is bool for x in done)
+            type(running) is bool and len(total) == n and all(c is None or len(c) == n for c in (count, last, done))
         )  # fmt: skip
     except (TypeError, ValueError):
         return False
@@ -341,9 +343,8 @@ class _LightItem:
 
 def _light_items(result: FileResult, shown: str, month: str) -> Iterator[_LightItem]:
     fromordinal = dt.date.fromordinal
-    for line, ref, date, value, done, unit in zip(
-        result.lines, result.refs, result.dates, result.values, result.dones, result.units, strict=True
-    ):
+    assert result.cols is not None
+    for line, ref, date, value, done, unit in zip(*result.cols, strict=True):
         yield _LightItem(_LightEntry(ref, fromordinal(date), value, done, unit), shown, line, month)
 
 
@@ -398,15 +399,29 @@ class _Reader:
         return [], self.progress.get(rel, [])
 
 
+@dataclass
+class _FolderJob:
+    """A progress folder whose checks and series must be redone: some files changed, or its plan."""
+
+    plan_id: str
+    files: list[tuple[str, str, str]]  # (rel, month, shown), in load order
+    cached: dict[str, FileResult]  # files unchanged since cached (no columns yet)
+    plan_hash: str
+
+
+@dataclass
+class _FolderOut:
+    results: dict[str, FileResult]  # without columns
+    checks: list[Problem]
+    series: dict[str, Series]
+
+
 def open_snapshot(root: Path, config: Config, *, use_cache: bool = True, workers: int | None = None) -> Snapshot:
     """Read a repository's plans, problems and series, through the cache."""
-    from civtrack.check import check_entry
-    from civtrack.compute import fold
-
     scan_ns = time.time_ns()
     store = CacheStore(root, config) if use_cache else None
     source = _ListingSource(root)
-    stats = {"parsed": 0, "cached": 0, "hashed": 0, "plans_parsed": 0}
+    stats = {"parsed": 0, "cached": 0, "hashed": 0, "plans_parsed": 0, "folders_rebuilt": 0}
 
     # Plans: from the cache when unchanged, else parsed (few and small: in this process).
     plan_results: dict[str, tuple[PlanFile | None, list[Problem]]] = {}
@@ -425,105 +440,187 @@ def open_snapshot(root: Path, config: Config, *, use_cache: bool = True, workers
         plan_checks[rel] = checks
         plan_hashes[rel] = digest
 
-    # Progress files that load() will read: month files of known plans.
-    known = {pf.plan.id: rel for rel, (pf, _) in plan_results.items() if pf is not None}
-    folders: dict[str, list[tuple[str, str]]] = {}
+    # The plan each id stands for (the first file that declares it, as in load()).
+    known: dict[str, tuple[PlanFile, str]] = {}
+    for rel, (plan_file, _) in plan_results.items():
+        if plan_file is not None:
+            known.setdefault(plan_file.plan.id, (plan_file, plan_hashes[rel]))
+
+    # Progress files that load() will read: month files of known plans, by folder.
+    folders: dict[str, list[tuple[str, str, str]]] = {}
     for rel in source.files(PROGRESS_DIR):
         parts = rel.split("/")
         if len(parts) == 3 and parts[1] in known and MONTH_FILE.match(parts[-1]):
-            folders.setdefault(parts[1], []).append((rel, f"{parts[2][:7]}"))
+            folders.setdefault(parts[1], []).append((rel, parts[2][:7], source.display(rel)))
 
-    folder_records: dict[str, dict[str, Any]] = {}
-    results: dict[str, FileResult] = {}
-    jobs: list[tuple[str, str, str, str]] = []
+    outs: dict[str, _FolderOut] = {}
+    jobs: list[_FolderJob] = []
     for plan_id, files in folders.items():
+        plan_hash = known[plan_id][1]
         record = store.read("progress", plan_id) if store else None
-        record = record if _valid_folder_record(record) else None
-        folder_records[plan_id] = record or {}
-        cached_files = record["files"] if record else {}
-        for rel, month in files:
-            result = _cached_file(cached_files.get(rel), root / rel, stats)
-            if result is None:
-                jobs.append((rel, source.display(rel), plan_id, month))
-            else:
-                results[rel] = result
-                stats["cached"] += 1
-    for rel, result in _run_jobs(root, jobs, config, scan_ns, workers):
-        results[rel] = result
-    stats["parsed"] += len(jobs)
+        record = record if _valid_folder_record(record) else {}
+        metas = record.get("files", {})
+        cached: dict[str, FileResult] = {}
+        for rel, _, _ in files:
+            result = _cached_file(metas.get(rel), os.path.join(root, rel), stats)
+            if result is not None:
+                cached[rel] = result
+        stats["cached"] += len(cached)
+        if len(cached) == len(files) == len(metas) and record.get("plan_hash") == plan_hash:
+            checks = [Problem(source.display(p), line, sev, msg) for p, line, sev, msg in record["checks"]]
+            series = {ref: Series.from_record(rec) for ref, rec in record["series"].items()}
+            outs[plan_id] = _FolderOut(cached, checks, series)
+            if store is not None and any(
+                metas[rel]["key"] != r.key or metas[rel]["racy"] != r.racy for rel, r in cached.items()
+            ):
+                _save_folder(store, plan_id, files, cached, plan_hash, checks, series, entries=None)
+        else:
+            jobs.append(_FolderJob(plan_id, files, cached, plan_hash))
+    stats["folders_rebuilt"] = len(jobs)
+    plans_by_id = {plan_id: plan_file.plan for plan_id, (plan_file, _) in known.items()}
+    for plan_id, out in _run_folders(root, config, scan_ns, store, plans_by_id, jobs, workers, stats):
+        outs[plan_id] = out
 
     # load() applies the rules that relate files (names, ids, unknown plans, links) in one place.
     progress_problems = {
-        rel: _problems(source.display(rel), result.problems) for rel, result in results.items()
-    }  # fmt: skip
+        rel: _problems(shown, out.results[rel].problems)
+        for plan_id, out in outs.items()
+        for rel, _, shown in folders[plan_id]
+    }
     repo = load(source, config, reader=_Reader(plan_results, progress_problems))
     problems = list(repo.problems)
     for rel, (plan_file, _) in plan_results.items():
         if plan_file is not None and repo.plans.get(plan_file.plan.id) is plan_file:
             problems.extend(plan_checks[rel])
-
-    # Per folder: entry checks (valid for the plan's hash) and series (valid while no file changed).
     series: dict[str, dict[str, Series]] = {}
     entry_counts: dict[str, int] = {}
-    for plan_id in repo.entries:
-        files = folders.get(plan_id, [])
-        plan_file = repo.plans[plan_id]
-        plan_rel = known[plan_id]
-        record = folder_records.get(plan_id, {})
-        rels = [rel for rel, _ in files if rel in results]
-        unchanged = (
-            bool(record) and list(record["files"]) == rels
-            and all(record["files"][rel]["hash"] == results[rel].hash for rel in rels)
-        )  # fmt: skip
-        entry_counts[plan_id] = sum(results[rel].count for rel in rels)
-        if unchanged and record["plan_hash"] == plan_hashes[plan_rel]:
-            checks = [Problem(source.display(p), line, sev, msg) for p, line, sev, msg in record["checks"]]
-        else:
-            plan = plan_file.plan
-            indicators = {ind.id: ind for ind in plan.indicators}
-            checks = []
-            for rel, month in files:
-                if rel in results:
-                    for item in _light_items(results[rel], source.display(rel), month):
-                        checks.extend(check_entry(plan, indicators, item))  # type: ignore[arg-type]
-        problems.extend(checks)
-        if unchanged:
-            series[plan_id] = {ref: Series.from_record(rec) for ref, rec in record["series"].items()}
-        else:
-            ledger = fold(
-                (plan_id, item.entry, (month, index))
-                for rel, month in files
-                if rel in results
-                for index, item in enumerate(_light_items(results[rel], "", month))
-            )
-            series[plan_id] = {ref: Series.from_days(days) for ref, days in ledger.get(plan_id, {}).items()}
-        if store is not None and not (unchanged and record["plan_hash"] == plan_hashes[plan_rel]):
-            _save_folder(store, plan_id, rels, results, plan_hashes[plan_rel], checks, series[plan_id], root)
-        elif store is not None and any(results[rel].key != record["files"][rel]["key"] for rel in rels):
-            _save_folder(store, plan_id, rels, results, plan_hashes[plan_rel], checks, series[plan_id], root)
-
+    for plan_id in repo.entries:  # check_repository's order
+        out = outs[plan_id]
+        problems.extend(out.checks)
+        series[plan_id] = out.series
+        entry_counts[plan_id] = sum(r.count for r in out.results.values())
     problems.sort(key=lambda p: (p.path, p.line or 0))
     return Snapshot(root, config, repo.plans, problems, entry_counts, series, stats)
+
+
+# State inherited by forked workers (the plans: large to send, already in memory).
+_FORK_STATE: dict[str, Any] = {}
+
+
+def _run_folders(
+    root: Path,
+    config: Config,
+    scan_ns: int,
+    store: CacheStore | None,
+    plans: dict[str, Any],
+    jobs: list[_FolderJob],
+    workers: int | None,
+    stats: dict[str, int],
+) -> Iterator[tuple[str, _FolderOut]]:
+    """Redo the folders of ``jobs``: in worker processes (one per core) when there is enough to parse."""
+    from civtrack.errors import InputError, error
+
+    if workers is None:
+        workers = int(os.environ.get("CIVTRACK_WORKERS", 0)) or min(os.cpu_count() or 1, 8)
+    files = [(job, rel) for job in jobs for rel, _, _ in job.files if rel not in job.cached]
+    stats["parsed"] += len(files)
+    size = 0
+    if workers > 1 and len(files) >= PARALLEL_MIN_FILES and os.name == "posix":
+        for _job, rel in files:
+            try:
+                size += os.stat(os.path.join(root, rel)).st_size
+            except OSError:
+                pass
+    try:
+        if size >= PARALLEL_MIN_BYTES:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            _FORK_STATE.update(root=root, config=config, scan_ns=scan_ns, store=store, plans=plans)
+            try:
+                with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                    # Small chunks, so that both workers stay busy to the end.
+                    yield from zip(
+                        (job.plan_id for job in jobs), pool.map(_forked_folder, jobs, chunksize=4), strict=True
+                    )
+            finally:
+                _FORK_STATE.clear()
+        else:
+            for job in jobs:
+                yield job.plan_id, _do_folder(root, config, scan_ns, store, plans[job.plan_id], job)
+    except OSError as exc:
+        raise InputError(error(exc.filename or "civtrack", None, f"cannot read file: {exc.strerror}")) from None
+
+
+def _forked_folder(job: _FolderJob) -> _FolderOut:
+    state = _FORK_STATE
+    return _do_folder(
+        state["root"], state["config"], state["scan_ns"], state["store"], state["plans"][job.plan_id], job
+    )
+
+
+def _do_folder(
+    root: Path, config: Config, scan_ns: int, store: CacheStore | None, plan: Any, job: _FolderJob
+) -> _FolderOut:
+    """Parse what changed in a folder, check its entries against the plan (as check_repository does),
+    fold them into series (as compute.fold does) and cache the lot."""
+    from civtrack.check import check_entry
+    from civtrack.compute import add_entry
+
+    stored: Any = None
+    if job.cached and store is not None:
+        stored = store.read("entries", job.plan_id)
+    stored = stored if isinstance(stored, dict) else {}
+    indicators = {ind.id: ind for ind in plan.indicators}
+    results: dict[str, FileResult] = {}
+    entries_of: dict[str, list[Any]] = {}
+    checks: list[Problem] = []
+    ledger: dict = {}
+    for rel, month, shown in job.files:
+        result = job.cached.get(rel)
+        items: Iterable[Any] | None = None
+        if result is not None:
+            rec = stored.get(rel)
+            if isinstance(rec, dict) and rec.get("hash") == result.hash and _valid_cols(rec.get("cols"), result.count):
+                result.cols = rec["cols"]
+                items = list(_light_items(result, shown, month))
+        if items is None:
+            result, items = parse_progress_file(root, rel, shown, job.plan_id, month, config, scan_ns)
+        results[rel] = result
+        entries_of[rel] = result.cols or []
+        # Order within the folder: (month, position in the file); the reference's (month, seq) sorts the same.
+        for index, item in enumerate(items):
+            checks.extend(check_entry(plan, indicators, item))
+            add_entry(ledger, job.plan_id, item.entry, (month, index))
+    series = {ref: Series.from_days(days) for ref, days in ledger.get(job.plan_id, {}).items()}
+    if store is not None:
+        _save_folder(store, job.plan_id, job.files, results, job.plan_hash, checks, series, entries=entries_of)
+    for result in results.values():
+        result.cols = None  # not sent back: the cache has them
+    return _FolderOut(results, checks, series)
 
 
 def _save_folder(
     store: CacheStore,
     plan_id: str,
-    rels: list[str],
+    files: list[tuple[str, str, str]],
     results: dict[str, FileResult],
     plan_hash: str,
     checks: list[Problem],
     series: dict[str, Series],
-    root: Path,
+    *,
+    entries: dict[str, list[Any]] | None,
 ) -> None:
-    if not all(results[rel].cacheable for rel in rels):
+    if not all(results[rel].cacheable for rel, _, _ in files):
         return
-    shown_to_rel = {DiskSource(root).display(rel): rel for rel in rels}
+    shown_to_rel = {shown: rel for rel, _, shown in files}
+    if entries is not None:
+        store.write("entries", plan_id, {rel: {"hash": results[rel].hash, "cols": entries[rel]} for rel, _, _ in files})
     store.write(
         "progress",
         plan_id,
         {
-            "files": {rel: results[rel].record() for rel in rels},
+            "files": {rel: results[rel].meta() for rel, _, _ in files},
             "plan_hash": plan_hash,
             "checks": [[shown_to_rel.get(p.path, p.path), p.line, p.severity, p.message] for p in checks],
             "series": {ref: s.record() for ref, s in series.items()},
@@ -532,10 +629,11 @@ def _save_folder(
 
 
 def _valid_folder_record(record: Any) -> bool:
+    """A cheap shape check (a few thousand values): what a damaged record could break."""
     try:
         return (
             isinstance(record, dict) and isinstance(record["files"], dict)
-            and all(isinstance(rel, str) and _valid_file_record(rec) for rel, rec in record["files"].items())
+            and all(isinstance(rel, str) and _valid_meta(rec) for rel, rec in record["files"].items())
             and isinstance(record["plan_hash"], str)
             and isinstance(record["checks"], list)
             and all(isinstance(c, list) and len(c) == 4 and isinstance(c[0], str) and _valid_rows([c[1:]])
@@ -546,7 +644,7 @@ def _valid_folder_record(record: Any) -> bool:
         return False
 
 
-def _cached_file(rec: dict[str, Any] | None, path: Path, stats: dict[str, int]) -> FileResult | None:
+def _cached_file(rec: dict[str, Any] | None, path: str, stats: dict[str, int]) -> FileResult | None:
     """The cached result of a file when its content is unchanged, else None."""
     if rec is None:
         return None
@@ -556,53 +654,21 @@ def _cached_file(rec: dict[str, Any] | None, path: Path, stats: dict[str, int]) 
         return None
     key = _stat_key(st)
     if key == rec["key"] and not rec["racy"]:
-        return FileResult.from_record(rec)
+        return FileResult.from_meta(rec)
     if key[0] != rec["key"][0]:
         return None
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except OSError:
         return None
     stats["hashed"] += 1
     if _hash(data) != rec["hash"] or len(data) != st.st_size:
         return None
-    result = FileResult.from_record(rec)
+    result = FileResult.from_meta(rec)
     result.key = key
     result.racy = max(st.st_mtime_ns, st.st_ctime_ns) >= time.time_ns() - RACY_NS
     return result
-
-
-def _run_jobs(
-    root: Path, jobs: list[tuple[str, str, str, str]], config: Config, scan_ns: int, workers: int | None
-) -> Iterator[tuple[str, FileResult]]:
-    """Parse the files of ``jobs``: in worker processes when there are enough of them."""
-    from civtrack.errors import InputError, error
-
-    if workers is None:
-        workers = int(os.environ.get("CIVTRACK_WORKERS", 0)) or min(os.cpu_count() or 1, 8)
-    size = 0
-    if workers > 1 and len(jobs) >= PARALLEL_MIN_FILES:
-        for rel, *_ in jobs:
-            try:
-                size += os.stat(root / rel).st_size
-            except OSError:
-                pass
-    outputs: Iterable[Any]
-    if workers > 1 and len(jobs) >= PARALLEL_MIN_FILES and size >= PARALLEL_MIN_BYTES:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        # Many small batches, so that both workers stay busy to the end.
-        batches = [jobs[i : i + 32] for i in range(0, len(jobs), 32)]
-        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            outputs = [r for batch in pool.map(_parse_batch, *zip(*((root, b, config, scan_ns) for b in batches), strict=True)) for r in batch]  # fmt: skip
-    else:
-        outputs = _parse_batch(root, jobs, config, scan_ns)
-    for (rel, shown, _, _), output in zip(jobs, outputs, strict=True):
-        if isinstance(output, OSError):
-            raise InputError(error(shown, None, f"cannot read file: {output.strerror}"))
-        yield rel, output
 
 
 def _cached_plan(
@@ -613,21 +679,104 @@ def _cached_plan(
     if store is None:
         return None
     record = store.read("plans", rel.split("/", 1)[1])
-    if not (isinstance(record, dict) and _valid_file_record({**record, "cols": [[]] * 6})):
+    if not (isinstance(record, dict) and _valid_meta(record)):
         return None
-    if not (_valid_rows(record.get("checks")) and (record.get("plan") is None or isinstance(record["plan"], dict))):
+    if not (_valid_rows(record.get("checks")) and (record.get("plan") is None or isinstance(record["plan"], list))):
         return None
-    result = _cached_file({**record, "cols": [[]] * 6}, root / rel, stats)
+    result = _cached_file(record, os.path.join(root, rel), stats)
     if result is None:
         return None
     try:
-        plan = Plan.model_validate(record["plan"]) if record["plan"] is not None else None
-    except ValueError:
+        plan = rebuild_model(Plan, record["plan"]) if record["plan"] is not None else None
+    except (KeyError, TypeError, ValueError, AttributeError):
         return None
     plan_file = PlanFile(plan, shown, _LazyDocument(root / rel, shown)) if plan is not None else None
     if result.key != record["key"] or result.racy != record["racy"]:
         store.write("plans", rel.split("/", 1)[1], {**record, "key": result.key, "racy": result.racy})
     return plan_file, _problems(shown, record["problems"]), _problems(shown, record["checks"]), record["hash"]
+
+
+# --- plans in the cache: dumped and rebuilt without validating again --------------------------------
+#
+# pydantic validates a thousand plans of fifty indicators in 0.5 s (a Python validator per text field);
+# a plan taken from the cache was validated when it was read and is protected by the checksum, so it is
+# rebuilt as model_construct would, field by field from the models' own declarations, at a tenth of the
+# cost. tests/test_cache.py proves the rebuilt plans equal the validated ones, fields set included.
+
+
+@functools.cache
+def _field_kinds(cls: type) -> dict[str, tuple[str, type | None]]:
+    """Per field of a model: how to rebuild it from JSON (date, model, list of models, or as is)."""
+    from pydantic import BaseModel
+
+    def bare(tp: Any) -> Any:
+        while typing.get_origin(tp) is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        return tp
+
+    kinds: dict[str, tuple[str, type | None]] = {}
+    for name, info in cls.model_fields.items():  # type: ignore[attr-defined]
+        tp = bare(info.annotation)
+        if typing.get_origin(tp) in (typing.Union, types.UnionType):
+            options = [bare(a) for a in typing.get_args(tp) if a is not type(None)]
+            tp = options[0] if len(options) == 1 else tp
+        item = bare(typing.get_args(tp)[0]) if typing.get_origin(tp) is list else None
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            kinds[name] = ("model", tp)
+        elif isinstance(item, type) and issubclass(item, BaseModel):
+            kinds[name] = ("models", item)
+        elif tp is dt.date:
+            kinds[name] = ("date", None)
+        elif item is dt.date or tp is dt.datetime:
+            raise TypeError(f"{cls.__name__}.{name}: no cache encoding")
+        else:
+            kinds[name] = ("plain", None)
+    return kinds
+
+
+def dump_model(model: Any) -> list[Any]:
+    """[fields set, {field: JSON value}] of a validated model, for rebuild_model."""
+    values: dict[str, Any] = {}
+    for name, (kind, _) in _field_kinds(type(model)).items():
+        value = getattr(model, name)
+        if value is None or kind == "plain":
+            values[name] = value
+        elif kind == "date":
+            values[name] = value.isoformat()
+        elif kind == "model":
+            values[name] = dump_model(value)
+        else:
+            values[name] = [dump_model(item) for item in value]
+    return [sorted(model.model_fields_set), values]
+
+
+@functools.cache
+def _special_fields(cls: type) -> tuple[tuple[str, str, type | None], ...]:
+    return tuple((name, kind, sub) for name, (kind, sub) in _field_kinds(cls).items() if kind != "plain")
+
+
+def rebuild_model(cls: type, record: list[Any]) -> Any:
+    """The model dumped by dump_model, as model_construct would build it (no validation)."""
+    fields_set, values = record
+    if values.keys() != _field_kinds(cls).keys():
+        raise KeyError("fields")
+    data = dict(values)
+    for name, kind, sub in _special_fields(cls):
+        value = values[name]
+        if value is None:
+            continue
+        if kind == "date":
+            data[name] = dt.date.fromisoformat(value)
+        elif kind == "model":
+            data[name] = rebuild_model(sub, value)  # type: ignore[arg-type]
+        else:
+            data[name] = [rebuild_model(sub, item) for item in value]  # type: ignore[arg-type]
+    model = cls.__new__(cls)
+    object.__setattr__(model, "__dict__", data)
+    object.__setattr__(model, "__pydantic_fields_set__", set(fields_set))
+    object.__setattr__(model, "__pydantic_extra__", None)
+    object.__setattr__(model, "__pydantic_private__", None)
+    return model
 
 
 def _parse_plan_file(
@@ -652,7 +801,7 @@ def _parse_plan_file(
                 "key": _stat_key(st), "hash": digest,
                 "racy": max(st.st_mtime_ns, st.st_ctime_ns) >= scan_ns - RACY_NS,
                 "problems": _rows(problems), "checks": _rows(checks),
-                "plan": plan_file.plan.model_dump(mode="json", exclude_unset=True) if plan_file else None,
+                "plan": dump_model(plan_file.plan) if plan_file else None,
             },
         )  # fmt: skip
     return plan_file, problems, checks, digest

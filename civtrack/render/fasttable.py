@@ -48,19 +48,31 @@ def _summary(plan: PlanStatus, lang: str) -> str:
     return text
 
 
+_WIDTHS: dict[str, int] = {}
+
+
+def _w(text: str) -> int:
+    """cell_len, remembered: most cells (units, dates, states, numbers) repeat from row to row."""
+    width = _WIDTHS.get(text)
+    if width is None:
+        width = len(text) if text.isascii() else cell_len(text)
+        if len(_WIDTHS) < 100_000:
+            _WIDTHS[text] = width
+    return width
+
+
 def plan_text(plan: PlanStatus, lang: str, width: int) -> str | None:
     """One plan's table as rich would print it without colour in ``width`` cells, or None."""
     rows: list[tuple[list[str], bool]] = []  # (cells, ends a section)
     for section, statuses in grouped_by_section(plan.indicators):
-        group: list[list[str]] = []
+        start = len(rows)
         if section is not None:
-            group.append([section, "", "", "", "", "", ""])
+            rows.append(([section, "", "", "", "", "", ""], False))
         for status in statuses:
-            group.append(_cells(status, lang))
+            rows.append((_cells(status, lang), False))
             for part in status.parts:
-                group.append(_cells(part, lang, indent="  └ "))
-        rows.extend((cells, False) for cells in group)
-        if rows:
+                rows.append((_cells(part, lang, indent="  └ "), False))
+        if len(rows) > start:
             rows[-1] = (rows[-1][0], True)
     headers = [label(name, lang) for name in _HEADERS]
     for cells, _ in rows:
@@ -68,9 +80,10 @@ def plan_text(plan: PlanStatus, lang: str, width: int) -> str | None:
             # rich reads str cells as markup and :emoji: codes; leave such cells to it.
             if "[" in cell or ":" in cell:
                 return None
+    sized = [[(cell, _w(cell)) for cell in cells] for cells, _ in rows]
     widths: list[int] = []
     for index, (_, min_width, max_width) in enumerate(_COLUMNS):
-        natural = max([cell_len(headers[index]), *(cell_len(cells[index]) for cells, _ in rows)])
+        natural = max(_w(headers[index]), max((row[index][1] for row in sized), default=0))
         if max_width is not None and natural > max_width:
             return None  # the name would fold onto a second line
         if min_width is not None:
@@ -81,25 +94,30 @@ def plan_text(plan: PlanStatus, lang: str, width: int) -> str | None:
         return None
     title = f"{plan.title}  ({plan.id})  {label('as_of', lang)} {plan.as_of.isoformat()}"
     caption = _summary(plan, lang)
-    if cell_len(title) > table_width or cell_len(caption) > table_width:
+    if _w(title) > table_width or _w(caption) > table_width:
         return None
+    spans = [w - 2 for w in widths]
+    right = [column[0] for column in _COLUMNS]
 
-    def line(cells: list[str], left: str, mid: str, right: str) -> str:
+    def line(cells: list[tuple[str, int]], left: str, mid: str, end: str) -> str:
         out = []
-        for cell, w, (right_justify, _, _) in zip(cells, widths, _COLUMNS, strict=True):
-            pad = " " * (w - 2 - cell_len(cell))
+        for (cell, cell_width), span, right_justify in zip(cells, spans, right, strict=True):
+            pad = " " * (span - cell_width)
             out.append(f" {pad}{cell} " if right_justify else f" {cell}{pad} ")
-        return left + mid.join(out) + right
+        return left + mid.join(out) + end
 
-    def rule(left: str, fill: str, mid: str, right: str) -> str:
-        return left + mid.join(fill * w for w in widths) + right
+    def rule(left: str, fill: str, mid: str, end: str) -> str:
+        return left + mid.join(fill * w for w in widths) + end
 
-    lines = [title + " " * (table_width - cell_len(title)), rule("┏", "━", "┳", "┓"), line(headers, "┃", "┃", "┃")]
+    lines = [title + " " * (table_width - _w(title)), rule("┏", "━", "┳", "┓")]
+    lines.append(line([(h, _w(h)) for h in headers], "┃", "┃", "┃"))
     lines.append(rule("┡", "━", "╇", "┩"))
-    for index, (cells, ends) in enumerate(rows):
+    separator = rule("├", "─", "┼", "┤")
+    last = len(rows) - 1
+    for index, (cells, (_, ends)) in enumerate(zip(sized, rows, strict=True)):
         lines.append(line(cells, "│", "│", "│"))
-        if ends and index != len(rows) - 1:
-            lines.append(rule("├", "─", "┼", "┤"))
+        if ends and index != last:
+            lines.append(separator)
     lines.append(rule("└", "─", "┴", "┘"))
-    lines.append(caption + " " * (table_width - cell_len(caption)))
+    lines.append(caption + " " * (table_width - _w(caption)))
     return "\n".join(lines) + "\n"
