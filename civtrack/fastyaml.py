@@ -35,25 +35,22 @@ try:
 except ImportError:  # pragma: no cover - yaml-rs is a dependency; without it, the reference reads all
     yaml_rs = None  # type: ignore[assignment]
 
-# Characters and lines that send a file to the reference loader wherever they stand (see the docstring):
-# what PyYAML refuses as unprintable, tabs, carriage returns, escapes, directives, document markers and
-# merge-conflict markers.
-_UNUSUAL_ANYWHERE = re.compile(
-    r"[\\\t\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u2028\u2029\ufeff\ufffe\uffff]"
-    r"|^(?:%|---|\.\.\.|=======|<<<<<<<|>>>>>>>)",
-    re.MULTILINE,
-)
-# ... and outside comments: tags, anchors, aliases, merge keys, block scalars, reserved indicators,
-# complex keys, JSON-style "key":value, and a quote before a digit (yaml-rs reads '2021-06-30' as a date,
-# unless other text follows: "1-3月" is text to both). The scanned text starts with a line break, so that
-# "after a space or a line break" needs no '^' (which would slow every pattern down).
+# Characters that send a file to the reference loader wherever they stand (see the docstring): what
+# PyYAML refuses as unprintable, tabs, carriage returns and escapes; and lines that start a directive, a
+# document or a merge conflict. (Each check is kept simple: the regular expression engine is fastest on
+# patterns that start with one character class, and this scan runs over every byte of every file.)
+_UNUSUAL_CHARS = re.compile(r"[\\\t\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+_UNUSUAL_LINES = ("\n%", "\n---", "\n...", "\n=======", "\n<<<<<<<", "\n>>>>>>>")
+# ... and outside comments: tags, anchors, aliases, merge keys, block scalars, reserved indicators and
+# complex keys (rare characters, looked for one by one), flow indicators after ':', JSON-style
+# "key":value, and a quote before a digit (yaml-rs reads '2021-06-30' as a date, unless other text
+# follows: "1-3月" is text to both).
+_RARE = "!&*|>`@?"
 _NON_ASCII = r"\x80-\U0010ffff"
-_UNUSUAL = re.compile(
-    r"[!&*|>`@]|<<|:[,\[\]{}]|[\s\[{,]\?(?=\s|$)"
-    r"|['\"](?::\S|[-+.0-9](?![^\s'\"" + _NON_ASCII + r"]*[" + _NON_ASCII + r"]))"
-)
+_COLON_FLOW = re.compile(r":[,\[\]{}]")
+_QUOTE = re.compile(r"['\"](?::\S|[-+.0-9](?![^\s'\"" + _NON_ASCII + r"]*[" + _NON_ASCII + r"]))")
 # Plain scalars that YAML 1.1 reads as booleans (YAML 1.2: text).
-_BOOL_1_1 = re.compile(r"[\s\[{,](?:[Yy]es|YES|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF|=)(?=[\s,\]}:#]|$)")
+_BOOL_1_1 = re.compile(r"[\s\[{,](?=[YyNnOo=])(?:[Yy]es|YES|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF|=)(?=[\s,\]}:#]|$)")
 _SAFE_NUMBER = (
     r"-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,15})?"
     r"|[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
@@ -73,11 +70,18 @@ _COMMENT_LINE = re.compile(r"^([^'\"\n#]*?)(?:^|[ ])#.*$", re.MULTILINE)
 
 
 def eligible(text: str) -> bool:
-    """True when yaml-rs reads ``text`` exactly as yamlsafe.parse does (or both fail)."""
-    if _UNUSUAL_ANYWHERE.search(text):
+    """True when yaml-rs reads ``text`` exactly as yamlsafe.parse does (or both fail). The scanned
+    text starts with a line break, so that "after a space or a line break" needs no '^'."""
+    lined = "\n" + text
+    if _UNUSUAL_CHARS.search(text) or any(marker in lined for marker in _UNUSUAL_LINES):
         return False
-    scalars = "\n" + (_COMMENT_LINE.sub(r"\1", text) if "#" in text else text)
-    return not (_UNUSUAL.search(scalars) or _BOOL_1_1.search(scalars) or _RISKY_NUMBER.search(scalars))
+    scalars = "\n" + _COMMENT_LINE.sub(r"\1", text) if "#" in text else lined
+    if any(char in scalars for char in _RARE) or "<<" in scalars:
+        return False
+    return not (
+        _COLON_FLOW.search(scalars) or _QUOTE.search(scalars) or _BOOL_1_1.search(scalars)
+        or _RISKY_NUMBER.search(scalars)
+    )  # fmt: skip
 
 
 def parse(text: str, path: str, *, max_bytes: int = yamlsafe.DEFAULT_MAX_BYTES) -> yamlsafe.Document | None:

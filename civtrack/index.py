@@ -30,6 +30,7 @@ import functools
 import hashlib
 import json
 import os
+import sqlite3
 import time
 import types
 import typing
@@ -46,6 +47,7 @@ from civtrack.load import MONTH_FILE, DiskSource, EntryAt, PlanFile, Repository,
 from civtrack.workspace import PLANS_DIR, PROGRESS_DIR, Config
 
 CACHE_DIR = ".civtrack/cache"
+DB_NAME = "cache.sqlite3"
 FORMAT = 1
 # A file changed this close to the moment it was read may change again unseen within the same
 # timestamp tick: its cached result is checked against the content hash next time.
@@ -77,28 +79,94 @@ def _problems(path: str, rows: Iterable[ProblemRow]) -> list[Problem]:
 
 
 class CacheStore:
-    """JSON files under .civtrack/cache/: a header line (format, settings, checksum), then the body."""
+    """The cache: one SQLite file, .civtrack/cache/cache.sqlite3, of rows (kind, name) → the format
+    stamp, a BLAKE2b checksum and a JSON body (orjson). SQLite gives atomic updates (a reader sees the
+    old rows or the new ones), locking between concurrent runs, and one write for a thousand changed
+    files (a file per record costs half a millisecond each to create on ext4). Anything wrong with it
+    (another format, a checksum that does not match, a damaged database) means: rebuild what it held.
+    A cache that cannot be written is only a slower next run."""
 
     def __init__(self, root: Path, config: Config):
-        self.folder = root / CACHE_DIR / f"v{FORMAT}"
-        self.stamp = {"format": FORMAT, "civtrack": __version__, "max_file_bytes": config.max_file_bytes}
-        self.rebuilt: list[str] = []  # cache files found corrupt or tampered (for tests and --verbose)
+        self.path = root / CACHE_DIR / DB_NAME
+        self.stamp = json.dumps({"format": FORMAT, "civtrack": __version__, "max_file_bytes": config.max_file_bytes})
+        self.rebuilt: list[str] = []  # rows (or the database) found damaged: for tests
+        self.pending: dict[tuple[str, str], bytes] = {}
+        self._rows: dict[str, dict[str, tuple[str, str, bytes]]] = {}
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
 
-    def _path(self, kind: str, name: str) -> Path:
-        return self.folder / kind / f"{name}.json"
+    def _connect(self, create: bool = False) -> sqlite3.Connection | None:
+        if self._db is not None and self._pid == os.getpid():
+            return self._db
+        self._db = None
+        self._pid = os.getpid()  # a forked worker opens its own connection
+        if not create and not self.path.exists():
+            return None
+        for attempt in (1, 2):
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+                db.execute("PRAGMA synchronous=OFF")
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS cache (kind TEXT, name TEXT, stamp TEXT, sum TEXT, body BLOB,"
+                    " PRIMARY KEY (kind, name))"
+                )
+                self._db = db
+                return db
+            except sqlite3.DatabaseError:
+                # Not a database, or a damaged one: start again with an empty cache.
+                self.rebuilt.append("database")
+                if attempt == 2:
+                    return None
+                self._remove()
+            except OSError:
+                return None
+        return None
+
+    def _remove(self) -> None:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            try:
+                os.unlink(f"{self.path}{suffix}")
+            except OSError:
+                pass
+
+    def preload(self, kind: str) -> None:
+        """Read every row of ``kind`` in one query."""
+        db = self._connect()
+        rows: dict[str, tuple[str, str, bytes]] = {}
+        if db is not None:
+            try:
+                for name, stamp, digest, body in db.execute(
+                    "SELECT name, stamp, sum, body FROM cache WHERE kind = ?", (kind,)
+                ):
+                    rows[name] = (stamp, digest, body)
+            except sqlite3.DatabaseError:
+                self.rebuilt.append("database")
+                self._db = None
+                self._remove()
+                rows = {}
+        self._rows[kind] = rows
 
     def read(self, kind: str, name: str) -> Any | None:
-        path = self._path(kind, name)
-        try:
-            data = path.read_bytes()
-        except OSError:
+        if kind in self._rows:
+            row = self._rows[kind].get(name)
+        else:
+            db = self._connect()
+            row = None
+            if db is not None:
+                try:
+                    row = db.execute(
+                        "SELECT stamp, sum, body FROM cache WHERE kind = ? AND name = ?", (kind, name)
+                    ).fetchone()
+                except sqlite3.DatabaseError:
+                    row = None
+        if row is None:
             return None
-        header, _, body = data.partition(b"\n")
+        stamp, digest, body = row
+        if stamp != self.stamp:
+            return None  # another version or other settings: not an error, just not usable
         try:
-            meta = json.loads(header)
-            if not isinstance(meta, dict) or meta.get("stamp") != self.stamp:
-                return None  # another version or other settings: not an error, just not usable
-            if meta.get("blake2b") != _hash(body):
+            if not isinstance(body, bytes) or digest != _hash(body):
                 raise ValueError("checksum")
             return orjson.loads(body)
         except ValueError:
@@ -106,21 +174,31 @@ class CacheStore:
             return None
 
     def write(self, kind: str, name: str, body: Any) -> None:
-        """Write atomically (a reader sees the old file or the new one); a cache that cannot be written
-        is only a slower next run."""
-        data = orjson.dumps(body)
-        header = json.dumps({"stamp": self.stamp, "blake2b": _hash(data)}).encode("utf-8")
-        path = self._path(kind, name)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        self.pending[(kind, name)] = orjson.dumps(body)
+
+    def flush(self) -> None:
+        """Write what is pending in one transaction."""
+        if not self.pending:
+            return
+        db = self._connect(create=True)
+        if db is None:
+            return
+        rows = [(kind, name, self.stamp, _hash(data), data) for (kind, name), data in self.pending.items()]
+        self.pending = {}
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(header + b"\n" + data)
-            os.replace(tmp, path)
-        except OSError:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("INSERT OR REPLACE INTO cache VALUES (?, ?, ?, ?, ?)", rows)
+            db.execute("COMMIT")
+        except sqlite3.Error:
             try:
-                tmp.unlink()
-            except OSError:
+                db.execute("ROLLBACK")
+            except sqlite3.Error:
                 pass
+
+    def close(self) -> None:
+        if self._db is not None and self._pid == os.getpid():
+            self._db.close()
+        self._db = None
 
 
 # --- what one file gives -------------------------------------------------------------------------
@@ -414,14 +492,27 @@ class _FolderOut:
     results: dict[str, FileResult]  # without columns
     checks: list[Problem]
     series: dict[str, Series]
+    writes: dict[tuple[str, str], bytes] = field(default_factory=dict)  # cache rows to write
 
 
 def open_snapshot(root: Path, config: Config, *, use_cache: bool = True, workers: int | None = None) -> Snapshot:
     """Read a repository's plans, problems and series, through the cache."""
-    scan_ns = time.time_ns()
     store = CacheStore(root, config) if use_cache else None
+    try:
+        return _open_snapshot(root, config, store, workers)
+    finally:
+        if store is not None:
+            store.flush()
+            store.close()
+
+
+def _open_snapshot(root: Path, config: Config, store: CacheStore | None, workers: int | None) -> Snapshot:
+    scan_ns = time.time_ns()
     source = _ListingSource(root)
     stats = {"parsed": 0, "cached": 0, "hashed": 0, "plans_parsed": 0, "folders_rebuilt": 0}
+    if store is not None:
+        store.preload("plans")
+        store.preload("progress")
 
     # Plans: from the cache when unchanged, else parsed (few and small: in this process).
     plan_results: dict[str, tuple[PlanFile | None, list[Problem]]] = {}
@@ -480,6 +571,8 @@ def open_snapshot(root: Path, config: Config, *, use_cache: bool = True, workers
     plans_by_id = {plan_id: plan_file.plan for plan_id, (plan_file, _) in known.items()}
     for plan_id, out in _run_folders(root, config, scan_ns, store, plans_by_id, jobs, workers, stats):
         outs[plan_id] = out
+        if store is not None:
+            store.pending.update(out.writes)
 
     # load() applies the rules that relate files (names, ids, unknown plans, links) in one place.
     progress_problems = {
@@ -536,6 +629,8 @@ def _run_folders(
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
+            if store is not None:
+                store.close()  # each worker opens its own connection
             _FORK_STATE.update(root=root, config=config, scan_ns=scan_ns, store=store, plans=plans)
             try:
                 with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
@@ -593,11 +688,15 @@ def _do_folder(
             checks.extend(check_entry(plan, indicators, item))
             add_entry(ledger, job.plan_id, item.entry, (month, index))
     series = {ref: Series.from_days(days) for ref, days in ledger.get(job.plan_id, {}).items()}
+    writes: dict[tuple[str, str], bytes] = {}
     if store is not None:
         _save_folder(store, job.plan_id, job.files, results, job.plan_hash, checks, series, entries=entries_of)
+        for key in (("entries", job.plan_id), ("progress", job.plan_id)):
+            if key in store.pending:
+                writes[key] = store.pending.pop(key)
     for result in results.values():
-        result.cols = None  # not sent back: the cache has them
-    return _FolderOut(results, checks, series)
+        result.cols = None  # not sent back: the writes hold them
+    return _FolderOut(results, checks, series, writes)
 
 
 def _save_folder(
@@ -735,45 +834,53 @@ def _field_kinds(cls: type) -> dict[str, tuple[str, type | None]]:
 
 
 def dump_model(model: Any) -> list[Any]:
-    """[fields set, {field: JSON value}] of a validated model, for rebuild_model."""
-    values: dict[str, Any] = {}
-    for name, (kind, _) in _field_kinds(type(model)).items():
-        value = getattr(model, name)
-        if value is None or kind == "plain":
-            values[name] = value
-        elif kind == "date":
-            values[name] = value.isoformat()
+    """[names of the fields set, value of each field in declaration order] of a validated model."""
+    names = _field_names(type(model))
+    values: list[Any] = [model.__dict__[name] for name in names]
+    for index, kind, _ in _special_fields(type(model)):
+        value = values[index]
+        if value is None:
+            continue
+        if kind == "date":
+            values[index] = value.isoformat()
         elif kind == "model":
-            values[name] = dump_model(value)
+            values[index] = dump_model(value)
         else:
-            values[name] = [dump_model(item) for item in value]
-    return [sorted(model.model_fields_set), values]
+            values[index] = [dump_model(item) for item in value]
+    return [sorted(model.model_fields_set), *values]
 
 
 @functools.cache
-def _special_fields(cls: type) -> tuple[tuple[str, str, type | None], ...]:
-    return tuple((name, kind, sub) for name, (kind, sub) in _field_kinds(cls).items() if kind != "plain")
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(_field_kinds(cls))
+
+
+@functools.cache
+def _special_fields(cls: type) -> tuple[tuple[int, str, type | None], ...]:
+    return tuple(
+        (index, kind, sub) for index, (kind, sub) in enumerate(_field_kinds(cls).values()) if kind != "plain"
+    )  # fmt: skip
 
 
 def rebuild_model(cls: type, record: list[Any]) -> Any:
     """The model dumped by dump_model, as model_construct would build it (no validation)."""
-    fields_set, values = record
-    if values.keys() != _field_kinds(cls).keys():
-        raise KeyError("fields")
-    data = dict(values)
-    for name, kind, sub in _special_fields(cls):
-        value = values[name]
+    names = _field_names(cls)
+    if len(record) != len(names) + 1:
+        raise ValueError("fields")
+    values = record[1:]
+    for index, kind, sub in _special_fields(cls):
+        value = values[index]
         if value is None:
             continue
         if kind == "date":
-            data[name] = dt.date.fromisoformat(value)
+            values[index] = dt.date.fromisoformat(value)
         elif kind == "model":
-            data[name] = rebuild_model(sub, value)  # type: ignore[arg-type]
+            values[index] = rebuild_model(sub, value)  # type: ignore[arg-type]
         else:
-            data[name] = [rebuild_model(sub, item) for item in value]  # type: ignore[arg-type]
+            values[index] = [rebuild_model(sub, item) for item in value]  # type: ignore[arg-type]
     model = cls.__new__(cls)
-    object.__setattr__(model, "__dict__", data)
-    object.__setattr__(model, "__pydantic_fields_set__", set(fields_set))
+    object.__setattr__(model, "__dict__", dict(zip(names, values, strict=True)))
+    object.__setattr__(model, "__pydantic_fields_set__", set(record[0]))
     object.__setattr__(model, "__pydantic_extra__", None)
     object.__setattr__(model, "__pydantic_private__", None)
     return model
@@ -845,8 +952,12 @@ class _ListingSource(DiskSource):
         super().__init__(root)
         self._listed: dict[str, list[str]] = {}
         self._shown: dict[str, str] = {}
-        self._cwd = Path.cwd().resolve()
         self._root = root.resolve()
+        try:
+            inside = self._root.relative_to(Path.cwd().resolve()).as_posix()
+            self._prefix: str | None = "" if inside == "." else inside + "/"
+        except ValueError:
+            self._prefix = None
 
     def files(self, folder: str) -> list[str]:
         if folder not in self._listed:
@@ -854,13 +965,11 @@ class _ListingSource(DiskSource):
         return self._listed[folder]
 
     def display(self, relpath: str) -> str:
-        # display_path resolves each path: too slow for a hundred thousand files; same result.
+        # display_path resolves each path: too slow for a hundred thousand files. The root is resolved
+        # and relpath has no links or '..' (os.walk without following links): the same result.
         shown = self._shown.get(relpath)
         if shown is None:
-            try:
-                shown = str((self._root / relpath).relative_to(self._cwd))
-            except ValueError:
-                shown = str(self._root / relpath)
+            shown = self._prefix + relpath if self._prefix is not None else str(self._root / relpath)
             self._shown[relpath] = shown
         return shown
 
