@@ -47,7 +47,7 @@ _UNUSUAL_LINES = ("\n%", "\n---", "\n...", "\n=======", "\n<<<<<<<", "\n>>>>>>>"
 # follows: "1-3月" is text to both).
 _RARE = "!&*|>`@?"
 _NON_ASCII = r"\x80-\U0010ffff"
-_COLON_FLOW = re.compile(r":[,\[\]{}]")
+_COLON_FLOW = re.compile(r":[,\[\]{}]|[\]}] *:")  # and a flow collection as a key
 _QUOTE = re.compile(r"['\"](?::\S|[-+.0-9](?![^\s'\"" + _NON_ASCII + r"]*[" + _NON_ASCII + r"]))")
 # Plain scalars that YAML 1.1 reads as booleans (YAML 1.2: text).
 _BOOL_1_1 = re.compile(r"[\s\[{,](?=[YyNnOo=])(?:[Yy]es|YES|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF|=)(?=[\s,\]}:#]|$)")
