@@ -518,18 +518,23 @@ def _open_snapshot(root: Path, config: Config, store: CacheStore | None, workers
     plan_results: dict[str, tuple[PlanFile | None, list[Problem]]] = {}
     plan_hashes: dict[str, str] = {}
     plan_checks: dict[str, list[Problem]] = {}
+    todo: list[tuple[str, str]] = []
     for rel in source.files(PLANS_DIR):
         name = rel.rsplit("/", 1)[-1]
         if name.startswith(".") or not name.endswith((".yaml", ".yml")) or rel.count("/") != 1:
             continue
-        shown = source.display(rel)
-        cached = _cached_plan(store, root, rel, shown, stats)
+        plan_results[rel] = (None, [])  # keeps load()'s order
+        cached = _cached_plan(store, root, rel, source.display(rel), stats)
         if cached is None:
-            cached = _parse_plan_file(store, root, rel, shown, config, scan_ns, stats)
-        plan_file, problems, checks, digest = cached
+            todo.append((rel, source.display(rel)))
+        else:
+            plan_file, problems, plan_checks[rel], plan_hashes[rel] = cached
+            plan_results[rel] = (plan_file, problems)
+    for rel, (plan_file, problems, checks, digest) in _run_plans(root, config, scan_ns, store, todo, workers):
         plan_results[rel] = (plan_file, problems)
         plan_checks[rel] = checks
         plan_hashes[rel] = digest
+    stats["plans_parsed"] = len(todo)
 
     # The plan each id stands for (the first file that declares it, as in load()).
     known: dict[str, tuple[PlanFile, str]] = {}
@@ -613,8 +618,7 @@ def _run_folders(
     """Redo the folders of ``jobs``: in worker processes (one per core) when there is enough to parse."""
     from civtrack.errors import InputError, error
 
-    if workers is None:
-        workers = int(os.environ.get("CIVTRACK_WORKERS", 0)) or min(os.cpu_count() or 1, 8)
+    workers = _workers(workers)
     files = [(job, rel) for job in jobs for rel, _, _ in job.files if rel not in job.cached]
     stats["parsed"] += len(files)
     size = 0
@@ -626,20 +630,10 @@ def _run_folders(
                 pass
     try:
         if size >= PARALLEL_MIN_BYTES:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            if store is not None:
-                store.close()  # each worker opens its own connection
-            _FORK_STATE.update(root=root, config=config, scan_ns=scan_ns, store=store, plans=plans)
-            try:
-                with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                    # Small chunks, so that both workers stay busy to the end.
-                    yield from zip(
-                        (job.plan_id for job in jobs), pool.map(_forked_folder, jobs, chunksize=4), strict=True
-                    )
-            finally:
-                _FORK_STATE.clear()
+            outputs = _pool_map(
+                _forked_folder, jobs, workers, root=root, config=config, scan_ns=scan_ns, store=store, plans=plans
+            )
+            yield from zip((job.plan_id for job in jobs), outputs, strict=True)
         else:
             for job in jobs:
                 yield job.plan_id, _do_folder(root, config, scan_ns, store, plans[job.plan_id], job)
@@ -887,31 +881,84 @@ def rebuild_model(cls: type, record: list[Any]) -> Any:
 
 
 def _parse_plan_file(
-    store: CacheStore | None, root: Path, rel: str, shown: str, config: Config, scan_ns: int, stats: dict[str, int]
-) -> tuple[PlanFile | None, list[Problem], list[Problem], str]:
+    root: Path, rel: str, shown: str, config: Config, scan_ns: int
+) -> tuple[PlanFile | None, list[Problem], list[Problem], str, dict[str, Any] | None]:
+    """Parse and check one plan file; also the record the cache keeps of it (None: not to be cached)."""
     from civtrack.check import check_plan
     from civtrack.load import parse_plan
 
-    path = root / rel
+    path = os.path.join(root, rel)
     st = os.stat(path)
     with open(path, "rb") as handle:
         data = handle.read(config.max_file_bytes + 1)
     plan_file, problems = parse_plan(data, shown, config)
     checks = check_plan(plan_file) if plan_file is not None else []
     digest = _hash(data)
-    stats["plans_parsed"] += 1
-    if store is not None and len(data) == st.st_size and len(data) <= config.max_file_bytes:
-        store.write(
-            "plans",
-            rel.split("/", 1)[1],
-            {
-                "key": _stat_key(st), "hash": digest,
-                "racy": max(st.st_mtime_ns, st.st_ctime_ns) >= scan_ns - RACY_NS,
-                "problems": _rows(problems), "checks": _rows(checks),
-                "plan": dump_model(plan_file.plan) if plan_file else None,
-            },
-        )  # fmt: skip
-    return plan_file, problems, checks, digest
+    record = None
+    if len(data) == st.st_size and len(data) <= config.max_file_bytes:
+        record = {
+            "key": _stat_key(st), "hash": digest, "racy": max(st.st_mtime_ns, st.st_ctime_ns) >= scan_ns - RACY_NS,
+            "problems": _rows(problems), "checks": _rows(checks),
+            "plan": dump_model(plan_file.plan) if plan_file else None,
+        }  # fmt: skip
+    return plan_file, problems, checks, digest, record
+
+
+def _forked_plan(job: tuple[str, str]) -> dict[str, Any] | None:
+    """In a worker: the plan's cache record (the plan travels back as its dump), or None when it cannot
+    be cached (the parent reads that one itself)."""
+    state = _FORK_STATE
+    rel, shown = job
+    return _parse_plan_file(state["root"], rel, shown, state["config"], state["scan_ns"])[4]
+
+
+def _run_plans(
+    root: Path, config: Config, scan_ns: int, store: CacheStore | None, todo: list[tuple[str, str]], workers: int | None
+) -> Iterator[tuple[str, tuple[PlanFile | None, list[Problem], list[Problem], str]]]:
+    """Parse the plan files of ``todo``: in worker processes when there are many."""
+    workers = _workers(workers)
+    records: list[dict[str, Any] | None] = [None] * len(todo)
+    if workers > 1 and len(todo) >= PARALLEL_MIN_FILES and os.name == "posix":
+        records = _pool_map(_forked_plan, todo, workers, root=root, config=config, scan_ns=scan_ns, store=store)
+    from civtrack.model import Plan
+
+    for (rel, shown), record in zip(todo, records, strict=True):
+        if record is None:
+            plan_file, problems, checks, digest, record = _parse_plan_file(root, rel, shown, config, scan_ns)
+        else:
+            plan = rebuild_model(Plan, record["plan"]) if record["plan"] is not None else None
+            plan_file = PlanFile(plan, shown, _LazyDocument(root / rel, shown)) if plan is not None else None
+            problems, checks, digest = (
+                _problems(shown, record["problems"]),
+                _problems(shown, record["checks"]),
+                record["hash"],
+            )
+        if record is not None and store is not None:
+            store.write("plans", rel.split("/", 1)[1], record)
+        yield rel, (plan_file, problems, checks, digest)
+
+
+def _workers(workers: int | None) -> int:
+    if workers is None:
+        workers = int(os.environ.get("CIVTRACK_WORKERS", 0)) or min(os.cpu_count() or 1, 8)
+    return workers
+
+
+def _pool_map(func: Any, items: list[Any], workers: int, **state: Any) -> list[Any]:
+    """func over items in forked worker processes (which inherit ``state``), in order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    store = state.get("store")
+    if store is not None:
+        store.close()  # each process opens its own connection
+    _FORK_STATE.update(state)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            # Small chunks, so that both workers stay busy to the end.
+            return list(pool.map(func, items, chunksize=max(1, min(16, len(items) // (workers * 8)))))
+    finally:
+        _FORK_STATE.clear()
 
 
 class _LazyDocument:
