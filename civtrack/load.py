@@ -13,14 +13,16 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import ValidationError
 
-from civtrack import fastyaml, yamlsafe
 from civtrack.errors import InputError, Problem, error, warning
 from civtrack.model import Entry, Plan
 from civtrack.workspace import PLANS_DIR, PROGRESS_DIR, Config, display_path
+
+if TYPE_CHECKING:
+    from civtrack import yamlsafe
 
 MONTH_FILE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])\.yaml$")
 
@@ -177,6 +179,9 @@ def _kind_of(value: Any) -> str:
 def read_document(data: bytes, path: str, config: Config) -> yamlsafe.Document:
     """Decode and parse one file's bytes: the fast path when it reads them exactly as the reference does
     (civtrack.fastyaml), else the reference reader, which words every error."""
+    # Imported here: a run that finds every file in the cache never loads a YAML parser.
+    from civtrack import fastyaml, yamlsafe
+
     if len(data) > config.max_file_bytes:
         raise InputError(error(path, None, f"file is larger than the limit of {config.max_file_bytes} bytes"))
     text = yamlsafe.decode(data, path)

@@ -41,6 +41,19 @@ def run(
 
     day = parse_date(as_of, "--as-of")
     opened = open_repository(ctx.obj)
+    states = [st.value for st in state] if state else None
+    if output_format is StatusFormat.table:
+        from civtrack.richout import console
+
+        out = console()
+        if out.color_system is None:
+            from civtrack.commands.plain import plain_tables
+
+            text = plain_tables(opened, plan, day, states, out.width)
+            if text is not None:
+                out.file.write(text)
+                out.file.flush()
+                return
     statuses = selected_plans(opened, plan, day)
     if state:
         from civtrack.compute import select
