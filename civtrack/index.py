@@ -34,7 +34,7 @@ import sqlite3
 import time
 import types
 import typing
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,9 +42,12 @@ from typing import Any
 import orjson
 
 from civtrack import __version__
-from civtrack.errors import Problem
+from civtrack.errors import InputError, Problem, error
 from civtrack.load import MONTH_FILE, DiskSource, EntryAt, PlanFile, Repository, load
 from civtrack.workspace import PLANS_DIR, PROGRESS_DIR, Config
+
+if typing.TYPE_CHECKING:
+    from civtrack.model import Plan
 
 CACHE_DIR = ".civtrack/cache"
 DB_NAME = "cache.sqlite3"
@@ -147,7 +150,9 @@ class CacheStore:
                 rows = {}
         self._rows[kind] = rows
 
-    def read(self, kind: str, name: str) -> Any | None:
+    def read(self, kind: str, name: str, *, raw: bool = False) -> Any | None:
+        """The body of a row (decoded, or its checked bytes when ``raw``), or None when there is none
+        usable."""
         if kind in self._rows:
             row = self._rows[kind].get(name)
         else:
@@ -168,7 +173,7 @@ class CacheStore:
         try:
             if not isinstance(body, bytes) or digest != _hash(body):
                 raise ValueError("checksum")
-            return orjson.loads(body)
+            return body if raw else orjson.loads(body)
         except ValueError:
             self.rebuilt.append(f"{kind}/{name}")
             return None
@@ -438,7 +443,7 @@ class Snapshot:
     plans: dict[str, PlanFile]
     problems: list[Problem]
     entry_counts: dict[str, int]
-    series: dict[str, dict[str, Series]]
+    series: Mapping[str, dict[str, Series]]
     stats: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -461,6 +466,55 @@ class Snapshot:
                     refs[ref] = {as_of: Day(total, (), last, done, count)}
             ledger[plan_id] = refs
         return ledger
+
+
+class _SeriesMap(Mapping):
+    """Plan id → its series, decoded from the cache row on first use (by whichever process needs it:
+    `status` lays out plans in forked children, each decoding its own share)."""
+
+    def __init__(self, root: Path, config: Config):
+        self._root = root
+        self._config = config
+        self._data: dict[str, Any] = {}
+        self._files: dict[str, list[tuple[str, str, str]]] = {}
+
+    def put(self, plan_id: str, value: dict[str, Series] | bytes, files: list[tuple[str, str, str]]) -> None:
+        self._data[plan_id] = value
+        self._files[plan_id] = files
+
+    def __getitem__(self, plan_id: str) -> dict[str, Series]:
+        value = self._data[plan_id]
+        if isinstance(value, bytes):
+            try:
+                record = orjson.loads(value)
+                if not (isinstance(record, dict) and all(_valid_series(r) for r in record.values())):
+                    raise ValueError("shape")
+                value = {ref: Series(rec) for ref, rec in record.items()}
+            except ValueError:  # checksummed but unusable (forged?): count again from the files
+                value = _series_from_files(self._root, self._config, plan_id, self._files[plan_id])
+            self._data[plan_id] = value
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+def _series_from_files(
+    root: Path, config: Config, plan_id: str, files: list[tuple[str, str, str]]
+) -> dict[str, Series]:
+    from civtrack.compute import add_entry
+    from civtrack.load import parse_progress
+
+    ledger: dict = {}
+    for rel, month, shown in files:
+        with open(os.path.join(root, rel), "rb") as handle:
+            entries, _ = parse_progress(handle.read(config.max_file_bytes + 1), shown, plan_id, month, config)
+        for index, item in enumerate(entries):
+            add_entry(ledger, plan_id, item.entry, (month, index))
+    return {ref: Series.from_days(days) for ref, days in ledger.get(plan_id, {}).items()}
 
 
 class _Reader:
@@ -491,7 +545,7 @@ class _FolderJob:
 class _FolderOut:
     results: dict[str, FileResult]  # without columns
     checks: list[Problem]
-    series: dict[str, Series]
+    series: dict[str, Series] | bytes  # bytes: the cached row, decoded when needed
     writes: dict[tuple[str, str], bytes] = field(default_factory=dict)  # cache rows to write
 
 
@@ -511,8 +565,8 @@ def _open_snapshot(root: Path, config: Config, store: CacheStore | None, workers
     source = _ListingSource(root)
     stats = {"parsed": 0, "cached": 0, "hashed": 0, "plans_parsed": 0, "folders_rebuilt": 0}
     if store is not None:
-        store.preload("plans")
-        store.preload("progress")
+        for kind in ("plans", "plandump", "progress", "series"):
+            store.preload(kind)
 
     # Plans: from the cache when unchanged, else parsed (few and small: in this process).
     plan_results: dict[str, tuple[PlanFile | None, list[Problem]]] = {}
@@ -524,7 +578,7 @@ def _open_snapshot(root: Path, config: Config, store: CacheStore | None, workers
         if name.startswith(".") or not name.endswith((".yaml", ".yml")) or rel.count("/") != 1:
             continue
         plan_results[rel] = (None, [])  # keeps load()'s order
-        cached = _cached_plan(store, root, rel, source.display(rel), stats)
+        cached = _cached_plan(store, root, rel, source.display(rel), stats, config)
         if cached is None:
             todo.append((rel, source.display(rel)))
         else:
@@ -540,7 +594,7 @@ def _open_snapshot(root: Path, config: Config, store: CacheStore | None, workers
     known: dict[str, tuple[PlanFile, str]] = {}
     for rel, (plan_file, _) in plan_results.items():
         if plan_file is not None:
-            known.setdefault(plan_file.plan.id, (plan_file, plan_hashes[rel]))
+            known.setdefault(plan_file.plan_id, (plan_file, plan_hashes[rel]))
 
     # Progress files that load() will read: month files of known plans, by folder.
     folders: dict[str, list[tuple[str, str, str]]] = {}
@@ -562,18 +616,18 @@ def _open_snapshot(root: Path, config: Config, store: CacheStore | None, workers
             if result is not None:
                 cached[rel] = result
         stats["cached"] += len(cached)
-        if len(cached) == len(files) == len(metas) and record.get("plan_hash") == plan_hash:
+        raw_series = store.read("series", plan_id, raw=True) if store and record else None
+        if len(cached) == len(files) == len(metas) and record.get("plan_hash") == plan_hash and raw_series:
             checks = [Problem(source.display(p), line, sev, msg) for p, line, sev, msg in record["checks"]]
-            series = {ref: Series.from_record(rec) for ref, rec in record["series"].items()}
-            outs[plan_id] = _FolderOut(cached, checks, series)
+            outs[plan_id] = _FolderOut(cached, checks, raw_series)
             if store is not None and any(
                 metas[rel]["key"] != r.key or metas[rel]["racy"] != r.racy for rel, r in cached.items()
             ):
-                _save_folder(store, plan_id, files, cached, plan_hash, checks, series, entries=None)
+                _save_folder(store, plan_id, files, cached, plan_hash, checks, None, entries=None)
         else:
             jobs.append(_FolderJob(plan_id, files, cached, plan_hash))
     stats["folders_rebuilt"] = len(jobs)
-    plans_by_id = {plan_id: plan_file.plan for plan_id, (plan_file, _) in known.items()}
+    plans_by_id = {job.plan_id: known[job.plan_id][0].plan for job in jobs}
     for plan_id, out in _run_folders(root, config, scan_ns, store, plans_by_id, jobs, workers, stats):
         outs[plan_id] = out
         if store is not None:
@@ -588,14 +642,14 @@ def _open_snapshot(root: Path, config: Config, store: CacheStore | None, workers
     repo = load(source, config, reader=_Reader(plan_results, progress_problems))
     problems = list(repo.problems)
     for rel, (plan_file, _) in plan_results.items():
-        if plan_file is not None and repo.plans.get(plan_file.plan.id) is plan_file:
+        if plan_file is not None and repo.plans.get(plan_file.plan_id) is plan_file:
             problems.extend(plan_checks[rel])
-    series: dict[str, dict[str, Series]] = {}
+    series = _SeriesMap(root, config)
     entry_counts: dict[str, int] = {}
     for plan_id in repo.entries:  # check_repository's order
         out = outs[plan_id]
         problems.extend(out.checks)
-        series[plan_id] = out.series
+        series.put(plan_id, out.series, folders[plan_id])
         entry_counts[plan_id] = sum(r.count for r in out.results.values())
     problems.sort(key=lambda p: (p.path, p.line or 0))
     return Snapshot(root, config, repo.plans, problems, entry_counts, series, stats)
@@ -685,7 +739,7 @@ def _do_folder(
     writes: dict[tuple[str, str], bytes] = {}
     if store is not None:
         _save_folder(store, job.plan_id, job.files, results, job.plan_hash, checks, series, entries=entries_of)
-        for key in (("entries", job.plan_id), ("progress", job.plan_id)):
+        for key in (("entries", job.plan_id), ("series", job.plan_id), ("progress", job.plan_id)):
             if key in store.pending:
                 writes[key] = store.pending.pop(key)
     for result in results.values():
@@ -700,15 +754,18 @@ def _save_folder(
     results: dict[str, FileResult],
     plan_hash: str,
     checks: list[Problem],
-    series: dict[str, Series],
+    series: dict[str, Series] | None,
     *,
     entries: dict[str, list[Any]] | None,
 ) -> None:
+    """The folder's rows: its files and checks; its series (when given); its entries' columns (when given)."""
     if not all(results[rel].cacheable for rel, _, _ in files):
         return
     shown_to_rel = {shown: rel for rel, _, shown in files}
     if entries is not None:
         store.write("entries", plan_id, {rel: {"hash": results[rel].hash, "cols": entries[rel]} for rel, _, _ in files})
+    if series is not None:
+        store.write("series", plan_id, {ref: s.record() for ref, s in series.items()})
     store.write(
         "progress",
         plan_id,
@@ -716,7 +773,6 @@ def _save_folder(
             "files": {rel: results[rel].meta() for rel, _, _ in files},
             "plan_hash": plan_hash,
             "checks": [[shown_to_rel.get(p.path, p.path), p.line, p.severity, p.message] for p in checks],
-            "series": {ref: s.record() for ref, s in series.items()},
         },
     )
 
@@ -731,7 +787,6 @@ def _valid_folder_record(record: Any) -> bool:
             and isinstance(record["checks"], list)
             and all(isinstance(c, list) and len(c) == 4 and isinstance(c[0], str) and _valid_rows([c[1:]])
                     for c in record["checks"])
-            and isinstance(record["series"], dict) and all(_valid_series(s) for s in record["series"].values())
         )  # fmt: skip
     except (KeyError, TypeError):
         return False
@@ -765,25 +820,25 @@ def _cached_file(rec: dict[str, Any] | None, path: str, stats: dict[str, int]) -
 
 
 def _cached_plan(
-    store: CacheStore | None, root: Path, rel: str, shown: str, stats: dict[str, int]
+    store: CacheStore | None, root: Path, rel: str, shown: str, stats: dict[str, int], config: Config
 ) -> tuple[PlanFile | None, list[Problem], list[Problem], str] | None:
-    from civtrack.model import Plan
-
     if store is None:
         return None
     record = store.read("plans", rel.split("/", 1)[1])
     if not (isinstance(record, dict) and _valid_meta(record)):
         return None
-    if not (_valid_rows(record.get("checks")) and (record.get("plan") is None or isinstance(record["plan"], list))):
+    if not _valid_rows(record.get("checks")):
         return None
+    dump = None
+    if record.get("id") is not None:
+        # The plan itself is a row of its own, decoded only where it is used.
+        dump = store.read("plandump", rel.split("/", 1)[1], raw=True)
+        if not isinstance(record["id"], str) or dump is None:
+            return None
     result = _cached_file(record, os.path.join(root, rel), stats)
     if result is None:
         return None
-    try:
-        plan = rebuild_model(Plan, record["plan"]) if record["plan"] is not None else None
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return None
-    plan_file = PlanFile(plan, shown, _LazyDocument(root / rel, shown)) if plan is not None else None
+    plan_file = _LazyPlanFile(record["id"], dump, root, rel, shown, config) if dump is not None else None
     if result.key != record["key"] or result.racy != record["racy"]:
         store.write("plans", rel.split("/", 1)[1], {**record, "key": result.key, "racy": result.racy})
     return plan_file, _problems(shown, record["problems"]), _problems(shown, record["checks"]), record["hash"]
@@ -899,7 +954,7 @@ def _parse_plan_file(
         record = {
             "key": _stat_key(st), "hash": digest, "racy": max(st.st_mtime_ns, st.st_ctime_ns) >= scan_ns - RACY_NS,
             "problems": _rows(problems), "checks": _rows(checks),
-            "plan": dump_model(plan_file.plan) if plan_file else None,
+            "plan": dump_model(plan_file.plan) if plan_file else None, "id": plan_file.plan_id if plan_file else None,
         }  # fmt: skip
     return plan_file, problems, checks, digest, record
 
@@ -920,21 +975,22 @@ def _run_plans(
     records: list[dict[str, Any] | None] = [None] * len(todo)
     if workers > 1 and len(todo) >= PARALLEL_MIN_FILES and os.name == "posix":
         records = _pool_map(_forked_plan, todo, workers, root=root, config=config, scan_ns=scan_ns, store=store)
-    from civtrack.model import Plan
-
     for (rel, shown), record in zip(todo, records, strict=True):
         if record is None:
             plan_file, problems, checks, digest, record = _parse_plan_file(root, rel, shown, config, scan_ns)
         else:
-            plan = rebuild_model(Plan, record["plan"]) if record["plan"] is not None else None
-            plan_file = PlanFile(plan, shown, _LazyDocument(root / rel, shown)) if plan is not None else None
+            plan = record["plan"]
+            plan_file = _LazyPlanFile(record["id"], plan, root, rel, shown, config) if plan is not None else None
             problems, checks, digest = (
                 _problems(shown, record["problems"]),
                 _problems(shown, record["checks"]),
                 record["hash"],
             )
         if record is not None and store is not None:
-            store.write("plans", rel.split("/", 1)[1], record)
+            name = rel.split("/", 1)[1]
+            store.write("plans", name, {key: value for key, value in record.items() if key != "plan"})
+            if record["plan"] is not None:
+                store.write("plandump", name, record["plan"])
         yield rel, (plan_file, problems, checks, digest)
 
 
@@ -959,6 +1015,51 @@ def _pool_map(func: Any, items: list[Any], workers: int, **state: Any) -> list[A
             return list(pool.map(func, items, chunksize=max(1, min(16, len(items) // (workers * 8)))))
     finally:
         _FORK_STATE.clear()
+
+
+class _LazyPlanFile(PlanFile):
+    """A plan file whose plan comes from the cache, built on first use: `check` never builds one, and
+    `status` builds each in the process that lays it out. Its document is read again only when a line
+    is asked for."""
+
+    def __init__(self, plan_id: str, dump: list[Any] | bytes, root: Path, rel: str, shown: str, config: Config):
+        self.path = shown
+        self.doc = _LazyDocument(root / rel, shown)  # type: ignore[assignment]
+        self._plan_id = plan_id
+        self._dump: list[Any] | bytes | None = dump
+        self._built: Plan | None = None
+        self._source = (root, rel, config)
+
+    @property  # type: ignore[override]
+    def plan(self) -> Plan:
+        if self._built is None:
+            from civtrack.model import Plan
+
+            try:
+                dump = orjson.loads(self._dump) if isinstance(self._dump, bytes) else self._dump
+                self._built = rebuild_model(Plan, dump)  # type: ignore[arg-type]
+            except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+                self._built = self._read_again()
+            self._dump = None
+        return self._built
+
+    @plan.setter
+    def plan(self, value: Plan) -> None:
+        self._built = value
+
+    @property
+    def plan_id(self) -> str:
+        return self._plan_id
+
+    def _read_again(self) -> Plan:
+        """A checksummed dump that does not rebuild (forged?): the file, read by the reference."""
+        from civtrack.load import parse_plan
+
+        root, rel, config = self._source
+        plan_file, _ = parse_plan((root / rel).read_bytes(), self.path, config)
+        if plan_file is None or plan_file.plan.id != self._plan_id:
+            raise InputError(error(self.path, None, "plan file changed while civtrack read it: run again"))
+        return plan_file.plan
 
 
 class _LazyDocument:

@@ -87,6 +87,11 @@ class PlanFile:
     def line(self, *where: str | int) -> int | None:
         return self.doc.line(tuple(where))
 
+    @property
+    def plan_id(self) -> str:
+        """The plan's id (civtrack.index knows it without building the plan)."""
+        return self.plan.id
+
 
 @dataclass(slots=True)
 class EntryAt:
@@ -272,17 +277,17 @@ def load(source: Source, config: Config, *, reader: Reader | None = None) -> Rep
         if plan_file is None:
             continue
         stem = name.rsplit(".", 1)[0]
-        plan = plan_file.plan
-        if plan.id != stem:
+        plan_id = plan_file.plan_id
+        if plan_id != stem:
             repo.problems.append(
-                error(shown, plan_file.line("id"), f"plan id '{plan.id}' differs from the file name '{stem}'")
+                error(shown, plan_file.line("id"), f"plan id '{plan_id}' differs from the file name '{stem}'")
             )
-        if plan.id in repo.plans:
+        if plan_id in repo.plans:
             repo.problems.append(
-                error(shown, plan_file.line("id"), f"duplicate plan id '{plan.id}' (also {repo.plans[plan.id].path})")
+                error(shown, plan_file.line("id"), f"duplicate plan id '{plan_id}' (also {repo.plans[plan_id].path})")
             )
             continue
-        repo.plans[plan.id] = plan_file
+        repo.plans[plan_id] = plan_file
     seq: dict[str, int] = {}
     for rel in source.files(PROGRESS_DIR):
         parts = rel.split("/")

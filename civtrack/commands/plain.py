@@ -49,7 +49,7 @@ def plain_tables(
     chosen = list(plan_ids or sorted(plans))
     if not chosen:
         return None
-    size = sum(len(plans[p].plan.indicators) for p in chosen)
+    size = len(chosen) * 50  # indicators, roughly: counting them would build every plan here
     workers = min(os.cpu_count() or 1, int(os.environ.get("CIVTRACK_WORKERS", 0)) or 8)
     if size < PARALLEL_MIN_INDICATORS or workers < 2 or not hasattr(os, "fork"):
         return _texts(opened, chosen, day, states, width)
