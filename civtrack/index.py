@@ -445,10 +445,32 @@ class Snapshot:
     entry_counts: dict[str, int]
     series: Mapping[str, dict[str, Series]]
     stats: dict[str, int] = field(default_factory=dict)
+    # Plan id → its month files (rel, "YYYY-MM", shown), in load order.
+    files: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
+
+    def entries(self, months: Iterable[str] | None = None, plan_ids: Iterable[str] | None = None) -> list[EntryAt]:
+        """The entries of the month files of ``months`` ("YYYY-MM") and plans (all when None), read
+        from those files only, in load order, as load.load gives them (``seq`` counts from the first
+        file read). For `report --month`: a month's entries without reading a million."""
+        from civtrack.load import parse_progress
+
+        wanted = None if months is None else set(months)
+        out: list[EntryAt] = []
+        for plan_id in self.files if plan_ids is None else plan_ids:
+            seq = 0
+            for rel, month, shown in self.files.get(plan_id, []):
+                if wanted is not None and month not in wanted:
+                    continue
+                with open(os.path.join(self.root, rel), "rb") as handle:
+                    data = handle.read(self.config.max_file_bytes + 1)
+                entries, problems = parse_progress(data, shown, plan_id, month, self.config, seq)
+                seq += len(entries) + len(problems)
+                out.extend(entries)
+        return out
 
     def ledger_at(self, as_of: dt.date, plan_ids: Iterable[str] | None = None) -> dict:
         """A ledger that evaluates exactly like the full one at ``as_of`` (and only there): per
@@ -652,7 +674,8 @@ def _open_snapshot(root: Path, config: Config, store: CacheStore | None, workers
         series.put(plan_id, out.series, folders[plan_id])
         entry_counts[plan_id] = sum(r.count for r in out.results.values())
     problems.sort(key=lambda p: (p.path, p.line or 0))
-    return Snapshot(root, config, repo.plans, problems, entry_counts, series, stats)
+    files = {plan_id: folders[plan_id] for plan_id in repo.entries}
+    return Snapshot(root, config, repo.plans, problems, entry_counts, series, stats, files)
 
 
 # State inherited by forked workers (the plans: large to send, already in memory).

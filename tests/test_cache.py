@@ -276,3 +276,29 @@ def test_cli_status_and_check_through_the_cache(repo: Path) -> None:
     assert check.stdout.strip() == "3 plans, 2500 entries: 0 errors, 0 warnings"
     # The cache is not versioned: .civtrack/ is git-ignored in the project, and never in a data repo's diff.
     assert ".civtrack/" in (Path(__file__).resolve().parent.parent / ".gitignore").read_text()
+
+
+def test_entries_of_one_month_without_reading_the_others(repo: Path) -> None:
+    snapshot = open_snapshot(repo, CONFIG)
+    full = load_disk(repo, CONFIG)
+    march = snapshot.entries(["2024-03"])
+    expected = [item for plan_id in sorted(full.entries) for item in full.entries[plan_id] if item.month == "2024-03"]
+    assert [(e.plan_id, e.entry, e.line, e.path) for e in march] == [
+        (e.plan_id, e.entry, e.line, e.path) for e in expected
+    ]
+    assert len(march) > 100
+    assert snapshot.entries(["2024-03"], ["county-0002-2024"]) == [e for e in march if e.plan_id == "county-0002-2024"]
+
+
+def test_a_forged_plan_row_is_read_again_from_the_file(repo: Path) -> None:
+    """A plan row with a valid checksum whose content does not rebuild: the plan file is read again."""
+    open_snapshot(repo, CONFIG)
+    db = sqlite3.connect(repo / CACHE_DIR / DB_NAME)
+    forged = b'[["id"], "county-0001-2024"]'
+    db.execute(
+        "UPDATE cache SET body = ?, sum = ? WHERE kind = 'plandump' AND name = 'county-0001-2024.yaml'",
+        (forged, index._hash(forged)),
+    )
+    db.commit()
+    db.close()
+    assert_matches_reference(repo)

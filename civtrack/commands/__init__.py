@@ -72,6 +72,10 @@ class Opened:
             self._repo = full_repository(self.snapshot)
         return self._repo
 
+    def entries(self, months: list[str] | None = None, plan_ids: list[str] | None = None) -> list:
+        """EntryAt of the given months' files only (e.g. `report --month`): see Snapshot.entries."""
+        return self.snapshot.entries(months, plan_ids)
+
     def ledger(self, as_of: dt.date | None = None) -> Ledger:
         """The ledger of every entry; with ``as_of``, one that evaluates the same at that date only,
         built from the cached series without reading any entry (what `status` uses)."""
