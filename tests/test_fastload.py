@@ -221,3 +221,37 @@ def test_plain_table_declines_what_must_wrap(generated: Path) -> None:
     )
     status = evaluate([long_name], snapshot.ledger_at(day), day)[0]
     assert plan_text(status, "en", 200) is None  # a name above 40 cells folds
+
+
+def test_json_written_plan_by_plan_is_status_json(generated: Path) -> None:
+    """`status --format json` writes the document plan by plan: the same characters as status_json."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from civtrack.render.data import status_json
+
+    exe = Path(sys.executable).parent / "civtrack"
+    snapshot = open_snapshot(generated, Config(), use_cache=False)
+    day = dt.date(2024, 9, 30)
+    for chosen in (None, ["county-0003-2024", "county-0001-2024"]):
+        ids = chosen or sorted(snapshot.plans)
+        expected = status_json(
+            evaluate([snapshot.plans[p].plan for p in ids], snapshot.ledger_at(day), day), "2024-09-30"
+        )
+        argv = [
+            str(exe) if exe.exists() else shutil.which("civtrack"),
+            "status",
+            "--as-of",
+            "2024-09-30",
+            "--format",
+            "json",
+        ]
+        for plan_id in chosen or []:
+            argv += ["--plan", plan_id]
+        run = subprocess.run(
+            argv, cwd=generated, capture_output=True, text=True, env={**os.environ, "CIVTRACK_NO_CACHE": "1"}
+        )
+        assert run.returncode == 0, run.stderr
+        assert run.stdout == expected

@@ -115,6 +115,14 @@ def _hint() -> list:
 def selected_plans(opened: Opened, plan_ids: list[str] | None, as_of: dt.date) -> list:
     """Evaluate the plans named by --plan (all when none), in file order."""
     from civtrack.compute import evaluate
+
+    plans = opened.plans
+    chosen = [plans[p].plan for p in chosen_plans(opened, plan_ids)]
+    return evaluate(chosen, opened.ledger(as_of), as_of, opened.config.pace_tolerance)
+
+
+def chosen_plans(opened: Opened, plan_ids: list[str] | None) -> list[str]:
+    """The ids named by --plan (all, sorted, when none); an unknown one is an input error."""
     from civtrack.errors import InputError
 
     plans = opened.plans
@@ -122,5 +130,4 @@ def selected_plans(opened: Opened, plan_ids: list[str] | None, as_of: dt.date) -
         if plan_id not in plans:
             known = ", ".join(sorted(plans)) or "none"
             raise InputError(f"unknown plan '{plan_id}' (known: {known})")
-    chosen = [plans[p].plan for p in (plan_ids or sorted(plans))]
-    return evaluate(chosen, opened.ledger(as_of), as_of, opened.config.pace_tolerance)
+    return list(plan_ids or sorted(plans))

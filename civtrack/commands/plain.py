@@ -39,14 +39,9 @@ def plain_tables(
     opened: Any, plan_ids: list[str] | None, day: dt.date, states: list[str] | None, width: int
 ) -> str | None:
     """The status tables of the chosen plans as text, or None when rich must lay one out."""
-    from civtrack.errors import InputError
+    from civtrack.commands import chosen_plans
 
-    plans = opened.plans
-    for plan_id in plan_ids or []:
-        if plan_id not in plans:
-            known = ", ".join(sorted(plans)) or "none"
-            raise InputError(f"unknown plan '{plan_id}' (known: {known})")
-    chosen = list(plan_ids or sorted(plans))
+    chosen = chosen_plans(opened, plan_ids)
     if not chosen:
         return None
     size = len(chosen) * 50  # indicators, roughly: counting them would build every plan here

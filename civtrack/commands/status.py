@@ -54,6 +54,9 @@ def run(
                 out.file.write(text)
                 out.file.flush()
                 return
+    if output_format is StatusFormat.json and not state:
+        _print_json(opened, plan, day)
+        return
     statuses = selected_plans(opened, plan, day)
     if state:
         from civtrack.compute import select
@@ -102,3 +105,30 @@ def _print_plain(out, statuses: list, lang: str) -> None:  # noqa: ANN001 - a ri
         out.print(plan_table(plan, lang))
     out.file.write("".join(chunks))
     out.file.flush()
+
+
+def _print_json(opened, plan_ids: list[str] | None, day) -> None:  # noqa: ANN001
+    """render.data.status_json, written plan by plan: the same characters (a plan nested in the
+    document is its own indented text shifted right by its depth), without holding the whole document
+    of a thousand plans in memory at once."""
+    import json
+    import sys
+
+    from civtrack.commands import chosen_plans
+    from civtrack.compute import evaluate
+    from civtrack.render.data import plan_dict
+
+    chosen = chosen_plans(opened, plan_ids)
+    write = sys.stdout.write
+    if not chosen:
+        write(json.dumps({"as_of": day.isoformat(), "plans": []}, ensure_ascii=False, indent=2) + "\n")
+        return
+    write("{\n" + f'  "as_of": {json.dumps(day.isoformat())},\n' + '  "plans": [\n')
+    tolerance = opened.config.pace_tolerance
+    for index, plan_id in enumerate(chosen):
+        ledger = opened.snapshot.ledger_at(day, [plan_id])
+        status = evaluate([opened.plans[plan_id].plan], ledger, day, tolerance)[0]
+        text = json.dumps(plan_dict(status), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        write("    " + text + (",\n" if index < len(chosen) - 1 else "\n"))
+    write("  ]\n}\n")
+    sys.stdout.flush()
