@@ -116,6 +116,8 @@ class CacheStore:
                 )
                 self._db = db
                 return db
+            except sqlite3.OperationalError:
+                return None  # locked by another run, read-only: no cache this time, nothing removed
             except sqlite3.DatabaseError:
                 # Not a database, or a damaged one: start again with an empty cache.
                 self.rebuilt.append("database")
@@ -143,6 +145,8 @@ class CacheStore:
                     "SELECT name, stamp, sum, body FROM cache WHERE kind = ?", (kind,)
                 ):
                     rows[name] = (stamp, digest, body)
+            except sqlite3.OperationalError:
+                rows = {}
             except sqlite3.DatabaseError:
                 self.rebuilt.append("database")
                 self._db = None
