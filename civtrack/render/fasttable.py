@@ -80,10 +80,11 @@ def plan_text(plan: PlanStatus, lang: str, width: int) -> str | None:
             # rich reads str cells as markup and :emoji: codes; leave such cells to it.
             if "[" in cell or ":" in cell:
                 return None
-    sized = [[(cell, _w(cell)) for cell in cells] for cells, _ in rows]
+    known = _WIDTHS.get
+    sized = [[(cell, known(cell) or _w(cell)) for cell in cells] for cells, _ in rows]
     widths: list[int] = []
     for index, (_, min_width, max_width) in enumerate(_COLUMNS):
-        natural = max(_w(headers[index]), max((row[index][1] for row in sized), default=0))
+        natural = max(_w(headers[index]), max([row[index][1] for row in sized], default=0))
         if max_width is not None and natural > max_width:
             return None  # the name would fold onto a second line
         if min_width is not None:
