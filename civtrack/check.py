@@ -12,6 +12,7 @@ from civtrack.errors import Problem, error, warning
 from civtrack.load import EntryAt, PlanFile, Repository
 from civtrack.model import Indicator, Plan
 from civtrack.text import fmt
+from civtrack.yamlsafe import shown
 
 
 def check_plan(plan_file: PlanFile) -> list[Problem]:
@@ -27,9 +28,8 @@ def check_plan(plan_file: PlanFile) -> list[Problem]:
             return plan_file.line("indicators", i, *where)
 
         if ind.id in seen:
-            problems.append(
-                error(path, at("id"), f"duplicate indicator id '{ind.id}' (first at index {seen[ind.id] + 1})")
-            )
+            first = plan_file.line("indicators", seen[ind.id], "id")
+            problems.append(error(path, at("id"), f"duplicate indicator id '{ind.id}' (first at line {first})"))
         seen.setdefault(ind.id, i)
         start, due = indicator_start(plan, ind), indicator_due(plan, ind)
         if due < start:
@@ -90,7 +90,8 @@ def _check_number(plan_file: PlanFile, i: int, ind: Indicator) -> list[Problem]:
             problems.append(
                 error(
                     path,
-                    at("baseline") or at("comparator"),
+                    # line() falls back to the indicator's line: name the field that is there.
+                    at("baseline") if ind.baseline is not None else at("comparator"),
                     f"indicator '{ind.id}': with '<=' give a baseline above the target (the level to bring down)",
                 )
             )
@@ -130,7 +131,7 @@ def check_entry(plan: Plan, indicators: dict[str, Indicator], item: EntryAt) -> 
             error(
                 path,
                 line,
-                f"indicator '{ind.id}' has parts: record on a part ({', '.join(ind.id + '/' + p.id for p in ind.parts[:3])}…)",
+                f"indicator '{ind.id}' has parts: record on a part ({_some_parts(ind)})",
             )
         )
     if ind.kind == "milestone":
@@ -144,7 +145,9 @@ def check_entry(plan: Plan, indicators: dict[str, Indicator], item: EntryAt) -> 
         elif entry.value is None:
             problems.append(error(path, line, f"entry for '{ind.id}' needs a value"))
     if entry.unit is not None and ind.unit is not None and entry.unit != ind.unit:
-        problems.append(error(path, line, f"unit '{entry.unit}' differs from the indicator's unit '{ind.unit}'"))
+        problems.append(
+            error(path, line, f"unit '{shown(entry.unit)}' differs from the indicator's unit '{shown(ind.unit)}'")
+        )
     if not (plan.period.start <= entry.date <= plan.period.end):
         problems.append(
             warning(
@@ -173,3 +176,8 @@ def indicator_start(plan: Plan, ind: Indicator) -> dt.date:
 
 def indicator_due(plan: Plan, ind: Indicator) -> dt.date:
     return ind.due or plan.period.end
+
+
+def _some_parts(ind: Indicator) -> str:
+    refs = ", ".join(f"{ind.id}/{part.id}" for part in ind.parts[:3])
+    return refs + (", …" if len(ind.parts) > 3 else "")

@@ -48,6 +48,14 @@ _UNUSUAL_LINES = ("\n%", "\n---", "\n...", "\n=======", "\n<<<<<<<", "\n>>>>>>>"
 _RARE = "!&*|>`@?"
 _NON_ASCII = r"\x80-\U0010ffff"
 _COLON_FLOW = re.compile(r":[,\[\]{}]|[\]}] *:")  # and a flow collection as a key
+# A ':' with no key before it (yaml-rs reads a null key; the reference refuses the line), and keys
+# yaml-rs would read as something else than their text (the reference keeps every key as written):
+# numbers, dates, null, booleans; conservatively, anything at the start of a line or of a flow item
+# that starts like a number.
+_EMPTY_KEY = re.compile(
+    r"(?:\n[ -]*+|[{,] *+)(?::(?=[\s,}\]]|$)|(?:null|Null|NULL|true|True|TRUE|false|False|FALSE) *:"
+    r"|[+.0-9~](?![^\s,\[\]{}#:" + _NON_ASCII + r"]*[" + _NON_ASCII + r"]))"
+)
 _QUOTE = re.compile(r"['\"](?::\S|[-+.0-9](?![^\s'\"" + _NON_ASCII + r"]*[" + _NON_ASCII + r"]))")
 # Plain scalars that YAML 1.1 reads as booleans (YAML 1.2: text).
 _BOOL_1_1 = re.compile(r"[\s\[{,](?=[YyNnOo=])(?:[Yy]es|YES|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF|=)(?=[\s,\]}:#]|$)")
@@ -63,6 +71,7 @@ _RISKY_NUMBER = re.compile(
     r"[\s\[{,](?=[+.0-9]|-\S)(?!(?:" + _SAFE_NUMBER + r")(?=[\s,\]}#]|$))"
     r"(?![^\s,\[\]{}#" + _NON_ASCII + r"]*[" + _NON_ASCII + r"])"
 )
+_DEEP_COLUMNS = (yamlsafe.MAX_DEPTH - 8) // 2
 _ITEM = re.compile(r"^-(?=[ \n]|$)", re.MULTILINE)
 # Comments hold no scalar: their text cannot be read differently. Only comments on lines without quotes
 # are left out of the scan (a '#' inside quotes is text, and what follows it may be another scalar).
@@ -75,12 +84,17 @@ def eligible(text: str) -> bool:
     lined = "\n" + text
     if _UNUSUAL_CHARS.search(text) or any(marker in lined for marker in _UNUSUAL_LINES):
         return False
+    # The reference refuses values nested deeper than MAX_DEPTH; yaml-rs does not. A level of block
+    # nesting needs at least one more column of indentation every two levels ("key:" then "- item" at
+    # the same column); flow levels are counted on the value (parse) when there are many brackets.
+    if re.search(r"\n[ -]{" + str(_DEEP_COLUMNS) + "}", lined):
+        return False
     scalars = "\n" + _COMMENT_LINE.sub(r"\1", text) if "#" in text else lined
     if any(char in scalars for char in _RARE) or "<<" in scalars:
         return False
     return not (
-        _COLON_FLOW.search(scalars) or _QUOTE.search(scalars) or _BOOL_1_1.search(scalars)
-        or _RISKY_NUMBER.search(scalars)
+        _COLON_FLOW.search(scalars) or _QUOTE.search(scalars) or _EMPTY_KEY.search(scalars)
+        or _BOOL_1_1.search(scalars) or _RISKY_NUMBER.search(scalars)
     )  # fmt: skip
 
 
@@ -94,9 +108,15 @@ def parse(text: str, path: str, *, max_bytes: int = yamlsafe.DEFAULT_MAX_BYTES) 
     if yaml_rs is None or not eligible(text):
         return None
     try:
+        # The reference's own checks of the text (each a scan in C): what they refuse, it reports.
+        if yamlsafe._conflict_markers(text, path):
+            return None
+        yamlsafe._bad_characters(text, path)
         yamlsafe._check_nesting(text, path)
         value = yaml_rs.loads(text)
     except Exception:  # noqa: BLE001 - any complaint at all: the reference finds it and words it
+        return None
+    if text.count("[") + text.count("{") > _DEEP_COLUMNS and _depth(value) > yamlsafe.MAX_DEPTH - 4:
         return None
     quick: dict[yamlsafe.Path, int] = {}
     if isinstance(value, list):
@@ -126,6 +146,24 @@ class FastDocument(yamlsafe.Document):
     def line(self, path: yamlsafe.Path) -> int | None:
         found = self._quick.get(path)
         return found if found is not None else super().line(path)
+
+
+def _depth(value: Any) -> int:
+    """How deep lists and mappings nest in ``value`` (a scalar: 0)."""
+    deepest = 0
+    level = [value]
+    while level:
+        level = [
+            child
+            for node in level
+            if isinstance(node, (list, dict))
+            for child in (node.values() if isinstance(node, dict) else node)
+            if isinstance(child, (list, dict))
+        ]
+        deepest += 1
+        if deepest > yamlsafe.MAX_DEPTH:
+            break
+    return deepest
 
 
 def _item_lines(text: str, count: int) -> list[int] | None:

@@ -43,8 +43,8 @@ import orjson
 
 from civtrack import __version__
 from civtrack.errors import InputError, Problem, error
-from civtrack.load import MONTH_FILE, DiskSource, EntryAt, PlanFile, Repository, load
-from civtrack.workspace import PLANS_DIR, PROGRESS_DIR, Config
+from civtrack.load import DiskSource, EntryAt, PlanFile, Repository, Source, load
+from civtrack.workspace import PLANS_DIR, Config
 
 if typing.TYPE_CHECKING:
     from civtrack.model import Plan
@@ -183,7 +183,11 @@ class CacheStore:
             return None
 
     def write(self, kind: str, name: str, body: Any) -> None:
-        self.pending[(kind, name)] = orjson.dumps(body)
+        try:
+            name.encode("utf-8")
+            self.pending[(kind, name)] = orjson.dumps(body)
+        except (TypeError, ValueError):  # a file name that is not UTF-8 (surrogates): not cached
+            self.pending.pop((kind, name), None)
 
     def flush(self) -> None:
         """Write what is pending in one transaction."""
@@ -228,6 +232,7 @@ class FileResult:
     count: int = 0
     cols: list[list[Any]] | None = None  # lines, refs, dates (ordinals), values, dones, units
     cacheable: bool = True
+    error: str | None = None  # why it could not be read (load() reports it)
 
     def meta(self) -> dict[str, Any]:
         return {"key": self.key, "hash": self.hash, "racy": self.racy, "problems": self.problems, "count": self.count}
@@ -274,16 +279,21 @@ def _valid_rows(rows: Any) -> bool:
     )  # fmt: skip
 
 
+def _read(root: Path, rel: str, limit: int) -> tuple[os.stat_result, bytes]:
+    """A file's stat and bytes, read as DiskSource.read does: a link put there after the listing is not
+    followed, a pipe does not block."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    with os.fdopen(os.open(os.path.join(root, rel), flags), "rb") as handle:
+        return os.fstat(handle.fileno()), handle.read(limit + 1)
+
+
 def parse_progress_file(
     root: Path, rel: str, shown: str, plan_id: str, month: str, config: Config, scan_ns: int
 ) -> tuple[FileResult, list[EntryAt]]:
     """Read and parse one progress file into a FileResult (with its columns) and its entries."""
     from civtrack.load import parse_progress
 
-    path = os.path.join(root, rel)
-    st = os.stat(path)
-    with open(path, "rb") as handle:
-        data = handle.read(config.max_file_bytes + 1)
+    st, data = _read(root, rel, config.max_file_bytes)
     entries, problems = parse_progress(data, shown, plan_id, month, config)
     result = FileResult(
         _stat_key(st), _hash(data), max(st.st_mtime_ns, st.st_ctime_ns) >= scan_ns - RACY_NS, _rows(problems)
@@ -469,8 +479,7 @@ class Snapshot:
             for rel, month, shown in self.files.get(plan_id, []):
                 if wanted is not None and month not in wanted:
                     continue
-                with open(os.path.join(self.root, rel), "rb") as handle:
-                    data = handle.read(self.config.max_file_bytes + 1)
+                data = _read(self.root, rel, self.config.max_file_bytes)[1]
                 entries, problems = parse_progress(data, shown, plan_id, month, self.config, seq)
                 seq += len(entries) + len(problems)
                 out.extend(entries)
@@ -536,25 +545,48 @@ def _series_from_files(
 
     ledger: dict = {}
     for rel, month, shown in files:
-        with open(os.path.join(root, rel), "rb") as handle:
-            entries, _ = parse_progress(handle.read(config.max_file_bytes + 1), shown, plan_id, month, config)
+        entries, _ = parse_progress(_read(root, rel, config.max_file_bytes)[1], shown, plan_id, month, config)
         for index, item in enumerate(entries):
             add_entry(ledger, plan_id, item.entry, (month, index))
     return {ref: Series.from_days(days) for ref, days in ledger.get(plan_id, {}).items()}
 
 
 class _Reader:
-    """Gives civtrack.load.load each file's result from the cache or from a fresh parse."""
+    """Gives civtrack.load.load each file's result from the cache or a fresh parse, so that load()
+    applies the rules that relate files (names, ids, duplicates, unknown plans, links) in one place.
 
-    def __init__(self, plans: dict[str, tuple[PlanFile | None, list[Problem]]], progress: dict[str, list[Problem]]):
+    Without ``progress`` (the first pass) it notes which month files load() reads, for which plan:
+    those are the files to parse or take from the cache."""
+
+    def __init__(self, source: Source, config: Config, plans: dict[str, Any], progress: dict[str, Any] | None):
+        self.source = source
+        self.config = config
         self.plans = plans
         self.progress = progress
+        self.requested: dict[str, list[tuple[str, str, str]]] = {}
 
     def plan(self, rel: str, shown: str) -> tuple[PlanFile | None, list[Problem]]:
-        return self.plans[rel]
+        result = self.plans[rel]
+        if isinstance(result, OSError):
+            raise result
+        return result
 
-    def progress_file(self, rel: str, shown: str, plan_id: str, month: str) -> tuple[list[EntryAt], list[Problem]]:
-        return [], self.progress.get(rel, [])
+    def progress_file(
+        self, rel: str, shown: str, plan_id: str, month: str, first_seq: int
+    ) -> tuple[list[EntryAt], list[Problem]]:
+        if self.progress is None:
+            if month:
+                self.requested.setdefault(plan_id, []).append((rel, month, shown))
+            return [], []
+        result = self.progress.get(rel)
+        if result is None:  # the syntax of a file whose plan has errors: read here, not cached
+            from civtrack.load import parse_progress
+
+            data = self.source.read(rel, self.config.max_file_bytes)
+            return [], parse_progress(data, shown, plan_id, month, self.config, first_seq)[1]
+        if isinstance(result, OSError):
+            raise result
+        return [], result
 
 
 @dataclass
@@ -595,7 +627,7 @@ def _open_snapshot(root: Path, config: Config, store: CacheStore | None, workers
             store.preload(kind)
 
     # Plans: from the cache when unchanged, else parsed (few and small: in this process).
-    plan_results: dict[str, tuple[PlanFile | None, list[Problem]]] = {}
+    plan_results: dict[str, Any] = {}  # rel → (plan file, problems), or the OSError of reading it
     plan_hashes: dict[str, str] = {}
     plan_checks: dict[str, list[Problem]] = {}
     todo: list[tuple[str, str]] = []
@@ -610,24 +642,20 @@ def _open_snapshot(root: Path, config: Config, store: CacheStore | None, workers
         else:
             plan_file, problems, plan_checks[rel], plan_hashes[rel] = cached
             plan_results[rel] = (plan_file, problems)
-    for rel, (plan_file, problems, checks, digest) in _run_plans(root, config, scan_ns, store, todo, workers):
+    for rel, result in _run_plans(root, config, scan_ns, store, todo, workers):
+        if isinstance(result, OSError):
+            plan_results[rel] = result
+            continue
+        plan_file, problems, plan_checks[rel], plan_hashes[rel] = result
         plan_results[rel] = (plan_file, problems)
-        plan_checks[rel] = checks
-        plan_hashes[rel] = digest
     stats["plans_parsed"] = len(todo)
 
-    # The plan each id stands for (the first file that declares it, as in load()).
-    known: dict[str, tuple[PlanFile, str]] = {}
-    for rel, (plan_file, _) in plan_results.items():
-        if plan_file is not None:
-            known.setdefault(plan_file.plan_id, (plan_file, plan_hashes[rel]))
-
-    # Progress files that load() will read: month files of known plans, by folder.
-    folders: dict[str, list[tuple[str, str, str]]] = {}
-    for rel in source.files(PROGRESS_DIR):
-        parts = rel.split("/")
-        if len(parts) == 3 and parts[1] in known and MONTH_FILE.match(parts[-1]):
-            folders.setdefault(parts[1], []).append((rel, parts[2][:7], source.display(rel)))
+    # First pass of load(): which plan each id stands for, and which month files it reads.
+    first = _Reader(source, config, plan_results, None)
+    known_plans = load(source, config, reader=first).plans
+    rel_of = {id(r[0]): rel for rel, r in plan_results.items() if isinstance(r, tuple) and r[0] is not None}
+    known = {plan_id: (pf, plan_hashes[rel_of[id(pf)]]) for plan_id, pf in known_plans.items()}
+    folders = first.requested
 
     outs: dict[str, _FolderOut] = {}
     jobs: list[_FolderJob] = []
@@ -659,26 +687,28 @@ def _open_snapshot(root: Path, config: Config, store: CacheStore | None, workers
         if store is not None:
             store.pending.update(out.writes)
 
-    # load() applies the rules that relate files (names, ids, unknown plans, links) in one place.
-    progress_problems = {
-        rel: _problems(shown, out.results[rel].problems)
-        for plan_id, out in outs.items()
-        for rel, _, shown in folders[plan_id]
-    }
-    repo = load(source, config, reader=_Reader(plan_results, progress_problems))
+    # Second pass: the same, with each file's problems.
+    progress_problems: dict[str, Any] = {}
+    for plan_id, out in outs.items():
+        for rel, _, shown in folders[plan_id]:
+            result = out.results[rel]
+            progress_problems[rel] = OSError(result.error) if result.error else _problems(shown, result.problems)
+    repo = load(source, config, reader=_Reader(source, config, plan_results, progress_problems))
     problems = list(repo.problems)
-    for rel, (plan_file, _) in plan_results.items():
-        if plan_file is not None and repo.plans.get(plan_file.plan_id) is plan_file:
+    for rel, result in plan_results.items():
+        if isinstance(result, tuple) and result[0] is not None and repo.plans.get(result[0].plan_id) is result[0]:
             problems.extend(plan_checks[rel])
     series = _SeriesMap(root, config)
     entry_counts: dict[str, int] = {}
     for plan_id in repo.entries:  # check_repository's order
-        out = outs[plan_id]
+        out = outs.get(plan_id)
+        if out is None:
+            continue
         problems.extend(out.checks)
         series.put(plan_id, out.series, folders[plan_id])
         entry_counts[plan_id] = sum(r.count for r in out.results.values())
     problems.sort(key=lambda p: (p.path, p.line or 0))
-    files = {plan_id: folders[plan_id] for plan_id in repo.entries}
+    files = {plan_id: folders[plan_id] for plan_id in repo.entries if plan_id in folders}
     return Snapshot(root, config, repo.plans, problems, entry_counts, series, stats, files)
 
 
@@ -755,7 +785,10 @@ def _do_folder(
                 result.cols = rec["cols"]
                 items = list(_light_items(result, shown, month))
         if items is None:
-            result, items = parse_progress_file(root, rel, shown, job.plan_id, month, config, scan_ns)
+            try:
+                result, items = parse_progress_file(root, rel, shown, job.plan_id, month, config, scan_ns)
+            except OSError as exc:
+                result, items = FileResult([], "", True, [], cacheable=False, error=exc.strerror or str(exc)), []
         results[rel] = result
         entries_of[rel] = result.cols or []
         # Order within the folder: (month, position in the file); the reference's (month, seq) sorts the same.
@@ -824,7 +857,7 @@ def _cached_file(rec: dict[str, Any] | None, path: str, stats: dict[str, int]) -
     if rec is None:
         return None
     try:
-        st = os.stat(path)
+        st = os.stat(path, follow_symlinks=False)
     except OSError:
         return None
     key = _stat_key(st)
@@ -833,8 +866,7 @@ def _cached_file(rec: dict[str, Any] | None, path: str, stats: dict[str, int]) -
     if key[0] != rec["key"][0]:
         return None
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        st, data = _read(Path(path).parent, Path(path).name, st.st_size)
     except OSError:
         return None
     stats["hashed"] += 1
@@ -969,10 +1001,7 @@ def _parse_plan_file(
     from civtrack.check import check_plan
     from civtrack.load import parse_plan
 
-    path = os.path.join(root, rel)
-    st = os.stat(path)
-    with open(path, "rb") as handle:
-        data = handle.read(config.max_file_bytes + 1)
+    st, data = _read(root, rel, config.max_file_bytes)
     plan_file, problems = parse_plan(data, shown, config)
     checks = check_plan(plan_file) if plan_file is not None else []
     digest = _hash(data)
@@ -991,12 +1020,15 @@ def _forked_plan(job: tuple[str, str]) -> dict[str, Any] | None:
     be cached (the parent reads that one itself)."""
     state = _FORK_STATE
     rel, shown = job
-    return _parse_plan_file(state["root"], rel, shown, state["config"], state["scan_ns"])[4]
+    try:
+        return _parse_plan_file(state["root"], rel, shown, state["config"], state["scan_ns"])[4]
+    except OSError:
+        return None  # the parent tries again and reports it
 
 
 def _run_plans(
     root: Path, config: Config, scan_ns: int, store: CacheStore | None, todo: list[tuple[str, str]], workers: int | None
-) -> Iterator[tuple[str, tuple[PlanFile | None, list[Problem], list[Problem], str]]]:
+) -> Iterator[tuple[str, tuple[PlanFile | None, list[Problem], list[Problem], str] | OSError]]:
     """Parse the plan files of ``todo``: in worker processes when there are many."""
     workers = _workers(workers)
     records: list[dict[str, Any] | None] = [None] * len(todo)
@@ -1004,7 +1036,11 @@ def _run_plans(
         records = _pool_map(_forked_plan, todo, workers, root=root, config=config, scan_ns=scan_ns, store=store)
     for (rel, shown), record in zip(todo, records, strict=True):
         if record is None:
-            plan_file, problems, checks, digest, record = _parse_plan_file(root, rel, shown, config, scan_ns)
+            try:
+                plan_file, problems, checks, digest, record = _parse_plan_file(root, rel, shown, config, scan_ns)
+            except OSError as exc:
+                yield rel, exc
+                continue
         else:
             plan = record["plan"]
             plan_file = _LazyPlanFile(record["id"], plan, root, rel, shown, config) if plan is not None else None
@@ -1144,8 +1180,10 @@ class _ListingSource(DiskSource):
         # and relpath has no links or '..' (os.walk without following links): the same result.
         shown = self._shown.get(relpath)
         if shown is None:
-            shown = self._prefix + relpath if self._prefix is not None else str(self._root / relpath)
-            self._shown[relpath] = shown
+            from civtrack.yamlsafe import shown as escaped
+
+            path = self._prefix + relpath if self._prefix is not None else str(self._root / relpath)
+            shown = self._shown[relpath] = escaped(path, limit=4096)
         return shown
 
 

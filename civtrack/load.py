@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
+from civtrack import yamlsafe
 from civtrack.errors import InputError, Problem, error, warning
 from civtrack.model import Entry, Plan
 from civtrack.workspace import PLANS_DIR, PROGRESS_DIR, Config, display_path
-
-if TYPE_CHECKING:
-    from civtrack import yamlsafe
 
 MONTH_FILE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])\.yaml$")
 
@@ -44,11 +43,13 @@ class Source(Protocol):
 
 
 class DiskSource:
-    """The working tree. Symbolic links are not followed (they could lead outside the root)."""
+    """The working tree. Symbolic links are not followed (they could lead outside the root),
+    and only regular files are read (a named pipe would block the reader forever)."""
 
     def __init__(self, root: Path):
         self.root = root
         self.links: list[str] = []
+        self.special: list[str] = []  # pipes, sockets, devices: listed, never opened
 
     def files(self, folder: str) -> list[str]:
         base = self.root / folder
@@ -64,18 +65,28 @@ class DiskSource:
                     dirnames.remove(name)
             for name in filenames:
                 rel = f"{rel_dir}/{name}"
-                if os.path.islink(os.path.join(dirpath, name)):
+                try:
+                    mode = os.lstat(os.path.join(dirpath, name)).st_mode
+                except OSError:
+                    continue  # removed while listing
+                if stat.S_ISLNK(mode):
                     self.links.append(rel)
-                else:
+                elif stat.S_ISREG(mode):
                     found.append(rel)
+                else:
+                    self.special.append(rel)
         return sorted(found)
 
     def read(self, relpath: str, limit: int) -> bytes:
-        with open(self.root / relpath, "rb") as handle:
+        # O_NOFOLLOW: a file replaced by a link after files() listed it is still not
+        # followed; O_NONBLOCK: a pipe put there meanwhile does not block the open.
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        with os.fdopen(os.open(self.root / relpath, flags), "rb") as handle:
             return handle.read(limit + 1)
 
     def display(self, relpath: str) -> str:
-        return display_path(self.root / relpath)
+        # A file name may hold a newline or an escape sequence: show it escaped, on one line.
+        return yamlsafe.shown(display_path(self.root / relpath), limit=4096)
 
 
 @dataclass
@@ -120,31 +131,47 @@ class Repository:
             yield from self.entries[plan_id]
 
 
-def _field_path(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
-    # pydantic adds validator names (e.g. "int", "function-before[...]") to union locations.
-    return tuple(
-        part for part in loc if isinstance(part, int) or not str(part).startswith(("function-", "int", "float"))
-    )
+def _field_path(loc: tuple[Any, ...], value: Any) -> tuple[str | int, ...]:
+    """The location of an error in the document: pydantic's ``loc`` without validator names.
+
+    pydantic adds the names of union members or validators (e.g. "int",
+    "function-before[...]") after a field. They are told apart from field names by
+    walking the document: a name is a field only where the document has a mapping.
+    """
+    path: list[str | int] = []
+    for part in loc:
+        if isinstance(part, int) and isinstance(value, list):
+            value = value[part] if 0 <= part < len(value) else None
+        elif isinstance(value, dict) and isinstance(part, str):
+            value = value.get(part)
+        else:
+            continue  # a validator's name, not a place in the file
+        path.append(part)
+    return tuple(path)
 
 
 def _describe(loc: tuple[str | int, ...]) -> str:
     text = ""
     for part in loc:
-        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        name = yamlsafe.shown(part)  # a field name is the user's text too
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{name}" if text else name)
     return text
 
 
 def validation_problems(exc: ValidationError, doc: yamlsafe.Document, path: str, prefix: tuple = ()) -> list[Problem]:
     """Turn pydantic's errors into ``path:line`` problems in plain words."""
     problems = []
+    value: Any = doc.value
+    for key in prefix:
+        value = value[key]
     for err in exc.errors(include_url=False):
-        loc = _field_path(err["loc"])
+        loc = _field_path(err["loc"], value)
         full = (*prefix, *loc)
         kind = err["type"]
         message = err["msg"].removeprefix("Value error, ")
         name = _describe(loc)
         if kind == "extra_forbidden":
-            text = f"unknown field '{loc[-1]}'"
+            text = f"unknown field '{yamlsafe.shown(loc[-1])}'"
             if len(loc) > 1:
                 text += f" in {_describe(loc[:-1])}"
         elif kind == "missing":
@@ -152,9 +179,16 @@ def validation_problems(exc: ValidationError, doc: yamlsafe.Document, path: str,
             if len(loc) > 1:
                 text += f" in {_describe(loc[:-1])}"
         elif kind == "string_pattern_mismatch" and loc and loc[-1] == "indicator":
-            text = f"indicator: '{err['input']}' is not a reference of the form indicator-id or indicator-id/part-id"
+            text = (
+                f"indicator: '{yamlsafe.shown(err['input'])}' is not a reference of the form indicator-id "
+                "or indicator-id/part-id"
+            )
         elif kind == "string_pattern_mismatch":
-            text = f"{name}: '{err['input']}' is not an id (lower-case letters, digits and '-', e.g. elder-beds)"
+            text = f"{name}: '{yamlsafe.shown(err['input'])}' is not an id (lower-case letters, digits and '-', e.g. elder-beds)"
+        elif kind == "literal_error":
+            text = f"{name}: must be {err['ctx']['expected']}, got {_kind_of(err['input'])}"
+        elif kind == "greater_than_equal":
+            text = f"{name}: must be {err['ctx']['ge']} or more, got {_kind_of(err['input'])}"
         elif kind == "model_type" and not loc:
             text = "expected a mapping of fields"
         elif kind in ("model_type", "dict_type"):
@@ -164,7 +198,7 @@ def validation_problems(exc: ValidationError, doc: yamlsafe.Document, path: str,
         elif kind in ("string_type",):
             text = f"{name}: expected text, got {_kind_of(err['input'])}"
         elif kind == "bool_type" or kind == "bool_parsing":
-            text = f"{name}: expected true or false, got {err['input']!r}"
+            text = f"{name}: expected true or false, got {_kind_of(err['input'])}"
         else:
             text = f"{name}: {message}" if name else message
         problems.append(error(path, doc.line(full), text))
@@ -178,17 +212,30 @@ def _kind_of(value: Any) -> str:
         return "a mapping"
     if value is None:
         return "nothing"
-    return f"'{value}'"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    return f"'{yamlsafe.shown(value)}'"
+
+
+def _too_large(path: str, config: Config) -> InputError:
+    return InputError(
+        error(
+            path,
+            None,
+            f"file is larger than the limit of {config.max_file_bytes} bytes "
+            "(raise max_file_bytes in civtrack.toml, or split the file)",
+        )
+    )
 
 
 def read_document(data: bytes, path: str, config: Config) -> yamlsafe.Document:
     """Decode and parse one file's bytes: the fast path when it reads them exactly as the reference does
     (civtrack.fastyaml), else the reference reader, which words every error."""
-    # Imported here: a run that finds every file in the cache never loads a YAML parser.
-    from civtrack import fastyaml, yamlsafe
+    # Imported here: a run that finds every file in the cache never loads yaml-rs.
+    from civtrack import fastyaml
 
     if len(data) > config.max_file_bytes:
-        raise InputError(error(path, None, f"file is larger than the limit of {config.max_file_bytes} bytes"))
+        raise _too_large(path, config)
     text = yamlsafe.decode(data, path)
     doc = fastyaml.parse(text, path, max_bytes=config.max_file_bytes)
     if doc is None:
@@ -250,17 +297,41 @@ def parse_progress(
 
 
 class Reader(Protocol):
-    """Gives load() the result of reading each file (civtrack.index answers from its cache)."""
+    """Reads each file for load(): civtrack.index answers from its cache. OSError: unreadable."""
 
     def plan(self, rel: str, shown: str) -> tuple[PlanFile | None, list[Problem]]: ...
 
-    def progress_file(self, rel: str, shown: str, plan_id: str, month: str) -> tuple[list[EntryAt], list[Problem]]: ...
+    def progress_file(
+        self, rel: str, shown: str, plan_id: str, month: str, first_seq: int
+    ) -> tuple[list[EntryAt], list[Problem]]: ...
+
+
+class _SourceReader:
+    """The plain reader: the source's bytes, parsed."""
+
+    def __init__(self, source: Source, config: Config):
+        self.source = source
+        self.config = config
+
+    def plan(self, rel: str, shown: str) -> tuple[PlanFile | None, list[Problem]]:
+        return parse_plan(self.source.read(rel, self.config.max_file_bytes), shown, self.config)
+
+    def progress_file(
+        self, rel: str, shown: str, plan_id: str, month: str, first_seq: int
+    ) -> tuple[list[EntryAt], list[Problem]]:
+        data = self.source.read(rel, self.config.max_file_bytes)
+        return parse_progress(data, shown, plan_id, month, self.config, first_seq)
 
 
 def load(source: Source, config: Config, *, reader: Reader | None = None) -> Repository:
-    """Read every plan and progress file of a source (through ``reader`` when one is given)."""
+    """Read every plan and progress file of a source (each through ``reader`` when one is given)."""
     repo = Repository()
-    limit = config.max_file_bytes
+    read = reader or _SourceReader(source, config)
+
+    def cannot_read(shown: str, exc: OSError) -> None:
+        repo.problems.append(error(shown, None, f"cannot read the file: {exc.strerror or exc}"))
+
+    unreadable: set[str] = set()  # plan files that exist but could not be read
     for rel in source.files(PLANS_DIR):
         name = rel.rsplit("/", 1)[-1]
         if name.startswith("."):
@@ -269,19 +340,31 @@ def load(source: Source, config: Config, *, reader: Reader | None = None) -> Rep
         if not name.endswith((".yaml", ".yml")) or rel.count("/") != 1:
             repo.problems.append(warning(shown, None, "not a plan file (plans/<plan-id>.yaml): ignored"))
             continue
-        if reader is not None:
-            plan_file, problems = reader.plan(rel, shown)
-        else:
-            plan_file, problems = parse_plan(source.read(rel, limit), shown, config)
-        repo.problems.extend(problems)
-        if plan_file is None:
+        try:
+            plan_file, problems = read.plan(rel, shown)
+        except OSError as exc:
+            cannot_read(shown, exc)
             continue
+        repo.problems.extend(problems)
         stem = name.rsplit(".", 1)[0]
+        if plan_file is None:
+            unreadable.add(stem)
+            continue
         plan_id = plan_file.plan_id
         if plan_id != stem:
             repo.problems.append(
-                error(shown, plan_file.line("id"), f"plan id '{plan_id}' differs from the file name '{stem}'")
+                error(
+                    shown,
+                    plan_file.line("id"),
+                    f"plan id '{plan_id}' differs from the file name '{yamlsafe.shown(stem)}'",
+                )
             )
+        if plan_id in repo.plans and plan_id == stem and Path(repo.plans[plan_id].path).stem != plan_id:
+            # plans/<id>.yaml is the plan; the file read first under another name is the copy.
+            other = repo.plans[plan_id]
+            repo.problems.append(error(other.path, other.line("id"), f"duplicate plan id '{plan_id}' (also {shown})"))
+            repo.plans[plan_id] = plan_file
+            continue
         if plan_id in repo.plans:
             repo.problems.append(
                 error(shown, plan_file.line("id"), f"duplicate plan id '{plan_id}' (also {repo.plans[plan_id].path})")
@@ -300,14 +383,27 @@ def load(source: Source, config: Config, *, reader: Reader | None = None) -> Rep
             continue
         plan_id = parts[1]
         if plan_id not in repo.plans:
-            repo.problems.append(error(shown, None, f"progress for unknown plan '{plan_id}' (no plans/{plan_id}.yaml)"))
+            if plan_id in unreadable:
+                # Its plan file has errors, reported above: its entries cannot be checked
+                # against it, but their own syntax can (and no second, misleading message).
+                try:
+                    repo.problems.extend(read.progress_file(rel, shown, plan_id, "", 0)[1])
+                except OSError as exc:
+                    cannot_read(shown, exc)
+            else:
+                repo.problems.append(
+                    error(
+                        shown,
+                        None,
+                        f"progress for unknown plan '{yamlsafe.shown(plan_id)}' (no plans/{yamlsafe.shown(plan_id)}.yaml)",
+                    )
+                )
             continue
-        if reader is not None:
-            entries, problems = reader.progress_file(rel, shown, plan_id, f"{month[1]}-{month[2]}")
-        else:
-            entries, problems = parse_progress(
-                source.read(rel, limit), shown, plan_id, f"{month[1]}-{month[2]}", config, seq.get(plan_id, 0)
-            )
+        try:
+            entries, problems = read.progress_file(rel, shown, plan_id, f"{month[1]}-{month[2]}", seq.get(plan_id, 0))
+        except OSError as exc:
+            cannot_read(shown, exc)
+            continue
         seq[plan_id] = seq.get(plan_id, 0) + len(entries) + len(problems)
         repo.problems.extend(problems)
         repo.entries.setdefault(plan_id, []).extend(entries)
@@ -315,6 +411,10 @@ def load(source: Source, config: Config, *, reader: Reader | None = None) -> Rep
     for link in links:
         repo.problems.append(
             error(source.display(link), None, "symbolic link not followed (it could lead outside the repository)")
+        )
+    for special in getattr(source, "special", []):
+        repo.problems.append(
+            error(source.display(special), None, "not a regular file (a pipe, socket or device): not read")
         )
     return repo
 

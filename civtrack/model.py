@@ -13,11 +13,39 @@ import math
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints
+
+from civtrack.yamlsafe import shown
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 SLUG = re.compile(SLUG_PATTERN)
 REF_PATTERN = r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?$"
+
+
+# Larger magnitudes are refused: sums of them would lose precision (floats hold
+# integers exactly up to 2**53, about 9e15) or overflow into inf, and no target
+# of a work plan comes near.
+MAX_NUMBER = 10**15
+# Numbers YAML reads as text or as another number: 0x1F, 0o17, 0b101, 1:30, 1e3, 017.
+_OTHER_NOTATION = re.compile(
+    r"^[-+]?(0[xXoObB][0-9a-fA-F_]+|[0-9][0-9_]*(:[0-9]+)+(\.[0-9_]*)?|[0-9][0-9_.]*[eE][-+]?[0-9]+|0[0-9_]+(\.[0-9]*)?)$"
+)
+_NUMBER_WITH_UNIT = re.compile(r"^\s*([-+]?[0-9][0-9,_]*(?:\.[0-9]+)?)\s*([^\s0-9.,].*)$")
+
+
+def _kind(value: Any) -> str:
+    """What a value is, in the words of a message."""
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if value is None:
+        return "nothing"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    return f"'{shown(value)}'"
 
 
 def _number(value: Any) -> Any:
@@ -27,11 +55,24 @@ def _number(value: Any) -> Any:
             f"expected a number, got the boolean {str(value).lower()} (yes/no/on/off are booleans in YAML)"
         )
     if isinstance(value, str):
-        raise ValueError(f"expected a number, got the text '{value}' (write the number alone, e.g. 800)")
+        if _OTHER_NOTATION.match(value):
+            raise ValueError(f"expected a number in plain decimal digits (e.g. 800 or 12.5), got '{shown(value)}'")
+        with_unit = _NUMBER_WITH_UNIT.match(value)
+        if with_unit:
+            raise ValueError(
+                f"expected a number, got the text '{shown(value)}': write the number alone "
+                f"({with_unit[1]}) and the unit in the unit field"
+            )
+        raise ValueError(
+            f"expected a number, got the text '{shown(value)}': write a plain number such as 800 or 12.5 "
+            "(no quotes, commas or leading zeros)"
+        )
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"expected a finite number, got {value}")
+        raise ValueError(f"expected a number, got {value} (not a number, or infinite)")
     if not isinstance(value, int | float):
-        raise ValueError(f"expected a number, got {type(value).__name__}")
+        raise ValueError(f"expected a number, got {_kind(value)}")
+    if abs(value) > MAX_NUMBER:
+        raise ValueError(f"the number {shown(value)} is too large (the limit is 10^15)")
     return value
 
 
@@ -48,14 +89,23 @@ def _date(value: Any) -> Any:
             return dt.date.fromisoformat(value)
         except ValueError as exc:
             raise ValueError(f"impossible date '{value}' ({exc})") from None
-    raise ValueError(f"expected a date written YYYY-MM-DD, got '{value}'")
+    raise ValueError(f"expected a date written YYYY-MM-DD (e.g. 2021-06-30), got {_kind(value)}")
 
 
 def _text(value: Any) -> Any:
     # A note of 12 or a date-like title is still text; keep what the user wrote.
-    if isinstance(value, bool) or value is None:
-        raise ValueError(f"expected text, got {value!r}")
+    if isinstance(value, bool):
+        raise ValueError(f"expected text, got {_kind(value)} (put yes/no/on/off in quotes to keep them as text)")
+    if value is None:
+        raise ValueError("is empty: write the text, or remove the field")
     if isinstance(value, int | float | dt.date):
+        return str(value)
+    return value
+
+
+def _id(value: Any) -> Any:
+    # `id: 2021` is a valid id that YAML reads as a number: take it as written.
+    if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     return value
 
@@ -63,7 +113,10 @@ def _text(value: Any) -> Any:
 Number = Annotated[int | float, BeforeValidator(_number)]
 Date = Annotated[dt.date, BeforeValidator(_date)]
 Text = Annotated[str, BeforeValidator(_text)]
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+Slug = Annotated[str, BeforeValidator(_id), StringConstraints(pattern=SLUG_PATTERN)]
+Ref = Annotated[str, BeforeValidator(_id), StringConstraints(pattern=REF_PATTERN)]
+# `done` takes true or false only (yes/no are booleans in YAML); not 1, 0 or "y".
+Flag = Annotated[bool, Strict()]
 Comparator = Literal[">=", "<="]
 
 
@@ -128,9 +181,9 @@ class Entry(_Strict):
     """One progress entry. Exactly one of ``value`` (numbers) and ``done`` (milestones)."""
 
     date: Date
-    indicator: Annotated[str, StringConstraints(pattern=REF_PATTERN)]
+    indicator: Ref
     value: Number | None = None
-    done: bool | None = None
+    done: Flag | None = None
     note: Text | None = None
     by: Text | None = None
     evidence: Text | None = None

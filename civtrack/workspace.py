@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -56,29 +57,48 @@ def load_config(root: Path) -> Config:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(error(name, getattr(exc, "lineno", None), f"invalid TOML: {exc}")) from None
+        # tomllib gives the line only inside its message ("... (at line 4, column 20)").
+        where = re.search(r"\(at line (\d+), column \d+\)$", str(exc))
+        line = int(where[1]) if where else None
+        message = str(exc)[: where.start()].rstrip() if where else str(exc)
+        if message == "Cannot overwrite a value":
+            message = "a setting is given twice"
+        raise InputError(error(name, line, f"invalid TOML: {message}")) from None
     known = {f.name: f for f in fields(Config)}
     values: dict[str, object] = {}
     for key, value in data.items():
         if key not in known:
             raise InputError(error(name, None, f"unknown setting '{key}' (known: {', '.join(known)})"))
         default = getattr(Config(), key)
-        if isinstance(value, bool) or not isinstance(
-            value, type(default) | (int if isinstance(default, float) else str)
-        ):
-            raise InputError(error(name, None, f"setting '{key}' must be a {type(default).__name__}"))
+        # A float setting takes an int too (25 for 25.0); otherwise the type must match
+        # exactly (max_file_bytes = "16MB" is refused here, not crashed on by int()).
+        allowed = (int, float) if isinstance(default, float) else (type(default),)
+        if isinstance(value, bool) or not isinstance(value, allowed):
+            kind = {int: "a whole number", float: "a number", str: "text"}[type(default)]
+            raise InputError(error(name, None, f"setting '{key}' must be {kind}, got {value!r}"))
         values[key] = type(default)(value)
     config = Config(**values)  # type: ignore[arg-type]
     if config.lang not in LANGS:
         raise InputError(error(name, None, f"lang must be one of {', '.join(LANGS)}"))
-    if config.max_file_bytes <= 0 or config.pace_tolerance < 0:
-        raise InputError(error(name, None, "max_file_bytes must be positive and pace_tolerance not negative"))
+    if config.max_file_bytes <= 0:
+        raise InputError(
+            error(name, None, f"max_file_bytes must be a positive number of bytes, got {config.max_file_bytes}")
+        )
+    if not config.pace_tolerance >= 0 or config.pace_tolerance == float("inf"):  # nan and inf too
+        raise InputError(
+            error(
+                name,
+                None,
+                f"pace_tolerance must be a number of percentage points, 0 or more, got {config.pace_tolerance:g}",
+            )
+        )
     return config
 
 
 def display_path(path: Path) -> str:
     """A path as messages show it: relative to the working directory when inside it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        # Resolve the folder, not the file: a symbolic link is shown where it is, not where it leads.
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)

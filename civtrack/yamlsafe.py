@@ -13,8 +13,13 @@ reader trusts nothing:
   constructed (``!!python/object`` and friends are rejected), duplicate mapping
   keys are errors (PyYAML silently keeps the last one: data loss), and alias
   expansion is bounded by the size of the input (no billion laughs);
-* nesting depth is checked before libyaml sees the text (its C parser recurses
-  and would overflow the C stack on a deeply nested document).
+* nesting depth is checked before libyaml composes the text (its C composer
+  recurses and would overflow the C stack on a deeply nested document);
+* control characters and unusual line separators are refused (they hide text on
+  a terminal and shift the line numbers of every later message);
+* numbers that YAML 1.1 would silently convert (``010`` is octal 8, ``1:30`` is
+  90, ``0x10`` is 16) are kept as the text written, so a model that wants a
+  number says so instead of storing a different value.
 
 Every value comes back with a map from its path (a tuple of keys and indices) to
 the 1-based line where it starts, so that later checks can say ``path:line``.
@@ -22,7 +27,6 @@ the 1-based line where it starts, so that later checks can say ``path:line``.
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -39,10 +43,28 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
 
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
-# libyaml recurses once per nesting level; stay far below what overflows it.
-_MAX_FLOW_DEPTH = 256
-_MAX_INDENT = 2000
-_DEEP_INDENT = re.compile(r"^[ -]{" + str(_MAX_INDENT) + "}", re.MULTILINE)
+# libyaml's composer recurses once per nesting level and overflows an 8 MB C stack
+# at about 30,000 levels (a thread's stack may be far smaller). A document's depth
+# is at most (its count of '[' and '{') + (its longest run of spaces, tabs and '-',
+# '?', ':' at a line start) + 2, since a block collection nests only by indentation
+# or compact indicators ("- - x", "? - x"). When that bound is small (here at most
+# 1258, safe even on a 512 KB thread stack) the document is composed at once;
+# otherwise libyaml's event parser, which does not recurse, measures the real depth
+# first. (A month file of one-line `- {…}` entries takes that second path only
+# beyond 1000 entries.)
+_SAFE_FLOW = 1000
+_SAFE_PREFIX = 256
+_LONG_PREFIX = re.compile(r"^[ \t?:-]{" + str(_SAFE_PREFIX) + "}", re.MULTILINE)
+# Characters YAML refuses (C0 controls but tab/LF/CR, DEL, C1 controls, surrogates,
+# non-characters), plus NEL and the Unicode line/paragraph separators: YAML counts
+# those as line breaks while editors do not, so every later line number would be off.
+_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+# Control characters inside a value (reachable through double-quoted escapes such
+# as "\e"): they would be sent to the terminal as they are.
+_CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# YAML 1.1 integers other than plain decimal: octal 010, hex 0x1F, binary 0b101,
+# sexagesimal 1:30. Floats: sexagesimal 1:30.5. Kept as text (see the module doc).
+_PLAIN_INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
 
 Path = tuple[str | int, ...]
 
@@ -67,13 +89,44 @@ class Document:
         return self.lines.get((), None)
 
 
+def shown(value: Any, limit: int = 60) -> str:
+    """A value from an input file as a message quotes it: short, one line, no control characters.
+
+    Messages echo what the user wrote; a 10 MB line or an escape sequence must not
+    be echoed whole to the terminal.
+    """
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return _CONTROL_IN_MESSAGE.sub(_escape, text)
+
+
+# Control characters, and lone surrogates (undecodable bytes of a file name): a
+# terminal must not receive the first, and a strict UTF-8 stdout cannot print the second.
+_CONTROL_IN_MESSAGE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return _ESCAPES.get(char) or f"\\u{ord(char):04x}"
+
+
+def _line_at(data: bytes | str, offset: int) -> int:
+    return data.count(b"\n" if isinstance(data, bytes) else "\n", 0, offset) + 1
+
+
 def decode(data: bytes, path: str) -> str:
     """Decode file bytes as UTF-8 (BOM accepted); name any other encoding plainly."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    elif data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise InputError(error(path, 1, "file is UTF-32 encoded; save it as UTF-8"))
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(error(path, 1, "file is UTF-16 encoded; save it as UTF-8"))
     nul = data.find(b"\x00")
+    if nul >= 0 and _looks_like_utf16(data):
+        raise InputError(error(path, 1, "file is UTF-16 encoded (without a byte order mark); save it as UTF-8"))
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
         raise InputError(error(path, line, "file contains a NUL byte (binary data?); save it as UTF-8 text"))
@@ -81,66 +134,152 @@ def decode(data: bytes, path: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        try:
-            data.decode("gb18030")
+        if _looks_like_gbk(data):
             hint = "it looks like GBK/GB18030; convert it with `iconv -f GB18030 -t UTF-8`"
-        except UnicodeDecodeError:
+        else:
             hint = "save it as UTF-8"
         raise InputError(error(path, line, f"file is not valid UTF-8 ({hint})")) from None
 
 
+def _looks_like_gbk(data: bytes) -> bool:
+    """Chinese text saved as GBK/GB18030: it decodes, and its characters are common ones.
+
+    Almost any bytes decode as GB18030 (Latin-1 "é" followed by a letter is a rare
+    character there), so decoding alone proves little; text written in GBK is made
+    of GB2312's common characters.
+    """
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    wide = [char for char in text if ord(char) > 0x7F][:2000]
+    common = 0
+    for char in wide:
+        try:
+            common += len(char.encode("gb2312")) == 2
+        except UnicodeEncodeError:
+            pass
+    return bool(wide) and common >= 0.9 * len(wide)
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    """Text saved as UTF-16 without a BOM: ASCII characters leave a NUL in every other byte."""
+    sample = data[:4000]
+    even, odd = sample[0::2], sample[1::2]
+    return max(even.count(0), odd.count(0)) > len(sample) // 4
+
+
+def _bad_characters(text: str, path: str) -> None:
+    found = _BAD_CHAR.search(text)
+    if found is None:
+        return
+    code = ord(found.group())
+    if code in (0x85, 0x2028, 0x2029):
+        what = f"an unusual line separator (U+{code:04X}), often pasted from a word processor"
+        fix = "replace it with an ordinary line break or a space"
+    elif 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
+        what, fix = f"an invalid character (U+{code:04X})", "delete it"
+    else:
+        what, fix = f"an invisible control character (U+{code:04X})", "delete it"
+    raise InputError(error(path, _line_at(text, found.start()), f"the line contains {what}: {fix}"))
+
+
+_MARKERS = ("<<<<<<<", "|||||||", "=======", ">>>>>>>")
+
+
 def _conflict_markers(text: str, path: str) -> list[Problem]:
+    if not any(marker in text for marker in _MARKERS):
+        return []  # the usual case: one scan per marker in C, no line split
     problems = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if line.startswith(("<<<<<<<", ">>>>>>>")) or line.rstrip() == "=======":
+    # Split on "\n" only: str.splitlines() also splits on characters editors do not
+    # break lines at, and would number the lines differently.
+    for number, line in enumerate(text.split("\n"), 1):
+        line = line.rstrip("\r")
+        if line.startswith(("<<<<<<<", "|||||||", ">>>>>>>")) or line.rstrip() == "=======":
             problems.append(
-                error(path, number, "unresolved git merge conflict marker: resolve the conflict and remove it")
+                error(
+                    path,
+                    number,
+                    f"git merge conflict left in the file (marker '{line[:7]}'): "
+                    "keep the right lines and delete the marker lines",
+                )
             )
     return problems
 
 
 def _check_nesting(text: str, path: str) -> None:
-    """Refuse documents nested deeper than libyaml can safely recurse."""
-    deep_block = _DEEP_INDENT.search(text)
-    if deep_block:
-        line = text.count("\n", 0, deep_block.start()) + 1
-        raise InputError(error(path, line, f"nesting deeper than {MAX_DEPTH} levels"))
-    if text.count("[") + text.count("{") <= _MAX_FLOW_DEPTH:
-        return  # cannot be nested that deep: skip the character scan
-    depth = 0
-    line = 1
-    quote = ""  # brackets inside quoted text do not nest
-    for char in text:
-        if char == "\n":
-            line += 1
-        if quote:
-            if char == quote:
-                quote = ""
-            continue
-        if char in "[{":
-            depth += 1
-            if depth > _MAX_FLOW_DEPTH:
-                raise InputError(error(path, line, f"nesting deeper than {MAX_DEPTH} levels"))
-        elif char in "]}":
-            depth = max(0, depth - 1)
-        elif char in "'\"" and depth:
-            quote = char
+    """Refuse documents nested deeper than MAX_DEPTH before libyaml's recursive composer sees them."""
+    if text.count("[") + text.count("{") <= _SAFE_FLOW and _LONG_PREFIX.search(text) is None:
+        return  # at most 1258 levels: libyaml composes that safely, and _Builder stops at MAX_DEPTH
+    loader = _Loader(text)
+    try:
+        depth = 0
+        while True:
+            event = loader.get_event()
+            if event is None:
+                return
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise InputError(error(path, event.start_mark.line + 1, f"nesting deeper than {MAX_DEPTH} levels"))
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    finally:
+        loader.dispose()
 
 
-def _yaml_error_message(exc: yaml.MarkedYAMLError, text: str) -> str:
+def _yaml_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, str]:
+    """libyaml's error in plain words, at the line a person would look at."""
     problem = exc.problem or "invalid YAML"
     context = exc.context or ""
-    mark = exc.problem_mark
-    if mark is not None and "cannot start any token" in problem:
-        lines = text.splitlines()
-        if mark.line < len(lines) and "\t" in lines[mark.line]:
-            return "tab character in indentation: YAML indents with spaces only"
+    mark, opened = exc.problem_mark, exc.context_mark
+    lines = text.split("\n")
+    line = mark.line + 1 if mark is not None else (opened.line + 1 if opened is not None else None)
+    last = len(text.rstrip("\n").split("\n"))
+    if line is not None and line > last:
+        line = last  # an error "at the end of the file" is about its last line
+    here = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+    before = here[: mark.column] if mark is not None else ""
+    at_mark = here[mark.column] if mark is not None and mark.column < len(here) else ""
+    indentation = here[: len(here) - len(here.lstrip(" \t-?:"))]  # spaces and "- ", "? " at the line start
+    if "tab" in problem or ("cannot start any token" in problem and "\t" in indentation + at_mark):
+        return line, "tab character in the indentation: YAML indents with spaces only"
+    if "cannot start any token" in problem and at_mark:
+        return line, f"a value cannot start with '{shown(at_mark)}': put the text in quotes"
     if "mapping values are not allowed" in problem:
-        return "unexpected ':' (quote text that contains ': ')"
-    if "found unexpected end of stream" in problem or "while scanning a quoted scalar" in context:
-        return "unclosed quote"
+        if ": " in before.lstrip(" -") or before.rstrip().endswith(":"):
+            return line, "a second ':' on this line: put text that contains ': ' in quotes"
+        return line, "bad indentation: this line is indented more than the field above it"
+    if "quoted scalar" in context and "end of stream" in problem and opened is not None:
+        return opened.line + 1, "a quote opened on this line is never closed"
+    if "quoted scalar" in context and "escape" in problem:
+        return line, "unknown escape (a backslash) in double quotes: use single quotes, or write \\\\ for a backslash"
+    if "could not find expected ':'" in problem and opened is not None:
+        if opened.line < len(lines) and len(lines[opened.line].split(":", 1)[0]) > 1024:
+            return opened.line + 1, "a field name longer than 1024 characters (YAML's limit)"
+        return opened.line + 1, "a field name without ':' (write name: value), or a line cut short"
+    if "flow mapping" in context and opened is not None:
+        return opened.line + 1, "a '{' opened on this line is not closed, or a ',' is missing between its items"
+    if "flow sequence" in context and opened is not None:
+        return opened.line + 1, "a '[' opened on this line is not closed, or a ',' is missing between its items"
+    if "flow node" in context:
+        return line, "a '[' or '{' is not closed"
+    if "block mapping" in context and "expected key" in problem and here.lstrip().startswith(":"):
+        return line, "a ':' with no field name before it"
+    if "block mapping" in context and "expected key" in problem:
+        return line, "bad indentation: this line does not line up with the fields above it"
+    if "block collection" in context and "'-' indicator" in problem:
+        return line, "bad indentation: this list item does not line up with the items above it"
+    if "block sequence entries are not allowed" in problem:
+        return line, "a '- ' list item cannot follow a field on the same line: start it on a new line, indented"
+    if "single document" in context:
+        return line, "a second YAML document starts here ('---'): a file holds one document"
+    if "undefined alias" in problem:
+        return line, "an alias (*name) refers to no anchor (&name) above it"
+    if "duplicate anchor" in context:
+        return line, "the same anchor (&name) is defined twice"
     text = f"{context}, {problem}" if context else problem
-    return f"invalid YAML: {text}"
+    return line, f"invalid YAML: {text}"
 
 
 def parse(text: str, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
@@ -151,26 +290,31 @@ def parse(text: str, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Docume
     conflicts = _conflict_markers(text, path)
     if conflicts:
         raise InputError(conflicts)
-    _check_nesting(text, path)
+    _bad_characters(text, path)
     try:
+        _check_nesting(text, path)
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise InputError(error(path, line, _yaml_error_message(exc, text))) from None
-    except yaml.YAMLError as exc:
-        raise InputError(error(path, None, f"invalid YAML: {exc}")) from None
-    except RecursionError:
+        line, message = _yaml_error(exc, text)
+        raise InputError(error(path, line, message)) from None
+    except yaml.reader.ReaderError as exc:  # pragma: no cover - _bad_characters finds these first
+        raise InputError(error(path, None, f"a character YAML does not allow (code {exc.character:#x})")) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - every libyaml error is one of the above
+        raise InputError(error(path, None, f"invalid YAML: {shown(exc, 200)}")) from None
+    except RecursionError:  # the pure-Python composer, when libyaml is missing
         raise InputError(error(path, None, f"nesting deeper than {MAX_DEPTH} levels")) from None
     lines: dict[Path, int] = {}
     if node is None:
         return Document(None, lines)
     builder = _Builder(path, budget=len(text) + 1000)
-    value = builder.build(node, (), lines, 0)
+    try:
+        value = builder.build(node, (), lines, 0)
+    except _Abort:
+        pass  # the problem is recorded; what follows it would only be noise
     if builder.problems:
         raise InputError(builder.problems)
     return Document(value, lines)
@@ -189,6 +333,10 @@ def load_file(file: str, *, max_bytes: int = DEFAULT_MAX_BYTES, display: str | N
     return parse(decode(data, name), name, max_bytes=max_bytes)
 
 
+class _Abort(Exception):
+    """A problem after which building the rest would only report noise (an alias bomb, deep nesting)."""
+
+
 class _Builder:
     """Constructs plain Python values from a node graph, checking as it goes."""
 
@@ -196,64 +344,100 @@ class _Builder:
         self.path = path
         self.budget = budget
         self.problems: list[Problem] = []
+        self.open: set[int] = set()  # nodes being built: an alias to one of them is a loop
+        # The line of the top-level field or list item being built: where an alias
+        # bomb is reported (its nodes' own lines are those of the anchors).
+        self.top_line: int | None = None
 
-    def _fail(self, node: yaml.Node, message: str) -> None:
-        self.problems.append(error(self.path, node.start_mark.line + 1, message))
+    def _fail(self, node: yaml.Node, message: str, line: int | None = None) -> None:
+        self.problems.append(error(self.path, line or node.start_mark.line + 1, message))
 
     def build(self, node: yaml.Node, where: Path, lines: dict[Path, int], depth: int) -> Any:
+        # Aliases make a node graph out of a tree: count every node built, so that
+        # expansion stays proportional to the size of the file.
         self.budget -= 1
         if self.budget < 0:
-            if self.budget == -1:
-                self._fail(node, "too many aliases expanded (alias bomb?): YAML aliases are limited")
-            return None
+            self._fail(node, "too many aliases expanded (alias bomb?): YAML aliases are limited", self.top_line)
+            raise _Abort
+        if id(node) in self.open:
+            self._fail(node, "an alias (*name) refers to the list or mapping that contains it (a loop)")
+            raise _Abort
         if depth > MAX_DEPTH:
-            if not self.problems:
-                self._fail(node, f"nesting deeper than {MAX_DEPTH} levels")
-            return None
+            self._fail(node, f"nesting deeper than {MAX_DEPTH} levels")
+            raise _Abort
         lines[where] = node.start_mark.line + 1
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _CORE + "seq":
-                self._fail(node, f"unsupported YAML tag {_short_tag(node.tag)}: tags are not allowed")
-                return None
-            return [self.build(item, (*where, i), lines, depth + 1) for i, item in enumerate(node.value)]
-        if isinstance(node, yaml.MappingNode):
-            if node.tag != _CORE + "map":
-                self._fail(node, f"unsupported YAML tag {_short_tag(node.tag)}: tags are not allowed")
-                return None
-            result: dict[Any, Any] = {}
-            first_line: dict[Any, int] = {}
-            for key_node, value_node in node.value:
-                if key_node.tag == _CORE + "merge":
-                    self._fail(key_node, "merge keys (<<) are not supported: write the fields out")
-                    continue
-                key = self.build(key_node, (*where, "<key>"), {}, depth + 1)
-                if not isinstance(key, str | int | bool | float | _dt.date) and key is not None:
-                    self._fail(key_node, "mapping keys must be plain scalars")
-                    continue
-                key_line = key_node.start_mark.line + 1
-                if key in result:
-                    self._fail(key_node, f"duplicate key '{key}' (first at line {first_line[key]})")
-                    continue
-                first_line[key] = key_line
-                result[key] = self.build(value_node, (*where, key), lines, depth + 1)
-                lines[(*where, key)] = key_line
-            return result
-        self._fail(node, "unsupported YAML node")  # pragma: no cover - composer makes only the above
-        return None
+        if node.tag not in (_CORE + "seq", _CORE + "map"):
+            self._fail(node, f"unsupported YAML tag {_short_tag(node.tag)}: tags are not allowed")
+            return None
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                items = []
+                for i, item in enumerate(node.value):
+                    if depth == 0:
+                        self.top_line = item.start_mark.line + 1
+                    items.append(self.build(item, (*where, i), lines, depth + 1))
+                return items
+            return self._mapping(node, where, lines, depth)
+        finally:
+            self.open.discard(id(node))
+
+    def _mapping(self, node: yaml.MappingNode, where: Path, lines: dict[Path, int], depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _CORE + "merge":
+                self._fail(key_node, "merge keys (<<) are not supported: write the fields out")
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._fail(key_node, "a field name must be plain text, not a list or a mapping")
+                continue
+            if key_node.tag not in _SCALAR_TAGS:
+                self._fail(key_node, f"unsupported YAML tag {_short_tag(key_node.tag)}: tags are not allowed")
+                continue
+            # A field name is the text as written: `1:` and `2021-01-01:` are names
+            # (unknown ones), not a number or a date that messages would show changed.
+            key = key_node.value
+            if _CONTROL_IN_TEXT.search(key):
+                self._fail(key_node, f"the field name '{shown(key)}' contains a control character: delete it")
+                continue
+            key_line = key_node.start_mark.line + 1
+            if depth == 0:
+                self.top_line = key_line
+            if key in result:
+                self._fail(
+                    key_node,
+                    f"duplicate key '{shown(key)}' (first at line {first_line[key]}): "
+                    "YAML would keep only the last one; keep one and delete the other",
+                )
+                continue
+            first_line[key] = key_line
+            result[key] = self.build(value_node, (*where, key), lines, depth + 1)
+            lines[(*where, key)] = key_line
+        return result
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         if node.tag not in _SCALAR_TAGS:
             self._fail(node, f"unsupported YAML tag {_short_tag(node.tag)}: tags are not allowed")
             return None
+        if node.tag == _CORE + "int" and not _PLAIN_INT.match(node.value):
+            return node.value  # 010, 0x1F, 0b101, 1:30: not silently a different number
+        if node.tag == _CORE + "float" and ":" in node.value:
+            return node.value  # sexagesimal 1:30.5
+        if node.tag == _CORE + "str":
+            if _CONTROL_IN_TEXT.search(node.value):
+                self._fail(node, f"the text '{shown(node.value)}' contains a control character: delete it")
+                return None
+            return node.value
         try:
             return _constructor.yaml_constructors[node.tag](_constructor, node)
         except (ValueError, OverflowError, ConstructorError) as exc:
             if node.tag == _CORE + "timestamp":
-                self._fail(node, f"impossible date '{node.value}' ({exc})")
+                self._fail(node, f"impossible date '{shown(node.value)}' ({exc})")
             else:
-                self._fail(node, f"cannot read value '{node.value}': {exc}")
+                self._fail(node, f"cannot read '{shown(node.value)}' as {_short_tag(node.tag)}")
             return None
 
 

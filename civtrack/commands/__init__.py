@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from civtrack.workspace import Config
 
 # The order of `civtrack --help`.
-COMMANDS: tuple[str, ...] = ("status", "check", "init", "schema")
+COMMANDS: tuple[str, ...] = ("status", "check", "init", "schema", "report", "export")
 
 
 @cache

@@ -26,23 +26,28 @@ def run(
     ctx: typer.Context,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Evaluate at this date, YYYY-MM-DD (default: today).", show_default=False),
+        typer.Option(
+            "--as-of", metavar="DATE", help="Evaluate at this date, YYYY-MM-DD (default: today).", show_default=False
+        ),
     ] = None,
     plan: Annotated[
-        list[str] | None, typer.Option("--plan", help="Only this plan (repeatable).", show_default=False)
+        list[str] | None, typer.Option("--plan", metavar="ID", help="Only this plan (repeatable).", show_default=False)
     ] = None,
     state: Annotated[
         list[State] | None,
         typer.Option("--state", help="Only indicators in this state (repeatable).", show_default=False),
     ] = None,
     output_format: Annotated[StatusFormat, typer.Option("--format", help="Output format.")] = StatusFormat.table,
+    chart: Annotated[
+        bool, typer.Option("--chart", help="Add a sparkline of monthly completion per indicator (table format).")
+    ] = False,
 ) -> None:
     from civtrack.commands import open_repository, parse_date, selected_plans
 
     day = parse_date(as_of, "--as-of")
     opened = open_repository(ctx.obj)
     states = [st.value for st in state] if state else None
-    if output_format is StatusFormat.table:
+    if output_format is StatusFormat.table and not chart:
         from civtrack.richout import console
 
         out = console()
@@ -79,13 +84,20 @@ def run(
         from civtrack.render.table import status_tables
         from civtrack.richout import console
 
+        charts = None
+        if chart:
+            from civtrack.reporting import trend_lines
+
+            charts = trend_lines(
+                [opened.plans[s.id].plan for s in statuses], opened.ledger(), day, opened.config.pace_tolerance
+            )
         out = console()
         if not statuses:
             out.print(label("no_plans", opened.lang))
-        if statuses and out.color_system is None:
+        if statuses and out.color_system is None and charts is None:
             _print_plain(out, statuses, opened.lang)
         else:
-            out.print(status_tables(statuses, opened.lang))
+            out.print(status_tables(statuses, opened.lang, charts))
 
 
 def _print_plain(out, statuses: list, lang: str) -> None:  # noqa: ANN001 - a rich Console

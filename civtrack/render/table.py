@@ -39,7 +39,7 @@ def _current_text(status: Status) -> str:
     return fmt(status.current)
 
 
-def _row(table: Table, status: Status, lang: str, indent: str = "") -> None:
+def _row(table: Table, status: Status, lang: str, indent: str = "", chart: dict[str, str] | None = None) -> None:
     name = Text(indent + status.name)
     if indent:
         name.stylize("dim", 0, len(indent))
@@ -47,8 +47,9 @@ def _row(table: Table, status: Status, lang: str, indent: str = "") -> None:
         name,
         _target_text(status),
         _current_text(status),
-        status.unit or "",
+        Text(status.unit or ""),  # Text, not str: a unit like "[/]" is not rich markup
         progress_bar(status.completion, status.state),
+        *([Text(chart.get(status.ref, ""), style=STATE_STYLES[status.state])] if chart is not None else []),
         status.due.isoformat(),
         Text(label(status.state, lang), style=STATE_STYLES[status.state]),
     )
@@ -63,7 +64,8 @@ def summary_line(plan: PlanStatus, lang: str) -> Text:
     return line
 
 
-def plan_table(plan: PlanStatus, lang: str = "en") -> Table:
+def plan_table(plan: PlanStatus, lang: str = "en", chart: dict[str, str] | None = None) -> Table:
+    """``chart``: a sparkline per indicator and part (by ref), shown in a Trend column (status --chart)."""
     title = Text(plan.title, style="bold")
     title.append(f"  ({plan.id})  {label('as_of', lang)} {plan.as_of.isoformat()}", style="dim")
     table = Table(
@@ -74,23 +76,26 @@ def plan_table(plan: PlanStatus, lang: str = "en") -> Table:
         header_style="bold",
         expand=False,
     )
-    table.add_column(label("indicator", lang), overflow="fold", min_width=12, max_width=40)
+    table.add_column(label("indicator", lang), overflow="fold", min_width=12, max_width=48)
     table.add_column(label("target", lang), justify="right", no_wrap=True)
     table.add_column(label("current", lang), justify="right", no_wrap=True)
     table.add_column(label("unit", lang), no_wrap=True)
     table.add_column(label("progress", lang), no_wrap=True)
+    if chart is not None:
+        table.add_column(label("trend", lang), no_wrap=True)
     table.add_column(label("due", lang), no_wrap=True)
     table.add_column(label("state", lang), no_wrap=True)
     for section, statuses in grouped_by_section(plan.indicators):
         if section is not None:
             table.add_row(Text(section, style="bold magenta"), end_section=False)
         for status in statuses:
-            _row(table, status, lang)
+            _row(table, status, lang, chart=chart)
             for part in status.parts:
-                _row(table, part, lang, indent="  └ ")
+                _row(table, part, lang, indent="  └ ", chart=chart)
         table.add_section()
     return table
 
 
-def status_tables(plans: list[PlanStatus], lang: str = "en") -> Group:
-    return Group(*(plan_table(plan, lang) for plan in plans))
+def status_tables(plans: list[PlanStatus], lang: str = "en", charts: dict[str, dict[str, str]] | None = None) -> Group:
+    """``charts``: per plan id, the sparklines of `plan_table`."""
+    return Group(*(plan_table(plan, lang, None if charts is None else charts.get(plan.id, {})) for plan in plans))

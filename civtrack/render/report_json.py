@@ -1,0 +1,112 @@
+"""A monthly report → JSON: the same facts as the Markdown, for scripts (schema in docs/reports.md).
+
+Numbers are unrounded, dates ISO 8601, states exactly done / on-track / behind /
+overdue; a milestone's unit, current and target are null, as in `status --format json`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from civtrack.compute import Status
+from civtrack.render.data import status_dict
+from civtrack.reporting import EntryFact, PlanReport, Report
+
+SCHEMA = "civtrack-report/1"
+
+
+def _ref(status: Status, parent: Status | None) -> dict[str, Any]:
+    """Who an item is about, and where it stands at the as-of date."""
+    milestone = status.kind == "milestone"
+    return {
+        "indicator": parent.id if parent else status.id,
+        "part": status.id if parent else None,
+        "name": parent.name if parent else status.name,
+        "part_name": status.name if parent else None,
+        "kind": status.kind,
+        "unit": None if milestone else status.unit,
+        "current": None if milestone else status.current,
+        "target": None if milestone else status.target,
+        "completion": status.completion,
+        "state": status.state,
+        "due": status.due.isoformat(),
+    }
+
+
+def _entry(entry: EntryFact) -> dict[str, Any]:
+    return {
+        "date": entry.date.isoformat(),
+        "indicator": entry.indicator,
+        "part": entry.part,
+        "name": entry.name,
+        "part_name": entry.part_name,
+        "value": entry.value,
+        "done": entry.done,
+        "unit": entry.unit,
+        "note": entry.note,
+        "by": entry.by,
+        "evidence": entry.evidence,
+    }
+
+
+def _indicator(p: PlanReport, status: Status) -> dict[str, Any]:
+    before = p.previous_of(status.ref)
+    return {
+        **status_dict(status),
+        "owner": status.owner,
+        "previous_completion": before.completion if before else None,
+        "previous_state": before.state if before else None,
+        "expected_pace": p.pace_of(status),
+        "trend": list(p.trends.get(status.ref, ())),
+        "parts": [_indicator(p, part) for part in status.parts],
+    }
+
+
+def plan_report_dict(p: PlanReport) -> dict[str, Any]:
+    now, before = p.status, p.previous
+    return {
+        "id": p.plan.id,
+        "title": p.plan.title,
+        "organization": p.plan.organization,
+        "period": {"start": p.plan.period.start.isoformat(), "end": p.plan.period.end.isoformat()},
+        "completion": now.completion,
+        "previous_completion": before.completion,
+        "completion_change": p.completion_change,
+        "expected_completion": p.expected,
+        "counts": dict(now.counts),
+        "previous_counts": dict(before.counts),
+        "counts_change": p.counts_change,
+        "entries": [_entry(e) for e in p.entries],
+        "newly_done": [
+            {**_ref(d.status, d.parent), "done_on": d.done_on and d.done_on.isoformat()} for d in p.newly_done
+        ],
+        "overdue": [{**_ref(o.status, None), "days_overdue": o.days, "new": o.new} for o in p.overdue],
+        "behind": [{**_ref(s, None), "expected": s.expected, "gap": s.gap} for s in p.behind],
+        "due_next_month": [
+            {**_ref(d.status, None), "date": d.date.isoformat(), "what": d.what, "value": d.value} for d in p.due_next
+        ],
+        "lagging_parts": [
+            {**_ref(g.status, g.parent), "expected": g.status.expected, "gap": g.status.gap} for g in p.lagging
+        ],
+        "series": [
+            {"month": str(pt.month), "date": pt.date.isoformat(), "completion": pt.completion, "expected": pt.expected}
+            for pt in p.series
+        ],
+        "indicators": [_indicator(p, status) for status in now.indicators],
+    }
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA,
+        "month": str(report.month),
+        "as_of": report.as_of.isoformat(),
+        "previous_as_of": report.previous_as_of.isoformat(),
+        "next_month": str(report.next_month),
+        "plans": [plan_report_dict(p) for p in report.plans],
+    }
+
+
+def report_json(report: Report) -> str:
+    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,254 @@
+"""The words and figures of a monthly report, shared by its Markdown and HTML forms.
+
+Each list of a plan's report (entries, newly done, overdue, behind, due next
+month, lagging parts) becomes a `Listing`: a title, column heads and rows of
+`Cell`s. Renderers only decide how a table, a state and a remark look, so both
+forms always carry the same facts in the same words. Nothing here depends on the
+clock or the locale.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from civtrack.compute import Status
+from civtrack.i18n import label, month_label
+from civtrack.reporting import EntryFact, Month, PlanReport, Report
+from civtrack.text import fmt, pct
+
+
+def month_name(month: Month, lang: str) -> str:
+    return month_label(month.year, month.month, lang)
+
+
+def paren(text: str, lang: str) -> str:
+    """(8) in English, （8） in Chinese text."""
+    return f"（{text}）" if lang == "zh" else f"({text})"
+
+
+def with_remark(text: str, remark: str, lang: str) -> str:
+    """'Overdue (2)' / '逾期事项（2）': fullwidth brackets need no space before them."""
+    return f"{text}{'' if lang == 'zh' else ' '}{paren(remark, lang)}"
+
+
+def signed(number: float, digits: int = 1) -> str:
+    """+15.1, -2.0, ±0.0 (a change as shown to people)."""
+    text = f"{abs(number):.{digits}f}"
+    if float(text) == 0:
+        return f"±{text}"
+    return ("+" if number > 0 else "-") + text
+
+
+def signed_count(number: int) -> str:
+    return "±0" if number == 0 else f"{number:+d}"
+
+
+def points(number: float | None, lang: str) -> str:
+    """A change of completion: "+15.1 pts" / "+15.1个百分点"."""
+    if number is None:
+        return "—"
+    return f"{signed(number)}{'' if lang == 'zh' else ' '}{label('pts', lang)}"
+
+
+def with_unit(text: str, unit: str | None) -> str:
+    """800 张 reads as 800张 in Chinese and 12.5% stays 12.5%: no space before % or a CJK unit."""
+    if not unit:
+        return text
+    tight = unit.startswith("%") or unicodedata.east_asian_width(unit[0]) in ("W", "F")
+    return f"{text}{unit}" if tight else f"{text} {unit}"
+
+
+def rounded(number: float | None) -> str:
+    """An expected value or a gap: one decimal at most (3736.26 → 3736.3, 2.0 → 2)."""
+    return fmt(None if number is None else round(number, 1))
+
+
+def target_text(status: Status) -> str:
+    if status.kind == "milestone":
+        return "—"
+    return ("≤ " if status.comparator == "<=" else "") + fmt(status.target)
+
+
+def milestone_text(done: bool | None, lang: str) -> str:
+    return f"✓ {label('done', lang)}" if done else f"○ {label('not_done', lang)}"
+
+
+def current_text(status: Status, lang: str) -> str:
+    """The current value with its unit; a milestone shows ✓ done or ○ not done."""
+    if status.kind == "milestone":
+        return milestone_text(status.state == "done", lang)
+    return with_unit(fmt(status.current), status.unit)
+
+
+def current_of_target(status: Status, lang: str) -> str:
+    """'4 / 4个', '22 / ≤ 20分钟', or a milestone's ✓ / ○."""
+    if status.kind == "milestone":
+        return current_text(status, lang)
+    return with_unit(f"{fmt(status.current)} / {target_text(status)}", status.unit)
+
+
+def entry_value(entry: EntryFact, lang: str) -> str:
+    """An increment shows its sign (+2个); a level (accumulate: latest) its value; a milestone ✓ / ○."""
+    if entry.accumulate == "milestone" or entry.value is None:
+        return milestone_text(entry.done, lang)
+    text = fmt(entry.value)
+    if entry.accumulate == "sum" and entry.value >= 0:
+        text = "+" + text
+    return with_unit(text, entry.unit)
+
+
+def entry_note(entry: EntryFact, lang: str) -> str:
+    note = entry.note or ""
+    if entry.evidence:
+        sep, colon = ("；", "：") if lang == "zh" else ("; ", ": ")
+        note = f"{note}{sep if note else ''}{label('evidence', lang)}{colon}{entry.evidence}"
+    return note
+
+
+def entry_name(entry: EntryFact) -> str:
+    return f"{entry.name} / {entry.part_name or entry.part}" if entry.part else entry.name
+
+
+def headline(p: PlanReport, report: Report, lang: str) -> str:
+    """'+15.1 pts since 2021-08-31; expected pace 69.4%'."""
+    since = label("since", lang).format(change=points(p.completion_change, lang), previous=report.previous_as_of)
+    sep = "，" if lang == "zh" else "; "
+    return f"{since}{sep}{label('expected_pace', lang)} {pct(p.expected)}"
+
+
+# --- listings -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell: text, optionally a state (shown strong or coloured) and a remark (new this month)."""
+
+    text: str
+    state: str | None = None
+    remark: str | None = None
+
+
+@dataclass(frozen=True)
+class Listing:
+    key: str  # entries | newly_done | overdue | behind | due_next | lagging_parts
+    title: str  # without the count
+    head: tuple[str, ...]
+    align: str  # one l or r per column
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+def _row(*cells: str | Cell) -> tuple[Cell, ...]:
+    return tuple(c if isinstance(c, Cell) else Cell(c) for c in cells)
+
+
+def _head(lang: str, *keys: str) -> tuple[str, ...]:
+    return tuple(label(key, lang) for key in keys)
+
+
+def _state(status: Status, lang: str) -> Cell:
+    return Cell(label(status.state, lang), state=status.state)
+
+
+def listings(p: PlanReport, report: Report, lang: str) -> list[Listing]:
+    """The lists of one plan's report, in the order they are read."""
+    found = [
+        Listing(
+            "entries",
+            label("recorded_in", lang).format(month=month_name(report.month, lang)),
+            _head(lang, "date", "indicator", "value", "note", "by"),
+            "llrll",
+            tuple(
+                _row(e.date.isoformat(), entry_name(e), entry_value(e, lang), entry_note(e, lang), e.by or "")
+                for e in p.entries
+            ),
+        ),
+        Listing(
+            "newly_done",
+            label("newly_done", lang),
+            _head(lang, "indicator", "current_target", "done_on"),
+            "lrl",
+            tuple(
+                _row(
+                    f"{d.parent.name} / {d.status.name}" if d.parent else d.status.name,
+                    current_of_target(d.status, lang),
+                    d.done_on.isoformat() if d.done_on else "—",
+                )
+                for d in p.newly_done
+            ),
+        ),
+        Listing(
+            "overdue",
+            label("overdue_heading", lang),
+            _head(lang, "indicator", "due", "days_overdue", "current_target", "completion"),
+            "llrrr",
+            tuple(
+                _row(
+                    Cell(o.status.name, remark=label("new_this_month", lang) if o.new else None),
+                    o.status.due.isoformat(),
+                    str(o.days),
+                    current_of_target(o.status, lang),
+                    pct(o.status.completion),
+                )
+                for o in p.overdue
+            ),
+        ),
+        Listing(
+            "behind",
+            label("behind_heading", lang),
+            _head(lang, "indicator", "current_target", "expected", "gap", "completion", "due"),
+            "lrrrrl",
+            tuple(
+                _row(
+                    s.name,
+                    current_of_target(s, lang),
+                    with_unit(rounded(s.expected), s.unit),
+                    with_unit(rounded(s.gap), s.unit),
+                    pct(s.completion),
+                    s.due.isoformat(),
+                )
+                for s in p.behind
+            ),
+        ),
+        Listing(
+            "due_next",
+            label("due_in", lang).format(month=month_name(report.next_month, lang)),
+            _head(lang, "date", "indicator", "what", "required", "current", "state"),
+            "lllrrl",
+            tuple(
+                _row(
+                    d.date.isoformat(),
+                    d.status.name,
+                    label(f"what_{d.what}", lang),
+                    "—"
+                    if d.value is None
+                    else with_unit(("≤ " if d.status.comparator == "<=" else "") + fmt(d.value), d.status.unit),
+                    current_text(d.status, lang),
+                    _state(d.status, lang),
+                )
+                for d in p.due_next
+            ),
+        ),
+    ]
+    if any(s.parts for s in p.status.indicators):
+        found.append(
+            Listing(
+                "lagging_parts",
+                label("lagging_parts", lang),
+                _head(lang, "indicator", "part", "current_target", "expected", "gap", "completion", "state"),
+                "llrrrrl",
+                tuple(
+                    _row(
+                        g.parent.name,
+                        g.status.name,
+                        current_of_target(g.status, lang),
+                        with_unit(rounded(g.status.expected), g.status.unit),
+                        with_unit(rounded(g.status.gap), g.status.unit),
+                        pct(g.status.completion),
+                        _state(g.status, lang),
+                    )
+                    for g in p.lagging
+                ),
+            )
+        )
+    return found

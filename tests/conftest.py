@@ -1,0 +1,46 @@
+"""Shared test helpers: repositories in temporary folders and the installed `civtrack`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def civtrack_exe() -> str:
+    """The installed console script (the one users run), not an in-process call."""
+    beside = Path(sys.executable).parent / "civtrack"
+    found = str(beside) if beside.exists() else shutil.which("civtrack")
+    assert found, "civtrack is not installed in this environment"
+    return found
+
+
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None, input: str | None = None):
+    full_env = {key: value for key, value in os.environ.items() if key != "CIVTRACK_ROOT"}
+    full_env.update({"NO_COLOR": "1", "COLUMNS": "200", **(env or {})})
+    return subprocess.run(
+        [civtrack_exe(), *args], cwd=cwd, env=full_env, capture_output=True, text=True, input=input, timeout=120
+    )
+
+
+def write(root: Path, relpath: str, text: str) -> Path:
+    path = root / relpath
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """An empty repository root (plans/ and progress/ folders)."""
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "progress").mkdir()
+    return tmp_path

@@ -1,0 +1,201 @@
+"""`check`: each listed problem, with its message and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from civtrack.check import check_repository
+from civtrack.load import load_disk
+from civtrack.workspace import Config
+from tests.conftest import run_cli, write
+
+PLAN = """\
+id: p
+title: 计划
+period: {start: 2021-01-01, end: 2021-12-31}
+indicators:
+  - id: beds
+    name: 养老床位
+    unit: 张
+    target: 800
+  - id: homes
+    name: 改造
+    unit: 家
+    target: 30
+    parts:
+      - {id: east, name: 东区, target: 20}
+      - {id: west, name: 西区, target: 10}
+  - id: plan-doc
+    name: 编制规划
+    kind: milestone
+    due: 2021-06-30
+"""
+
+
+def problems(root: Path) -> list[str]:
+    repo = load_disk(root, Config())
+    found = repo.problems + check_repository(repo)
+    return [str(p).replace(str(root) + "/", "") for p in sorted(found)]
+
+
+@pytest.fixture
+def base(repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(repo)
+    write(repo, "plans/p.yaml", PLAN)
+    return repo
+
+
+def test_clean_repository(base: Path) -> None:
+    write(base, "progress/p/2021-03.yaml", "- date: 2021-03-01\n  indicator: beds\n  value: 5\n")
+    assert problems(base) == []
+
+
+def test_yaml_syntax(base: Path) -> None:
+    write(base, "progress/p/2021-03.yaml", '- date: 2021-03-01\n  indicator: beds\n  note: "open\n')
+    assert problems(base) == ["progress/p/2021-03.yaml:3: error: a quote opened on this line is never closed"]
+
+
+def test_schema_unknown_and_missing_fields(base: Path) -> None:
+    write(base, "plans/q.yaml", "id: q\ntitle: Q\nperiod: {start: 2021-01-01, end: 2021-12-31}\nindicators:\n"
+          "  - id: a\n    name: A\n    target: 1\n    colour: red\n  - id: b\n    target: 2\n")  # fmt: skip
+    assert problems(base) == [
+        "plans/q.yaml:8: error: unknown field 'colour' in indicators[1]",
+        "plans/q.yaml:9: error: missing required field 'name' in indicators[2]",
+    ]
+
+
+def test_number_written_as_text_and_bad_date(base: Path) -> None:
+    write(base, "progress/p/2021-03.yaml", "- date: 2021年3月\n  indicator: beds\n  value: 800张\n")
+    assert problems(base) == [
+        "progress/p/2021-03.yaml:1: error: date: expected a date written YYYY-MM-DD (e.g. 2021-06-30), got '2021年3月'",
+        "progress/p/2021-03.yaml:3: error: value: expected a number, got the text '800张': "
+        "write the number alone (800) and the unit in the unit field",
+    ]
+
+
+def test_duplicate_ids(base: Path) -> None:
+    write(base, "plans/q.yaml", "id: q\ntitle: Q\nperiod: {start: 2021-01-01, end: 2021-12-31}\nindicators:\n"
+          "  - {id: a, name: A, target: 1}\n  - {id: a, name: B, target: 2}\n"
+          "  - id: c\n    name: C\n    target: 2\n    parts:\n      - {id: x, name: X, target: 1}\n      - {id: x, name: Y, target: 1}\n")  # fmt: skip
+    assert problems(base) == [
+        "plans/q.yaml:6: error: duplicate indicator id 'a' (first at line 5)",
+        "plans/q.yaml:12: error: duplicate part id 'x' in 'c'",
+    ]
+
+
+def test_plan_id_differs_from_file_stem(base: Path) -> None:
+    write(base, "plans/other.yaml", "id: q\ntitle: Q\nperiod: {start: 2021-01-01, end: 2021-12-31}\n")
+    assert problems(base) == ["plans/other.yaml:1: error: plan id 'q' differs from the file name 'other'"]
+
+
+def test_entry_problems(base: Path) -> None:
+    write(base, "progress/p/2021-03.yaml", """\
+- date: 2021-03-01
+  indicator: nothing
+  value: 1
+- date: 2021-03-02
+  indicator: homes/north
+  value: 1
+- date: 2021-03-03
+  indicator: homes
+  value: 1
+- date: 2021-03-04
+  indicator: beds
+  value: 1
+  unit: 个
+- date: 2021-04-05
+  indicator: beds
+  value: 1
+- date: 2021-03-06
+  indicator: plan-doc
+  value: 1
+- date: 2021-03-07
+  indicator: beds
+  done: true
+""")  # fmt: skip
+    assert problems(base) == [
+        "progress/p/2021-03.yaml:1: error: unknown indicator 'nothing' in plan 'p'",
+        "progress/p/2021-03.yaml:4: error: unknown part 'north' of indicator 'homes'",
+        "progress/p/2021-03.yaml:7: error: indicator 'homes' has parts: record on a part (homes/east, homes/west)",
+        "progress/p/2021-03.yaml:10: error: unit '个' differs from the indicator's unit '张'",
+        "progress/p/2021-03.yaml:14: error: entry dated 2021-04-05 is in the file for 2021-03: move it to 2021-04.yaml",
+        "progress/p/2021-03.yaml:17: error: 'plan-doc' is a milestone: write done: true, not a value",
+        "progress/p/2021-03.yaml:20: error: 'beds' is a number: write value: N, not done",
+    ]
+
+
+def test_plan_rules(base: Path) -> None:
+    write(base, "plans/q.yaml", """\
+id: q
+title: Q
+period: {start: 2021-01-01, end: 2021-12-31}
+indicators:
+  - id: acc
+    name: 事故
+    target: 10
+    comparator: "<="
+  - id: rate
+    name: 比率
+    target: 10
+    accumulate: latest
+    parts:
+      - {id: a, name: A, target: 10}
+  - id: homes
+    name: 改造
+    target: 31
+    parts:
+      - {id: a, name: A, target: 20}
+      - {id: b, name: B, target: 10}
+""")  # fmt: skip
+    assert problems(base) == [
+        "plans/q.yaml:8: error: indicator 'acc': with '<=' give a baseline above the target (the level to bring down)",
+        "plans/q.yaml:13: error: indicator 'rate': parts need accumulate: sum (the parent adds them up)",
+        "plans/q.yaml:17: error: indicator 'homes': target 31 differs from the sum of its parts' targets 30",
+    ]
+
+
+def test_progress_for_unknown_plan_and_bad_file_name(base: Path) -> None:
+    write(base, "progress/ghost/2021-03.yaml", "[]\n")
+    write(base, "progress/p/March.yaml", "[]\n")
+    assert problems(base) == [
+        "progress/ghost/2021-03.yaml: error: progress for unknown plan 'ghost' (no plans/ghost.yaml)",
+        "progress/p/March.yaml: error: progress files are named progress/<plan-id>/YYYY-MM.yaml",
+    ]
+
+
+def test_entry_outside_plan_period_is_a_warning(base: Path) -> None:
+    write(base, "progress/p/2022-01.yaml", "- date: 2022-01-05\n  indicator: beds\n  value: 1\n")
+    assert problems(base) == [
+        "progress/p/2022-01.yaml:1: warning: entry dated 2022-01-05 is outside the plan period 2021-01-01…2021-12-31"
+    ]
+
+
+class TestCommand:
+    def test_clean_exit_0(self, base: Path) -> None:
+        result = run_cli("check", cwd=base)
+        assert (result.returncode, result.stdout) == (0, "1 plans, 0 entries: 0 errors, 0 warnings\n")
+
+    def test_errors_exit_1_with_every_problem(self, base: Path) -> None:
+        write(base, "progress/p/2021-03.yaml", "- date: 2021-03-01\n  indicator: nothing\n  value: 1\n")
+        result = run_cli("check", cwd=base)
+        assert result.returncode == 1
+        assert result.stdout == "progress/p/2021-03.yaml:1: error: unknown indicator 'nothing' in plan 'p'\n"
+        assert result.stderr == "1 plans, 1 entries: 1 errors, 0 warnings\n"
+
+    def test_warnings_fail_only_with_strict(self, base: Path) -> None:
+        write(base, "progress/p/2022-01.yaml", "- date: 2022-01-05\n  indicator: beds\n  value: 1\n")
+        assert run_cli("check", cwd=base).returncode == 0
+        assert run_cli("check", "--strict", cwd=base).returncode == 1
+
+    def test_status_refuses_a_repository_with_errors(self, base: Path) -> None:
+        write(base, "progress/p/2021-03.yaml", "- date: 2021-03-01\n  indicator: beds\n  value: yes\n")
+        result = run_cli("status", cwd=base)
+        assert result.returncode == 2
+        assert result.stdout == ""
+        assert result.stderr.splitlines()[0] == (
+            "progress/p/2021-03.yaml:3: error: value: expected a number, got the boolean true "
+            "(yes/no/on/off are booleans in YAML)"
+        )
+        assert "Traceback" not in result.stderr

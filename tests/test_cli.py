@@ -1,0 +1,233 @@
+"""Real subprocess runs of the installed `civtrack`: status in every format, zh, init, schema, errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+
+from tests.conftest import run_cli, write
+
+PLAN = """\
+id: demo
+title: 示例区2021年民政工作要点
+organization: 示例区民政局
+period: {start: 2021-01-01, end: 2021-12-31}
+indicators:
+  - id: elder-beds
+    name: 新增养老服务床位
+    section: 一、养老服务
+    unit: 张
+    target: 800
+    every: quarter
+  - id: homes
+    name: 特困供养服务设施改造
+    section: 一、养老服务
+    unit: 家
+    target: 30
+    parts:
+      - {id: east, name: 东区, target: 20}
+      - {id: west, name: 西区, target: 10}
+  - id: report-rate
+    name: 社会组织年检年报率
+    section: 二、社会组织
+    unit: "%"
+    target: 80
+    accumulate: latest
+  - id: cemetery-plan
+    name: 编制公墓布点规划
+    section: 三、殡葬管理
+    kind: milestone
+    due: 2021-06-30
+"""
+
+PROGRESS = """\
+- date: 2021-03-10
+  indicator: elder-beds
+  value: 150
+  note: 第一批
+- date: 2021-03-15
+  indicator: homes/east
+  value: 20
+- date: 2021-03-20
+  indicator: report-rate
+  value: 65.5
+- date: 2021-03-25
+  indicator: report-rate
+  value: 82
+"""
+
+
+@pytest.fixture
+def demo(repo: Path) -> Path:
+    write(repo, "plans/demo.yaml", PLAN)
+    write(repo, "progress/demo/2021-03.yaml", PROGRESS)
+    return repo
+
+
+def test_version_and_help(demo: Path) -> None:
+    assert run_cli("--version", cwd=demo).stdout == "civtrack 0.1.0\n"
+    result = run_cli("--help", cwd=demo)
+    assert result.returncode == 0
+    for command in ("status", "check", "init", "schema"):
+        assert command in result.stdout
+
+
+def test_status_json_contract(demo: Path) -> None:
+    result = run_cli("status", "--as-of", "2021-07-15", "--format", "json", cwd=demo)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["as_of"] == "2021-07-15"
+    [plan] = data["plans"]
+    assert (plan["id"], plan["title"]) == ("demo", "示例区2021年民政工作要点")
+    assert plan["counts"] == {"done": 1, "on-track": 1, "behind": 1, "overdue": 1}
+    # (18.75 + 66.67 + 100 + 0) / 4, unrounded
+    assert plan["completion"] == pytest.approx((150 / 800 * 100 + 20 / 30 * 100 + 100 + 0) / 4)
+    beds, homes, rate, cemetery = plan["indicators"]
+    assert beds == {
+        "id": "elder-beds", "name": "新增养老服务床位", "kind": "number", "section": "一、养老服务",
+        "unit": "张", "comparator": ">=", "baseline": 0, "target": 800, "current": 150,
+        "completion": 18.75, "expected": 400.0, "due": "2021-12-31", "state": "behind", "parts": [],
+    }  # fmt: skip
+    assert [(p["id"], p["current"], p["state"]) for p in homes["parts"]] == [
+        ("east", 20, "done"),
+        ("west", 0, "behind"),
+    ]
+    assert (homes["current"], homes["target"], homes["state"]) == (20, 30, "on-track")
+    assert (rate["current"], rate["state"], rate["completion"]) == (82, "done", 102.5)
+    assert cemetery["kind"] == "milestone"
+    assert (cemetery["target"], cemetery["current"], cemetery["unit"]) == (None, None, None)
+    assert (cemetery["state"], cemetery["completion"]) == ("overdue", 0.0)
+
+
+def test_status_csv(demo: Path) -> None:
+    result = run_cli("status", "--as-of", "2021-07-15", "--format", "csv", cwd=demo)
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["indicator"], r["part"], r["state"]) for r in rows] == [
+        ("elder-beds", "", "behind"),
+        ("homes", "", "on-track"),
+        ("homes", "east", "done"),
+        ("homes", "west", "behind"),
+        ("report-rate", "", "done"),
+        ("cemetery-plan", "", "overdue"),
+    ]
+    assert rows[0]["completion"] == "18.75"
+
+
+def test_status_markdown_zh(demo: Path) -> None:
+    result = run_cli("--lang", "zh", "status", "--as-of", "2021-07-15", "--format", "markdown", cwd=demo)
+    lines = result.stdout.splitlines()
+    assert lines[0] == "## 示例区2021年民政工作要点 (demo)"
+    assert lines[2] == "截至 2021-07-15 · 总体完成率 **46.4%** · 已完成 1 · 正常 1 · 滞后 1 · 逾期 1"
+    assert "| 新增养老服务床位 | 800 | 150 | 张 | 18.8% | 2021-12-31 | **滞后** |" in lines
+    assert "| └ 东区 | 20 | 20 | 家 | 100.0% | 2021-12-31 | 已完成 |" in lines
+
+
+def test_status_table_aligns_chinese(demo: Path) -> None:
+    result = run_cli("status", "--as-of", "2021-07-15", cwd=demo)
+    assert result.returncode == 0
+    rows = [line for line in result.stdout.splitlines() if line.startswith(("│", "┃"))]
+    assert len(rows) == 10  # 1 header, 3 section rows, 4 indicators, 2 parts
+    positions = {tuple(cell_len(line[:i]) for i, ch in enumerate(line) if ch in "│┃") for line in rows}
+    assert len(positions) == 1, "column borders must stand at the same cell in every row"
+    assert any("  └ 东区" in line for line in rows)
+    assert "completion 46.4%  ·  done 1  ·  on track 1  ·  behind 1  ·  overdue 1" in result.stdout
+
+
+def test_status_table_zh_labels(demo: Path) -> None:
+    result = run_cli("--lang", "zh", "status", "--as-of", "2021-07-15", cwd=demo)
+    header = next(line for line in result.stdout.splitlines() if "指标" in line)
+    for word in ("指标", "目标", "当前", "单位", "进度", "截止", "状态"):
+        assert word in header
+    for state in ("已完成", "正常", "滞后", "逾期"):
+        assert state in result.stdout
+
+
+def test_lang_from_config(demo: Path) -> None:
+    write(demo, "civtrack.toml", 'lang = "zh"\n')
+    assert "总体完成率" in run_cli("status", "--as-of", "2021-07-15", cwd=demo).stdout
+
+
+def test_pace_tolerance_from_config(demo: Path) -> None:
+    write(demo, "civtrack.toml", "pace_tolerance = 60\n")
+    result = run_cli("status", "--as-of", "2021-07-15", "--format", "json", cwd=demo)
+    plan = json.loads(result.stdout)["plans"][0]
+    # elder-beds is behind its quarterly checkpoint whatever the tolerance; west (0% at pace 53.6%) is not
+    assert [p["state"] for p in plan["indicators"][1]["parts"]] == ["done", "on-track"]
+
+
+def test_filters(demo: Path) -> None:
+    result = run_cli("status", "--as-of", "2021-07-15", "--state", "overdue", "--format", "json", cwd=demo)
+    plan = json.loads(result.stdout)["plans"][0]
+    assert [i["id"] for i in plan["indicators"]] == ["cemetery-plan"]
+    assert plan["counts"]["done"] == 1  # counts stay those of the whole plan
+
+
+def test_unknown_plan(demo: Path) -> None:
+    result = run_cli("status", "--plan", "nope", cwd=demo)
+    assert (result.returncode, result.stderr) == (2, "civtrack: error: unknown plan 'nope' (known: demo)\n")
+
+
+def test_bad_as_of(demo: Path) -> None:
+    result = run_cli("status", "--as-of", "2021-02-30", cwd=demo)
+    assert result.returncode == 2
+    assert "expected a date YYYY-MM-DD, got '2021-02-30'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_root_is_found_from_a_subfolder_and_env(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    sub = demo / "progress" / "demo"
+    assert run_cli("status", "--as-of", "2021-07-15", "--format", "csv", cwd=sub).returncode == 0
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    result = run_cli("status", "--format", "csv", cwd=elsewhere, env={"CIVTRACK_ROOT": str(demo)})
+    assert result.returncode == 0 and "elder-beds" in result.stdout
+    result = run_cli("--root", str(demo), "status", "--format", "csv", cwd=elsewhere)
+    assert result.returncode == 0 and "elder-beds" in result.stdout
+
+
+def test_no_repository(tmp_path: Path) -> None:
+    result = run_cli("status", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "not inside a civtrack repository" in result.stderr
+
+
+def test_init_creates_a_checked_repository_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    target = tmp_path / "new"
+    result = run_cli("init", str(target), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*")) == [
+        ".gitattributes", "civtrack.toml", "plans", "plans/example.yaml", "progress", "progress/.gitkeep",
+    ]  # fmt: skip
+    assert (target / ".gitattributes").read_text().splitlines()[-1] == "progress/**/*.yaml merge=union"
+    assert (target / "civtrack.toml").read_text() == 'lang = "en"\npace_tolerance = 25.0\n'
+    check = run_cli("check", "--strict", cwd=target)
+    assert check.returncode == 0, check.stdout
+    before = (target / "civtrack.toml").read_bytes()
+    (target / "civtrack.toml").write_text('lang = "zh"\n')
+    again = run_cli("init", str(target), cwd=tmp_path)
+    assert again.returncode == 2
+    assert "already exists: init does not overwrite" in again.stderr
+    assert (target / "civtrack.toml").read_text() == 'lang = "zh"\n' != before.decode()
+
+
+def test_schema_validates_the_example_plan(tmp_path: Path) -> None:
+    import jsonschema
+    import yaml
+
+    result = run_cli("schema", cwd=tmp_path)
+    schema = json.loads(result.stdout)
+    assert schema["title"].startswith("civtrack plan file")
+    plan = yaml.safe_load(PLAN)
+    # YAML dates are dates; JSON Schema sees the text the editor sees
+    plan["period"] = {"start": "2021-01-01", "end": "2021-12-31"}
+    plan["indicators"][3]["due"] = "2021-06-30"
+    jsonschema.validate(plan, schema)
+    bad = {**plan, "colour": "red"}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)
+    progress = json.loads(run_cli("schema", "progress", cwd=tmp_path).stdout)
+    assert progress["type"] == "array"

@@ -1,0 +1,86 @@
+"""The reference YAML reader: values, lines, and what it refuses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from civtrack.errors import InputError
+from civtrack.yamlsafe import decode, parse
+
+
+def messages(text: str) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        parse(text, "f.yaml")
+    return [str(p) for p in caught.value.problems]
+
+
+def test_values_and_lines() -> None:
+    doc = parse("a: 1\nb: [1, 2.5]\nc:\n  - x: 2021-02-03\n", "f.yaml")
+    assert doc.value == {"a": 1, "b": [1, 2.5], "c": [{"x": dt.date(2021, 2, 3)}]}
+    assert doc.line(("c", 0, "x")) == 4
+    assert doc.line(("c", 0, "missing")) == 4  # nearest ancestor
+    assert doc.line(("b",)) == 2
+
+
+def test_empty_document() -> None:
+    assert parse("", "f.yaml").value is None
+    assert parse("# only a comment\n", "f.yaml").value is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: 1\na: 2\n", "f.yaml:2: error: duplicate key 'a' (first at line 1): YAML would keep only the last one; keep one and delete the other"),
+        ("a: !!python/object:os.system x\n", "f.yaml:1: error: unsupported YAML tag !!python/object:os.system: tags are not allowed"),
+        ("a: !custom 1\n", "f.yaml:1: error: unsupported YAML tag !custom: tags are not allowed"),
+        ("a: 2021-02-30\n", "f.yaml:1: error: impossible date '2021-02-30' (day is out of range for month)"),
+        ('a: "x\n', "f.yaml:1: error: a quote opened on this line is never closed"),
+        ("a:\n\t- 1\n", "f.yaml:2: error: tab character in the indentation: YAML indents with spaces only"),
+        ("a: b: c\n", "f.yaml:1: error: a second ':' on this line: put text that contains ': ' in quotes"),
+        ("a: &x 1\nb:\n  <<: {c: 1}\n", "f.yaml:3: error: merge keys (<<) are not supported: write the fields out"),
+    ],
+)  # fmt: skip
+def test_refusals(text: str, expected: str) -> None:
+    assert messages(text) == [expected]
+
+
+def test_conflict_markers_named_plainly() -> None:
+    text = "<<<<<<< HEAD\n- a: 1\n=======\n- a: 2\n>>>>>>> other\n"
+    assert messages(text) == [
+        f"f.yaml:{n}: error: git merge conflict left in the file (marker '{marker}'): "
+        "keep the right lines and delete the marker lines"
+        for n, marker in ((1, "<<<<<<<"), (3, "======="), (5, ">>>>>>>"))
+    ]
+
+
+def test_billion_laughs_is_bounded() -> None:
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for i, name in enumerate("bcdefghij"):
+        prev = "abcdefghij"[i]
+        lines.append(f"{name}: &{name} [" + ", ".join(f"*{prev}" for _ in range(9)) + "]")
+    # reported at the top-level field whose expansion runs over the budget
+    assert messages("\n".join(lines) + "\n") == [
+        "f.yaml:4: error: too many aliases expanded (alias bomb?): YAML aliases are limited"
+    ]
+
+
+def test_deep_nesting_refused_before_libyaml() -> None:
+    assert messages("[" * 100_000 + "]" * 100_000) == ["f.yaml:1: error: nesting deeper than 64 levels"]
+    assert messages("a: " + "[" * 100 + "]" * 100 + "\n") == ["f.yaml:1: error: nesting deeper than 64 levels"]
+
+
+def test_size_limit() -> None:
+    with pytest.raises(InputError, match="larger than the limit of 10 bytes"):
+        parse("a: 12345678901\n", "f.yaml", max_bytes=10)
+
+
+def test_decode() -> None:
+    assert decode("\ufeffa: 中".encode(), "f.yaml") == "a: 中"
+    with pytest.raises(InputError, match="f.yaml:1: error: file is UTF-16 encoded; save it as UTF-8"):
+        decode("a: 1".encode("utf-16"), "f.yaml")
+    with pytest.raises(InputError, match=r"f.yaml:2: error: file is not valid UTF-8 \(it looks like GBK/GB18030"):
+        decode("a: 1\nb: 养老床位\n".encode("gb18030"), "f.yaml")
+    with pytest.raises(InputError, match="f.yaml:2: error: file contains a NUL byte"):
+        decode(b"a: 1\nb: \x00\n", "f.yaml")
