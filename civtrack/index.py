@@ -51,7 +51,7 @@ if typing.TYPE_CHECKING:
 
 CACHE_DIR = ".civtrack/cache"
 DB_NAME = "cache.sqlite3"
-FORMAT = 1
+FORMAT = 2
 # A file changed this close to the moment it was read may change again unseen within the same
 # timestamp tick: its cached result is checked against the content hash next time.
 RACY_NS = 2_000_000_000
@@ -316,67 +316,49 @@ def parse_progress_file(
 
 
 class Series:
-    """The days of one reference in the order the ledger first saw them, with their Day values.
+    """The days of one reference in the order the ledger first saw them, with their Day values
+    (total, count, last value, done flag; the order within a day is no longer needed).
 
-    When the days are in date order (the usual case: monthly files, appended in time), the columns
-    hold running values (total, count, last value, done flag), so that the state at a date is one
-    bisection; else they hold each day's values, summed at a date in the ledger's order (the same float
-    additions as compute._sum_until, so the same result to the last bit). A count column of one entry
-    a day, and last or done columns without a value, are left out (None): most references have them.
-    The record is what the cache stores; nothing is rebuilt on reading.
+    ``sorted``: the days are in date order (the usual case: monthly files, appended in time), so the
+    days up to a date are found by bisection; else every day is looked at. Either way the totals are
+    added up in the ledger's order, as compute._sum_until does: the same result to the last bit. A
+    count column of one entry a day, and last or done columns without a value, are left out (None):
+    most references have them. The record is what the cache stores; nothing is rebuilt on reading.
     """
 
-    __slots__ = ("dates", "total", "count", "last", "done", "running")
+    __slots__ = ("dates", "total", "count", "last", "done", "sorted")
 
     def __init__(self, rec: list[Any]):
-        self.dates, self.total, self.count, self.last, self.done, self.running = rec
+        self.dates, self.total, self.count, self.last, self.done, self.sorted = rec
 
     @classmethod
     def from_days(cls, days: dict[dt.date, Any]) -> Series:
         ordinals = [d.toordinal() for d in days]
-        running = all(a < b for a, b in zip(ordinals, ordinals[1:], strict=False))
         values = list(days.values())
-        if not running:
-            totals = [v.total for v in values]
-            counts = [v.count for v in values]
-            lasts = [v.last for v in values]
-            dones = [v.done for v in values]
-            ones = [1] * len(values)
-        else:
-            total: Any = 0
-            count = 0
-            last: Any = None
-            done: bool | None = None
-            totals, counts, lasts, dones = [], [], [], []
-            for day in values:
-                total += day.total
-                count += day.count
-                if day.last is not None:
-                    last = day.last
-                if day.done is not None:
-                    done = day.done
-                totals.append(total)
-                counts.append(count)
-                lasts.append(last)
-                dones.append(done)
-            ones = list(range(1, len(values) + 1))
+        counts = [v.count for v in values]
+        lasts = [v.last for v in values]
+        dones = [v.done for v in values]
         return cls([
-            ordinals, totals, None if counts == ones else counts,
-            None if all(x is None for x in lasts) else lasts,
-            None if all(x is None for x in dones) else dones, running,
+            ordinals, [v.total for v in values], None if all(c == 1 for c in counts) else counts,
+            None if all(x is None for x in lasts) else lasts, None if all(x is None for x in dones) else dones,
+            all(a < b for a, b in zip(ordinals, ordinals[1:], strict=False)),
         ])  # fmt: skip
 
     def at(self, as_of: int) -> tuple[Any, int, Any, bool | None] | None:
-        """(total, count, last, done) of the days on or before ``as_of``, or None when there are none."""
-        if self.running:
+        """(total, count, last, done) of the days on or before ``as_of``, or None when there are none:
+        what compute._sum_until and _last_until find in the full ledger."""
+        if self.sorted:
             k = bisect.bisect_right(self.dates, as_of)
             if k == 0:
                 return None
+            total: Any = 0
+            for value in self.total[:k]:
+                total += value
             return (
-                self.total[k - 1], k if self.count is None else self.count[k - 1],
-                None if self.last is None else self.last[k - 1], None if self.done is None else self.done[k - 1],
+                total, k if self.count is None else sum(self.count[:k]),
+                _latest(self.last, k), _latest(self.done, k),
             )  # fmt: skip
-        total: Any = 0
+        total = 0
         count = 0
         best: int | None = None
         last: Any = None
@@ -395,12 +377,36 @@ class Series:
             return None
         return total, count, last, done
 
+    def days(self) -> dict[dt.date, Any]:
+        """The ledger's days of this reference (compute.Day; ``order`` empty: one Day per date)."""
+        from civtrack.compute import Day
+
+        n = len(self.dates)
+        counts = self.count or [1] * n
+        lasts = self.last or [None] * n
+        dones = self.done or [None] * n
+        fromordinal = dt.date.fromordinal
+        return {
+            fromordinal(d): Day(t, (), last, done, c)
+            for d, t, c, last, done in zip(self.dates, self.total, counts, lasts, dones, strict=True)
+        }
+
     def record(self) -> list[Any]:
-        return [self.dates, self.total, self.count, self.last, self.done, self.running]
+        return [self.dates, self.total, self.count, self.last, self.done, self.sorted]
 
     @classmethod
     def from_record(cls, rec: list[Any]) -> Series:
         return cls(rec)
+
+
+def _latest(column: list[Any] | None, k: int) -> Any:
+    """The last value that is not None among the first ``k`` (days in date order)."""
+    if column is None:
+        return None
+    for index in range(k - 1, -1, -1):
+        if column[index] is not None:
+            return column[index]
+    return None
 
 
 def _valid_series(rec: Any) -> bool:
@@ -484,6 +490,14 @@ class Snapshot:
                 seq += len(entries) + len(problems)
                 out.extend(entries)
         return out
+
+    def ledger(self, plan_ids: Iterable[str] | None = None) -> dict:
+        """The full ledger (every day of every reference), as compute.fold gives it from every entry,
+        but from the cached series: for evaluations at many dates (`report`, `status --chart`)."""
+        return {
+            plan_id: {ref: series.days() for ref, series in self.series.get(plan_id, {}).items()}
+            for plan_id in (self.series if plan_ids is None else plan_ids)
+        }
 
     def ledger_at(self, as_of: dt.date, plan_ids: Iterable[str] | None = None) -> dict:
         """A ledger that evaluates exactly like the full one at ``as_of`` (and only there): per

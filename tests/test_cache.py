@@ -302,3 +302,42 @@ def test_a_forged_plan_row_is_read_again_from_the_file(repo: Path) -> None:
     db.commit()
     db.close()
     assert_matches_reference(repo)
+
+
+def test_full_ledger_from_the_series_is_the_folded_one(repo: Path) -> None:
+    path = month_file(repo, month=2)
+    with path.open("a", encoding="utf-8") as handle:
+        for day, value in ((28, "0.1"), (3, "0.2"), (15, "0.3"), (3, "0.7")):
+            handle.write(f"- date: 2024-02-{day:02d}\n  indicator: ind-01\n  value: {value}\n")
+        handle.write("- date: 2024-01-20\n  indicator: ind-07\n  value: 55.5\n")
+        handle.write("- date: 2024-02-20\n  indicator: ind-09\n  done: false\n")
+    for _ in range(2):  # cold and warm
+        snapshot = open_snapshot(repo, CONFIG)
+        _, _, _, reference_ledger = reference(repo)
+        ledger = snapshot.ledger()
+        assert ledger.keys() == reference_ledger.keys()
+        for plan_id, refs in reference_ledger.items():
+            assert ledger[plan_id].keys() == refs.keys()
+            for ref, days in refs.items():
+                got = {d: (x.total, x.count, x.last, x.done) for d, x in ledger[plan_id][ref].items()}
+                assert got == {d: (x.total, x.count, x.last, x.done) for d, x in days.items()}
+                assert list(got) == list(days)  # the same order of days
+
+
+def test_report_reads_only_the_month(repo: Path) -> None:
+    """`report --month` from the cache (series, and the month's files only) gives what the reference
+    (every entry read and folded) gives."""
+    from civtrack.render.report_json import report_json
+    from civtrack.reporting import Month, build_report, runs_in
+
+    month = Month.parse("2024-06")
+    full = load_disk(repo, CONFIG)
+    plans = [full.plans[p].plan for p in sorted(full.plans) if runs_in(full.plans[p].plan, month)]
+    ledger = fold((item.plan_id, item.entry, (item.month, item.seq)) for item in full.all_entries())
+    expected = report_json(build_report(plans, ledger, full.all_entries(), month, CONFIG.pace_tolerance))
+    env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
+    argv = [civtrack(), "report", "--month", "2024-06", "--format", "json"]
+    for _ in range(2):  # cold, warm
+        run = subprocess.run(argv, cwd=repo, capture_output=True, text=True, env=env)
+        assert run.returncode == 0, run.stderr
+        assert run.stdout == expected

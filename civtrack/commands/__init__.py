@@ -77,13 +77,11 @@ class Opened:
         return self.snapshot.entries(months, plan_ids)
 
     def ledger(self, as_of: dt.date | None = None) -> Ledger:
-        """The ledger of every entry; with ``as_of``, one that evaluates the same at that date only,
-        built from the cached series without reading any entry (what `status` uses)."""
+        """The ledger of every entry (from the cached series: no entry is read); with ``as_of``, one that
+        evaluates the same at that date only, with one day per indicator (what `status` uses)."""
         if as_of is not None:
             return self.snapshot.ledger_at(as_of)
-        from civtrack.compute import fold
-
-        return fold((item.plan_id, item.entry, (item.month, item.seq)) for item in self.repo.all_entries())
+        return self.snapshot.ledger()
 
 
 def open_repository(globals_: Globals, *, allow_errors: bool = False) -> Opened:
