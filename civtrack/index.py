@@ -17,9 +17,10 @@ that, identical to load + check_repository + compute.fold (tests/test_cache.py p
   body: a corrupt, truncated or tampered file (or one of another version) is ignored and rebuilt.
 * **Parallel parsing.** Files that must be read are parsed in worker processes, one per core, when
   there are enough of them to pay for the processes.
-* **Series.** Per plan and reference, the days that have entries, with running totals, counts and last
-  values, so that the ledger at any as-of date is one bisection per reference (``Snapshot.ledger_at``),
-  whatever the number of entries.
+* **Series.** Per plan and reference, the days that have entries with their totals, counts and last
+  values (compute.Day), so that the ledger at an as-of date is one bisection and a short sum per
+  reference (``Snapshot.ledger_at``), whatever the number of entries, and the full ledger is rebuilt
+  without reading an entry (``Snapshot.ledger``).
 """
 
 from __future__ import annotations

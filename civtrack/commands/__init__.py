@@ -76,12 +76,13 @@ class Opened:
         """EntryAt of the given months' files only (e.g. `report --month`): see Snapshot.entries."""
         return self.snapshot.entries(months, plan_ids)
 
-    def ledger(self, as_of: dt.date | None = None) -> Ledger:
+    def ledger(self, as_of: dt.date | None = None, plan_ids: list[str] | None = None) -> Ledger:
         """The ledger of every entry (from the cached series: no entry is read); with ``as_of``, one that
-        evaluates the same at that date only, with one day per indicator (what `status` uses)."""
+        evaluates the same at that date only, with one day per indicator (what `status` uses). With
+        ``plan_ids``, only those plans'."""
         if as_of is not None:
-            return self.snapshot.ledger_at(as_of)
-        return self.snapshot.ledger()
+            return self.snapshot.ledger_at(as_of, plan_ids)
+        return self.snapshot.ledger(plan_ids)
 
 
 def open_repository(globals_: Globals, *, allow_errors: bool = False) -> Opened:
@@ -115,8 +116,8 @@ def selected_plans(opened: Opened, plan_ids: list[str] | None, as_of: dt.date) -
     from civtrack.compute import evaluate
 
     plans = opened.plans
-    chosen = [plans[p].plan for p in chosen_plans(opened, plan_ids)]
-    return evaluate(chosen, opened.ledger(as_of), as_of, opened.config.pace_tolerance)
+    ids = chosen_plans(opened, plan_ids)
+    return evaluate([plans[p].plan for p in ids], opened.ledger(as_of, ids), as_of, opened.config.pace_tolerance)
 
 
 def chosen_plans(opened: Opened, plan_ids: list[str] | None) -> list[str]:

@@ -119,7 +119,7 @@ def run(
     # (A repository with errors is refused above, so no entry of the month sits in another month's file.)
     report = build_report(
         chosen,
-        opened.ledger(),
+        opened.ledger(plan_ids=[plan.id for plan in chosen]),
         opened.entries([str(chosen_month)], [plan.id for plan in chosen]),
         chosen_month,
         opened.config.pace_tolerance,

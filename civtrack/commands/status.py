@@ -89,7 +89,10 @@ def run(
             from civtrack.reporting import trend_lines
 
             charts = trend_lines(
-                [opened.plans[s.id].plan for s in statuses], opened.ledger(), day, opened.config.pace_tolerance
+                [opened.plans[s.id].plan for s in statuses],
+                opened.ledger(plan_ids=[s.id for s in statuses]),
+                day,
+                opened.config.pace_tolerance,
             )
         out = console()
         if not statuses:
