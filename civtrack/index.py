@@ -395,10 +395,6 @@ class Series:
     def record(self) -> list[Any]:
         return [self.dates, self.total, self.count, self.last, self.done, self.sorted]
 
-    @classmethod
-    def from_record(cls, rec: list[Any]) -> Series:
-        return cls(rec)
-
 
 def _latest(column: list[Any] | None, k: int) -> Any:
     """The last value that is not None among the first ``k`` (days in date order)."""
