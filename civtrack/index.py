@@ -488,13 +488,12 @@ class Snapshot:
                 out.extend(entries)
         return out
 
-    def ledger(self, plan_ids: Iterable[str] | None = None) -> dict:
+    def ledger(self, plan_ids: Iterable[str] | None = None) -> Mapping[str, dict]:
         """The full ledger (every day of every reference), as compute.fold gives it from every entry,
-        but from the cached series: for evaluations at many dates (`report`, `status --chart`)."""
-        return {
-            plan_id: {ref: series.days() for ref, series in self.series.get(plan_id, {}).items()}
-            for plan_id in (self.series if plan_ids is None else plan_ids)
-        }
+        but from the cached series: for evaluations at many dates (`report`, `status --chart`). Read
+        only; a plan's days are built when it is looked up, and only the last plan looked up is kept
+        (a report of a thousand plans goes plan by plan: a million days never sit in memory at once)."""
+        return _PlanLedger(self.series, list(self.series if plan_ids is None else plan_ids))
 
     def ledger_at(self, as_of: dt.date, plan_ids: Iterable[str] | None = None) -> dict:
         """A ledger that evaluates exactly like the full one at ``as_of`` (and only there): per
@@ -512,6 +511,29 @@ class Snapshot:
                     refs[ref] = {as_of: Day(total, (), last, done, count)}
             ledger[plan_id] = refs
         return ledger
+
+
+class _PlanLedger(Mapping):
+    """A ledger (plan id → reference → day → Day) built one plan at a time from the series."""
+
+    def __init__(self, series: Mapping[str, dict[str, Series]], plan_ids: list[str]):
+        self._series = series
+        self._ids = [plan_id for plan_id in plan_ids if plan_id in series]
+        self._wanted = set(self._ids)
+        self._last: tuple[str, dict] | None = None
+
+    def __getitem__(self, plan_id: str) -> dict:
+        if plan_id not in self._wanted:
+            raise KeyError(plan_id)
+        if self._last is None or self._last[0] != plan_id:
+            self._last = (plan_id, {ref: series.days() for ref, series in self._series[plan_id].items()})
+        return self._last[1]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
 
 
 class _SeriesMap(Mapping):
