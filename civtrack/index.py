@@ -109,6 +109,10 @@ class CacheStore:
         for attempt in (1, 2):
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
+                ignore = self.path.parent / ".gitignore"
+                if not ignore.exists():
+                    # Never versioned, in whatever repository it is made (as .pytest_cache does).
+                    ignore.write_text("# civtrack's cache: not versioned\n*\n", encoding="utf-8")
                 db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
                 db.execute("PRAGMA synchronous=OFF")
                 db.execute(
