@@ -47,18 +47,21 @@ _UNUSUAL_LINES = ("\n%", "\n---", "\n...", "\n=======", "\n<<<<<<<", "\n>>>>>>>"
 # follows: "1-3月" is text to both).
 _RARE = "!&*|>`@?"
 _NON_ASCII = r"\x80-\U0010ffff"
-_COLON_FLOW = re.compile(r":[,\[\]{}]|[\]}] *:")  # and a flow collection as a key
+_COLON_FLOW = re.compile(r":[,\[\]{}]")
+_FLOW_KEY = re.compile(r"[\]}] *:")  # a flow collection as a key
 # A ':' with no key before it (yaml-rs reads a null key; the reference refuses the line), and keys
 # yaml-rs would read as something else than their text (the reference keeps every key as written):
 # numbers, dates, null, booleans; conservatively, anything at the start of a line or of a flow item
 # that starts like a number.
-_EMPTY_KEY = re.compile(
-    r"(?:\n[ -]*+|[{,] *+)(?::(?=[\s,}\]]|$)|(?:null|Null|NULL|true|True|TRUE|false|False|FALSE) *:"
+_KEY_TAIL = (
+    r"(?::(?=[\s,}\]]|$)|(?:null|Null|NULL|true|True|TRUE|false|False|FALSE) *:"
     r"|[+.0-9~](?![^\s,\[\]{}#:" + _NON_ASCII + r"]*[" + _NON_ASCII + r"]))"
 )
+_EMPTY_KEY = re.compile(r"\n[ -]*+" + _KEY_TAIL)  # (two patterns: each starts with one character)
+_EMPTY_FLOW_KEY = re.compile(r"[{,] *+" + _KEY_TAIL)
 _QUOTE = re.compile(r"['\"](?::\S|[-+.0-9](?![^\s'\"" + _NON_ASCII + r"]*[" + _NON_ASCII + r"]))")
 # Plain scalars that YAML 1.1 reads as booleans (YAML 1.2: text).
-_BOOL_1_1 = re.compile(r"[\s\[{,](?=[YyNnOo=])(?:[Yy]es|YES|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF|=)(?=[\s,\]}:#]|$)")
+_BOOL_1_1 = re.compile(r"[ \n\[{,](?=[YyNnOo=])(?:[Yy]es|YES|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF|=)(?=[\s,\]}:#]|$)")
 _SAFE_NUMBER = (
     r"-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,15})?"
     r"|[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
@@ -68,7 +71,7 @@ _SAFE_NUMBER = (
 # A scalar that starts like a number (or '.', '+') but is not one of the safe forms above. Every special
 # form of either YAML version is ASCII: a run of ASCII that ends in other text ("2021年", "1-3月") is text.
 _RISKY_NUMBER = re.compile(
-    r"[\s\[{,](?=[+.0-9]|-\S)(?!(?:" + _SAFE_NUMBER + r")(?=[\s,\]}#]|$))"
+    r"[ \n\[{,](?=[+.0-9]|-\S)(?!(?:" + _SAFE_NUMBER + r")(?=[\s,\]}#]|$))"
     r"(?![^\s,\[\]{}#" + _NON_ASCII + r"]*[" + _NON_ASCII + r"])"
 )
 _DEEP_COLUMNS = (yamlsafe.MAX_DEPTH - 8) // 2
@@ -93,7 +96,8 @@ def eligible(text: str) -> bool:
     if any(char in scalars for char in _RARE) or "<<" in scalars:
         return False
     return not (
-        _COLON_FLOW.search(scalars) or _QUOTE.search(scalars) or _EMPTY_KEY.search(scalars)
+        _COLON_FLOW.search(scalars) or _FLOW_KEY.search(scalars) or _QUOTE.search(scalars)
+        or _EMPTY_KEY.search(scalars) or _EMPTY_FLOW_KEY.search(scalars)
         or _BOOL_1_1.search(scalars) or _RISKY_NUMBER.search(scalars)
     )  # fmt: skip
 
