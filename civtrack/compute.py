@@ -15,6 +15,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from civtrack.model import Entry, Indicator, Part, Plan
 
@@ -209,9 +210,9 @@ def _last_until(days: dict[dt.date, Day] | None, as_of: dt.date, attr: str) -> t
     return best, count
 
 
-@dataclass(frozen=True)
-class _Shape:
-    """What rule 7 needs of an indicator or part, whatever it inherits."""
+class _Shape(NamedTuple):
+    """What rule 7 needs of an indicator or part, whatever it inherits. (A named tuple: a hundred
+    thousand are made for a large repository, several times faster than a frozen dataclass.)"""
 
     baseline: float
     target: float

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from civtrack.compute import Ledger
+    from civtrack.index import Snapshot
     from civtrack.load import Repository
     from civtrack.workspace import Config
 
@@ -47,36 +49,63 @@ def parse_date(text: str | None, option: str) -> dt.date:
 
 @dataclass
 class Opened:
+    """An opened repository: plans and problems at once (through civtrack.index and its cache); every
+    entry (``repo``) only when a command asks for it."""
+
     root: Path
     config: Config
-    repo: Repository
+    snapshot: Snapshot
     lang: str
+    _repo: Repository | None = None
 
-    def ledger(self) -> Ledger:
-        from civtrack.compute import fold
+    @property
+    def plans(self) -> dict:
+        return self.snapshot.plans
 
-        return fold((item.plan_id, item.entry, (item.month, item.seq)) for item in self.repo.all_entries())
+    @property
+    def problems(self) -> list:
+        return self.snapshot.problems
+
+    @property
+    def repo(self) -> Repository:
+        """The reference Repository, with every entry: read on first use."""
+        if self._repo is None:
+            from civtrack.index import full_repository
+
+            self._repo = full_repository(self.snapshot)
+        return self._repo
+
+    def entries(self, months: list[str] | None = None, plan_ids: list[str] | None = None) -> list:
+        """EntryAt of the given months' files only (e.g. `report --month`): see Snapshot.entries."""
+        return self.snapshot.entries(months, plan_ids)
+
+    def ledger(self, as_of: dt.date | None = None, plan_ids: list[str] | None = None) -> Ledger:
+        """The ledger of every entry (from the cached series: no entry is read); with ``as_of``, one that
+        evaluates the same at that date only, with one day per indicator (what `status` uses). With
+        ``plan_ids``, only those plans'."""
+        if as_of is not None:
+            return self.snapshot.ledger_at(as_of, plan_ids)
+        return self.snapshot.ledger(plan_ids)
 
 
 def open_repository(globals_: Globals, *, allow_errors: bool = False) -> Opened:
-    """Find the root, read the config and every file, and run the cross-file checks.
+    """Find the root, read the config, the plans and every problem (civtrack.index: through the cache).
 
     Unless ``allow_errors``, any error stops the command (exit 2): a status computed
     from a file that could not be read would be silently wrong.
     """
-    from civtrack.check import check_repository
+    import os
+
     from civtrack.errors import InputError
-    from civtrack.load import load_disk
+    from civtrack.index import open_snapshot
     from civtrack.workspace import find_root, load_config
 
     root = find_root(globals_.root)
     config = load_config(root)
-    repo = load_disk(root, config)
-    repo.problems.extend(check_repository(repo))
-    repo.problems.sort(key=lambda p: (p.path, p.line or 0))
-    if repo.errors and not allow_errors:
-        raise InputError([*repo.errors, *_hint()])
-    return Opened(root, config, repo, globals_.lang or config.lang)
+    snapshot = open_snapshot(root, config, use_cache=not os.environ.get("CIVTRACK_NO_CACHE"))
+    if snapshot.errors and not allow_errors:
+        raise InputError([*snapshot.errors, *_hint()])
+    return Opened(root, config, snapshot, globals_.lang or config.lang)
 
 
 def _hint() -> list:
@@ -88,12 +117,27 @@ def _hint() -> list:
 def selected_plans(opened: Opened, plan_ids: list[str] | None, as_of: dt.date) -> list:
     """Evaluate the plans named by --plan (all when none), in file order."""
     from civtrack.compute import evaluate
+
+    plans = opened.plans
+    ids = chosen_plans(opened, plan_ids)
+    return evaluate([plans[p].plan for p in ids], opened.ledger(as_of, ids), as_of, opened.config.pace_tolerance)
+
+
+def chosen_plans(opened: Opened, plan_ids: list[str] | None) -> list[str]:
+    """The ids named by --plan (all, sorted, when none); an unknown one is an input error."""
     from civtrack.errors import InputError
 
-    plans = opened.repo.plans
+    plans = opened.plans
     for plan_id in plan_ids or []:
         if plan_id not in plans:
-            known = ", ".join(sorted(plans)) or "none"
-            raise InputError(f"unknown plan '{plan_id}' (known: {known})")
-    chosen = [plans[p].plan for p in (plan_ids or sorted(plans))]
-    return evaluate(chosen, opened.ledger(), as_of, opened.config.pace_tolerance)
+            raise InputError(f"unknown plan '{plan_id}' (known: {known_ids(plans)})")
+    return list(plan_ids or sorted(plans))
+
+
+def known_ids(ids: Iterable[str], most: int = 10) -> str:
+    """Ids for a message: the first few, sorted, and how many more (a province has thousands)."""
+    ordered = sorted(ids)
+    if not ordered:
+        return "none"
+    shown = ", ".join(ordered[:most])
+    return shown if len(ordered) <= most else f"{shown}, … {len(ordered) - most} more"

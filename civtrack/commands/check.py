@@ -14,15 +14,15 @@ def run(
     from civtrack.commands import open_repository
 
     opened = open_repository(ctx.obj, allow_errors=True)
-    repo = opened.repo
-    for problem in repo.problems:
-        typer.echo(str(problem))
-    errors = len(repo.errors)
-    warnings = len(repo.problems) - errors
-    entries = sum(len(items) for items in repo.entries.values())
+    snapshot = opened.snapshot
+    if snapshot.problems:
+        typer.echo("\n".join(str(problem) for problem in snapshot.problems))
+    errors = len(snapshot.errors)
+    warnings = len(snapshot.problems) - errors
+    entries = sum(snapshot.entry_counts.values())
     typer.echo(
-        f"{len(repo.plans)} plans, {entries} entries: {errors} errors, {warnings} warnings",
-        err=bool(repo.problems),
+        f"{len(snapshot.plans)} plans, {entries} entries: {errors} errors, {warnings} warnings",
+        err=bool(snapshot.problems),
     )
     if errors or (strict and warnings):
         raise typer.Exit(1)

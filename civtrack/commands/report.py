@@ -100,23 +100,29 @@ def run(
         typer.Option("--fail-on", help="Exit 1 when any indicator is in this state (repeatable).", show_default=False),
     ] = None,
 ) -> None:
-    from civtrack.commands import open_repository
+    from civtrack.commands import known_ids, open_repository
     from civtrack.errors import InputError
     from civtrack.reporting import build_report, runs_in
 
     chosen_month = parse_month(month)
     opened = open_repository(ctx.obj)
     language = lang.value if lang is not None else opened.lang
-    plans = opened.repo.plans
+    plans = opened.plans
     for plan_id in plan or []:
         if plan_id not in plans:
-            raise InputError(f"unknown plan '{plan_id}' (known: {', '.join(sorted(plans)) or 'none'})")
+            raise InputError(f"unknown plan '{plan_id}' (known: {known_ids(plans)})")
     if plan:
         chosen = [plans[p].plan for p in dict.fromkeys(plan)]
     else:
         chosen = [plans[p].plan for p in sorted(plans) if runs_in(plans[p].plan, chosen_month)]
+    # The ledger from the cache and only the month's files read: a million entries need not be parsed.
+    # (A repository with errors is refused above, so no entry of the month sits in another month's file.)
     report = build_report(
-        chosen, opened.ledger(), opened.repo.all_entries(), chosen_month, opened.config.pace_tolerance
+        chosen,
+        opened.ledger(plan_ids=[plan.id for plan in chosen]),
+        opened.entries([str(chosen_month)], [plan.id for plan in chosen]),
+        chosen_month,
+        opened.config.pace_tolerance,
     )
 
     if output_format is ReportFormat.json:

@@ -46,6 +46,22 @@ def run(
 
     day = parse_date(as_of, "--as-of")
     opened = open_repository(ctx.obj)
+    states = [st.value for st in state] if state else None
+    if output_format is StatusFormat.table and not chart:
+        from civtrack.richout import console
+
+        out = console()
+        if out.color_system is None:
+            from civtrack.commands.plain import plain_tables
+
+            text = plain_tables(opened, plan, day, states, out.width)
+            if text is not None:
+                out.file.write(text)
+                out.file.flush()
+                return
+    if output_format is StatusFormat.json and not state:
+        _print_json(opened, plan, day)
+        return
     statuses = selected_plans(opened, plan, day)
     if state:
         from civtrack.compute import select
@@ -73,9 +89,61 @@ def run(
             from civtrack.reporting import trend_lines
 
             charts = trend_lines(
-                [opened.repo.plans[s.id].plan for s in statuses], opened.ledger(), day, opened.config.pace_tolerance
+                [opened.plans[s.id].plan for s in statuses],
+                opened.ledger(plan_ids=[s.id for s in statuses]),
+                day,
+                opened.config.pace_tolerance,
             )
         out = console()
         if not statuses:
             out.print(label("no_plans", opened.lang))
-        out.print(status_tables(statuses, opened.lang, charts))
+        if statuses and out.color_system is None and charts is None:
+            _print_plain(out, statuses, opened.lang)
+        else:
+            out.print(status_tables(statuses, opened.lang, charts))
+
+
+def _print_plain(out, statuses: list, lang: str) -> None:  # noqa: ANN001 - a rich Console
+    """Without colour, tables are laid out by render.fasttable (identical, 100 times faster), plan by
+    plan, falling back to rich for a table whose cells must wrap."""
+    from civtrack.render.fasttable import plan_text
+    from civtrack.render.table import plan_table
+
+    chunks: list[str] = []
+    for plan in statuses:
+        text = plan_text(plan, lang, out.width)
+        if text is not None:
+            chunks.append(text)
+            continue
+        out.file.write("".join(chunks))
+        chunks = []
+        out.print(plan_table(plan, lang))
+    out.file.write("".join(chunks))
+    out.file.flush()
+
+
+def _print_json(opened, plan_ids: list[str] | None, day) -> None:  # noqa: ANN001
+    """render.data.status_json, written plan by plan: the same characters (a plan nested in the
+    document is its own indented text shifted right by its depth), without holding the whole document
+    of a thousand plans in memory at once."""
+    import json
+    import sys
+
+    from civtrack.commands import chosen_plans
+    from civtrack.compute import evaluate
+    from civtrack.render.data import plan_dict
+
+    chosen = chosen_plans(opened, plan_ids)
+    write = sys.stdout.write
+    if not chosen:
+        write(json.dumps({"as_of": day.isoformat(), "plans": []}, ensure_ascii=False, indent=2) + "\n")
+        return
+    write("{\n" + f'  "as_of": {json.dumps(day.isoformat())},\n' + '  "plans": [\n')
+    tolerance = opened.config.pace_tolerance
+    for index, plan_id in enumerate(chosen):
+        ledger = opened.snapshot.ledger_at(day, [plan_id])
+        status = evaluate([opened.plans[plan_id].plan], ledger, day, tolerance)[0]
+        text = json.dumps(plan_dict(status), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        write("    " + text + (",\n" if index < len(chosen) - 1 else "\n"))
+    write("  ]\n}\n")
+    sys.stdout.flush()

@@ -1,0 +1,345 @@
+"""civtrack.index: the snapshot (through the cache, in parallel or not) equals the reference reading.
+
+The reference is what civtrack did before the cache: load.load (every entry), check.check_repository and
+compute.fold. Each test compares the snapshot with it (plans, every problem in order, entry counts,
+statuses at several dates) after the change the cache must notice: an edit, an append, a same-size
+same-mtime rewrite, a `git checkout`, a plan change, a deleted file, a corrupt or tampered cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import generate
+from civtrack import index
+from civtrack.check import check_repository
+from civtrack.compute import evaluate, fold
+from civtrack.index import CACHE_DIR, DB_NAME, CacheStore, dump_model, open_snapshot, rebuild_model
+from civtrack.load import load_disk
+from civtrack.model import Plan
+from civtrack.workspace import Config
+
+DATES = ["2023-12-31", "2024-01-01", "2024-03-15", "2024-06-30", "2024-09-30", "2024-12-31", "2025-06-30"]
+CONFIG = Config()
+
+
+def civtrack() -> str:
+    found = Path(sys.executable).parent / "civtrack"
+    return str(found) if found.exists() else (shutil.which("civtrack") or "civtrack")
+
+
+def reference(root: Path) -> tuple[list, list[str], dict[str, int], dict]:
+    repo = load_disk(root, CONFIG)
+    problems = [*repo.problems, *check_repository(repo)]
+    problems.sort(key=lambda p: (p.path, p.line or 0))
+    ledger = fold((item.plan_id, item.entry, (item.month, item.seq)) for item in repo.all_entries())
+    plans = [repo.plans[p].plan for p in sorted(repo.plans)]
+    counts = {plan_id: len(items) for plan_id, items in repo.entries.items()}
+    return plans, [str(p) for p in problems], counts, ledger
+
+
+def assert_matches_reference(root: Path, **kwargs: object) -> index.Snapshot:
+    snapshot = open_snapshot(root, CONFIG, **kwargs)  # type: ignore[arg-type]
+    plans, problems, counts, ledger = reference(root)
+    assert [snapshot.plans[p].plan for p in sorted(snapshot.plans)] == plans
+    assert [str(p) for p in snapshot.problems] == problems
+    assert snapshot.entry_counts == counts
+    for text in DATES:
+        day = dt.date.fromisoformat(text)
+        assert evaluate(plans, snapshot.ledger_at(day), day) == evaluate(plans, ledger, day), text
+    return snapshot
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    generate(root, 2_500, seed=3, journal=False)
+    return root
+
+
+def month_file(root: Path, plan: int = 1, month: int = 3) -> Path:
+    return root / "progress" / f"county-{plan:04d}-2024" / f"2024-{month:02d}.yaml"
+
+
+def test_cold_then_warm(repo: Path) -> None:
+    cold = assert_matches_reference(repo)
+    assert cold.stats["parsed"] == 36 and cold.stats["cached"] == 0
+    assert (repo / CACHE_DIR / DB_NAME).is_file()
+    warm = assert_matches_reference(repo)
+    assert warm.stats["parsed"] == 0 and warm.stats["plans_parsed"] == 0 and warm.stats["cached"] == 36
+
+
+def test_edit_and_append_are_seen(repo: Path) -> None:
+    open_snapshot(repo, CONFIG)
+    path = month_file(repo)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("value: ", "value: 1", 1), encoding="utf-8")  # an edit (value 12 → 112, say)
+    snapshot = assert_matches_reference(repo)
+    assert snapshot.stats["parsed"] == 1
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(
+            "- date: 2024-03-31\n  indicator: ind-01\n  value: 0.1\n- date: 2024-03-31\n  indicator: ind-01\n  value: 0.2\n"
+        )
+    snapshot = assert_matches_reference(repo)
+    assert snapshot.stats["parsed"] == 1
+
+
+def test_same_size_same_mtime_rewrite_is_seen(repo: Path) -> None:
+    path = month_file(repo)
+    text = path.read_text(encoding="utf-8")
+    old = path.stat()
+    open_snapshot(repo, CONFIG)
+    # Same length, other digits; then the old mtime put back (as rsync -t or a careless tool would).
+    changed = (
+        text.replace("value: 1\n", "value: 7\n", 1) if "value: 1\n" in text else text.replace("value: 2", "value: 9", 1)
+    )
+    assert changed != text and len(changed) == len(text)
+    path.write_text(changed, encoding="utf-8")
+    os.utime(path, ns=(old.st_atime_ns, old.st_mtime_ns))
+    assert path.stat().st_size == old.st_size and path.stat().st_mtime_ns == old.st_mtime_ns
+    snapshot = assert_matches_reference(repo)
+    assert snapshot.stats["parsed"] == 1
+
+
+def test_racy_file_is_checked_by_hash(repo: Path) -> None:
+    """A file written within the clock's tick of the cached reading is verified by its content next time."""
+    snapshot = open_snapshot(repo, CONFIG)
+    assert snapshot.stats["parsed"] == 36  # just generated: every file is racy
+    again = open_snapshot(repo, CONFIG)
+    assert again.stats["hashed"] >= 1 and again.stats["parsed"] == 0
+
+
+def test_touch_without_change_does_not_reparse(repo: Path) -> None:
+    open_snapshot(repo, CONFIG)
+    path = month_file(repo)
+    os.utime(path, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
+    snapshot = assert_matches_reference(repo)
+    assert snapshot.stats["parsed"] == 0 and snapshot.stats["hashed"] >= 1
+
+
+def git(root: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}  # fmt: skip
+    return subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True, text=True).stdout
+
+
+def test_git_checkout_of_another_revision_is_seen(repo: Path) -> None:
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "first")
+    open_snapshot(repo, CONFIG)
+    assert git(repo, "status", "--porcelain") == ""  # the cache ignores itself in any repository
+    first = git(repo, "rev-parse", "HEAD").strip()
+    path = month_file(repo, plan=2, month=5)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("- date: 2024-05-30\n  indicator: ind-02\n  value: 40\n")
+    (repo / "plans" / "county-0001-2024.yaml").write_text(
+        (repo / "plans" / "county-0001-2024.yaml").read_text(encoding="utf-8").replace("target: ", "target: 1", 1),
+        encoding="utf-8",
+    )
+    git(repo, "commit", "-qam", "second")
+    second = assert_matches_reference(repo)
+    git(repo, "checkout", "-q", first)
+    back = assert_matches_reference(repo)
+    assert back.entry_counts["county-0002-2024"] == second.entry_counts["county-0002-2024"] - 1
+    git(repo, "checkout", "-q", "-")
+    assert_matches_reference(repo)
+
+
+def test_plan_change_redoes_the_entry_checks(repo: Path) -> None:
+    open_snapshot(repo, CONFIG)
+    plan = repo / "plans" / "county-0001-2024.yaml"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("  - id: ind-01\n", "  - id: ind-renamed\n"), encoding="utf-8")
+    snapshot = assert_matches_reference(repo)
+    assert any("unknown indicator 'ind-01'" in str(p) for p in snapshot.problems)
+    assert snapshot.stats["parsed"] == 0  # the progress files' columns came from the cache
+
+
+def test_deleted_and_added_files(repo: Path) -> None:
+    open_snapshot(repo, CONFIG)
+    month_file(repo, month=4).unlink()
+    (repo / "progress" / "county-0001-2024" / "2024-13.yaml").write_text("[]\n", encoding="utf-8")
+    (repo / "progress" / "nobody").mkdir()
+    (repo / "progress" / "nobody" / "2024-01.yaml").write_text("- date: 2024-01-01\n", encoding="utf-8")
+    assert_matches_reference(repo)
+    shutil.rmtree(repo / "progress" / "county-0002-2024")
+    assert_matches_reference(repo)
+
+
+def test_problems_are_cached_and_reported_in_order(repo: Path) -> None:
+    path = month_file(repo, month=6)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(
+            "- date: 2024-07-01\n  indicator: ind-01\n  value: 1\n"  # wrong month
+            "- date: 2024-06-02\n  indicator: nope\n  value: 1\n"  # unknown indicator
+            "- date: 2024-06-03\n  indicator: ind-07\n  done: true\n"  # done on a number
+            "- date: 2024-06-04\n  indicator: ind-01\n  value: x\n"  # not a number (validation)
+        )
+    with month_file(repo, month=7).open("a", encoding="utf-8") as handle:
+        handle.write("- date: 2024-07-05\n  indicator: ind-01\n  value: 1\n  value: 2\n")  # duplicate key
+    (repo / "plans" / "broken.yaml").write_text("id: broken\ntitle: [\n", encoding="utf-8")
+    cold = assert_matches_reference(repo)
+    warm = assert_matches_reference(repo)
+    assert [str(p) for p in warm.problems] == [str(p) for p in cold.problems]
+    assert len(cold.errors) == 6
+
+
+def test_out_of_order_days_and_float_sums(repo: Path) -> None:
+    """Days not in date order (a late entry, an entry in the wrong month's file) and float values whose
+    sum depends on the order of additions: the same result to the last bit."""
+    path = month_file(repo, month=2)
+    with path.open("a", encoding="utf-8") as handle:
+        for day, value in ((28, "0.1"), (3, "0.2"), (15, "0.3"), (1, "0.7")):
+            handle.write(f"- date: 2024-02-{day:02d}\n  indicator: ind-01\n  value: {value}\n")
+        handle.write("- date: 2024-01-20\n  indicator: ind-07\n  value: 55.5\n")  # in February's file
+    assert_matches_reference(repo)
+    assert_matches_reference(repo)
+
+
+def test_corrupt_database_is_rebuilt(repo: Path) -> None:
+    open_snapshot(repo, CONFIG)
+    db = repo / CACHE_DIR / DB_NAME
+    db.write_bytes(b"this is not a database" * 100)
+    snapshot = assert_matches_reference(repo)
+    assert snapshot.stats["parsed"] == 36
+    assert_matches_reference(repo)  # and the rebuilt cache is good
+
+
+def test_tampered_rows_are_detected_and_rebuilt(repo: Path) -> None:
+    open_snapshot(repo, CONFIG)
+    db = sqlite3.connect(repo / CACHE_DIR / DB_NAME)
+    # Change a cached series and a cached plan without fixing their checksums.
+    name, body = db.execute("SELECT name, body FROM cache WHERE kind = 'progress' LIMIT 1").fetchone()
+    db.execute("UPDATE cache SET body = ? WHERE kind = 'progress' AND name = ?", (body.replace(b"[", b"[9,", 1), name))
+    db.execute("UPDATE cache SET body = CAST('garbage' AS BLOB) WHERE kind = 'plans'")
+    db.commit()
+    db.close()
+    store = CacheStore(repo, CONFIG)
+    store.preload("progress")
+    assert store.read("progress", name) is None and store.rebuilt == [f"progress/{name}"]
+    snapshot = assert_matches_reference(repo)
+    assert snapshot.stats["plans_parsed"] == 3 and snapshot.stats["folders_rebuilt"] >= 1
+
+
+def test_cache_of_other_settings_is_not_used(repo: Path) -> None:
+    open_snapshot(repo, CONFIG)
+    snapshot = open_snapshot(repo, Config(max_file_bytes=1_000_000))
+    assert snapshot.stats["parsed"] == 36 and snapshot.stats["plans_parsed"] == 3
+    small = open_snapshot(repo, Config(max_file_bytes=1000))
+    assert small.stats["plans_parsed"] == 3
+    assert any("larger than the limit" in str(p) for p in small.problems)
+
+
+def test_parallel_and_serial_agree(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(index, "PARALLEL_MIN_BYTES", 1)
+    parallel = assert_matches_reference(repo, workers=2, use_cache=False)
+    serial = assert_matches_reference(repo, workers=1, use_cache=False)
+    assert [str(p) for p in parallel.problems] == [str(p) for p in serial.problems]
+    cached = assert_matches_reference(repo, workers=2)  # workers write the cache rows through the parent
+    assert cached.stats["parsed"] == 36
+    assert open_snapshot(repo, CONFIG).stats["parsed"] == 0
+
+
+def test_rebuilt_plans_equal_validated_ones(repo: Path) -> None:
+    for path in sorted((repo / "plans").glob("*.yaml")):
+        plan = load_disk(repo, CONFIG).plans[path.stem].plan
+        rebuilt = rebuild_model(Plan, dump_model(plan))
+        assert rebuilt == plan and rebuilt.model_dump() == plan.model_dump()
+        assert rebuilt.model_fields_set == plan.model_fields_set
+        assert [i.model_fields_set for i in rebuilt.indicators] == [i.model_fields_set for i in plan.indicators]
+
+
+def test_cli_status_and_check_through_the_cache(repo: Path) -> None:
+    exe = civtrack()
+    env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
+    uncached = subprocess.run(
+        [exe, "status", "--as-of", "2024-09-30"], cwd=repo, capture_output=True, text=True, check=True,
+        env={**env, "CIVTRACK_NO_CACHE": "1"},
+    )  # fmt: skip
+    assert not (repo / CACHE_DIR).exists()
+    for _ in range(2):  # cold, then warm
+        cached = subprocess.run(
+            [exe, "status", "--as-of", "2024-09-30"], cwd=repo, capture_output=True, text=True, env=env
+        )
+        assert cached.returncode == 0 and cached.stdout == uncached.stdout and cached.stderr == ""
+    assert (repo / CACHE_DIR / DB_NAME).is_file()
+    check = subprocess.run([exe, "check"], cwd=repo, capture_output=True, text=True, env=env)
+    assert check.returncode == 0
+    assert check.stdout.strip() == "3 plans, 2500 entries: 0 errors, 0 warnings"
+    # The cache is not versioned: .civtrack/ is git-ignored in the project, and never in a data repo's diff.
+    assert ".civtrack/" in (Path(__file__).resolve().parent.parent / ".gitignore").read_text()
+
+
+def test_entries_of_one_month_without_reading_the_others(repo: Path) -> None:
+    snapshot = open_snapshot(repo, CONFIG)
+    full = load_disk(repo, CONFIG)
+    march = snapshot.entries(["2024-03"])
+    expected = [item for plan_id in sorted(full.entries) for item in full.entries[plan_id] if item.month == "2024-03"]
+    assert [(e.plan_id, e.entry, e.line, e.path) for e in march] == [
+        (e.plan_id, e.entry, e.line, e.path) for e in expected
+    ]
+    assert len(march) > 100
+    assert snapshot.entries(["2024-03"], ["county-0002-2024"]) == [e for e in march if e.plan_id == "county-0002-2024"]
+
+
+def test_a_forged_plan_row_is_read_again_from_the_file(repo: Path) -> None:
+    """A plan row with a valid checksum whose content does not rebuild: the plan file is read again."""
+    open_snapshot(repo, CONFIG)
+    db = sqlite3.connect(repo / CACHE_DIR / DB_NAME)
+    forged = b'[["id"], "county-0001-2024"]'
+    db.execute(
+        "UPDATE cache SET body = ?, sum = ? WHERE kind = 'plandump' AND name = 'county-0001-2024.yaml'",
+        (forged, index._hash(forged)),
+    )
+    db.commit()
+    db.close()
+    assert_matches_reference(repo)
+
+
+def test_full_ledger_from_the_series_is_the_folded_one(repo: Path) -> None:
+    path = month_file(repo, month=2)
+    with path.open("a", encoding="utf-8") as handle:
+        for day, value in ((28, "0.1"), (3, "0.2"), (15, "0.3"), (3, "0.7")):
+            handle.write(f"- date: 2024-02-{day:02d}\n  indicator: ind-01\n  value: {value}\n")
+        handle.write("- date: 2024-01-20\n  indicator: ind-07\n  value: 55.5\n")
+        handle.write("- date: 2024-02-20\n  indicator: ind-09\n  done: false\n")
+    for _ in range(2):  # cold and warm
+        snapshot = open_snapshot(repo, CONFIG)
+        _, _, _, reference_ledger = reference(repo)
+        ledger = snapshot.ledger()
+        assert ledger.keys() == reference_ledger.keys()
+        for plan_id, refs in reference_ledger.items():
+            assert ledger[plan_id].keys() == refs.keys()
+            for ref, days in refs.items():
+                got = {d: (x.total, x.count, x.last, x.done) for d, x in ledger[plan_id][ref].items()}
+                assert got == {d: (x.total, x.count, x.last, x.done) for d, x in days.items()}
+                assert list(got) == list(days)  # the same order of days
+
+
+def test_report_reads_only_the_month(repo: Path) -> None:
+    """`report --month` from the cache (series, and the month's files only) gives what the reference
+    (every entry read and folded) gives."""
+    from civtrack.render.report_json import report_json
+    from civtrack.reporting import Month, build_report, runs_in
+
+    month = Month.parse("2024-06")
+    full = load_disk(repo, CONFIG)
+    plans = [full.plans[p].plan for p in sorted(full.plans) if runs_in(full.plans[p].plan, month)]
+    ledger = fold((item.plan_id, item.entry, (item.month, item.seq)) for item in full.all_entries())
+    expected = report_json(build_report(plans, ledger, full.all_entries(), month, CONFIG.pace_tolerance))
+    env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
+    argv = [civtrack(), "report", "--month", "2024-06", "--format", "json"]
+    for _ in range(2):  # cold, warm
+        run = subprocess.run(argv, cwd=repo, capture_output=True, text=True, env=env)
+        assert run.returncode == 0, run.stderr
+        assert run.stdout == expected

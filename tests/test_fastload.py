@@ -1,0 +1,257 @@
+"""The fast path reads every file exactly as the reference does, and the fast table prints what rich prints.
+
+civtrack.fastyaml hands a file to yaml-rs only when yaml-rs cannot read it differently from yamlsafe
+(PyYAML, YAML 1.1, our own constructor); these tests prove it on every YAML file of the repository
+(tests' fixtures and bad inputs, bundled plans and progress, the init template), on generated
+repositories, on a list of scalars where YAML 1.1 and 1.2 disagree, and on hypothesis-made documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rich.console import Console
+
+from benchmarks.generate import generate
+from civtrack import fastyaml, load, yamlsafe
+from civtrack.compute import evaluate
+from civtrack.errors import InputError
+from civtrack.index import open_snapshot
+from civtrack.render.fasttable import plan_text
+from civtrack.render.table import plan_table
+from civtrack.workspace import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+SKIP = {".venv", ".git", "out", "node_modules", ".civtrack"}
+
+
+def corpus_files() -> list[Path]:
+    """Every YAML file of the repository: fixtures, bad inputs, plans, progress, templates."""
+    found = []
+    for path in sorted(ROOT.rglob("*.y*ml")):
+        if not SKIP.intersection(path.relative_to(ROOT).parts):
+            found.append(path)
+    return found
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("gen")
+    generate(root, 3_000, seed=7, journal=False)
+    return root
+
+
+def reference(text: str, path: str = "x.yaml") -> tuple[object, dict | None, list[str] | None]:
+    try:
+        doc = yamlsafe.parse(text, path)
+    except InputError as exc:
+        return None, None, [str(p) for p in exc.problems]
+    return doc.value, doc.lines, None
+
+
+def assert_same_reading(text: str, path: str = "x.yaml") -> bool:
+    """The fast path either declines, or gives the reference's value and item lines. True when it read."""
+    doc = fastyaml.parse(text, path)
+    value, lines, problems = reference(text, path)
+    if doc is None:
+        return False
+    assert problems is None, f"fast path read what the reference refuses: {problems}"
+    assert fastyaml.value_equal(doc.value, value), (doc.value, value)
+    if isinstance(value, list):
+        for index in range(len(value)):
+            assert doc.line((index,)) == lines[(index,)]
+    return True
+
+
+def test_corpus_files_read_alike(generated: Path) -> None:
+    files = corpus_files() + sorted(generated.rglob("*.yaml"))
+    assert len(files) > 30
+    fast = 0
+    for path in files:
+        data = path.read_bytes()
+        try:
+            text = yamlsafe.decode(data, str(path))
+        except InputError:
+            continue  # not UTF-8: neither reader sees text
+        fast += assert_same_reading(text, str(path))
+    # The generated files (and the bundled ones, when present) take the fast path.
+    assert fast >= len(list(generated.rglob("*.yaml")))
+
+
+def test_load_results_identical_with_and_without_fast_path(generated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """parse_plan and parse_progress: same plans, entries, lines and problems either way."""
+    config = Config()
+
+    def read_all() -> list:
+        out = []
+        for path in corpus_files() + sorted(generated.rglob("*.yaml")):
+            data = path.read_bytes()
+            plan_file, problems = load.parse_plan(data, str(path), config)
+            out.append(("plan", plan_file.plan if plan_file else None, [str(p) for p in problems]))
+            entries, problems = load.parse_progress(data, str(path), "p", "2024-03", config)
+            out.append(("progress", [(e.entry, e.line, e.seq) for e in entries], [str(p) for p in problems]))
+        return out
+
+    fast = read_all()
+    monkeypatch.setattr(fastyaml, "parse", lambda *args, **kwargs: None)
+    assert read_all() == fast
+
+
+# Scalars where YAML 1.1 (PyYAML) and 1.2 (yaml-rs) disagree, or where yaml-rs reads more than it should.
+TRICKY = [
+    "yes", "No", "ON", "off", "y", "=", "~", "null", "Null", "True", "FALSE", "012", "0o12", "0x1F", "0b101",
+    "1_000", "1e5", "1.5e3", "1.5e+3", ".5", "-.5", "1.", ".inf", "-.Inf", ".NaN", "1:30", "1:30.5", "+3", "-0",
+    "2024-02-29", "2023-02-29", "2024-02-30", "2024-13-01", "2024-1-5", "2024-01-05T10:00:00Z", "2024-01-05 10:00",
+    "10:00:00", "12345678901234567890", "0.1", "-1.25", "'2024-01-05'", '"2024-01-05"', "'yes'", '"1e5"',
+    "2021年6月底", "1-3月", "'1-3月'", "800张", "a: b", "a #b", "x # c", "[1, 2]", "{a: 1}", "[yes, 1e5]",
+    "'it''s'", '"a\\tb"', '"\\u4e2d"', "&a 1", "*a", "!!str 5", "!!python/object:os.system x", "<<", "|\n  x",
+    ">\n  x", "? x", "@x", "`x", "%x", "-", "- x", "--- x", "2024-06-30", "100", "-5", "3.14", "true", "false",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("scalar", TRICKY)
+def test_tricky_scalars(scalar: str) -> None:
+    for text in (
+        f"value: {scalar}\n",
+        f"- date: 2024-03-01\n  indicator: a\n  note: {scalar}\n",
+        f"- {{date: 2024-03-01, note: {scalar}}}\n",
+        f"key:\n  - {scalar}\n",
+        f"{scalar}: 1\n",
+    ):
+        assert_same_reading(text)
+
+
+def test_unsafe_documents_go_to_the_reference() -> None:
+    bomb = 'a: &a ["x","x"]\nb: &b [*a,*a]\nc: &c [*b,*b]\nd: [*c,*c]\n'
+    for text in (
+        bomb,
+        "a: !!python/object/apply:os.system ['echo hi']\n",
+        "a: 1\na: 2\n",
+        "a: &x {b: 1}\nc:\n  <<: *x\n",
+        "- date: 2024-03-01\n<<<<<<< HEAD\n  value: 1\n=======\n  value: 2\n>>>>>>> other\n",
+        "a: " + "[" * 300 + "]" * 300 + "\n",
+        "a:\tb\n",
+        "a: 1\r\nb: 2\r\n",
+        "a: 'x\\y'\n",
+    ):
+        assert fastyaml.parse(text, "x.yaml") is None
+        assert_same_reading(text)
+
+
+def test_duplicate_keys_are_reported_by_the_reference_with_both_lines() -> None:
+    text = "- date: 2024-03-01\n  indicator: a\n  indicator: b\n"
+    assert fastyaml.eligible(text)  # yaml-rs refuses it: the reference words the message
+    assert fastyaml.parse(text, "x.yaml") is None
+    _, _, problems = reference(text)
+    assert problems is not None and len(problems) == 1
+    assert problems[0].startswith("x.yaml:3: error: duplicate key 'indicator' (first at line 2)")
+
+
+def test_entry_lines_and_lazy_lines() -> None:
+    text = (
+        "# header\n- date: 2024-03-01\n  indicator: a\n  value: 1\n\n- date: 2024-03-02\n  indicator: b\n  value: x\n"
+    )
+    doc = fastyaml.parse(text, "x.yaml")
+    assert doc is not None
+    assert doc.line((0,)) == 2 and doc.line((1,)) == 6
+    assert doc.line((1, "value")) == 8  # from the reference, read on demand
+    entries, problems = load.parse_progress(text.encode(), "x.yaml", "p", "2024-03", Config())
+    assert [e.line for e in entries] == [2]
+    assert len(problems) == 1
+    assert str(problems[0]).startswith("x.yaml:8: error: value: expected a number, got the text 'x'")
+
+
+_words = st.sampled_from(
+    ["yes", "no", "on", "1e5", "0o7", "012", "1:30", "2024-02-30", "2024-03-01", "1.5", "-3", "完成", "1-3月",
+     "a b", "x#y", "'q'", '"1"', "~", "", "0.1", ".5", "+1", "2024-1-5", "null", "True", "Off", "a:b", "[1,2]"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.tuples(st.sampled_from(["date", "value", "note", "by", "on", "1"]), _words), max_size=6), st.booleans()
+)
+def test_generated_documents_read_alike(pairs: list[tuple[str, str]], as_list: bool) -> None:
+    lines = [f"{key}: {word}" for key, word in pairs]
+    if as_list:
+        text = "".join(("- " if i == 0 else "  ") + line + "\n" for i, line in enumerate(lines))
+    else:
+        text = "".join(line + "\n" for line in lines)
+    assert_same_reading(text)
+
+
+# --- the plain table ----------------------------------------------------------------------------------
+
+
+def rich_text(status, lang: str, width: int) -> str:  # noqa: ANN001
+    buffer = io.StringIO()
+    Console(file=buffer, width=width, color_system=None, highlight=False).print(plan_table(status, lang))
+    return buffer.getvalue()
+
+
+def test_plain_tables_are_rich_tables_byte_for_byte(generated: Path) -> None:
+    snapshot = open_snapshot(generated, Config(), use_cache=False)
+    plans = [snapshot.plans[p].plan for p in sorted(snapshot.plans)]
+    compared = 0
+    for as_of in ("2024-01-01", "2024-06-30", "2024-12-31", "2025-03-01"):
+        day = dt.date.fromisoformat(as_of)
+        for status in evaluate(plans, snapshot.ledger_at(day), day):
+            for lang in ("en", "zh"):
+                for width in (60, 100, 120, 200):
+                    text = plan_text(status, lang, width)
+                    if text is not None:
+                        assert text == rich_text(status, lang, width)
+                        compared += 1
+    assert compared >= 24
+
+
+def test_plain_table_declines_what_must_wrap(generated: Path) -> None:
+    snapshot = open_snapshot(generated, Config(), use_cache=False)
+    plan = snapshot.plans[sorted(snapshot.plans)[0]].plan
+    day = dt.date(2024, 6, 30)
+    status = evaluate([plan], snapshot.ledger_at(day), day)[0]
+    assert plan_text(status, "en", 40) is None  # narrower than the table: rich folds it
+    long_name = plan.model_copy(
+        update={"indicators": [plan.indicators[0].model_copy(update={"name": "很" * 41}), *plan.indicators[1:]]}
+    )
+    status = evaluate([long_name], snapshot.ledger_at(day), day)[0]
+    assert plan_text(status, "en", 200) is None  # a name above 40 cells folds
+
+
+def test_json_written_plan_by_plan_is_status_json(generated: Path) -> None:
+    """`status --format json` writes the document plan by plan: the same characters as status_json."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from civtrack.render.data import status_json
+
+    exe = Path(sys.executable).parent / "civtrack"
+    snapshot = open_snapshot(generated, Config(), use_cache=False)
+    day = dt.date(2024, 9, 30)
+    for chosen in (None, ["county-0003-2024", "county-0001-2024"]):
+        ids = chosen or sorted(snapshot.plans)
+        expected = status_json(
+            evaluate([snapshot.plans[p].plan for p in ids], snapshot.ledger_at(day), day), "2024-09-30"
+        )
+        argv = [
+            str(exe) if exe.exists() else shutil.which("civtrack"),
+            "status",
+            "--as-of",
+            "2024-09-30",
+            "--format",
+            "json",
+        ]
+        for plan_id in chosen or []:
+            argv += ["--plan", plan_id]
+        run = subprocess.run(
+            argv, cwd=generated, capture_output=True, text=True, env={**os.environ, "CIVTRACK_NO_CACHE": "1"}
+        )
+        assert run.returncode == 0, run.stderr
+        assert run.stdout == expected
