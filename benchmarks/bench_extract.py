@@ -9,19 +9,20 @@ Builds a plan text of at least 25,000 characters from the seed plans in ../share
 * end to end: the installed `civtrack extract FILE` as a subprocess, wall time including
   Python's start-up and imports — what a user waits for.
 
-Usage: python benchmarks/bench_extract.py [--chars N] [--runs N]
+Usage: python -m benchmarks.bench_extract [--chars N] [--runs N]
 """
 
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks.run import civtrack_bin
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
@@ -68,8 +69,7 @@ def main() -> int:
         once()
         times.append(time.perf_counter() - t0)
 
-    exe = Path(sys.executable).parent / "civtrack"
-    command = str(exe) if exe.exists() else shutil.which("civtrack")
+    command = civtrack_bin()
     walls = []
     if command:
         with tempfile.TemporaryDirectory() as folder:

@@ -7,11 +7,11 @@ by name (pytest puts tests/ on sys.path for test modules in a folder without __i
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
+
+from tests.conftest import civtrack_exe
 
 GITATTRIBUTES = "progress/**/*.yaml merge=union\n"
 
@@ -64,14 +64,6 @@ GIT_ENV = {
     "GIT_CONFIG_NOSYSTEM": "1",
     "GIT_CONFIG_GLOBAL": os.devnull,
 }
-
-
-def civtrack_exe() -> str:
-    """The installed console script (the one users run)."""
-    beside = Path(sys.executable).parent / "civtrack"
-    found = str(beside) if beside.exists() else shutil.which("civtrack")
-    assert found, "civtrack is not installed in this environment"
-    return found
 
 
 def env(**extra: str) -> dict[str, str]:

@@ -36,6 +36,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.conftest import civtrack_exe
 from tests.gitkit import GIT_ENV
 
 CORPUS = Path(__file__).parent / "bad_inputs"
@@ -119,14 +120,6 @@ def applies(name: str, command: str) -> bool:
 
 def ends_with_newline(case: dict[str, Any]) -> bool:
     return "file" not in case or (CORPUS / case["file"]).read_bytes().endswith(b"\n")
-
-
-def civtrack_exe() -> str:
-    """The installed console script (what users run), not an in-process call."""
-    beside = Path(sys.executable).parent / "civtrack"
-    found = str(beside) if beside.exists() else shutil.which("civtrack")
-    assert found, "civtrack is not installed in this environment"
-    return found
 
 
 def git(root: Path, *args: str) -> None:

@@ -13,7 +13,6 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,14 +25,10 @@ from civtrack.index import CACHE_DIR, DB_NAME, CacheStore, dump_model, open_snap
 from civtrack.load import load_disk
 from civtrack.model import Plan
 from civtrack.workspace import Config
+from tests.conftest import civtrack_exe
 
 DATES = ["2023-12-31", "2024-01-01", "2024-03-15", "2024-06-30", "2024-09-30", "2024-12-31", "2025-06-30"]
 CONFIG = Config()
-
-
-def civtrack() -> str:
-    found = Path(sys.executable).parent / "civtrack"
-    return str(found) if found.exists() else (shutil.which("civtrack") or "civtrack")
 
 
 def reference(root: Path) -> tuple[list, list[str], dict[str, int], dict]:
@@ -260,7 +255,7 @@ def test_rebuilt_plans_equal_validated_ones(repo: Path) -> None:
 
 
 def test_cli_status_and_check_through_the_cache(repo: Path) -> None:
-    exe = civtrack()
+    exe = civtrack_exe()
     env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
     uncached = subprocess.run(
         [exe, "status", "--as-of", "2024-09-30"], cwd=repo, capture_output=True, text=True, check=True,
@@ -338,7 +333,7 @@ def test_report_reads_only_the_month(repo: Path) -> None:
     ledger = fold((item.plan_id, item.entry, (item.month, item.seq)) for item in full.all_entries())
     expected = report_json(build_report(plans, ledger, full.all_entries(), month, CONFIG.pace_tolerance))
     env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
-    argv = [civtrack(), "report", "--month", "2024-06", "--format", "json"]
+    argv = [civtrack_exe(), "report", "--month", "2024-06", "--format", "json"]
     for _ in range(2):  # cold, warm
         run = subprocess.run(argv, cwd=repo, capture_output=True, text=True, env=env)
         assert run.returncode == 0, run.stderr

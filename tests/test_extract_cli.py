@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,20 +19,13 @@ import pytest
 from civtrack.check import check_plan
 from civtrack.load import parse_plan
 from civtrack.workspace import Config
+from tests.conftest import civtrack_exe
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "seeds"
 GOLD = SHARED / "extract-eval" / "gold"
 SCORE = SHARED / "extract-eval" / "score.py"
 SEED_NAMES = sorted(p.stem for p in SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
-
-
-def civtrack_exe() -> str:
-    """The installed console script (the one users run), not an in-process call."""
-    beside = Path(sys.executable).parent / "civtrack"
-    found = str(beside) if beside.exists() else shutil.which("civtrack")
-    assert found, "civtrack is not installed in this environment"
-    return found
 
 
 def run(*args: str, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:

@@ -25,6 +25,7 @@ from civtrack.index import open_snapshot
 from civtrack.render.fasttable import plan_text
 from civtrack.render.table import plan_table
 from civtrack.workspace import Config
+from tests.conftest import civtrack_exe
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIP = {".venv", ".git", "out", "node_modules", ".civtrack"}
@@ -226,13 +227,10 @@ def test_plain_table_declines_what_must_wrap(generated: Path) -> None:
 def test_json_written_plan_by_plan_is_status_json(generated: Path) -> None:
     """`status --format json` writes the document plan by plan: the same characters as status_json."""
     import os
-    import shutil
     import subprocess
-    import sys
 
     from civtrack.render.data import status_json
 
-    exe = Path(sys.executable).parent / "civtrack"
     snapshot = open_snapshot(generated, Config(), use_cache=False)
     day = dt.date(2024, 9, 30)
     for chosen in (None, ["county-0003-2024", "county-0001-2024"]):
@@ -241,7 +239,7 @@ def test_json_written_plan_by_plan_is_status_json(generated: Path) -> None:
             evaluate([snapshot.plans[p].plan for p in ids], snapshot.ledger_at(day), day), "2024-09-30"
         )
         argv = [
-            str(exe) if exe.exists() else shutil.which("civtrack"),
+            civtrack_exe(),
             "status",
             "--as-of",
             "2024-09-30",
