@@ -381,20 +381,6 @@ class Series:
             return None
         return total, count, last, done
 
-    def days(self) -> dict[dt.date, Any]:
-        """The ledger's days of this reference (compute.Day; ``order`` empty: one Day per date)."""
-        from civtrack.compute import Day
-
-        n = len(self.dates)
-        counts = self.count or [1] * n
-        lasts = self.last or [None] * n
-        dones = self.done or [None] * n
-        fromordinal = dt.date.fromordinal
-        return {
-            fromordinal(d): Day(t, (), last, done, c)
-            for d, t, c, last, done in zip(self.dates, self.total, counts, lasts, dones, strict=True)
-        }
-
     def record(self) -> list[Any]:
         return [self.dates, self.total, self.count, self.last, self.done, self.sorted]
 
@@ -491,46 +477,65 @@ class Snapshot:
                 out.extend(entries)
         return out
 
-    def ledger(self, plan_ids: Iterable[str] | None = None) -> Mapping[str, dict]:
-        """The full ledger (every day of every reference), as compute.fold gives it from every entry,
-        but from the cached series: for evaluations at many dates (`report`, `status --chart`). Read
-        only; a plan's days are built when it is looked up, and only the last plan looked up is kept
-        (a report of a thousand plans goes plan by plan: a million days never sit in memory at once)."""
-        return _PlanLedger(self.series, list(self.series if plan_ids is None else plan_ids))
-
     def ledger_at(self, as_of: dt.date, plan_ids: Iterable[str] | None = None) -> dict:
         """A ledger that evaluates exactly like the full one at ``as_of`` (and only there): per
         reference one Day holding what the days up to as-of add up to."""
+        return {
+            plan_id: SeriesTimeline(self.series.get(plan_id, {})).at(as_of)
+            for plan_id in (self.series if plan_ids is None else plan_ids)
+        }
+
+    def timelines(self, plan_ids: Iterable[str] | None = None) -> Mapping[str, SeriesTimeline]:
+        """Per plan id, a reporting.Timeline over the cached series: the plan evaluated at any date
+        without building its days (`report`, `status --chart`). A plan's series are decoded when it is
+        first evaluated, by whichever process evaluates it."""
+        return _Timelines(self.series, list(self.series if plan_ids is None else plan_ids))
+
+
+class SeriesTimeline:
+    """One plan's series as a reporting.Timeline: ``at(day)`` holds, per reference, one Day adding up
+    the days up to ``day`` (Series.at: exactly what the full ledger gives when evaluated there)."""
+
+    def __init__(self, series: dict[str, Series]):
+        self._series = series
+        self._by_indicator: dict[str, list[tuple[str, Series]]] | None = None
+
+    def _of(self, indicator: str) -> list[tuple[str, Series]]:
+        if self._by_indicator is None:
+            self._by_indicator = {}
+            for ref, series in self._series.items():
+                self._by_indicator.setdefault(ref.split("/")[0], []).append((ref, series))
+        return self._by_indicator.get(indicator, [])
+
+    def at(self, day: dt.date, indicator: str | None = None) -> dict:
         from civtrack.compute import Day
 
-        day = as_of.toordinal()
-        ledger: dict = {}
-        for plan_id in self.series if plan_ids is None else plan_ids:
-            refs: dict = {}
-            for ref, series in self.series.get(plan_id, {}).items():
-                state = series.at(day)
-                if state is not None:
-                    total, count, last, done = state
-                    refs[ref] = {as_of: Day(total, (), last, done, count)}
-            ledger[plan_id] = refs
-        return ledger
+        ordinal = day.toordinal()
+        refs: dict = {}
+        for ref, series in self._series.items() if indicator is None else self._of(indicator):
+            state = series.at(ordinal)
+            if state is not None:
+                total, count, last, done = state
+                refs[ref] = {day: Day(total, (), last, done, count)}
+        return refs
+
+    def dates(self, indicator: str) -> list[dt.date]:
+        found = {ordinal for _, series in self._of(indicator) for ordinal in series.dates}
+        return [dt.date.fromordinal(ordinal) for ordinal in sorted(found)]
 
 
-class _PlanLedger(Mapping):
-    """A ledger (plan id → reference → day → Day) built one plan at a time from the series."""
+class _Timelines(Mapping):
+    """Plan id → SeriesTimeline, made on lookup (so that the series are decoded only when used)."""
 
     def __init__(self, series: Mapping[str, dict[str, Series]], plan_ids: list[str]):
         self._series = series
         self._ids = [plan_id for plan_id in plan_ids if plan_id in series]
         self._wanted = set(self._ids)
-        self._last: tuple[str, dict] | None = None
 
-    def __getitem__(self, plan_id: str) -> dict:
+    def __getitem__(self, plan_id: str) -> SeriesTimeline:
         if plan_id not in self._wanted:
             raise KeyError(plan_id)
-        if self._last is None or self._last[0] != plan_id:
-            self._last = (plan_id, {ref: series.days() for ref, series in self._series[plan_id].items()})
-        return self._last[1]
+        return SeriesTimeline(self._series[plan_id])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._ids)
@@ -1094,9 +1099,9 @@ def _run_plans(
 
 
 def _workers(workers: int | None) -> int:
-    if workers is None:
-        workers = int(os.environ.get("CIVTRACK_WORKERS", 0)) or min(os.cpu_count() or 1, 8)
-    return workers
+    from civtrack.parallel import workers as default_workers
+
+    return default_workers() if workers is None else workers
 
 
 def _pool_map(func: Any, items: list[Any], workers: int, **state: Any) -> list[Any]:

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Protocol
 
 from civtrack.compute import (
     DEFAULT_PACE_TOLERANCE,
     STATES,
+    Day,
     Ledger,
     PlanStatus,
     Status,
@@ -88,6 +90,50 @@ def runs_in(plan: Plan, month: Month) -> bool:
     return plan.period.start <= month.last and plan.period.end >= month.first
 
 
+# --- a plan's entries, at any date ---------------------------------------------------
+
+
+class Timeline(Protocol):
+    """One plan's entries, ready to be evaluated at any date: what a report needs at several dates.
+
+    ``at(day)`` is a ledger of the plan's references (compute's ``ref → day → Day``) that evaluates
+    at ``day`` exactly as the full one would (and need not anywhere else); with ``indicator``, it
+    need hold only that indicator's references. ``dates(indicator)``: the days on which the
+    indicator or one of its parts has entries, in order."""
+
+    def at(self, day: dt.date, indicator: str | None = None) -> dict[str, dict[dt.date, Day]]: ...
+
+    def dates(self, indicator: str) -> list[dt.date]: ...
+
+
+class DaysTimeline:
+    """A Timeline over a plan's full ledger (every day of every reference), as compute.fold builds it."""
+
+    def __init__(self, refs: dict[str, dict[dt.date, Day]]):
+        self._refs = refs
+
+    def at(self, day: dt.date, indicator: str | None = None) -> dict[str, dict[dt.date, Day]]:
+        return self._refs  # the full ledger evaluates right at any date
+
+    def dates(self, indicator: str) -> list[dt.date]:
+        found = {day for ref, days in self._refs.items() if ref.split("/")[0] == indicator for day in days}
+        return sorted(found)
+
+
+def timeline_of(ledger: Mapping[str, object], plan_id: str) -> Timeline:
+    """A plan's Timeline from a ledger mapping plan ids to Timelines or to full ledgers of references."""
+    found = ledger.get(plan_id)
+    if found is None:
+        return DaysTimeline({})
+    if isinstance(found, dict):
+        return DaysTimeline(found)
+    return found  # type: ignore[return-value]
+
+
+def plan_status_at(plan: Plan, timeline: Timeline, day: dt.date, tolerance: float) -> PlanStatus:
+    return plan_status(plan, {plan.id: timeline.at(day)}, day, tolerance)
+
+
 # --- facts ----------------------------------------------------------------------
 
 
@@ -154,7 +200,30 @@ class Point:
 
 
 @dataclass(frozen=True)
+class Summary:
+    """A plan's line in the overview of a report: small, so that it travels between processes."""
+
+    id: str
+    title: str
+    completion: float | None
+    previous_completion: float | None
+    counts: dict[str, int]
+    previous_counts: dict[str, int]
+
+    @property
+    def completion_change(self) -> float | None:
+        if self.completion is None or self.previous_completion is None:
+            return None
+        return self.completion - self.previous_completion
+
+    @property
+    def counts_change(self) -> dict[str, int]:
+        return {state: self.counts[state] - self.previous_counts[state] for state in STATES}
+
+
+@dataclass(frozen=True)
 class PlanReport:
+    month: Month
     plan: Plan
     status: PlanStatus  # at the as-of date
     previous: PlanStatus  # at the previous month's end
@@ -165,18 +234,36 @@ class PlanReport:
     due_next: tuple[DueItem, ...]
     lagging: tuple[Lagging, ...]
     paces: tuple[Pace, ...]  # per top-level indicator, in the plan's order
-    series: tuple[Point, ...]  # plan start month → plan end month (or the as-of month, if later)
-    trends: dict[str, tuple[float, ...]]  # ref → completion at each month's end through the as-of month
+    # For the month-by-month figures, which only charts and JSON read: computed when first asked for.
+    timeline: Timeline = field(repr=False, compare=False)
+    tolerance: float = field(repr=False, compare=False)
+
+    @cached_property
+    def summary(self) -> Summary:
+        now, before = self.status, self.previous
+        return Summary(now.id, now.title, now.completion, before.completion, now.counts, before.counts)
 
     @property
     def completion_change(self) -> float | None:
-        if self.status.completion is None or self.previous.completion is None:
-            return None
-        return self.status.completion - self.previous.completion
+        return self.summary.completion_change
 
     @property
     def counts_change(self) -> dict[str, int]:
-        return {state: self.status.counts[state] - self.previous.counts[state] for state in STATES}
+        return self.summary.counts_change
+
+    @cached_property
+    def _monthly(self) -> list[tuple[Month, PlanStatus]]:
+        return monthly_statuses(self.plan, self.timeline, self.status.as_of, self.tolerance)
+
+    @cached_property
+    def series(self) -> tuple[Point, ...]:
+        """Plan start month → plan end month (or the as-of month, if later)."""
+        return tuple(plan_series(self.plan, self._monthly, self.paces, max(self.plan.period.end, self.status.as_of)))
+
+    @cached_property
+    def trends(self) -> dict[str, tuple[float, ...]]:
+        """Ref → completion at each month's end through the as-of month."""
+        return trends(self._monthly)
 
     @property
     def expected(self) -> float | None:
@@ -185,7 +272,11 @@ class PlanReport:
 
     def pace_of(self, status: Status) -> float:
         """An indicator's or part's expected completion at the as-of date (0–100)."""
-        return Pace.of(self.plan, status).completion(self.status.as_of)
+        return Pace.of(self.plan, status, self._indicators[status.ref.split("/")[0]]).completion(self.status.as_of)
+
+    @cached_property
+    def _indicators(self) -> dict[str, Indicator]:
+        return {ind.id: ind for ind in self.plan.indicators}
 
     @cached_property
     def _previous_by_ref(self) -> dict[str, Status]:
@@ -217,20 +308,24 @@ class Report:
         """Top-level indicators in ``state`` over every plan of the report (for --fail-on)."""
         return sum(p.status.counts[state] for p in self.plans)
 
+    @property
+    def summaries(self) -> list[Summary]:
+        return [p.summary for p in self.plans]
+
 
 # --- building -------------------------------------------------------------------
 
 
 def build_report(
     plans: Sequence[Plan],
-    ledger: Ledger,
+    ledger: Ledger | Mapping[str, Timeline],
     entries: Iterable[EntryAt],
     month: Month,
     tolerance: float = DEFAULT_PACE_TOLERANCE,
 ) -> Report:
     """The report of ``month`` for ``plans`` (in the order given).
 
-    ``ledger`` holds every entry (they are cut at each date evaluated); ``entries``
+    ``ledger`` holds every entry (a full ledger, or a Timeline per plan id); ``entries``
     may be all entries or only the month's: only those of these plans dated in
     ``month`` are listed.
     """
@@ -240,19 +335,21 @@ def build_report(
             in_month.setdefault(item.plan_id, []).append(item)
     return Report(
         month=month,
-        plans=tuple(_plan_report(plan, ledger, in_month.get(plan.id, []), month, tolerance) for plan in plans),
+        plans=tuple(
+            plan_report(plan, timeline_of(ledger, plan.id), in_month.get(plan.id, []), month, tolerance)
+            for plan in plans
+        ),
     )
 
 
-def _plan_report(plan: Plan, ledger: Ledger, items: list[EntryAt], month: Month, tolerance: float) -> PlanReport:
+def plan_report(plan: Plan, timeline: Timeline, items: list[EntryAt], month: Month, tolerance: float) -> PlanReport:
+    """One plan's part of the report of ``month``; ``items``: its entries dated in the month."""
     as_of = month.last
-    monthly = monthly_statuses(plan, ledger, as_of, tolerance)
-    now = plan_status(plan, ledger, as_of, tolerance)
-    paces = tuple(Pace.of(plan, status) for status in now.indicators)
-    before = plan_status(plan, ledger, month.previous().last, tolerance)
-    earlier = _by_ref(before)
+    now = plan_status_at(plan, timeline, as_of, tolerance)
     indicators = {ind.id: ind for ind in plan.indicators}
-    refs = ledger.get(plan.id, {})
+    paces = tuple(Pace.of(plan, status, indicators[status.id]) for status in now.indicators)
+    before = plan_status_at(plan, timeline, month.previous().last, tolerance)
+    earlier = _by_ref(before)
 
     newly_done: list[NewlyDone] = []
     lagging: list[Lagging] = []
@@ -260,7 +357,7 @@ def _plan_report(plan: Plan, ledger: Ledger, items: list[EntryAt], month: Month,
         for item, parent in ((status, None), *((part, status) for part in status.parts)):
             was = earlier.get(item.ref)
             if item.state == "done" and (was is None or was.state != "done"):
-                day = _done_on(plan, indicators[status.id], refs, item.ref, month, tolerance)
+                day = _done_on(plan, indicators[status.id], timeline, item.ref, month, tolerance)
                 newly_done.append(NewlyDone(item, parent, day))
             if parent is not None and item.state in ("behind", "overdue"):
                 lagging.append(Lagging(item, parent))
@@ -274,6 +371,7 @@ def _plan_report(plan: Plan, ledger: Ledger, items: list[EntryAt], month: Month,
     overdue.sort(key=lambda o: -o.days)
 
     return PlanReport(
+        month=month,
         plan=plan,
         status=now,
         previous=before,
@@ -284,8 +382,8 @@ def _plan_report(plan: Plan, ledger: Ledger, items: list[EntryAt], month: Month,
         due_next=tuple(_due_next(plan, now, month.next())),
         lagging=tuple(lagging),
         paces=paces,
-        series=tuple(plan_series(plan, monthly, paces, max(plan.period.end, as_of))),
-        trends=trends(monthly),
+        timeline=timeline,
+        tolerance=tolerance,
     )
 
 
@@ -313,13 +411,14 @@ def _entry_fact(entry: Entry, indicators: dict[str, Indicator]) -> EntryFact:
     )  # fmt: skip
 
 
-def _done_on(plan: Plan, ind: Indicator, refs: dict, ref: str, month: Month, tolerance: float) -> dt.date | None:
+def _done_on(
+    plan: Plan, ind: Indicator, timeline: Timeline, ref: str, month: Month, tolerance: float
+) -> dt.date | None:
     """The first day of ``month`` with an entry after which ``ref`` is done."""
-    days = sorted(
-        {day for key, by_day in refs.items() if key.split("/")[0] == ind.id for day in by_day if day in month}
-    )
-    for day in days:
-        status = indicator_status(plan, ind, refs, day, tolerance)
+    for day in timeline.dates(ind.id):
+        if day not in month:
+            continue
+        status = indicator_status(plan, ind, timeline.at(day, ind.id), day, tolerance)
         found = status if status.ref == ref else next((p for p in status.parts if p.ref == ref), None)
         if found is not None and found.state == "done":
             return day
@@ -378,11 +477,13 @@ class Pace:
     knots: tuple[tuple[dt.date, float], ...]
 
     @classmethod
-    def of(cls, plan: Plan, status: Status) -> Pace:
-        """The pace of an indicator or part (parts have no checkpoints: a straight line)."""
+    def of(cls, plan: Plan, status: Status, ind: Indicator | None = None) -> Pace:
+        """The pace of an indicator or part (parts have no checkpoints: a straight line); ``ind``:
+        the indicator (or the part's), when the caller has it at hand."""
         if status.kind == "milestone" or status.baseline is None or status.target is None:
             return cls(status, ())
-        ind = next(i for i in plan.indicators if i.id == status.ref.split("/")[0])
+        if ind is None:
+            ind = next(i for i in plan.indicators if i.id == status.ref.split("/")[0])
         points = checkpoints(ind, status) if status.ref == ind.id else []
         inner = tuple((by, float(value)) for by, value in points if status.start < by < status.due)
         return cls(status, ((status.start, float(status.baseline)), *inner, (status.due, float(status.target))))
@@ -416,11 +517,11 @@ def plan_pace(paces: Sequence[Pace], day: dt.date) -> float | None:
 
 
 def monthly_statuses(
-    plan: Plan, ledger: Ledger, as_of: dt.date, tolerance: float = DEFAULT_PACE_TOLERANCE
+    plan: Plan, timeline: Timeline, as_of: dt.date, tolerance: float = DEFAULT_PACE_TOLERANCE
 ) -> list[tuple[Month, PlanStatus]]:
     """The plan at each month's end from its start through ``as_of`` (the last one at ``as_of`` itself)."""
     return [
-        (month, plan_status(plan, ledger, min(month.last, as_of), tolerance))
+        (month, plan_status_at(plan, timeline, min(month.last, as_of), tolerance))
         for month in months_between(plan.period.start, as_of)
     ]
 
@@ -449,14 +550,18 @@ def trends(monthly: list[tuple[Month, PlanStatus]]) -> dict[str, tuple[float, ..
 
 
 def trend_lines(
-    plans: Sequence[Plan], ledger: Ledger, as_of: dt.date, tolerance: float = DEFAULT_PACE_TOLERANCE
+    plans: Sequence[Plan],
+    ledger: Ledger | Mapping[str, Timeline],
+    as_of: dt.date,
+    tolerance: float = DEFAULT_PACE_TOLERANCE,
 ) -> dict[str, dict[str, str]]:
     """Per plan id, per indicator and part ref: a sparkline of completion at each month's end (status --chart)."""
     from civtrack.render.sparkline import sparkline
 
     return {
         plan.id: {
-            ref: sparkline(values) for ref, values in trends(monthly_statuses(plan, ledger, as_of, tolerance)).items()
+            ref: sparkline(values)
+            for ref, values in trends(monthly_statuses(plan, timeline_of(ledger, plan.id), as_of, tolerance)).items()
         }
         for plan in plans
     }

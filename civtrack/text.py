@@ -15,3 +15,21 @@ def fmt(number: float | int | None) -> str:
 def pct(number: float | None) -> str:
     """A completion in percent with one decimal, as shown to people."""
     return "—" if number is None else f"{number:.1f}%"
+
+
+_WIDTHS: dict[str, int] = {}
+
+
+def display_width(text: str) -> int:
+    """Terminal cells ``text`` takes (a Chinese character two): rich's cell_len, remembered, because
+    most cells of a large table (units, dates, states, numbers, names) repeat from row to row."""
+    width = _WIDTHS.get(text)
+    if width is None:
+        if text.isascii():
+            return len(text)
+        from rich.cells import cell_len
+
+        width = cell_len(text)
+        if len(_WIDTHS) < 100_000:
+            _WIDTHS[text] = width
+    return width

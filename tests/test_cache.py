@@ -20,7 +20,7 @@ import pytest
 from benchmarks.generate import generate
 from civtrack import index
 from civtrack.check import check_repository
-from civtrack.compute import evaluate, fold
+from civtrack.compute import evaluate, fold, plan_status
 from civtrack.index import CACHE_DIR, DB_NAME, CacheStore, dump_model, open_snapshot, rebuild_model
 from civtrack.load import load_disk
 from civtrack.model import Plan
@@ -301,24 +301,27 @@ def test_a_forged_plan_row_is_read_again_from_the_file(repo: Path) -> None:
     assert_matches_reference(repo)
 
 
-def test_full_ledger_from_the_series_is_the_folded_one(repo: Path) -> None:
+def test_timelines_from_the_series_evaluate_as_the_folded_ledger(repo: Path) -> None:
     path = month_file(repo, month=2)
     with path.open("a", encoding="utf-8") as handle:
         for day, value in ((28, "0.1"), (3, "0.2"), (15, "0.3"), (3, "0.7")):
             handle.write(f"- date: 2024-02-{day:02d}\n  indicator: ind-01\n  value: {value}\n")
         handle.write("- date: 2024-01-20\n  indicator: ind-07\n  value: 55.5\n")
         handle.write("- date: 2024-02-20\n  indicator: ind-09\n  done: false\n")
+    _, _, _, reference_ledger = reference(repo)
+    full = load_disk(repo, CONFIG)
+    days = [dt.date(2023, 12, 31) + dt.timedelta(days=k) for k in range(0, 64, 3)]
     for _ in range(2):  # cold and warm
-        snapshot = open_snapshot(repo, CONFIG)
-        _, _, _, reference_ledger = reference(repo)
-        ledger = snapshot.ledger()
-        assert ledger.keys() == reference_ledger.keys()
+        timelines = open_snapshot(repo, CONFIG).timelines()
+        assert sorted(timelines) == sorted(reference_ledger)
         for plan_id, refs in reference_ledger.items():
-            assert ledger[plan_id].keys() == refs.keys()
-            for ref, days in refs.items():
-                got = {d: (x.total, x.count, x.last, x.done) for d, x in ledger[plan_id][ref].items()}
-                assert got == {d: (x.total, x.count, x.last, x.done) for d, x in days.items()}
-                assert list(got) == list(days)  # the same order of days
+            plan = full.plans[plan_id].plan
+            timeline = timelines[plan_id]
+            for day in days:  # the same statuses, to the last bit
+                assert plan_status(plan, {plan_id: timeline.at(day)}, day) == plan_status(plan, reference_ledger, day)
+            for ind in plan.indicators:
+                expected = sorted({d for ref, by_day in refs.items() if ref.split("/")[0] == ind.id for d in by_day})
+                assert timeline.dates(ind.id) == expected
 
 
 def test_report_reads_only_the_month(repo: Path) -> None:

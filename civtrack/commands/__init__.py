@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from civtrack.compute import Ledger
     from civtrack.index import Snapshot
     from civtrack.load import Repository
+    from civtrack.reporting import Timeline
     from civtrack.workspace import Config
 
 # The order of `civtrack --help`.
@@ -79,13 +80,14 @@ class Opened:
         """EntryAt of the given months' files only (e.g. `report --month`): see Snapshot.entries."""
         return self.snapshot.entries(months, plan_ids)
 
-    def ledger(self, as_of: dt.date | None = None, plan_ids: list[str] | None = None) -> Ledger:
-        """The ledger of every entry (from the cached series: no entry is read); with ``as_of``, one that
-        evaluates the same at that date only, with one day per indicator (what `status` uses). With
-        ``plan_ids``, only those plans'."""
-        if as_of is not None:
-            return self.snapshot.ledger_at(as_of, plan_ids)
-        return self.snapshot.ledger(plan_ids)
+    def ledger(self, as_of: dt.date, plan_ids: list[str] | None = None) -> Ledger:
+        """A ledger that evaluates at ``as_of`` (only there) as the full one would, with one day per
+        reference (from the cached series: no entry is read). With ``plan_ids``, only those plans'."""
+        return self.snapshot.ledger_at(as_of, plan_ids)
+
+    def timelines(self, plan_ids: list[str] | None = None) -> Mapping[str, Timeline]:
+        """Per plan id, the plan's entries ready to be evaluated at any date (`report`, `status --chart`)."""
+        return self.snapshot.timelines(plan_ids)
 
 
 def open_repository(globals_: Globals, *, allow_errors: bool = False) -> Opened:

@@ -10,9 +10,9 @@ wraps) sends the whole command back to the ordinary path, which gives the same c
 from __future__ import annotations
 
 import datetime as dt
-import os
-import pickle
 from typing import Any
+
+from civtrack.parallel import map_shares, workers
 
 # Below this many indicators, a fork costs more than it saves.
 PARALLEL_MIN_INDICATORS = 5_000
@@ -45,34 +45,8 @@ def plain_tables(
     if not chosen:
         return None
     size = len(chosen) * 50  # indicators, roughly: counting them would build every plan here
-    workers = min(os.cpu_count() or 1, int(os.environ.get("CIVTRACK_WORKERS", 0)) or 8)
-    if size < PARALLEL_MIN_INDICATORS or workers < 2 or not hasattr(os, "fork"):
-        return _texts(opened, chosen, day, states, width)
-    # Contiguous shares, so that the texts join in plan order.
-    step = -(-len(chosen) // workers)
-    shares = [chosen[i : i + step] for i in range(0, len(chosen), step)]
-    children: list[tuple[int, int]] = []
-    for share in shares[1:]:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: its share's text through the pipe, then leave without cleanup
-            code = 0
-            try:
-                os.close(read_end)
-                data = pickle.dumps(_texts(opened, share, day, states, width))
-                with os.fdopen(write_end, "wb") as pipe:
-                    pipe.write(data)
-            except BaseException:  # noqa: BLE001 - the parent does the work itself then
-                code = 1
-            os._exit(code)
-        os.close(write_end)
-        children.append((pid, read_end))
-    texts = [_texts(opened, shares[0], day, states, width)]
-    for pid, read_end in children:
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(pid, 0)
-        texts.append(pickle.loads(data) if status == 0 and data else None)  # our own child's bytes
+    processes = workers() if size >= PARALLEL_MIN_INDICATORS else 1
+    texts = map_shares(lambda share: _texts(opened, share, day, states, width), chosen, processes)
     if any(text is None for text in texts):
-        return None if texts[0] is None else _texts(opened, chosen, day, states, width)
+        return None
     return "".join(texts)  # type: ignore[arg-type]

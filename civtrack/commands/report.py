@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -100,9 +100,12 @@ def run(
         typer.Option("--fail-on", help="Exit 1 when any indicator is in this state (repeatable).", show_default=False),
     ] = None,
 ) -> None:
+    from importlib import import_module
+
     from civtrack.commands import known_ids, open_repository
     from civtrack.errors import InputError
-    from civtrack.reporting import build_report, runs_in
+    from civtrack.parallel import map_shares, workers
+    from civtrack.reporting import runs_in
 
     chosen_month = parse_month(month)
     opened = open_repository(ctx.obj)
@@ -112,34 +115,48 @@ def run(
         if plan_id not in plans:
             raise InputError(f"unknown plan '{plan_id}' (known: {known_ids(plans)})")
     if plan:
-        chosen = [plans[p].plan for p in dict.fromkeys(plan)]
+        chosen = list(dict.fromkeys(plan))
     else:
-        chosen = [plans[p].plan for p in sorted(plans) if runs_in(plans[p].plan, chosen_month)]
-    # The ledger from the cache and only the month's files read: a million entries need not be parsed.
-    # (A repository with errors is refused above, so no entry of the month sits in another month's file.)
-    report = build_report(
-        chosen,
-        opened.ledger(plan_ids=[plan.id for plan in chosen]),
-        opened.entries([str(chosen_month)], [plan.id for plan in chosen]),
-        chosen_month,
-        opened.config.pace_tolerance,
-    )
-
-    if output_format is ReportFormat.json:
-        from civtrack.render.report_json import report_json
-
-        text = report_json(report)
-    elif output_format is ReportFormat.html:
-        from civtrack.render.report_html import report_html
-
-        text = report_html(report, language)
-    else:
-        from civtrack.render.report_md import report_markdown
-
-        text = report_markdown(report, language)
+        chosen = [p for p in sorted(plans) if runs_in(plans[p].plan, chosen_month)]
+    renderer = import_module(f"civtrack.render.report_{_MODULES[output_format]}")
+    laid_out = [
+        pair
+        for share in map_shares(
+            lambda share: _sections(opened, share, chosen_month, renderer.report_section, language),
+            chosen,
+            workers() if len(chosen) >= PARALLEL_MIN_PLANS else 1,
+        )
+        for pair in share
+    ]
+    summaries = [summary for summary, _ in laid_out]
+    text = renderer.report_document(chosen_month, summaries, [section for _, section in laid_out], language)
     if output is None:
         typer.echo(text, nl=False)
     else:
         write_atomic(output, text)
-    if any(report.count(state.value) for state in fail_on or []):
+    if any(summary.counts[state.value] for summary in summaries for state in fail_on or []):
         raise typer.Exit(1)
+
+
+_MODULES = {ReportFormat.markdown: "md", ReportFormat.json: "json", ReportFormat.html: "html"}
+
+# Below this many plans, a fork costs more than it saves.
+PARALLEL_MIN_PLANS = 40
+
+
+def _sections(opened: Any, plan_ids: list[str], month: Month, section: Any, lang: str) -> list[tuple[Any, str]]:
+    """The summary and laid-out section of each plan, in order (in whichever process runs the share).
+
+    The plans are evaluated on timelines of the cached series, and only the month's files are read:
+    a million entries need not be parsed. (A repository with errors is refused above, so no entry
+    of the month sits in another month's file.)"""
+    from civtrack.reporting import build_report
+
+    report = build_report(
+        [opened.plans[plan_id].plan for plan_id in plan_ids],
+        opened.timelines(plan_ids),
+        opened.entries([str(month)], plan_ids),
+        month,
+        opened.config.pace_tolerance,
+    )
+    return [(p.summary, section(p, lang)) for p in report.plans]

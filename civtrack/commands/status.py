@@ -90,7 +90,7 @@ def run(
 
             charts = trend_lines(
                 [opened.plans[s.id].plan for s in statuses],
-                opened.ledger(plan_ids=[s.id for s in statuses]),
+                opened.timelines([s.id for s in statuses]),
                 day,
                 opened.config.pace_tolerance,
             )

@@ -10,12 +10,11 @@ every other case it returns None and rich renders the table.
 
 from __future__ import annotations
 
-from rich.cells import cell_len
-
 from civtrack.compute import PlanStatus, Status
 from civtrack.i18n import label
 from civtrack.render import grouped_by_section
 from civtrack.render.table import BAR_CELLS, _current_text, _target_text
+from civtrack.text import display_width as _w
 from civtrack.text import pct
 
 # The columns of render.table.plan_table: (right-justified, min width, max width).
@@ -48,19 +47,6 @@ def _summary(plan: PlanStatus, lang: str) -> str:
     return text
 
 
-_WIDTHS: dict[str, int] = {}
-
-
-def _w(text: str) -> int:
-    """cell_len, remembered: most cells (units, dates, states, numbers) repeat from row to row."""
-    width = _WIDTHS.get(text)
-    if width is None:
-        width = len(text) if text.isascii() else cell_len(text)
-        if len(_WIDTHS) < 100_000:
-            _WIDTHS[text] = width
-    return width
-
-
 def plan_text(plan: PlanStatus, lang: str, width: int) -> str | None:
     """One plan's table as rich would print it without colour in ``width`` cells, or None."""
     rows: list[tuple[list[str], bool]] = []  # (cells, ends a section)
@@ -80,8 +66,7 @@ def plan_text(plan: PlanStatus, lang: str, width: int) -> str | None:
             # rich reads str cells as markup and :emoji: codes; leave such cells to it.
             if "[" in cell or ":" in cell:
                 return None
-    known = _WIDTHS.get
-    sized = [[(cell, known(cell) or _w(cell)) for cell in cells] for cells, _ in rows]
+    sized = [[(cell, _w(cell)) for cell in cells] for cells, _ in rows]
     widths: list[int] = []
     for index, (_, min_width, max_width) in enumerate(_COLUMNS):
         natural = max(_w(headers[index]), max([row[index][1] for row in sized], default=0))

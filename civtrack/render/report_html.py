@@ -11,6 +11,7 @@ font shows the Chinese text. The output is deterministic, like the Markdown.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from html import escape
 
 from civtrack.compute import STATES, Status
@@ -26,7 +27,7 @@ from civtrack.render.report_text import (
     signed_count,
     with_remark,
 )
-from civtrack.reporting import Month, PlanReport, Point, Report
+from civtrack.reporting import Month, PlanReport, Point, Report, Summary
 from civtrack.text import pct
 
 # Colours of the four states (the terminal's green, cyan, yellow and red, made print-worthy).
@@ -291,10 +292,10 @@ def _listing(listing: Listing, lang: str) -> str:
     )
 
 
-def _kpis(p: PlanReport, report: Report, lang: str) -> str:
+def _kpis(p: PlanReport, lang: str) -> str:
     tiles = [
         f'<div class="kpi main"><div class="k">{_e(label("completion", lang))}</div>'
-        f'<div class="v">{_e(pct(p.status.completion))}</div><div class="d">{_e(headline(p, report, lang))}</div></div>'
+        f'<div class="v">{_e(pct(p.status.completion))}</div><div class="d">{_e(headline(p, lang))}</div></div>'
     ]
     for state in STATES:
         tiles.append(
@@ -305,18 +306,19 @@ def _kpis(p: PlanReport, report: Report, lang: str) -> str:
     return f'<div class="kpis">{"".join(tiles)}</div>'
 
 
-def _plan(p: PlanReport, report: Report, lang: str) -> str:
+def report_section(p: PlanReport, lang: str = "en") -> str:
+    """One plan's section of the page."""
     plan = p.plan
     meta = [plan.organization] if plan.organization else []
     meta.append(f"{label('period', lang)} {plan.period.start.isoformat()} – {plan.period.end.isoformat()}")
-    found = {listing.key: listing for listing in listings(p, report, lang)}
+    found = {listing.key: listing for listing in listings(p, lang)}
     # Read first what needs action, then what went well, then the details.
     order = ("overdue", "behind", "lagging_parts", "due_next", "newly_done")
     return (
         f'<section class="plan" id="plan-{_e(plan.id)}" data-plan="{_e(plan.id)}">'
         f'<h2>{_e(plan.title)}<span class="pid">{_e(plan.id)}</span></h2>'
         f'<p class="meta">{_e(" · ".join(meta))}</p>'
-        f"{_kpis(p, report, lang)}{burn_up(p, lang)}"
+        f"{_kpis(p, lang)}{burn_up(p, lang)}"
         + "".join(_listing(found[key], lang) for key in order if key in found)
         + f"<h3>{_e(label('all_indicators', lang))}</h3>{_bars(p, lang)}"
         + _listing(found["entries"], lang)
@@ -324,7 +326,7 @@ def _plan(p: PlanReport, report: Report, lang: str) -> str:
     )
 
 
-def _overview(report: Report, lang: str) -> str:
+def _overview(summaries: Sequence[Summary], lang: str) -> str:
     head = "".join(
         f'<th class="r">{_e(h)}</th>' if i else f"<th>{_e(h)}</th>"
         for i, h in enumerate(
@@ -332,32 +334,31 @@ def _overview(report: Report, lang: str) -> str:
         )
     )
     rows = "".join(
-        f'<tr><td><a href="#plan-{_e(p.plan.id)}">{_e(p.plan.title)}</a></td>'
-        f'<td class="r">{_e(pct(p.status.completion))}</td><td class="r">{_e(points(p.completion_change, lang))}</td>'
+        f'<tr><td><a href="#plan-{_e(p.id)}">{_e(p.title)}</a></td>'
+        f'<td class="r">{_e(pct(p.completion))}</td><td class="r">{_e(points(p.completion_change, lang))}</td>'
         + "".join(
-            f'<td class="r">{p.status.counts[s]} <span class="fig">{_e(signed_count(p.counts_change[s]))}</span></td>'
+            f'<td class="r">{p.counts[s]} <span class="fig">{_e(signed_count(p.counts_change[s]))}</span></td>'
             for s in STATES
         )
         + "</tr>"
-        for p in report.plans
+        for p in summaries
     )
     return f'<h3>{_e(label("overview", lang))}</h3><table class="overview"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
-def report_html(report: Report, lang: str = "en") -> str:
-    """The whole report as one HTML page (ends with one newline)."""
-    title = label("report_title", lang).format(month=month_name(report.month, lang))
-    as_of = label("report_as_of", lang).format(as_of=report.as_of, previous=report.previous_as_of)
+def report_document(month: Month, summaries: Sequence[Summary], sections: Sequence[str], lang: str = "en") -> str:
+    """The whole page from its plans' summaries and sections (report_section), in order; ends with one
+    newline. The sections may have been laid out in other processes."""
+    title = label("report_title", lang).format(month=month_name(month, lang))
+    as_of = label("report_as_of", lang).format(as_of=month.last, previous=month.previous().last)
     body = [
         f'<header class="masthead"><div class="kicker">civtrack</div><h1>{_e(title)}</h1><p class="sub">{_e(as_of)}</p></header>'
     ]
-    if not report.plans:
-        body.append(
-            f'<p class="none">{_e(label("report_no_plans", lang).format(month=month_name(report.month, lang)))}</p>'
-        )
-    if len(report.plans) > 1:
-        body.append(_overview(report, lang))
-    body.extend(_plan(p, report, lang) for p in report.plans)
+    if not summaries:
+        body.append(f'<p class="none">{_e(label("report_no_plans", lang).format(month=month_name(month, lang)))}</p>')
+    if len(summaries) > 1:
+        body.append(_overview(summaries, lang))
+    body.extend(sections)
     body.append(f"<footer>{_e(label('generated_by', lang))}</footer>")
     return (
         "<!DOCTYPE html>\n"
@@ -367,3 +368,9 @@ def report_html(report: Report, lang: str = "en") -> str:
         + "\n".join(body)
         + "\n</main>\n</body>\n</html>\n"
     )
+
+
+def report_html(report: Report, lang: str = "en") -> str:
+    """The whole report as one HTML page (ends with one newline)."""
+    sections = [report_section(p, lang) for p in report.plans]
+    return report_document(report.month, report.summaries, sections, lang)

@@ -7,11 +7,12 @@ overdue; a milestone's unit, current and target are null, as in `status --format
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from civtrack.compute import Status
 from civtrack.render.data import status_dict
-from civtrack.reporting import EntryFact, PlanReport, Report
+from civtrack.reporting import EntryFact, Month, PlanReport, Report, Summary
 
 SCHEMA = "civtrack-report/1"
 
@@ -98,15 +99,34 @@ def plan_report_dict(p: PlanReport) -> dict[str, Any]:
 
 
 def report_dict(report: Report) -> dict[str, Any]:
+    return {**_head(report.month), "plans": [plan_report_dict(p) for p in report.plans]}
+
+
+def _head(month: Month) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
-        "month": str(report.month),
-        "as_of": report.as_of.isoformat(),
-        "previous_as_of": report.previous_as_of.isoformat(),
-        "next_month": str(report.next_month),
-        "plans": [plan_report_dict(p) for p in report.plans],
+        "month": str(month),
+        "as_of": month.last.isoformat(),
+        "previous_as_of": month.previous().last.isoformat(),
+        "next_month": str(month.next()),
     }
 
 
+def report_section(p: PlanReport, lang: str = "en") -> str:
+    """One plan's object, indented as it stands in the document (``lang`` is unused: JSON has no labels)."""
+    return "    " + json.dumps(plan_report_dict(p), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+
+
+def report_document(month: Month, summaries: Sequence[Summary], sections: Sequence[str], lang: str = "en") -> str:
+    """The document from its plans' objects (report_section), in order: the characters json.dumps
+    gives for report_dict with indent 2. (Strings in JSON hold no raw newline, so a plan's text
+    indents by replacing them.)"""
+    if not sections:
+        return json.dumps({**_head(month), "plans": []}, ensure_ascii=False, indent=2) + "\n"
+    head = json.dumps(_head(month), ensure_ascii=False, indent=2)[:-2]  # without the closing "\n}"
+    return head + ',\n  "plans": [\n' + ",\n".join(sections) + "\n  ]\n}\n"
+
+
 def report_json(report: Report) -> str:
-    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
+    sections = [report_section(p) for p in report.plans]
+    return report_document(report.month, report.summaries, sections)

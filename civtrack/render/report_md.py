@@ -8,7 +8,7 @@ byte-identical for identical inputs: no clock, no locale, fixed orderings
 
 from __future__ import annotations
 
-from rich.cells import cell_len
+from collections.abc import Sequence
 
 from civtrack.compute import STATES
 from civtrack.i18n import label
@@ -24,26 +24,43 @@ from civtrack.render.report_text import (
     signed_count,
     with_remark,
 )
-from civtrack.reporting import PlanReport, Report
-from civtrack.text import pct
+from civtrack.reporting import Month, PlanReport, Report, Summary
+from civtrack.text import display_width, pct
+
+_SIZED: dict[str, tuple[str, int]] = {}
+
+
+def _sized(text: str) -> tuple[str, int]:
+    """A cell's text made safe, and its display width: remembered, as most cells of a long report
+    (dates, units, states, names, figures) repeat from row to row."""
+    found = _SIZED.get(text)
+    if found is None:
+        safe = cell(text)
+        found = (safe, display_width(safe))
+        if len(_SIZED) < 200_000:
+            _SIZED[text] = found
+    return found
 
 
 def table(head: list[str] | tuple[str, ...], rows: list[list[str]], align: str) -> list[str]:
     """A Markdown table padded by display width (``align``: one l or r per column)."""
-    cells = [[cell(text) for text in row] for row in [list(head), *rows]]
-    widths = [max(3, *(cell_len(row[i]) for row in cells)) for i in range(len(head))]
-
-    def line(row: list[str]) -> str:
-        padded = []
-        for text, width, side in zip(row, widths, align, strict=True):
-            pad = " " * (width - cell_len(text))
-            padded.append(pad + text if side == "r" else text + pad)
-        return "| " + " | ".join(padded) + " |"
-
+    known = _SIZED.get
+    padded: list[list[str]] = []
+    widths: list[int] = []
+    # Column by column: a long report has a million cells, and this is where they are laid out.
+    for column, side in zip(zip(head, *rows, strict=True), align, strict=True):
+        sized = [known(text) or _sized(text) for text in column]
+        width = max(3, *(size for _, size in sized))
+        if side == "r":
+            padded.append([" " * (width - size) + text for text, size in sized])
+        else:
+            padded.append([text + " " * (width - size) for text, size in sized])
+        widths.append(width)
+    lines = ["| " + " | ".join(cells) + " |" for cells in zip(*padded, strict=True)]
     rule = "".join(
         f"{'-' * (w + 1)}:|" if side == "r" else f"{'-' * (w + 2)}|" for w, side in zip(widths, align, strict=True)
     )
-    return [line(cells[0]), "|" + rule, *(line(row) for row in cells[1:])]
+    return [lines[0], "|" + rule, *lines[1:]]
 
 
 def _text(c: Cell, lang: str) -> str:
@@ -61,16 +78,16 @@ def _listing(listing: Listing, lang: str) -> list[str]:
     return [title, "", *table(listing.head, rows, listing.align), ""]
 
 
-def _overview(report: Report, lang: str) -> list[str]:
+def _overview(summaries: Sequence[Summary], lang: str) -> list[str]:
     head = [label("plan", lang), label("completion", lang), label("change", lang), *(label(s, lang) for s in STATES)]
     rows = [
         [
-            f"{p.plan.title} ({p.plan.id})",
-            pct(p.status.completion),
+            f"{p.title} ({p.id})",
+            pct(p.completion),
             points(p.completion_change, lang),
-            *(with_remark(str(p.status.counts[s]), signed_count(p.counts_change[s]), lang) for s in STATES),
+            *(with_remark(str(p.counts[s]), signed_count(p.counts_change[s]), lang) for s in STATES),
         ]
-        for p in report.plans
+        for p in summaries
     ]
     return ["## " + label("overview", lang), "", *table(head, rows, "lrrrrrr"), ""]
 
@@ -79,6 +96,7 @@ def _all_indicators(p: PlanReport, lang: str) -> list[str]:
     """Every indicator and part, with section rows (a Markdown table cannot span columns)."""
     rows: list[list[str]] = []
     section: str | None = None
+    states = {state: _text(Cell(label(state, lang), state=state), lang) for state in STATES}
     for status in p.status.indicators:
         if status.section is not None and status.section != section:
             rows.append([f"**{status.section}**", "", "", "", "", "", ""])
@@ -91,40 +109,48 @@ def _all_indicators(p: PlanReport, lang: str) -> list[str]:
                 pct(item.completion),
                 points(item.completion - before.completion, lang) if before is not None else "—",
                 item.due.isoformat(),
-                _text(Cell(label(item.state, lang), state=item.state), lang),
+                states[item.state],
                 item.owner or "",
             ])  # fmt: skip
     keys = ("indicator", "current_target", "completion", "change", "due", "state", "owner")
     return [f"### {label('all_indicators', lang)}", "", *table([label(k, lang) for k in keys], rows, "lrrrlll"), ""]
 
 
-def _plan(p: PlanReport, report: Report, lang: str) -> list[str]:
+def report_section(p: PlanReport, lang: str = "en") -> str:
+    """One plan's part of the report (ends with a blank line)."""
     plan, now = p.plan, p.status
     meta = [cell(plan.organization)] if plan.organization else []
     meta.append(f"{label('period', lang)} {plan.period.start.isoformat()} – {plan.period.end.isoformat()}")
     out = [f"## {cell(plan.title)} ({plan.id})", "", " · ".join(meta), ""]
     completion = f"{label('plan_completion', lang).capitalize()} {pct(now.completion)}"
-    out += [with_remark(f"**{completion}**", headline(p, report, lang), lang), ""]
+    out += [with_remark(f"**{completion}**", headline(p, lang), lang), ""]
     counts = [[label(s, lang), str(now.counts[s]), signed_count(p.counts_change[s])] for s in STATES]
     out += [*table([label(k, lang) for k in ("state", "indicator_count", "change")], counts, "lrr"), ""]
-    for listing in listings(p, report, lang):
+    for listing in listings(p, lang):
         out += _listing(listing, lang)
-    return out + _all_indicators(p, lang)
+    out += _all_indicators(p, lang)
+    return "\n".join(out) + "\n"
+
+
+def report_document(month: Month, summaries: Sequence[Summary], sections: Sequence[str], lang: str = "en") -> str:
+    """The whole report from its plans' summaries and sections (report_section), in order; ends with
+    one newline. The sections may have been laid out in other processes."""
+    title = label("report_title", lang).format(month=month_name(month, lang))
+    lines = [
+        f"# {title}",
+        "",
+        label("report_as_of", lang).format(as_of=month.last, previous=month.previous().last),
+        "",
+    ]
+    if not summaries:
+        lines += [label("report_no_plans", lang).format(month=month_name(month, lang)), ""]
+    if len(summaries) > 1:
+        lines += _overview(summaries, lang)
+    # Every part ends with a blank line; the document with one newline.
+    return ("\n".join(lines) + "\n" + "".join(sections))[:-1]
 
 
 def report_markdown(report: Report, lang: str = "en") -> str:
     """The whole report as Markdown (ends with one newline)."""
-    title = label("report_title", lang).format(month=month_name(report.month, lang))
-    lines = [
-        f"# {title}",
-        "",
-        label("report_as_of", lang).format(as_of=report.as_of, previous=report.previous_as_of),
-        "",
-    ]
-    if not report.plans:
-        lines += [label("report_no_plans", lang).format(month=month_name(report.month, lang)), ""]
-    if len(report.plans) > 1:
-        lines += _overview(report, lang)
-    for plan_report in report.plans:
-        lines += _plan(plan_report, report, lang)
-    return "\n".join(lines).rstrip("\n") + "\n"
+    sections = [report_section(p, lang) for p in report.plans]
+    return report_document(report.month, report.summaries, sections, lang)

@@ -1,0 +1,79 @@
+"""Work split between this process and forked children, for commands that lay out many plans.
+
+Once the cache is warm, what is left of `status` and `report` on a thousand plans is evaluating and
+laying out each plan, which is independent from plan to plan. So the plans are cut into contiguous
+shares: forked children each do one share (they inherit the opened repository, so nothing is read
+twice) and send back their result, pickled, through a pipe; this process does the first share itself,
+then collects the others in order. A child that fails is not trusted: its share is done again here,
+so any error is raised, and reported, by this process as usual.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+# At most this many processes, whatever the machine: beyond it the pickling outweighs the gain.
+MAX_WORKERS = 8
+
+
+def workers() -> int:
+    """Processes to use: the cores this process may run on (its affinity, which also reflects a
+    container's cpuset), at most MAX_WORKERS; CIVTRACK_WORKERS overrides (1: no fork)."""
+    wanted = os.environ.get("CIVTRACK_WORKERS", "")
+    if wanted.isdigit() and int(wanted) > 0:
+        return min(int(wanted), MAX_WORKERS)
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS))
+
+
+def map_shares(work: Callable[[list[Item]], Result], items: Sequence[Item], processes: int) -> list[Result]:
+    """``work`` of each contiguous share of ``items``, in order, over up to ``processes`` processes.
+
+    ``work`` must depend only on its share and on what this process holds before the call (a child
+    sees a copy of it), and its result must pickle."""
+    items = list(items)
+    if processes < 2 or len(items) < 2 or not hasattr(os, "fork"):
+        return [work(items)]
+    step = -(-len(items) // min(processes, len(items)))
+    shares = [items[i : i + step] for i in range(0, len(items), step)]
+    children: list[tuple[int, int]] = []
+    for share in shares[1:]:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: its share's result through the pipe, then leave without any cleanup
+            code = 0
+            try:
+                os.close(read_end)
+                data = pickle.dumps(work(share), protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write_end, "wb") as pipe:
+                    pipe.write(data)
+            except BaseException:  # noqa: BLE001 - the parent does the share itself then
+                code = 1
+            os._exit(code)
+        os.close(write_end)
+        children.append((pid, read_end))
+    try:
+        results = [work(shares[0])]
+    except BaseException:
+        for pid, read_end in children:  # nobody will read their work: stop them, leave no zombie
+            os.kill(pid, signal.SIGKILL)
+            os.close(read_end)
+            os.waitpid(pid, 0)
+        raise
+    for share, (pid, read_end) in zip(shares[1:], children, strict=True):
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        # Our own child's bytes, unpickled only when it finished well.
+        results.append(pickle.loads(data) if status == 0 and data else work(share))
+    return results
