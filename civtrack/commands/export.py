@@ -61,4 +61,4 @@ def run(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        write_atomic(output, text)
+        write_atomic(output, [text])

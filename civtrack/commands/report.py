@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -41,9 +42,9 @@ def parse_month(text: str | None, today: dt.date | None = None) -> Month:
         raise typer.BadParameter(f"expected YYYY-MM or last, got '{text}'", param_hint="--month") from None
 
 
-def write_atomic(path: Path, data: str) -> None:
-    """Write ``data`` to ``path`` through a temporary file renamed over it: a reader (or a
-    cron job interrupted half-way) never sees half a report."""
+def write_atomic(path: Path, chunks: Iterable[str]) -> None:
+    """Write the text of ``chunks`` to ``path`` through a temporary file renamed over it: a reader
+    (or a cron job interrupted half-way) never sees half a report."""
     import os
     import tempfile
 
@@ -59,7 +60,7 @@ def write_atomic(path: Path, data: str) -> None:
             os.umask(umask)
             os.chmod(temp, 0o666 & ~umask)
             with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-                out.write(data)
+                out.writelines(chunks)
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(temp, target)
@@ -129,11 +130,12 @@ def run(
         for pair in share
     ]
     summaries = [summary for summary, _ in laid_out]
-    text = renderer.report_document(chosen_month, summaries, [section for _, section in laid_out], language)
+    chunks = renderer.report_chunks(chosen_month, summaries, [section for _, section in laid_out], language)
     if output is None:
-        typer.echo(text, nl=False)
+        for chunk in chunks:
+            typer.echo(chunk, nl=False)
     else:
-        write_atomic(output, text)
+        write_atomic(output, chunks)
     if any(summary.counts[state.value] for summary in summaries for state in fail_on or []):
         raise typer.Exit(1)
 

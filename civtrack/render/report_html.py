@@ -11,7 +11,7 @@ font shows the Chinese text. The output is deterministic, like the Markdown.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from html import escape
 
 from civtrack.compute import STATES, Status
@@ -346,9 +346,12 @@ def _overview(summaries: Sequence[Summary], lang: str) -> str:
     return f'<h3>{_e(label("overview", lang))}</h3><table class="overview"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
-def report_document(month: Month, summaries: Sequence[Summary], sections: Sequence[str], lang: str = "en") -> str:
-    """The whole page from its plans' summaries and sections (report_section), in order; ends with one
-    newline. The sections may have been laid out in other processes."""
+def report_chunks(
+    month: Month, summaries: Sequence[Summary], sections: Sequence[str], lang: str = "en"
+) -> Iterator[str]:
+    """The whole page in pieces, from its plans' summaries and sections (report_section), in order:
+    written one after the other they make a page that ends with one newline. The sections may have
+    been laid out in other processes; a long report is never joined into one string."""
     title = label("report_title", lang).format(month=month_name(month, lang))
     as_of = label("report_as_of", lang).format(as_of=month.last, previous=month.previous().last)
     body = [
@@ -358,19 +361,19 @@ def report_document(month: Month, summaries: Sequence[Summary], sections: Sequen
         body.append(f'<p class="none">{_e(label("report_no_plans", lang).format(month=month_name(month, lang)))}</p>')
     if len(summaries) > 1:
         body.append(_overview(summaries, lang))
-    body.extend(sections)
-    body.append(f"<footer>{_e(label('generated_by', lang))}</footer>")
-    return (
+    yield (
         "<!DOCTYPE html>\n"
         f'<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
-        + "\n".join(body)
-        + "\n</main>\n</body>\n</html>\n"
+        f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n" + "\n".join(body)
     )
+    for section in sections:
+        yield "\n"
+        yield section
+    yield f"\n<footer>{_e(label('generated_by', lang))}</footer>\n</main>\n</body>\n</html>\n"
 
 
 def report_html(report: Report, lang: str = "en") -> str:
     """The whole report as one HTML page (ends with one newline)."""
     sections = [report_section(p, lang) for p in report.plans]
-    return report_document(report.month, report.summaries, sections, lang)
+    return "".join(report_chunks(report.month, report.summaries, sections, lang))

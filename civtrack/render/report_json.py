@@ -7,7 +7,7 @@ overdue; a milestone's unit, current and target are null, as in `status --format
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from civtrack.compute import Status
@@ -117,16 +117,23 @@ def report_section(p: PlanReport, lang: str = "en") -> str:
     return "    " + json.dumps(plan_report_dict(p), ensure_ascii=False, indent=2).replace("\n", "\n    ")
 
 
-def report_document(month: Month, summaries: Sequence[Summary], sections: Sequence[str], lang: str = "en") -> str:
-    """The document from its plans' objects (report_section), in order: the characters json.dumps
-    gives for report_dict with indent 2. (Strings in JSON hold no raw newline, so a plan's text
-    indents by replacing them.)"""
+def report_chunks(
+    month: Month, summaries: Sequence[Summary], sections: Sequence[str], lang: str = "en"
+) -> Iterator[str]:
+    """The document in pieces, from its plans' objects (report_section), in order: written one after
+    the other, the characters json.dumps gives for report_dict with indent 2. (Strings in JSON hold no
+    raw newline, so a plan's text indents by replacing them.)"""
     if not sections:
-        return json.dumps({**_head(month), "plans": []}, ensure_ascii=False, indent=2) + "\n"
-    head = json.dumps(_head(month), ensure_ascii=False, indent=2)[:-2]  # without the closing "\n}"
-    return head + ',\n  "plans": [\n' + ",\n".join(sections) + "\n  ]\n}\n"
+        yield json.dumps({**_head(month), "plans": []}, ensure_ascii=False, indent=2) + "\n"
+        return
+    yield json.dumps(_head(month), ensure_ascii=False, indent=2)[:-2] + ',\n  "plans": [\n'  # without "\n}"
+    for index, section in enumerate(sections):
+        if index:
+            yield ",\n"
+        yield section
+    yield "\n  ]\n}\n"
 
 
 def report_json(report: Report) -> str:
     sections = [report_section(p) for p in report.plans]
-    return report_document(report.month, report.summaries, sections)
+    return "".join(report_chunks(report.month, report.summaries, sections))

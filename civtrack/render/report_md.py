@@ -8,7 +8,7 @@ byte-identical for identical inputs: no clock, no locale, fixed orderings
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from civtrack.compute import STATES
 from civtrack.i18n import label
@@ -132,9 +132,12 @@ def report_section(p: PlanReport, lang: str = "en") -> str:
     return "\n".join(out) + "\n"
 
 
-def report_document(month: Month, summaries: Sequence[Summary], sections: Sequence[str], lang: str = "en") -> str:
-    """The whole report from its plans' summaries and sections (report_section), in order; ends with
-    one newline. The sections may have been laid out in other processes."""
+def report_chunks(
+    month: Month, summaries: Sequence[Summary], sections: Sequence[str], lang: str = "en"
+) -> Iterator[str]:
+    """The whole report in pieces, from its plans' summaries and sections (report_section), in order:
+    written one after the other they make a document that ends with one newline. The sections may have
+    been laid out in other processes; a long report is never joined into one string."""
     title = label("report_title", lang).format(month=month_name(month, lang))
     lines = [
         f"# {title}",
@@ -147,10 +150,16 @@ def report_document(month: Month, summaries: Sequence[Summary], sections: Sequen
     if len(summaries) > 1:
         lines += _overview(summaries, lang)
     # Every part ends with a blank line; the document with one newline.
-    return ("\n".join(lines) + "\n" + "".join(sections))[:-1]
+    head = "\n".join(lines) + "\n"
+    if not sections:
+        yield head[:-1]
+        return
+    yield head
+    yield from sections[:-1]
+    yield sections[-1][:-1]
 
 
 def report_markdown(report: Report, lang: str = "en") -> str:
     """The whole report as Markdown (ends with one newline)."""
     sections = [report_section(p, lang) for p in report.plans]
-    return report_document(report.month, report.summaries, sections, lang)
+    return "".join(report_chunks(report.month, report.summaries, sections, lang))
