@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
-from civtrack.model import Entry, Indicator, Part, Plan
+from civtrack.model import Entry, Indicator, Plan
 
 STATES: tuple[str, ...] = ("done", "on-track", "behind", "overdue")
 DEFAULT_PACE_TOLERANCE = 25.0
@@ -211,7 +211,7 @@ def _last_until(days: dict[dt.date, Day] | None, as_of: dt.date, attr: str) -> t
 
 
 class _Shape(NamedTuple):
-    """What rule 7 needs of an indicator or part, whatever it inherits. (A named tuple: a hundred
+    """What rules 4–8 need of an indicator or part, whatever it inherits. (A named tuple: a hundred
     thousand are made for a large repository, several times faster than a frozen dataclass.)"""
 
     baseline: float
@@ -219,7 +219,7 @@ class _Shape(NamedTuple):
     comparator: str
     start: dt.date
     due: dt.date
-    checkpoints: tuple[tuple[dt.date, float], ...]
+    checkpoints: tuple[tuple[dt.date, float], ...]  # written and from `every`, sorted
 
 
 def _judge(shape: _Shape, current: float, as_of: dt.date, tolerance: float) -> tuple[float, str, float | None]:
@@ -249,17 +249,90 @@ def _pace(start: dt.date, due: dt.date, as_of: dt.date) -> float:
     return min(1.0, max(0.0, (as_of - start).days / span))
 
 
-def _part_status(plan: Plan, ind: Indicator, part: Part, days: dict | None, as_of: dt.date, tolerance: float) -> Status:
-    start, due = ind.start or plan.period.start, ind.due or plan.period.end
-    total, count = _sum_until(days, as_of)
-    current = part.baseline + total
-    shape = _Shape(part.baseline, part.target, ind.comparator, start, due, ())
+class _PartFrame(NamedTuple):
+    id: str
+    ref: str  # "indicator/part"
+    name: str
+    owner: str | None  # the part's, else the indicator's
+    shape: _Shape  # no checkpoints: a part follows the linear pace
+
+
+class _Frame(NamedTuple):
+    """What an indicator's statuses take from the plan, whatever the as-of date: its dates and
+    comparator, the baseline and target it inherits or sums from its parts, its checkpoints."""
+
+    ref: str  # the indicator's id
+    mode: str  # how the current value is found: sum | latest | parts | milestone
+    start: dt.date
+    due: dt.date
+    shape: _Shape | None  # None for a milestone
+    parts: tuple[_PartFrame, ...]
+
+    @classmethod
+    def of(cls, plan: Plan, ind: Indicator) -> _Frame:
+        start, due = ind.start or plan.period.start, ind.due or plan.period.end
+        if ind.kind == "milestone":
+            return cls(ind.id, "milestone", start, due, None, ())
+        parts = tuple(
+            _PartFrame(
+                part.id, f"{ind.id}/{part.id}", part.name, part.owner or ind.owner,
+                _Shape(part.baseline, part.target, ind.comparator, start, due, ()),
+            )
+            for part in ind.parts
+        )  # fmt: skip
+        if parts:
+            mode = "parts"
+            baseline = ind.baseline if ind.baseline is not None else sum(p.baseline for p in ind.parts)
+            target = ind.target if ind.target is not None else sum(p.target for p in ind.parts)
+        else:
+            mode = ind.accumulate
+            baseline = ind.baseline if ind.baseline is not None else 0
+            target = ind.target if ind.target is not None else 0
+        checkpoints = [(cp.by, cp.value) for cp in ind.checkpoints]
+        if ind.every:
+            checkpoints += period_checkpoints(start, due, ind.every, baseline, target)
+        shape = _Shape(baseline, target, ind.comparator, start, due, tuple(sorted(checkpoints)))
+        return cls(ind.id, mode, start, due, shape, parts)
+
+
+def _frame(plan: Plan, ind: Indicator) -> _Frame:
+    return _Frame.of(plan, ind)
+
+
+def _measure(frame: _Frame, refs: dict[str, dict[dt.date, Day]], as_of: dt.date) -> tuple[object, int, list]:
+    """Rules 1–3: an indicator's current value at as-of (a milestone's: its done flag) and the number
+    of entries counted, with (current, entries) of each of its parts."""
+    mode = frame.mode
+    if mode == "sum":
+        total, count = _sum_until(refs.get(frame.ref), as_of)
+        return frame.shape.baseline + total, count, []  # type: ignore[union-attr]
+    if mode == "latest":
+        last, count = _last_until(refs.get(frame.ref), as_of, "last")
+        return (frame.shape.baseline if last is None else last), count, []  # type: ignore[union-attr]
+    if mode == "milestone":
+        return *_last_until(refs.get(frame.ref), as_of, "done"), []
+    parts = []
+    for part in frame.parts:
+        total, count = _sum_until(refs.get(part.ref), as_of)
+        parts.append((part.shape.baseline + total, count))
+    return sum(current or 0 for current, _ in parts), sum(count for _, count in parts), parts
+
+
+def _plan_completion(weighted: Iterable[tuple[float, float]]) -> float | None:
+    """Rule 9: the weighted mean of the indicators' completions, each capped at 100."""
+    pairs = list(weighted)
+    weight = sum(w for w, _ in pairs)
+    return sum(w * min(completion, 100.0) for w, completion in pairs) / weight if weight else None
+
+
+def _part_status(
+    ind: Indicator, part: _PartFrame, current: float, entries: int, as_of: dt.date, tolerance: float
+) -> Status:
+    shape = part.shape
     completion, state, expected = _judge(shape, current, as_of, tolerance)
     return Status(
-        id=part.id, ref=f"{ind.id}/{part.id}", name=part.name, kind="number", section=ind.section,
-        unit=ind.unit, comparator=ind.comparator, baseline=part.baseline, target=part.target,
-        current=current, completion=completion, start=start, due=due, state=state,
-        expected=expected, weight=1, entries=count, owner=part.owner or ind.owner,
+        part.id, part.ref, part.name, "number", ind.section, ind.unit, ind.comparator, shape.baseline, shape.target,
+        current, completion, shape.start, shape.due, state, expected, 1, entries, part.owner,
     )  # fmt: skip
 
 
@@ -267,42 +340,24 @@ def indicator_status(
     plan: Plan, ind: Indicator, refs: dict[str, dict[dt.date, Day]], as_of: dt.date, tolerance: float
 ) -> Status:
     """Rules 1–8 for one indicator, with its parts."""
-    start, due = ind.start or plan.period.start, ind.due or plan.period.end
-    common = dict(
-        id=ind.id, ref=ind.id, name=ind.name, kind=ind.kind, section=ind.section,
-        comparator=ind.comparator, start=start, due=due, weight=ind.weight, owner=ind.owner,
-    )  # fmt: skip
-    if ind.kind == "milestone":
-        done, count = _last_until(refs.get(ind.id), as_of, "done")
-        state = "done" if done else ("overdue" if as_of > due else "on-track")
+    frame = _frame(plan, ind)
+    current, count, measured = _measure(frame, refs, as_of)
+    start, due = frame.start, frame.due
+    if frame.shape is None:
+        state = "done" if current else ("overdue" if as_of > due else "on-track")
         return Status(
-            **common, unit=None, baseline=None, target=None, current=None,
-            completion=100.0 if done else 0.0, state=state, expected=None, entries=count,
+            ind.id, ind.id, ind.name, ind.kind, ind.section, None, ind.comparator, None, None, None,
+            100.0 if current else 0.0, start, due, state, None, ind.weight, count, ind.owner,
         )  # fmt: skip
-    parts: tuple[Status, ...] = ()
-    if ind.parts:
-        parts = tuple(_part_status(plan, ind, p, refs.get(f"{ind.id}/{p.id}"), as_of, tolerance) for p in ind.parts)
-        current: float = sum(p.current or 0 for p in parts)
-        count = sum(p.entries for p in parts)
-        baseline = ind.baseline if ind.baseline is not None else sum(p.baseline for p in ind.parts)
-        target = ind.target if ind.target is not None else sum(p.target for p in ind.parts)
-    else:
-        baseline = ind.baseline if ind.baseline is not None else 0
-        target = ind.target if ind.target is not None else 0
-        if ind.accumulate == "latest":
-            last, count = _last_until(refs.get(ind.id), as_of, "last")
-            current = baseline if last is None else last  # type: ignore[assignment]
-        else:
-            total, count = _sum_until(refs.get(ind.id), as_of)
-            current = baseline + total
-    checkpoints = [(cp.by, cp.value) for cp in ind.checkpoints]
-    if ind.every:
-        checkpoints += period_checkpoints(start, due, ind.every, baseline, target)
-    shape = _Shape(baseline, target, ind.comparator, start, due, tuple(sorted(checkpoints)))
-    completion, state, expected = _judge(shape, current, as_of, tolerance)
+    parts = tuple(
+        _part_status(ind, part, part_current, entries, as_of, tolerance)
+        for part, (part_current, entries) in zip(frame.parts, measured, strict=True)
+    )
+    shape = frame.shape
+    completion, state, expected = _judge(shape, current, as_of, tolerance)  # type: ignore[arg-type]
     return Status(
-        **common, unit=ind.unit, baseline=baseline, target=target, current=current,
-        completion=completion, state=state, expected=expected, entries=count, parts=parts,
+        ind.id, ind.id, ind.name, ind.kind, ind.section, ind.unit, ind.comparator, shape.baseline, shape.target,
+        current, completion, start, due, state, expected, ind.weight, count, ind.owner, parts,  # type: ignore[arg-type]
     )  # fmt: skip
 
 
@@ -312,12 +367,35 @@ def plan_status(plan: Plan, ledger: Ledger, as_of: dt.date, tolerance: float = D
     counts = {state: 0 for state in STATES}
     for status in statuses:
         counts[status.state] += 1
-    weight = sum(s.weight for s in statuses)
-    completion = sum(s.weight * min(s.completion, 100.0) for s in statuses) / weight if weight else None
     return PlanStatus(
-        id=plan.id, title=plan.title, organization=plan.organization, start=plan.period.start,
-        end=plan.period.end, as_of=as_of, completion=completion, counts=counts, indicators=statuses,
+        plan.id, plan.title, plan.organization, plan.period.start, plan.period.end, as_of,
+        _plan_completion((s.weight, s.completion) for s in statuses), counts, statuses,
     )  # fmt: skip
+
+
+def plan_completions(
+    plan: Plan, refs: dict[str, dict[dt.date, Day]], as_of: dt.date
+) -> tuple[float | None, dict[str, float]]:
+    """The plan's completion at as-of (as ``plan_status(...).completion``) and each indicator's and
+    part's completion by reference ("ind" or "ind/part"), in plan order: what the charts of `report`
+    need at every month's end, without judging states or building statuses. ``refs`` is the plan's
+    part of the ledger (``ledger.get(plan.id, {})``). Completion does not depend on the pace tolerance."""
+    completions: dict[str, float] = {}
+    weighted = []
+    for ind in plan.indicators:
+        frame = _frame(plan, ind)
+        current, _, measured = _measure(frame, refs, as_of)
+        shape = frame.shape
+        if shape is None:
+            completion = 100.0 if current else 0.0
+        else:
+            completion = completion_of(current, shape.baseline, shape.target, shape.comparator)  # type: ignore[arg-type]
+        completions[frame.ref] = completion
+        weighted.append((ind.weight, completion))
+        for part, (part_current, _) in zip(frame.parts, measured, strict=True):
+            s = part.shape
+            completions[part.ref] = completion_of(part_current, s.baseline, s.target, s.comparator)
+    return _plan_completion(weighted), completions
 
 
 def evaluate(
