@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
+import weakref
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from civtrack.model import Entry, Indicator, Plan
+from civtrack.model import Entry, Indicator, Period, Plan
 
 STATES: tuple[str, ...] = ("done", "on-track", "behind", "overdue")
 DEFAULT_PACE_TOLERANCE = 25.0
@@ -210,73 +213,46 @@ def _last_until(days: dict[dt.date, Day] | None, as_of: dt.date, attr: str) -> t
     return best, count
 
 
-class _Shape(NamedTuple):
-    """What rules 4–8 need of an indicator or part, whatever it inherits. (A named tuple: a hundred
-    thousand are made for a large repository, several times faster than a frozen dataclass.)"""
+class _Frame(NamedTuple):
+    """An indicator or a part as its statuses take it, whatever the as-of date: what it inherits
+    (dates, comparator, unit, owner), its baseline and target (a parent's summed from its parts when
+    not written) and its checkpoints, written and from `every`, ready for rules 6–8. (A named tuple:
+    a hundred thousand are made for a large repository, several times faster than a dataclass.)"""
 
-    baseline: float
-    target: float
+    id: str
+    ref: str  # "indicator" or "indicator/part"
+    name: str
+    kind: str  # number | milestone
+    section: str | None
+    unit: str | None
     comparator: str
     start: dt.date
     due: dt.date
-    checkpoints: tuple[tuple[dt.date, float], ...]  # written and from `every`, sorted
-
-
-def _judge(shape: _Shape, current: float, as_of: dt.date, tolerance: float) -> tuple[float, str, float | None]:
-    """Rules 4–8 for a number: (completion, state, expected value)."""
-    completion = completion_of(current, shape.baseline, shape.target, shape.comparator)
-    passed = [cp for cp in shape.checkpoints if cp[0] < as_of]
-    if passed:
-        expected: float | None = max(passed)[1]
-    else:
-        expected = shape.baseline + (shape.target - shape.baseline) * _pace(shape.start, shape.due, as_of)
-    if met(current, shape.target, shape.comparator):
-        return completion, "done", expected
-    if as_of > shape.due:
-        return completion, "overdue", expected
-    if shape.checkpoints:
-        behind = any(not met(current, value, shape.comparator) for _, value in passed)
-    else:
-        behind = completion < 100.0 * _pace(shape.start, shape.due, as_of) - tolerance
-    return completion, ("behind" if behind else "on-track"), expected
-
-
-def _pace(start: dt.date, due: dt.date, as_of: dt.date) -> float:
-    """Share of the time from start to due that has passed at as-of, in [0, 1]."""
-    span = (due - start).days
-    if span <= 0:
-        return 1.0 if as_of >= due else 0.0
-    return min(1.0, max(0.0, (as_of - start).days / span))
-
-
-class _PartFrame(NamedTuple):
-    id: str
-    ref: str  # "indicator/part"
-    name: str
-    owner: str | None  # the part's, else the indicator's
-    shape: _Shape  # no checkpoints: a part follows the linear pace
-
-
-class _Frame(NamedTuple):
-    """What an indicator's statuses take from the plan, whatever the as-of date: its dates and
-    comparator, the baseline and target it inherits or sums from its parts, its checkpoints."""
-
-    ref: str  # the indicator's id
+    weight: float
+    owner: str | None  # a part's, else its indicator's
     mode: str  # how the current value is found: sum | latest | parts | milestone
-    start: dt.date
-    due: dt.date
-    shape: _Shape | None  # None for a milestone
-    parts: tuple[_PartFrame, ...]
+    baseline: float | None  # None for a milestone
+    target: float | None
+    # The checkpoints sorted, as columns. With the first k passed: expected[k - 1] is the expected
+    # value (the max of the k: the latest, the one written first on a tie) and strictest[k - 1] the
+    # value that meets all k (their max for >=, their min for <=).
+    dates: tuple[dt.date, ...]
+    expected: tuple[float, ...]
+    strictest: tuple[float, ...]
+    parts: tuple[_Frame, ...]
 
     @classmethod
     def of(cls, plan: Plan, ind: Indicator) -> _Frame:
         start, due = ind.start or plan.period.start, ind.due or plan.period.end
         if ind.kind == "milestone":
-            return cls(ind.id, "milestone", start, due, None, ())
+            return cls(
+                ind.id, ind.id, ind.name, ind.kind, ind.section, None, ind.comparator, start, due, ind.weight,
+                ind.owner, "milestone", None, None, (), (), (), (),
+            )  # fmt: skip
         parts = tuple(
-            _PartFrame(
-                part.id, f"{ind.id}/{part.id}", part.name, part.owner or ind.owner,
-                _Shape(part.baseline, part.target, ind.comparator, start, due, ()),
+            cls(
+                part.id, f"{ind.id}/{part.id}", part.name, "number", ind.section, ind.unit, ind.comparator,
+                start, due, 1, part.owner or ind.owner, "sum", part.baseline, part.target, (), (), (), (),
             )
             for part in ind.parts
         )  # fmt: skip
@@ -291,30 +267,103 @@ class _Frame(NamedTuple):
         checkpoints = [(cp.by, cp.value) for cp in ind.checkpoints]
         if ind.every:
             checkpoints += period_checkpoints(start, due, ind.every, baseline, target)
-        shape = _Shape(baseline, target, ind.comparator, start, due, tuple(sorted(checkpoints)))
-        return cls(ind.id, mode, start, due, shape, parts)
+        checkpoints.sort()
+        strictest = max if ind.comparator == ">=" else min
+        return cls(
+            ind.id, ind.id, ind.name, ind.kind, ind.section, ind.unit, ind.comparator, start, due, ind.weight,
+            ind.owner, mode, baseline, target, tuple(by for by, _ in checkpoints),
+            tuple(max(checkpoints[: k + 1])[1] for k in range(len(checkpoints))),
+            tuple(strictest(value for _, value in checkpoints[: k + 1]) for k in range(len(checkpoints))),
+            parts,
+        )  # fmt: skip
 
 
-def _frame(plan: Plan, ind: Indicator) -> _Frame:
-    return _Frame.of(plan, ind)
+class _Kept(NamedTuple):
+    plan: weakref.ref[Plan]
+    period: Period
+    indicators: tuple[Indicator, ...]
+    frames: tuple[_Frame, ...]
 
 
-def _measure(frame: _Frame, refs: dict[str, dict[dt.date, Day]], as_of: dt.date) -> tuple[object, int, list]:
+# Plan object id → the frames of its indicators. `report` evaluates each plan at a dozen dates and
+# more; frames depend only on the plan's indicators and period, so they are made once per plan
+# object. They are used only for that very object, still alive (its entry goes when it is collected,
+# so an id is not reused while the entry stands), with the same period and indicator objects. Plans
+# are frozen models, taken as values: a change inside an indicator (its lists can still be changed
+# in place) is not seen.
+_KEPT: dict[int, _Kept] = {}
+
+
+def _frames(plan: Plan) -> _Kept:
+    kept = _KEPT.get(id(plan))
+    if (
+        kept is None
+        or kept.plan() is not plan
+        or kept.period is not plan.period
+        or len(kept.indicators) != len(plan.indicators)
+        or not all(map(operator.is_, kept.indicators, plan.indicators))
+    ):
+        key = id(plan)
+        kept = _KEPT[key] = _Kept(
+            weakref.ref(plan, lambda ref: _forget(key, ref)),
+            plan.period,
+            tuple(plan.indicators),
+            tuple(_Frame.of(plan, ind) for ind in plan.indicators),
+        )
+    return kept
+
+
+def _forget(key: int, ref: weakref.ref) -> None:
+    """A plan was collected: drop its frames (unless another plan's have taken the key)."""
+    kept = _KEPT.get(key)
+    if kept is not None and kept.plan is ref:
+        _KEPT.pop(key, None)
+
+
+def _judge(frame: _Frame, current: float, as_of: dt.date, tolerance: float, pace: float) -> tuple[float, str, float]:
+    """Rules 4–8 for a number: (completion, state, expected value). ``pace``: _pace at as-of."""
+    baseline, target, comparator = frame.baseline, frame.target, frame.comparator
+    completion = completion_of(current, baseline, target, comparator)  # type: ignore[arg-type]
+    passed = bisect_left(frame.dates, as_of) if frame.dates else 0  # checkpoints before as-of
+    expected = frame.expected[passed - 1] if passed else baseline + (target - baseline) * pace  # type: ignore[operator]
+    if met(current, target, comparator):  # type: ignore[arg-type]
+        return completion, "done", expected
+    if as_of > frame.due:
+        return completion, "overdue", expected
+    if frame.dates:
+        # Behind when a passed checkpoint is not met: when the strictest is not.
+        behind = passed > 0 and not met(current, frame.strictest[passed - 1], comparator)
+    else:
+        behind = completion < 100.0 * pace - tolerance
+    return completion, ("behind" if behind else "on-track"), expected
+
+
+def _pace(start: dt.date, due: dt.date, as_of: dt.date) -> float:
+    """Share of the time from start to due that has passed at as-of, in [0, 1]."""
+    span = (due - start).days
+    if span <= 0:
+        return 1.0 if as_of >= due else 0.0
+    return min(1.0, max(0.0, (as_of - start).days / span))
+
+
+def _measure(
+    frame: _Frame, refs: dict[str, dict[dt.date, Day]], as_of: dt.date
+) -> tuple[Any, int, Sequence[tuple[Any, int]]]:
     """Rules 1–3: an indicator's current value at as-of (a milestone's: its done flag) and the number
     of entries counted, with (current, entries) of each of its parts."""
     mode = frame.mode
     if mode == "sum":
         total, count = _sum_until(refs.get(frame.ref), as_of)
-        return frame.shape.baseline + total, count, []  # type: ignore[union-attr]
+        return frame.baseline + total, count, ()  # type: ignore[operator]
     if mode == "latest":
         last, count = _last_until(refs.get(frame.ref), as_of, "last")
-        return (frame.shape.baseline if last is None else last), count, []  # type: ignore[union-attr]
+        return (frame.baseline if last is None else last), count, ()
     if mode == "milestone":
-        return *_last_until(refs.get(frame.ref), as_of, "done"), []
+        return *_last_until(refs.get(frame.ref), as_of, "done"), ()
     parts = []
     for part in frame.parts:
         total, count = _sum_until(refs.get(part.ref), as_of)
-        parts.append((part.shape.baseline + total, count))
+        parts.append((part.baseline + total, count))  # type: ignore[operator]
     return sum(current or 0 for current, _ in parts), sum(count for _, count in parts), parts
 
 
@@ -325,14 +374,27 @@ def _plan_completion(weighted: Iterable[tuple[float, float]]) -> float | None:
     return sum(w * min(completion, 100.0) for w, completion in pairs) / weight if weight else None
 
 
-def _part_status(
-    ind: Indicator, part: _PartFrame, current: float, entries: int, as_of: dt.date, tolerance: float
-) -> Status:
-    shape = part.shape
-    completion, state, expected = _judge(shape, current, as_of, tolerance)
+def _status(frame: _Frame, refs: dict[str, dict[dt.date, Day]], as_of: dt.date, tolerance: float) -> Status:
+    current, count, measured = _measure(frame, refs, as_of)
+    f = frame
+    if f.mode == "milestone":
+        state = "done" if current else ("overdue" if as_of > f.due else "on-track")
+        return Status(
+            f.id, f.ref, f.name, f.kind, f.section, f.unit, f.comparator, None, None, None,
+            100.0 if current else 0.0, f.start, f.due, state, None, f.weight, count, f.owner, (),
+        )  # fmt: skip
+    pace = _pace(f.start, f.due, as_of)  # parts have their indicator's dates
+    parts = []
+    for p, (part_current, entries) in zip(f.parts, measured, strict=True):
+        completion, state, expected = _judge(p, part_current, as_of, tolerance, pace)
+        parts.append(Status(
+            p.id, p.ref, p.name, p.kind, p.section, p.unit, p.comparator, p.baseline, p.target, part_current,
+            completion, p.start, p.due, state, expected, p.weight, entries, p.owner, (),
+        ))  # fmt: skip
+    completion, state, expected = _judge(f, current, as_of, tolerance, pace)
     return Status(
-        part.id, part.ref, part.name, "number", ind.section, ind.unit, ind.comparator, shape.baseline, shape.target,
-        current, completion, shape.start, shape.due, state, expected, 1, entries, part.owner,
+        f.id, f.ref, f.name, f.kind, f.section, f.unit, f.comparator, f.baseline, f.target, current,
+        completion, f.start, f.due, state, expected, f.weight, count, f.owner, tuple(parts),
     )  # fmt: skip
 
 
@@ -340,30 +402,16 @@ def indicator_status(
     plan: Plan, ind: Indicator, refs: dict[str, dict[dt.date, Day]], as_of: dt.date, tolerance: float
 ) -> Status:
     """Rules 1–8 for one indicator, with its parts."""
-    frame = _frame(plan, ind)
-    current, count, measured = _measure(frame, refs, as_of)
-    start, due = frame.start, frame.due
-    if frame.shape is None:
-        state = "done" if current else ("overdue" if as_of > due else "on-track")
-        return Status(
-            ind.id, ind.id, ind.name, ind.kind, ind.section, None, ind.comparator, None, None, None,
-            100.0 if current else 0.0, start, due, state, None, ind.weight, count, ind.owner,
-        )  # fmt: skip
-    parts = tuple(
-        _part_status(ind, part, part_current, entries, as_of, tolerance)
-        for part, (part_current, entries) in zip(frame.parts, measured, strict=True)
-    )
-    shape = frame.shape
-    completion, state, expected = _judge(shape, current, as_of, tolerance)  # type: ignore[arg-type]
-    return Status(
-        ind.id, ind.id, ind.name, ind.kind, ind.section, ind.unit, ind.comparator, shape.baseline, shape.target,
-        current, completion, start, due, state, expected, ind.weight, count, ind.owner, parts,  # type: ignore[arg-type]
-    )  # fmt: skip
+    kept = _frames(plan)
+    for kept_ind, frame in zip(kept.indicators, kept.frames, strict=True):
+        if kept_ind is ind:
+            return _status(frame, refs, as_of, tolerance)
+    return _status(_Frame.of(plan, ind), refs, as_of, tolerance)  # not one of the plan's: not kept
 
 
 def plan_status(plan: Plan, ledger: Ledger, as_of: dt.date, tolerance: float = DEFAULT_PACE_TOLERANCE) -> PlanStatus:
     refs = ledger.get(plan.id, {})
-    statuses = tuple(indicator_status(plan, ind, refs, as_of, tolerance) for ind in plan.indicators)
+    statuses = tuple(_status(frame, refs, as_of, tolerance) for frame in _frames(plan).frames)
     counts = {state: 0 for state in STATES}
     for status in statuses:
         counts[status.state] += 1
@@ -382,19 +430,16 @@ def plan_completions(
     part of the ledger (``ledger.get(plan.id, {})``). Completion does not depend on the pace tolerance."""
     completions: dict[str, float] = {}
     weighted = []
-    for ind in plan.indicators:
-        frame = _frame(plan, ind)
-        current, _, measured = _measure(frame, refs, as_of)
-        shape = frame.shape
-        if shape is None:
+    for f in _frames(plan).frames:
+        current, _, measured = _measure(f, refs, as_of)
+        if f.mode == "milestone":
             completion = 100.0 if current else 0.0
         else:
-            completion = completion_of(current, shape.baseline, shape.target, shape.comparator)  # type: ignore[arg-type]
-        completions[frame.ref] = completion
-        weighted.append((ind.weight, completion))
-        for part, (part_current, _) in zip(frame.parts, measured, strict=True):
-            s = part.shape
-            completions[part.ref] = completion_of(part_current, s.baseline, s.target, s.comparator)
+            completion = completion_of(current, f.baseline, f.target, f.comparator)  # type: ignore[arg-type]
+        completions[f.ref] = completion
+        weighted.append((f.weight, completion))
+        for p, (part_current, _) in zip(f.parts, measured, strict=True):
+            completions[p.ref] = completion_of(part_current, p.baseline, p.target, p.comparator)  # type: ignore[arg-type]
     return _plan_completion(weighted), completions
 
 

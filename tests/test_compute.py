@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from typing import Any
 
 import pytest
 
+from civtrack import compute
 from civtrack.compute import (
     completion_of,
     evaluate,
     fold,
+    indicator_status,
     merge,
     period_checkpoints,
     plan_completions,
     plan_status,
     select,
 )
-from civtrack.model import Entry, Plan
+from civtrack.model import Entry, Indicator, Period, Plan
 
 D = dt.date
 
@@ -381,3 +384,46 @@ class TestPlanCompletions:
         assert plan_completions(make_plan(), {}, D(2021, 6, 30)) == (None, {})
         plan = make_plan({"id": "a", "name": "A", "target": 10, "weight": 0})
         assert plan_completions(plan, {}, D(2021, 6, 30)) == (None, {"a": 0.0})
+
+
+class TestKeptFrames:
+    """What compute keeps per plan object between evaluations (compute._frames) is never stale."""
+
+    def test_a_copy_with_another_period_inherits_the_new_dates(self) -> None:
+        plan = make_plan({**BEDS, "every": "quarter"})
+        items = fold(entries({"date": "2021-02-01", "indicator": "beds", "value": 199}))
+        assert plan_status(plan, items, D(2021, 4, 1)).indicators[0].expected == 200
+        later = plan.model_copy(update={"period": Period(start=D(2021, 4, 1), end=D(2022, 3, 31))})
+        assert later.indicators[0] is plan.indicators[0]  # shared: the frames must not be
+        status = plan_status(later, items, D(2021, 7, 1)).indicators[0]
+        assert (status.start, status.due, status.expected, status.state) == (
+            D(2021, 4, 1),
+            D(2022, 3, 31),
+            200,
+            "behind",
+        )
+        assert plan_status(plan, items, D(2021, 7, 1)).indicators[0].expected == 400
+
+    def test_an_indicator_replaced_in_place_is_seen(self) -> None:
+        plan = make_plan(BEDS)
+        items = fold(entries({"date": "2021-02-01", "indicator": "beds", "value": 200}))
+        assert plan_status(plan, items, D(2021, 3, 1)).indicators[0].completion == 25.0
+        plan.indicators[0] = Indicator.model_validate({**BEDS, "target": 400})  # a frozen model's list
+        assert plan_status(plan, items, D(2021, 3, 1)).indicators[0].completion == 50.0
+        _, by_ref = plan_completions(plan, items["p"], D(2021, 3, 1))
+        assert by_ref == {"beds": 50.0}
+
+    def test_an_indicator_of_another_plan(self) -> None:
+        plan, other = make_plan(BEDS), make_plan({**BEDS, "target": 400}, start="2021-07-01")
+        items = fold(entries({"date": "2021-08-01", "indicator": "beds", "value": 200}))
+        status = indicator_status(plan, other.indicators[0], items["p"], D(2021, 9, 1), 25.0)
+        assert (status.target, status.start, status.completion) == (400, D(2021, 1, 1), 50.0)
+
+    def test_frames_go_with_their_plan(self) -> None:
+        plans = [make_plan(BEDS) for _ in range(20)]
+        evaluate(plans, {}, D(2021, 3, 1))
+        keys = {id(plan) for plan in plans}
+        assert keys <= compute._KEPT.keys()
+        del plans
+        gc.collect()
+        assert not keys & compute._KEPT.keys()
