@@ -126,6 +126,43 @@ class Status:
         return self.expected - self.current if self.comparator == ">=" else self.current - self.expected
 
 
+# Status(...) at half the cost, for evaluations of a hundred thousand statuses: the frozen dataclass's
+# __init__ sets each field through object.__setattr__; _new_status sets each slot with its descriptor.
+# Same object, same fields (a test holds its parameters to the fields of Status).
+(_set_id, _set_ref, _set_name, _set_kind, _set_section, _set_unit, _set_comparator, _set_baseline, _set_target,
+ _set_current, _set_completion, _set_start, _set_due, _set_state, _set_expected, _set_weight, _set_entries,
+ _set_owner, _set_parts) = (getattr(Status, name).__set__ for name in Status.__slots__)  # fmt: skip
+
+
+def _new_status(
+    id: str, ref: str, name: str, kind: str, section: str | None, unit: str | None, comparator: str,
+    baseline: float | None, target: float | None, current: float | None, completion: float, start: dt.date,
+    due: dt.date, state: str, expected: float | None, weight: float, entries: int, owner: str | None,
+    parts: tuple[Status, ...],
+) -> Status:  # fmt: skip
+    status = object.__new__(Status)
+    _set_id(status, id)
+    _set_ref(status, ref)
+    _set_name(status, name)
+    _set_kind(status, kind)
+    _set_section(status, section)
+    _set_unit(status, unit)
+    _set_comparator(status, comparator)
+    _set_baseline(status, baseline)
+    _set_target(status, target)
+    _set_current(status, current)
+    _set_completion(status, completion)
+    _set_start(status, start)
+    _set_due(status, due)
+    _set_state(status, state)
+    _set_expected(status, expected)
+    _set_weight(status, weight)
+    _set_entries(status, entries)
+    _set_owner(status, owner)
+    _set_parts(status, parts)
+    return status
+
+
 @dataclass(frozen=True, slots=True)
 class PlanStatus:
     id: str
@@ -379,7 +416,7 @@ def _status(frame: _Frame, refs: dict[str, dict[dt.date, Day]], as_of: dt.date, 
     f = frame
     if f.mode == "milestone":
         state = "done" if current else ("overdue" if as_of > f.due else "on-track")
-        return Status(
+        return _new_status(
             f.id, f.ref, f.name, f.kind, f.section, f.unit, f.comparator, None, None, None,
             100.0 if current else 0.0, f.start, f.due, state, None, f.weight, count, f.owner, (),
         )  # fmt: skip
@@ -387,12 +424,12 @@ def _status(frame: _Frame, refs: dict[str, dict[dt.date, Day]], as_of: dt.date, 
     parts = []
     for p, (part_current, entries) in zip(f.parts, measured, strict=True):
         completion, state, expected = _judge(p, part_current, as_of, tolerance, pace)
-        parts.append(Status(
+        parts.append(_new_status(
             p.id, p.ref, p.name, p.kind, p.section, p.unit, p.comparator, p.baseline, p.target, part_current,
             completion, p.start, p.due, state, expected, p.weight, entries, p.owner, (),
         ))  # fmt: skip
     completion, state, expected = _judge(f, current, as_of, tolerance, pace)
-    return Status(
+    return _new_status(
         f.id, f.ref, f.name, f.kind, f.section, f.unit, f.comparator, f.baseline, f.target, current,
         completion, f.start, f.due, state, expected, f.weight, count, f.owner, tuple(parts),
     )  # fmt: skip

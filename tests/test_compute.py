@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
+import inspect
 from typing import Any
 
 import pytest
 
 from civtrack import compute
 from civtrack.compute import (
+    Status,
     completion_of,
     evaluate,
     fold,
@@ -427,3 +430,11 @@ class TestKeptFrames:
         del plans
         gc.collect()
         assert not keys & compute._KEPT.keys()
+
+    def test_new_status_takes_the_fields_of_status_in_order(self) -> None:
+        names = [f.name for f in dataclasses.fields(Status)]
+        assert list(inspect.signature(compute._new_status).parameters) == names
+        values = [f"value-{i}" for i in range(len(names))]
+        assert compute._new_status(*values) == Status(*values)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            compute._new_status(*values).state = "done"  # type: ignore[misc]
