@@ -331,7 +331,7 @@ class _Kept(NamedTuple):
 _KEPT: dict[int, _Kept] = {}
 
 
-def _frames(plan: Plan) -> _Kept:
+def _kept(plan: Plan) -> _Kept:
     kept = _KEPT.get(id(plan))
     if (
         kept is None
@@ -357,10 +357,17 @@ def _forget(key: int, ref: weakref.ref) -> None:
         _KEPT.pop(key, None)
 
 
+def _completion(frame: _Frame, current: Any) -> float:
+    """Rule 4, or a milestone's 100 or 0 (``current``: its done flag)."""
+    if frame.mode == "milestone":
+        return 100.0 if current else 0.0
+    return completion_of(current, frame.baseline, frame.target, frame.comparator)  # type: ignore[arg-type]
+
+
 def _judge(frame: _Frame, current: float, as_of: dt.date, tolerance: float, pace: float) -> tuple[float, str, float]:
     """Rules 4–8 for a number: (completion, state, expected value). ``pace``: _pace at as-of."""
     baseline, target, comparator = frame.baseline, frame.target, frame.comparator
-    completion = completion_of(current, baseline, target, comparator)  # type: ignore[arg-type]
+    completion = _completion(frame, current)
     passed = bisect_left(frame.dates, as_of) if frame.dates else 0  # checkpoints before as-of
     expected = frame.expected[passed - 1] if passed else baseline + (target - baseline) * pace  # type: ignore[operator]
     if met(current, target, comparator):  # type: ignore[arg-type]
@@ -418,7 +425,7 @@ def _status(frame: _Frame, refs: dict[str, dict[dt.date, Day]], as_of: dt.date, 
         state = "done" if current else ("overdue" if as_of > f.due else "on-track")
         return _new_status(
             f.id, f.ref, f.name, f.kind, f.section, f.unit, f.comparator, None, None, None,
-            100.0 if current else 0.0, f.start, f.due, state, None, f.weight, count, f.owner, (),
+            _completion(f, current), f.start, f.due, state, None, f.weight, count, f.owner, (),
         )  # fmt: skip
     pace = _pace(f.start, f.due, as_of)  # parts have their indicator's dates
     parts = []
@@ -439,7 +446,7 @@ def indicator_status(
     plan: Plan, ind: Indicator, refs: dict[str, dict[dt.date, Day]], as_of: dt.date, tolerance: float
 ) -> Status:
     """Rules 1–8 for one indicator, with its parts."""
-    kept = _frames(plan)
+    kept = _kept(plan)
     for kept_ind, frame in zip(kept.indicators, kept.frames, strict=True):
         if kept_ind is ind:
             return _status(frame, refs, as_of, tolerance)
@@ -448,7 +455,7 @@ def indicator_status(
 
 def plan_status(plan: Plan, ledger: Ledger, as_of: dt.date, tolerance: float = DEFAULT_PACE_TOLERANCE) -> PlanStatus:
     refs = ledger.get(plan.id, {})
-    statuses = tuple(_status(frame, refs, as_of, tolerance) for frame in _frames(plan).frames)
+    statuses = tuple(_status(frame, refs, as_of, tolerance) for frame in _kept(plan).frames)
     counts = {state: 0 for state in STATES}
     for status in statuses:
         counts[status.state] += 1
@@ -467,16 +474,12 @@ def plan_completions(
     part of the ledger (``ledger.get(plan.id, {})``). Completion does not depend on the pace tolerance."""
     completions: dict[str, float] = {}
     weighted = []
-    for f in _frames(plan).frames:
+    for f in _kept(plan).frames:
         current, _, measured = _measure(f, refs, as_of)
-        if f.mode == "milestone":
-            completion = 100.0 if current else 0.0
-        else:
-            completion = completion_of(current, f.baseline, f.target, f.comparator)  # type: ignore[arg-type]
-        completions[f.ref] = completion
+        completion = completions[f.ref] = _completion(f, current)
         weighted.append((f.weight, completion))
         for p, (part_current, _) in zip(f.parts, measured, strict=True):
-            completions[p.ref] = completion_of(part_current, p.baseline, p.target, p.comparator)  # type: ignore[arg-type]
+            completions[p.ref] = _completion(p, part_current)
     return _plan_completion(weighted), completions
 
 

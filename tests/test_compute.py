@@ -390,7 +390,7 @@ class TestPlanCompletions:
 
 
 class TestKeptFrames:
-    """What compute keeps per plan object between evaluations (compute._frames) is never stale."""
+    """What compute keeps per plan object between evaluations (compute._kept) is never stale."""
 
     def test_a_copy_with_another_period_inherits_the_new_dates(self) -> None:
         plan = make_plan({**BEDS, "every": "quarter"})
