@@ -286,7 +286,7 @@ def reference_status(plan: Plan, entries: list[Entry], as_of: dt.date, tolerance
                                 state=state, expected=expected, weight=1, entries=len(items),
                                 owner=part.owner or ind.owner))  # fmt: skip
         if parts:
-            current = sum(p.current for p in parts)
+            current = sum(p.current or 0 for p in parts)  # a part at 0.0 adds the int 0, as compute always has
             count = sum(p.entries for p in parts)
             baseline = ind.baseline if ind.baseline is not None else sum(p.baseline for p in ind.parts)
             target = ind.target if ind.target is not None else sum(p.target for p in ind.parts)
