@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
+import weakref
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from civtrack.model import Entry, Indicator, Part, Plan
+from civtrack.model import Entry, Indicator, Period, Plan
 
 STATES: tuple[str, ...] = ("done", "on-track", "behind", "overdue")
 DEFAULT_PACE_TOLERANCE = 25.0
@@ -123,6 +126,43 @@ class Status:
         return self.expected - self.current if self.comparator == ">=" else self.current - self.expected
 
 
+# Status(...) at half the cost, for evaluations of a hundred thousand statuses: the frozen dataclass's
+# __init__ sets each field through object.__setattr__; _new_status sets each slot with its descriptor.
+# Same object, same fields (a test holds its parameters to the fields of Status).
+(_set_id, _set_ref, _set_name, _set_kind, _set_section, _set_unit, _set_comparator, _set_baseline, _set_target,
+ _set_current, _set_completion, _set_start, _set_due, _set_state, _set_expected, _set_weight, _set_entries,
+ _set_owner, _set_parts) = (getattr(Status, name).__set__ for name in Status.__slots__)  # fmt: skip
+
+
+def _new_status(
+    id: str, ref: str, name: str, kind: str, section: str | None, unit: str | None, comparator: str,
+    baseline: float | None, target: float | None, current: float | None, completion: float, start: dt.date,
+    due: dt.date, state: str, expected: float | None, weight: float, entries: int, owner: str | None,
+    parts: tuple[Status, ...],
+) -> Status:  # fmt: skip
+    status = object.__new__(Status)
+    _set_id(status, id)
+    _set_ref(status, ref)
+    _set_name(status, name)
+    _set_kind(status, kind)
+    _set_section(status, section)
+    _set_unit(status, unit)
+    _set_comparator(status, comparator)
+    _set_baseline(status, baseline)
+    _set_target(status, target)
+    _set_current(status, current)
+    _set_completion(status, completion)
+    _set_start(status, start)
+    _set_due(status, due)
+    _set_state(status, state)
+    _set_expected(status, expected)
+    _set_weight(status, weight)
+    _set_entries(status, entries)
+    _set_owner(status, owner)
+    _set_parts(status, parts)
+    return status
+
+
 @dataclass(frozen=True, slots=True)
 class PlanStatus:
     id: str
@@ -210,34 +250,135 @@ def _last_until(days: dict[dt.date, Day] | None, as_of: dt.date, attr: str) -> t
     return best, count
 
 
-class _Shape(NamedTuple):
-    """What rule 7 needs of an indicator or part, whatever it inherits. (A named tuple: a hundred
-    thousand are made for a large repository, several times faster than a frozen dataclass.)"""
+class _Frame(NamedTuple):
+    """An indicator or a part as its statuses take it, whatever the as-of date: what it inherits
+    (dates, comparator, unit, owner), its baseline and target (a parent's summed from its parts when
+    not written) and its checkpoints, written and from `every`, ready for rules 6–8. (A named tuple:
+    a hundred thousand are made for a large repository, several times faster than a dataclass.)"""
 
-    baseline: float
-    target: float
+    id: str
+    ref: str  # "indicator" or "indicator/part"
+    name: str
+    kind: str  # number | milestone
+    section: str | None
+    unit: str | None
     comparator: str
     start: dt.date
     due: dt.date
-    checkpoints: tuple[tuple[dt.date, float], ...]
+    weight: float
+    owner: str | None  # a part's, else its indicator's
+    mode: str  # how the current value is found: sum | latest | parts | milestone
+    baseline: float | None  # None for a milestone
+    target: float | None
+    # The checkpoints sorted, as columns. With the first k passed: expected[k - 1] is the expected
+    # value (the max of the k: the latest, the one written first on a tie) and strictest[k - 1] the
+    # value that meets all k (their max for >=, their min for <=).
+    dates: tuple[dt.date, ...]
+    expected: tuple[float, ...]
+    strictest: tuple[float, ...]
+    parts: tuple[_Frame, ...]
+
+    @classmethod
+    def of(cls, plan: Plan, ind: Indicator) -> _Frame:
+        start, due = ind.start or plan.period.start, ind.due or plan.period.end
+        if ind.kind == "milestone":
+            return cls(
+                ind.id, ind.id, ind.name, ind.kind, ind.section, None, ind.comparator, start, due, ind.weight,
+                ind.owner, "milestone", None, None, (), (), (), (),
+            )  # fmt: skip
+        parts = tuple(
+            cls(
+                part.id, f"{ind.id}/{part.id}", part.name, "number", ind.section, ind.unit, ind.comparator,
+                start, due, 1, part.owner or ind.owner, "sum", part.baseline, part.target, (), (), (), (),
+            )
+            for part in ind.parts
+        )  # fmt: skip
+        if parts:
+            mode = "parts"
+            baseline = ind.baseline if ind.baseline is not None else sum(p.baseline for p in ind.parts)
+            target = ind.target if ind.target is not None else sum(p.target for p in ind.parts)
+        else:
+            mode = ind.accumulate
+            baseline = ind.baseline if ind.baseline is not None else 0
+            target = ind.target if ind.target is not None else 0
+        checkpoints = [(cp.by, cp.value) for cp in ind.checkpoints]
+        if ind.every:
+            checkpoints += period_checkpoints(start, due, ind.every, baseline, target)
+        checkpoints.sort()
+        strictest = max if ind.comparator == ">=" else min
+        return cls(
+            ind.id, ind.id, ind.name, ind.kind, ind.section, ind.unit, ind.comparator, start, due, ind.weight,
+            ind.owner, mode, baseline, target, tuple(by for by, _ in checkpoints),
+            tuple(max(checkpoints[: k + 1])[1] for k in range(len(checkpoints))),
+            tuple(strictest(value for _, value in checkpoints[: k + 1]) for k in range(len(checkpoints))),
+            parts,
+        )  # fmt: skip
 
 
-def _judge(shape: _Shape, current: float, as_of: dt.date, tolerance: float) -> tuple[float, str, float | None]:
-    """Rules 4–8 for a number: (completion, state, expected value)."""
-    completion = completion_of(current, shape.baseline, shape.target, shape.comparator)
-    passed = [cp for cp in shape.checkpoints if cp[0] < as_of]
-    if passed:
-        expected: float | None = max(passed)[1]
-    else:
-        expected = shape.baseline + (shape.target - shape.baseline) * _pace(shape.start, shape.due, as_of)
-    if met(current, shape.target, shape.comparator):
+class _Kept(NamedTuple):
+    plan: weakref.ref[Plan]
+    period: Period
+    indicators: tuple[Indicator, ...]
+    frames: tuple[_Frame, ...]
+
+
+# Plan object id → the frames of its indicators. `report` evaluates each plan at a dozen dates and
+# more; frames depend only on the plan's indicators and period, so they are made once per plan
+# object. They are used only for that very object, still alive (its entry goes when it is collected,
+# so an id is not reused while the entry stands), with the same period and indicator objects. Plans
+# are frozen models, taken as values: a change inside an indicator (its lists can still be changed
+# in place) is not seen.
+_KEPT: dict[int, _Kept] = {}
+
+
+def _kept(plan: Plan) -> _Kept:
+    kept = _KEPT.get(id(plan))
+    if (
+        kept is None
+        or kept.plan() is not plan
+        or kept.period is not plan.period
+        or len(kept.indicators) != len(plan.indicators)
+        or not all(map(operator.is_, kept.indicators, plan.indicators))
+    ):
+        key = id(plan)
+        kept = _KEPT[key] = _Kept(
+            weakref.ref(plan, lambda ref: _forget(key, ref)),
+            plan.period,
+            tuple(plan.indicators),
+            tuple(_Frame.of(plan, ind) for ind in plan.indicators),
+        )
+    return kept
+
+
+def _forget(key: int, ref: weakref.ref) -> None:
+    """A plan was collected: drop its frames (unless another plan's have taken the key)."""
+    kept = _KEPT.get(key)
+    if kept is not None and kept.plan is ref:
+        _KEPT.pop(key, None)
+
+
+def _completion(frame: _Frame, current: Any) -> float:
+    """Rule 4, or a milestone's 100 or 0 (``current``: its done flag)."""
+    if frame.mode == "milestone":
+        return 100.0 if current else 0.0
+    return completion_of(current, frame.baseline, frame.target, frame.comparator)  # type: ignore[arg-type]
+
+
+def _judge(frame: _Frame, current: float, as_of: dt.date, tolerance: float, pace: float) -> tuple[float, str, float]:
+    """Rules 4–8 for a number: (completion, state, expected value). ``pace``: _pace at as-of."""
+    baseline, target, comparator = frame.baseline, frame.target, frame.comparator
+    completion = _completion(frame, current)
+    passed = bisect_left(frame.dates, as_of) if frame.dates else 0  # checkpoints before as-of
+    expected = frame.expected[passed - 1] if passed else baseline + (target - baseline) * pace  # type: ignore[operator]
+    if met(current, target, comparator):  # type: ignore[arg-type]
         return completion, "done", expected
-    if as_of > shape.due:
+    if as_of > frame.due:
         return completion, "overdue", expected
-    if shape.checkpoints:
-        behind = any(not met(current, value, shape.comparator) for _, value in passed)
+    if frame.dates:
+        # Behind when a passed checkpoint is not met: when the strictest is not.
+        behind = passed > 0 and not met(current, frame.strictest[passed - 1], comparator)
     else:
-        behind = completion < 100.0 * _pace(shape.start, shape.due, as_of) - tolerance
+        behind = completion < 100.0 * pace - tolerance
     return completion, ("behind" if behind else "on-track"), expected
 
 
@@ -249,17 +390,55 @@ def _pace(start: dt.date, due: dt.date, as_of: dt.date) -> float:
     return min(1.0, max(0.0, (as_of - start).days / span))
 
 
-def _part_status(plan: Plan, ind: Indicator, part: Part, days: dict | None, as_of: dt.date, tolerance: float) -> Status:
-    start, due = ind.start or plan.period.start, ind.due or plan.period.end
-    total, count = _sum_until(days, as_of)
-    current = part.baseline + total
-    shape = _Shape(part.baseline, part.target, ind.comparator, start, due, ())
-    completion, state, expected = _judge(shape, current, as_of, tolerance)
-    return Status(
-        id=part.id, ref=f"{ind.id}/{part.id}", name=part.name, kind="number", section=ind.section,
-        unit=ind.unit, comparator=ind.comparator, baseline=part.baseline, target=part.target,
-        current=current, completion=completion, start=start, due=due, state=state,
-        expected=expected, weight=1, entries=count, owner=part.owner or ind.owner,
+def _measure(
+    frame: _Frame, refs: dict[str, dict[dt.date, Day]], as_of: dt.date
+) -> tuple[Any, int, Sequence[tuple[Any, int]]]:
+    """Rules 1–3: an indicator's current value at as-of (a milestone's: its done flag) and the number
+    of entries counted, with (current, entries) of each of its parts."""
+    mode = frame.mode
+    if mode == "sum":
+        total, count = _sum_until(refs.get(frame.ref), as_of)
+        return frame.baseline + total, count, ()  # type: ignore[operator]
+    if mode == "latest":
+        last, count = _last_until(refs.get(frame.ref), as_of, "last")
+        return (frame.baseline if last is None else last), count, ()
+    if mode == "milestone":
+        return *_last_until(refs.get(frame.ref), as_of, "done"), ()
+    parts = []
+    for part in frame.parts:
+        total, count = _sum_until(refs.get(part.ref), as_of)
+        parts.append((part.baseline + total, count))  # type: ignore[operator]
+    return sum(current or 0 for current, _ in parts), sum(count for _, count in parts), parts
+
+
+def _plan_completion(weighted: Iterable[tuple[float, float]]) -> float | None:
+    """Rule 9: the weighted mean of the indicators' completions, each capped at 100."""
+    pairs = list(weighted)
+    weight = sum(w for w, _ in pairs)
+    return sum(w * min(completion, 100.0) for w, completion in pairs) / weight if weight else None
+
+
+def _status(frame: _Frame, refs: dict[str, dict[dt.date, Day]], as_of: dt.date, tolerance: float) -> Status:
+    current, count, measured = _measure(frame, refs, as_of)
+    f = frame
+    if f.mode == "milestone":
+        state = "done" if current else ("overdue" if as_of > f.due else "on-track")
+        return _new_status(
+            f.id, f.ref, f.name, f.kind, f.section, f.unit, f.comparator, None, None, None,
+            _completion(f, current), f.start, f.due, state, None, f.weight, count, f.owner, (),
+        )  # fmt: skip
+    pace = _pace(f.start, f.due, as_of)  # parts have their indicator's dates
+    parts = []
+    for p, (part_current, entries) in zip(f.parts, measured, strict=True):
+        completion, state, expected = _judge(p, part_current, as_of, tolerance, pace)
+        parts.append(_new_status(
+            p.id, p.ref, p.name, p.kind, p.section, p.unit, p.comparator, p.baseline, p.target, part_current,
+            completion, p.start, p.due, state, expected, p.weight, entries, p.owner, (),
+        ))  # fmt: skip
+    completion, state, expected = _judge(f, current, as_of, tolerance, pace)
+    return _new_status(
+        f.id, f.ref, f.name, f.kind, f.section, f.unit, f.comparator, f.baseline, f.target, current,
+        completion, f.start, f.due, state, expected, f.weight, count, f.owner, tuple(parts),
     )  # fmt: skip
 
 
@@ -267,57 +446,41 @@ def indicator_status(
     plan: Plan, ind: Indicator, refs: dict[str, dict[dt.date, Day]], as_of: dt.date, tolerance: float
 ) -> Status:
     """Rules 1–8 for one indicator, with its parts."""
-    start, due = ind.start or plan.period.start, ind.due or plan.period.end
-    common = dict(
-        id=ind.id, ref=ind.id, name=ind.name, kind=ind.kind, section=ind.section,
-        comparator=ind.comparator, start=start, due=due, weight=ind.weight, owner=ind.owner,
-    )  # fmt: skip
-    if ind.kind == "milestone":
-        done, count = _last_until(refs.get(ind.id), as_of, "done")
-        state = "done" if done else ("overdue" if as_of > due else "on-track")
-        return Status(
-            **common, unit=None, baseline=None, target=None, current=None,
-            completion=100.0 if done else 0.0, state=state, expected=None, entries=count,
-        )  # fmt: skip
-    parts: tuple[Status, ...] = ()
-    if ind.parts:
-        parts = tuple(_part_status(plan, ind, p, refs.get(f"{ind.id}/{p.id}"), as_of, tolerance) for p in ind.parts)
-        current: float = sum(p.current or 0 for p in parts)
-        count = sum(p.entries for p in parts)
-        baseline = ind.baseline if ind.baseline is not None else sum(p.baseline for p in ind.parts)
-        target = ind.target if ind.target is not None else sum(p.target for p in ind.parts)
-    else:
-        baseline = ind.baseline if ind.baseline is not None else 0
-        target = ind.target if ind.target is not None else 0
-        if ind.accumulate == "latest":
-            last, count = _last_until(refs.get(ind.id), as_of, "last")
-            current = baseline if last is None else last  # type: ignore[assignment]
-        else:
-            total, count = _sum_until(refs.get(ind.id), as_of)
-            current = baseline + total
-    checkpoints = [(cp.by, cp.value) for cp in ind.checkpoints]
-    if ind.every:
-        checkpoints += period_checkpoints(start, due, ind.every, baseline, target)
-    shape = _Shape(baseline, target, ind.comparator, start, due, tuple(sorted(checkpoints)))
-    completion, state, expected = _judge(shape, current, as_of, tolerance)
-    return Status(
-        **common, unit=ind.unit, baseline=baseline, target=target, current=current,
-        completion=completion, state=state, expected=expected, entries=count, parts=parts,
-    )  # fmt: skip
+    kept = _kept(plan)
+    for kept_ind, frame in zip(kept.indicators, kept.frames, strict=True):
+        if kept_ind is ind:
+            return _status(frame, refs, as_of, tolerance)
+    return _status(_Frame.of(plan, ind), refs, as_of, tolerance)  # not one of the plan's: not kept
 
 
 def plan_status(plan: Plan, ledger: Ledger, as_of: dt.date, tolerance: float = DEFAULT_PACE_TOLERANCE) -> PlanStatus:
     refs = ledger.get(plan.id, {})
-    statuses = tuple(indicator_status(plan, ind, refs, as_of, tolerance) for ind in plan.indicators)
+    statuses = tuple(_status(frame, refs, as_of, tolerance) for frame in _kept(plan).frames)
     counts = {state: 0 for state in STATES}
     for status in statuses:
         counts[status.state] += 1
-    weight = sum(s.weight for s in statuses)
-    completion = sum(s.weight * min(s.completion, 100.0) for s in statuses) / weight if weight else None
     return PlanStatus(
-        id=plan.id, title=plan.title, organization=plan.organization, start=plan.period.start,
-        end=plan.period.end, as_of=as_of, completion=completion, counts=counts, indicators=statuses,
+        plan.id, plan.title, plan.organization, plan.period.start, plan.period.end, as_of,
+        _plan_completion((s.weight, s.completion) for s in statuses), counts, statuses,
     )  # fmt: skip
+
+
+def plan_completions(
+    plan: Plan, refs: dict[str, dict[dt.date, Day]], as_of: dt.date
+) -> tuple[float | None, dict[str, float]]:
+    """The plan's completion at as-of (as ``plan_status(...).completion``) and each indicator's and
+    part's completion by reference ("ind" or "ind/part"), in plan order: what the charts of `report`
+    need at every month's end, without judging states or building statuses. ``refs`` is the plan's
+    part of the ledger (``ledger.get(plan.id, {})``). Completion does not depend on the pace tolerance."""
+    completions: dict[str, float] = {}
+    weighted = []
+    for f in _kept(plan).frames:
+        current, _, measured = _measure(f, refs, as_of)
+        completion = completions[f.ref] = _completion(f, current)
+        weighted.append((f.weight, completion))
+        for p, (part_current, _) in zip(f.parts, measured, strict=True):
+            completions[p.ref] = _completion(p, part_current)
+    return _plan_completion(weighted), completions
 
 
 def evaluate(

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import gc
+import inspect
 from typing import Any
 
 import pytest
 
+from civtrack import compute
 from civtrack.compute import (
+    Status,
     completion_of,
     evaluate,
     fold,
+    indicator_status,
     merge,
     period_checkpoints,
+    plan_completions,
     plan_status,
     select,
 )
-from civtrack.model import Entry, Plan
+from civtrack.model import Entry, Indicator, Period, Plan
 
 D = dt.date
 
@@ -229,6 +236,13 @@ class TestEvery:
         cps = period_checkpoints(D(2021, 5, 10), D(2021, 12, 31), "quarter", 0, 90)
         assert cps == [(D(2021, 6, 30), 30), (D(2021, 9, 30), 60)]
 
+    def test_a_written_checkpoint_wins_a_tie_with_one_from_every(self) -> None:
+        # every: quarter puts (06-30, 400.0) beside the written (06-30, 400): expected is the written int
+        plan = make_plan({**BEDS, "every": "quarter", "checkpoints": [{"by": "2021-06-30", "value": 400}]})
+        status = one(plan, [], "2021-07-01")
+        assert repr(status.expected) == "400"
+        assert repr(one(plan, [], "2021-10-01").expected) == "600.0"
+
     def test_every_makes_an_indicator_behind(self) -> None:
         plan = make_plan({**BEDS, "every": "quarter"})
         items = entries({"date": "2021-02-01", "indicator": "beds", "value": 199})
@@ -313,3 +327,114 @@ class TestPlan:
         assert [s.id for s in done.indicators] == ["homes"]
         assert [p.id for p in done.indicators[0].parts] == ["suixian"]
         assert done.counts == status.counts
+
+
+class TestPlanCompletions:
+    """plan_completions: the completions of plan_status, without the statuses."""
+
+    PLAN = (
+        {"id": "beds", "name": "养老床位", "target": 800, "baseline": 100, "weight": 2},
+        {"id": "rate", "name": "年报率", "target": 80, "baseline": 50, "accumulate": "latest"},
+        {"id": "m", "name": "编制规划", "kind": "milestone"},
+        {"id": "homes", "name": "改造", "parts": [
+            {"id": "suixian", "name": "随县", "target": 100},
+            {"id": "zengdu", "name": "曾都区", "target": 110, "baseline": 10},
+        ]},
+        {"id": "acc", "name": "事故", "target": 10, "baseline": 20, "comparator": "<=", "accumulate": "latest"},
+    )  # fmt: skip
+    ITEMS = (
+        {"date": "2021-03-01", "indicator": "beds", "value": 200},
+        {"date": "2021-04-01", "indicator": "beds", "value": 150},
+        {"date": "2021-05-01", "indicator": "rate", "value": 95},
+        {"date": "2021-03-01", "indicator": "rate", "value": 60},
+        {"date": "2021-06-01", "indicator": "m", "done": True},
+        {"date": "2021-03-05", "indicator": "homes/suixian", "value": 30},
+        {"date": "2021-03-06", "indicator": "homes/zengdu", "value": 10},
+        {"date": "2021-03-07", "indicator": "acc", "value": 16},
+    )
+
+    def test_exact_figures_in_plan_order(self) -> None:
+        plan = make_plan(*self.PLAN)
+        ledger = fold(entries(*self.ITEMS))
+        completion, by_ref = plan_completions(plan, ledger["p"], D(2021, 6, 30))
+        # beds (450-100)/700; rate (95-50)/30, not capped; homes (30+20-10)/(210-10); acc (20-16)/(20-10)
+        assert list(by_ref.items()) == [
+            ("beds", 50.0), ("rate", 150.0), ("m", 100.0),
+            ("homes", 20.0), ("homes/suixian", 30.0), ("homes/zengdu", 10.0), ("acc", 40.0),
+        ]  # fmt: skip
+        # weighted mean of the capped completions: (2×50 + 100 + 100 + 20 + 40) / 6
+        assert completion == 60.0
+        status = plan_status(plan, ledger, D(2021, 6, 30))
+        assert completion == status.completion
+        assert by_ref == {s.ref: s.completion for ind in status.indicators for s in (ind, *ind.parts)}
+
+    def test_before_any_entry_and_at_the_entry_day(self) -> None:
+        plan = make_plan(*self.PLAN)
+        ledger = fold(entries(*self.ITEMS))
+        completion, by_ref = plan_completions(plan, ledger["p"], D(2021, 2, 28))
+        assert completion == 0.0
+        assert set(by_ref.values()) == {0.0}
+        # at 2021-04-30 rate is 60 (a third of the way from 50 to 80); m is done on 06-01, not before
+        _, by_ref = plan_completions(plan, ledger["p"], D(2021, 4, 30))
+        assert by_ref["rate"] == pytest.approx(100 / 3)
+        assert by_ref["beds"] == 50.0
+        _, by_ref = plan_completions(plan, ledger["p"], D(2021, 5, 31))
+        assert (by_ref["rate"], by_ref["m"]) == (150.0, 0.0)
+        _, by_ref = plan_completions(plan, ledger["p"], D(2021, 6, 1))
+        assert by_ref["m"] == 100.0
+
+    def test_no_entries_and_no_indicators(self) -> None:
+        assert plan_completions(make_plan(), {}, D(2021, 6, 30)) == (None, {})
+        plan = make_plan({"id": "a", "name": "A", "target": 10, "weight": 0})
+        assert plan_completions(plan, {}, D(2021, 6, 30)) == (None, {"a": 0.0})
+
+
+class TestKeptFrames:
+    """What compute keeps per plan object between evaluations (compute._kept) is never stale."""
+
+    def test_a_copy_with_another_period_inherits_the_new_dates(self) -> None:
+        plan = make_plan({**BEDS, "every": "quarter"})
+        items = fold(entries({"date": "2021-02-01", "indicator": "beds", "value": 199}))
+        assert plan_status(plan, items, D(2021, 4, 1)).indicators[0].expected == 200
+        later = plan.model_copy(update={"period": Period(start=D(2021, 4, 1), end=D(2022, 3, 31))})
+        assert later.indicators[0] is plan.indicators[0]  # shared: the frames must not be
+        status = plan_status(later, items, D(2021, 7, 1)).indicators[0]
+        assert (status.start, status.due, status.expected, status.state) == (
+            D(2021, 4, 1),
+            D(2022, 3, 31),
+            200,
+            "behind",
+        )
+        assert plan_status(plan, items, D(2021, 7, 1)).indicators[0].expected == 400
+
+    def test_an_indicator_replaced_in_place_is_seen(self) -> None:
+        plan = make_plan(BEDS)
+        items = fold(entries({"date": "2021-02-01", "indicator": "beds", "value": 200}))
+        assert plan_status(plan, items, D(2021, 3, 1)).indicators[0].completion == 25.0
+        plan.indicators[0] = Indicator.model_validate({**BEDS, "target": 400})  # a frozen model's list
+        assert plan_status(plan, items, D(2021, 3, 1)).indicators[0].completion == 50.0
+        _, by_ref = plan_completions(plan, items["p"], D(2021, 3, 1))
+        assert by_ref == {"beds": 50.0}
+
+    def test_an_indicator_of_another_plan(self) -> None:
+        plan, other = make_plan(BEDS), make_plan({**BEDS, "target": 400}, start="2021-07-01")
+        items = fold(entries({"date": "2021-08-01", "indicator": "beds", "value": 200}))
+        status = indicator_status(plan, other.indicators[0], items["p"], D(2021, 9, 1), 25.0)
+        assert (status.target, status.start, status.completion) == (400, D(2021, 1, 1), 50.0)
+
+    def test_frames_go_with_their_plan(self) -> None:
+        plans = [make_plan(BEDS) for _ in range(20)]
+        evaluate(plans, {}, D(2021, 3, 1))
+        keys = {id(plan) for plan in plans}
+        assert keys <= compute._KEPT.keys()
+        del plans
+        gc.collect()
+        assert not keys & compute._KEPT.keys()
+
+    def test_new_status_takes_the_fields_of_status_in_order(self) -> None:
+        names = [f.name for f in dataclasses.fields(Status)]
+        assert list(inspect.signature(compute._new_status).parameters) == names
+        values = [f"value-{i}" for i in range(len(names))]
+        assert compute._new_status(*values) == Status(*values)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            compute._new_status(*values).state = "done"  # type: ignore[misc]

@@ -23,9 +23,20 @@ from hypothesis import strategies as st
 
 from civtrack import store
 from civtrack.check import check_plan, check_repository
-from civtrack.compute import STATES, PlanStatus, Status, completion_of, evaluate, fold, merge
+from civtrack.compute import (
+    STATES,
+    PlanStatus,
+    Status,
+    completion_of,
+    evaluate,
+    fold,
+    merge,
+    met,
+    period_checkpoints,
+    plan_completions,
+)
 from civtrack.load import DiskSource, PlanFile, load
-from civtrack.model import MAX_NUMBER, Entry, Plan
+from civtrack.model import MAX_NUMBER, Entry, Period, Plan
 from civtrack.workspace import Config
 from civtrack.yamlsafe import CONTROL_IN_TEXT, Document
 
@@ -41,6 +52,7 @@ in_period = st.dates(min_value=START, max_value=END)
 # Integers and halves: exact in binary floating point, whatever the order of addition.
 amounts = st.integers(-2000, 2000).map(lambda n: n / 2 if n % 3 == 0 else n // 2)
 levels = st.integers(0, 1000)
+MONTH_ENDS = [dt.date(2021, m + 1, 1) - dt.timedelta(days=1) for m in range(1, 12)] + [END]
 
 
 @st.composite
@@ -75,7 +87,7 @@ def number_indicator(draw: st.DrawFn, index: int) -> dict[str, Any]:
         ind["parts"] = parts
         if draw(st.booleans()):
             ind["target"] = sum(p["target"] for p in parts)
-        return ind
+        return inherit(draw, ind)
     low, step = draw(levels), draw(st.integers(0 if comparator == ">=" else 1, 500))
     if comparator == ">=":
         baseline = draw(st.none() | st.just(low))
@@ -87,19 +99,35 @@ def number_indicator(draw: st.DrawFn, index: int) -> dict[str, Any]:
         ind["baseline"] = baseline
     base = baseline or 0
     if draw(st.booleans()):
-        ind["checkpoints"] = [
-            {"by": draw(st.dates(min_value=start, max_value=due)), "value": base + (ind["target"] - base) * k / 4}
-            for k in range(1, draw(st.integers(1, 3)) + 1)
-        ]
+        # Some on a month's end, and whole values sometimes written as integers: where `every` puts
+        # a checkpoint of the same date and value (a float), the one written must still win.
+        ends = [d for d in MONTH_ENDS if start <= d <= due]
+        day = st.dates(min_value=start, max_value=due)
+        ind["checkpoints"] = []
+        for k in range(1, draw(st.integers(1, 3)) + 1):
+            value = base + (ind["target"] - base) * k / 4
+            if value == int(value) and draw(st.booleans()):
+                value = int(value)
+            ind["checkpoints"].append({"by": draw(day | st.sampled_from(ends) if ends else day), "value": value})
     if draw(st.booleans()):
         ind["every"] = draw(st.sampled_from(["month", "quarter"]))
+    return inherit(draw, ind)
+
+
+def inherit(draw: st.DrawFn, ind: dict[str, Any]) -> dict[str, Any]:
+    """Sometimes without its own start or due: it takes the plan's (both are within the plan's period)."""
+    for key in ("start", "due"):
+        if draw(st.booleans()):
+            del ind[key]
     return ind
 
 
 @st.composite
 def milestone(draw: st.DrawFn, index: int) -> dict[str, Any]:
     start, due = draw(dated_span())
-    return {"id": f"ind-{index}", "name": f"任务{index}", "kind": "milestone", "start": start, "due": due}
+    return inherit(
+        draw, {"id": f"ind-{index}", "name": f"任务{index}", "kind": "milestone", "start": start, "due": due}
+    )
 
 
 @st.composite
@@ -195,6 +223,133 @@ def test_completion_of_an_indicator_rises_with_one_more_entry(
     before = statuses(plan, entries, as_of).indicators[position].completion
     after = statuses(plan, [*entries, extra], as_of).indicators[position].completion
     assert after >= before if ind.comparator == ">=" else after <= before
+
+
+# --- the whole evaluation, against the rules written plainly ------------------------
+
+
+def reference_status(plan: Plan, entries: list[Entry], as_of: dt.date, tolerance: float) -> PlanStatus:
+    """Rules 1–9 of docs/format.md written plainly from the entries (no ledger, nothing kept between
+    calls, nothing precomputed): what compute's evaluation must give, every field to the last bit."""
+
+    def counted(ref: str) -> list[Entry]:
+        return [e for e in entries if e.indicator == ref and e.date <= as_of]
+
+    def latest(items: list[Entry], attr: str) -> Any:
+        found = None
+        for entry in sorted(items, key=lambda e: e.date):  # stable: on one day the later in the files wins
+            if getattr(entry, attr) is not None:
+                found = getattr(entry, attr)
+        return found
+
+    def added(items: list[Entry]) -> float:
+        return sum(e.value for e in items if e.value is not None)
+
+    def judge(baseline: float, target: float, comparator: str, start: dt.date, due: dt.date, checkpoints: list,
+              current: float) -> tuple[float, str, float]:  # fmt: skip
+        completion = completion_of(current, baseline, target, comparator)
+        span = (due - start).days
+        pace = (1.0 if as_of >= due else 0.0) if span <= 0 else min(1.0, max(0.0, (as_of - start).days / span))
+        passed = [cp for cp in sorted(checkpoints) if cp[0] < as_of]
+        expected = max(passed)[1] if passed else baseline + (target - baseline) * pace
+        if met(current, target, comparator):
+            return completion, "done", expected
+        if as_of > due:
+            return completion, "overdue", expected
+        if checkpoints:
+            behind = any(not met(current, value, comparator) for _, value in passed)
+        else:
+            behind = completion < 100.0 * pace - tolerance
+        return completion, "behind" if behind else "on-track", expected
+
+    indicators = []
+    for ind in plan.indicators:
+        start, due = ind.start or plan.period.start, ind.due or plan.period.end
+        common = {"id": ind.id, "ref": ind.id, "name": ind.name, "kind": ind.kind, "section": ind.section,
+                  "comparator": ind.comparator, "start": start, "due": due, "weight": ind.weight, "owner": ind.owner}  # fmt: skip
+        if ind.kind == "milestone":
+            items = counted(ind.id)
+            done = latest(items, "done")
+            state = "done" if done else ("overdue" if as_of > due else "on-track")
+            indicators.append(Status(**common, unit=None, baseline=None, target=None, current=None,
+                                     completion=100.0 if done else 0.0, state=state, expected=None,
+                                     entries=len(items)))  # fmt: skip
+            continue
+        parts = []
+        for part in ind.parts:
+            items = counted(f"{ind.id}/{part.id}")
+            current = part.baseline + added(items)
+            completion, state, expected = judge(part.baseline, part.target, ind.comparator, start, due, [], current)
+            parts.append(Status(id=part.id, ref=f"{ind.id}/{part.id}", name=part.name, kind="number",
+                                section=ind.section, unit=ind.unit, comparator=ind.comparator, baseline=part.baseline,
+                                target=part.target, current=current, completion=completion, start=start, due=due,
+                                state=state, expected=expected, weight=1, entries=len(items),
+                                owner=part.owner or ind.owner))  # fmt: skip
+        if parts:
+            current = sum(p.current or 0 for p in parts)  # a part at 0.0 adds the int 0, as compute always has
+            count = sum(p.entries for p in parts)
+            baseline = ind.baseline if ind.baseline is not None else sum(p.baseline for p in ind.parts)
+            target = ind.target if ind.target is not None else sum(p.target for p in ind.parts)
+        else:
+            baseline = ind.baseline if ind.baseline is not None else 0
+            target = ind.target if ind.target is not None else 0
+            items = counted(ind.id)
+            count = len(items)
+            if ind.accumulate == "latest":
+                last = latest(items, "value")
+                current = baseline if last is None else last
+            else:
+                current = baseline + added(items)
+        checkpoints = [(cp.by, cp.value) for cp in ind.checkpoints]
+        if ind.every:
+            checkpoints += period_checkpoints(start, due, ind.every, baseline, target)
+        completion, state, expected = judge(baseline, target, ind.comparator, start, due, checkpoints, current)
+        indicators.append(Status(**common, unit=ind.unit, baseline=baseline, target=target, current=current,
+                                 completion=completion, state=state, expected=expected, entries=count,
+                                 parts=tuple(parts)))  # fmt: skip
+    counts = {state: sum(s.state == state for s in indicators) for state in STATES}
+    weight = sum(s.weight for s in indicators)
+    completion = sum(s.weight * min(s.completion, 100.0) for s in indicators) / weight if weight else None
+    return PlanStatus(id=plan.id, title=plan.title, organization=plan.organization, start=plan.period.start,
+                      end=plan.period.end, as_of=as_of, completion=completion, counts=counts,
+                      indicators=tuple(indicators))  # fmt: skip
+
+
+@PROPERTY
+@given(scenario=scenarios(), tolerance=st.sampled_from([0, 10, 25.0, 60]), data=st.data())
+def test_statuses_are_the_rules_written_plainly(
+    scenario: tuple[Plan, list[Entry], dt.date], tolerance: float, data: st.DataObject
+) -> None:
+    """Every field of every status, compared by repr: an int is not a float there, nor -0.0 0.0."""
+    plan, entries, as_of = scenario
+    ledger = fold((plan.id, entry, (f"{entry.date:%Y-%m}", seq)) for seq, entry in enumerate(entries))
+    want = repr(reference_status(plan, entries, as_of, tolerance))
+    assert repr(evaluate([plan], ledger, as_of, tolerance)[0]) == want
+    # Again, on what compute keeps of the plan from the first evaluation.
+    assert repr(evaluate([plan], ledger, as_of, tolerance)[0]) == want
+    # A copy of the plan with another period shares the indicator objects: what it inherits changes.
+    period = Period(
+        start=data.draw(st.dates(min_value=dt.date(2020, 10, 1), max_value=START)),
+        end=data.draw(st.dates(min_value=END, max_value=dt.date(2022, 3, 31))),
+    )
+    other = plan.model_copy(update={"period": period})
+    assert other.indicators[0] is plan.indicators[0]
+    assert repr(evaluate([other], ledger, as_of, tolerance)[0]) == repr(
+        reference_status(other, entries, as_of, tolerance)
+    )
+    assert repr(evaluate([plan], ledger, as_of, tolerance)[0]) == want
+
+
+@PROPERTY
+@given(scenario=scenarios())
+def test_plan_completions_are_those_of_plan_status(scenario: tuple[Plan, list[Entry], dt.date]) -> None:
+    """Bit for bit (compared by repr) and in plan order: each indicator, then its parts."""
+    plan, entries, as_of = scenario
+    ledger = fold((plan.id, entry, (f"{entry.date:%Y-%m}", seq)) for seq, entry in enumerate(entries))
+    status = evaluate([plan], ledger, as_of)[0]
+    completion, by_ref = plan_completions(plan, ledger.get(plan.id, {}), as_of)
+    assert repr(completion) == repr(status.completion)
+    assert repr(by_ref) == repr({s.ref: s.completion for s in every_status(status)})
 
 
 # --- rule 1: entries after as-of ----------------------------------------------------
