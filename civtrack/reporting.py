@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from civtrack.compute import (
     DEFAULT_PACE_TOLERANCE,
@@ -27,6 +27,7 @@ from civtrack.compute import (
     completion_of,
     indicator_status,
     period_checkpoints,
+    plan_completions,
     plan_status,
 )
 from civtrack.load import EntryAt
@@ -236,7 +237,6 @@ class PlanReport:
     paces: tuple[Pace, ...]  # per top-level indicator, in the plan's order
     # For the month-by-month figures, which only charts and JSON read: computed when first asked for.
     timeline: Timeline = field(repr=False, compare=False)
-    tolerance: float = field(repr=False, compare=False)
 
     @cached_property
     def summary(self) -> Summary:
@@ -252,8 +252,8 @@ class PlanReport:
         return self.summary.counts_change
 
     @cached_property
-    def _monthly(self) -> list[tuple[Month, PlanStatus]]:
-        return monthly_statuses(self.plan, self.timeline, self.status.as_of, self.tolerance)
+    def _monthly(self) -> list[Monthly]:
+        return monthly_completions(self.plan, self.timeline, self.status.as_of)
 
     @cached_property
     def series(self) -> tuple[Point, ...]:
@@ -383,7 +383,6 @@ def plan_report(plan: Plan, timeline: Timeline, items: list[EntryAt], month: Mon
         lagging=tuple(lagging),
         paces=paces,
         timeline=timeline,
-        tolerance=tolerance,
     )
 
 
@@ -516,44 +515,49 @@ def plan_pace(paces: Sequence[Pace], day: dt.date) -> float | None:
     return sum(p.status.weight * p.completion(day) for p in paces) / weight
 
 
-def monthly_statuses(
-    plan: Plan, timeline: Timeline, as_of: dt.date, tolerance: float = DEFAULT_PACE_TOLERANCE
-) -> list[tuple[Month, PlanStatus]]:
-    """The plan at each month's end from its start through ``as_of`` (the last one at ``as_of`` itself)."""
-    return [
-        (month, plan_status_at(plan, timeline, min(month.last, as_of), tolerance))
-        for month in months_between(plan.period.start, as_of)
-    ]
+class Monthly(NamedTuple):
+    """A plan's completions at one month's end (or at the as-of date, in the as-of month)."""
+
+    month: Month
+    date: dt.date
+    completion: float | None  # the plan's
+    completions: dict[str, float]  # each indicator's and part's, by ref, in the plan's order
 
 
-def plan_series(
-    plan: Plan, monthly: list[tuple[Month, PlanStatus]], paces: Sequence[Pace], until: dt.date
-) -> list[Point]:
-    """Completion (from `monthly_statuses`) and the expected pace at each month's end from the
-    plan's start through ``until``; months after the last status carry only the pace."""
-    done = {month: status for month, status in monthly}
+def monthly_completions(plan: Plan, timeline: Timeline, as_of: dt.date) -> list[Monthly]:
+    """The plan's completions at each month's end from its start through ``as_of`` (the last at
+    ``as_of`` itself): what the plan's status would say there, without judging states."""
+    found = []
+    for month in months_between(plan.period.start, as_of):
+        day = min(month.last, as_of)
+        completion, completions = plan_completions(plan, timeline.at(day), day)
+        found.append(Monthly(month, day, completion, completions))
+    return found
+
+
+def plan_series(plan: Plan, monthly: list[Monthly], paces: Sequence[Pace], until: dt.date) -> list[Point]:
+    """Completion (from `monthly_completions`) and the expected pace at each month's end from the
+    plan's start through ``until``; months after the last one computed carry only the pace."""
+    done = {point.month: point for point in monthly}
     points = []
     for month in months_between(plan.period.start, until):
-        status = done.get(month)
-        day = status.as_of if status is not None else month.last
-        points.append(Point(month, day, status.completion if status else None, plan_pace(paces, day)))
+        known = done.get(month)
+        day = known.date if known is not None else month.last
+        points.append(Point(month, day, known.completion if known else None, plan_pace(paces, day)))
     return points
 
 
-def trends(monthly: list[tuple[Month, PlanStatus]]) -> dict[str, tuple[float, ...]]:
-    """Per indicator and part (by ref): completion at each month's end (from `monthly_statuses`)."""
+def trends(monthly: list[Monthly]) -> dict[str, tuple[float, ...]]:
+    """Per indicator and part (by ref): completion at each month's end (from `monthly_completions`)."""
     series: dict[str, list[float]] = {}
-    for _, status in monthly:
-        for ref, item in _by_ref(status).items():
-            series.setdefault(ref, []).append(item.completion)
+    for point in monthly:
+        for ref, completion in point.completions.items():
+            series.setdefault(ref, []).append(completion)
     return {ref: tuple(values) for ref, values in series.items()}
 
 
 def trend_lines(
-    plans: Sequence[Plan],
-    ledger: Ledger | Mapping[str, Timeline],
-    as_of: dt.date,
-    tolerance: float = DEFAULT_PACE_TOLERANCE,
+    plans: Sequence[Plan], ledger: Ledger | Mapping[str, Timeline], as_of: dt.date
 ) -> dict[str, dict[str, str]]:
     """Per plan id, per indicator and part ref: a sparkline of completion at each month's end (status --chart)."""
     from civtrack.render.sparkline import sparkline
@@ -561,7 +565,7 @@ def trend_lines(
     return {
         plan.id: {
             ref: sparkline(values)
-            for ref, values in trends(monthly_statuses(plan, timeline_of(ledger, plan.id), as_of, tolerance)).items()
+            for ref, values in trends(monthly_completions(plan, timeline_of(ledger, plan.id), as_of)).items()
         }
         for plan in plans
     }

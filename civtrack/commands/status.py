@@ -89,10 +89,7 @@ def run(
             from civtrack.reporting import trend_lines
 
             charts = trend_lines(
-                [opened.plans[s.id].plan for s in statuses],
-                opened.timelines([s.id for s in statuses]),
-                day,
-                opened.config.pace_tolerance,
+                [opened.plans[s.id].plan for s in statuses], opened.timelines([s.id for s in statuses]), day
             )
         out = console()
         if not statuses:
