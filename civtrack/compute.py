@@ -277,6 +277,7 @@ class _Frame(NamedTuple):
     expected: tuple[float, ...]
     strictest: tuple[float, ...]
     parts: tuple[_Frame, ...]
+    checkpoints: tuple[tuple[dt.date, float], ...] = ()  # (date, value), sorted: an indicator's
 
     @classmethod
     def of(cls, plan: Plan, ind: Indicator) -> _Frame:
@@ -311,7 +312,7 @@ class _Frame(NamedTuple):
             ind.owner, mode, baseline, target, tuple(by for by, _ in checkpoints),
             tuple(max(checkpoints[: k + 1])[1] for k in range(len(checkpoints))),
             tuple(strictest(value for _, value in checkpoints[: k + 1]) for k in range(len(checkpoints))),
-            parts,
+            parts, tuple(checkpoints),
         )  # fmt: skip
 
 
@@ -320,6 +321,7 @@ class _Kept(NamedTuple):
     period: Period
     indicators: tuple[Indicator, ...]
     frames: tuple[_Frame, ...]
+    by_indicator: dict[int, _Frame]  # id() of each of ``indicators`` (kept alive here) → its frame
 
 
 # Plan object id → the frames of its indicators. `report` evaluates each plan at a dozen dates and
@@ -341,13 +343,22 @@ def _kept(plan: Plan) -> _Kept:
         or not all(map(operator.is_, kept.indicators, plan.indicators))
     ):
         key = id(plan)
+        frames = tuple(_Frame.of(plan, ind) for ind in plan.indicators)
         kept = _KEPT[key] = _Kept(
             weakref.ref(plan, lambda ref: _forget(key, ref)),
             plan.period,
             tuple(plan.indicators),
-            tuple(_Frame.of(plan, ind) for ind in plan.indicators),
+            frames,
+            {id(ind): frame for ind, frame in zip(plan.indicators, frames, strict=True)},
         )
     return kept
+
+
+def indicator_checkpoints(plan: Plan, ind: Indicator) -> tuple[tuple[dt.date, float], ...]:
+    """An indicator's checkpoints as rules 6–8 take them: written and from `every`, sorted by date
+    (none for a milestone). ``ind`` is one of ``plan``'s indicators."""
+    frame = _kept(plan).by_indicator.get(id(ind))
+    return (frame if frame is not None else _Frame.of(plan, ind)).checkpoints
 
 
 def _forget(key: int, ref: weakref.ref) -> None:

@@ -106,7 +106,6 @@ def run(
     from civtrack.commands import known_ids, open_repository
     from civtrack.errors import InputError
     from civtrack.parallel import map_shares, workers
-    from civtrack.reporting import runs_in
 
     chosen_month = parse_month(month)
     opened = open_repository(ctx.obj)
@@ -115,17 +114,18 @@ def run(
     for plan_id in plan or []:
         if plan_id not in plans:
             raise InputError(f"unknown plan '{plan_id}' (known: {known_ids(plans)})")
-    if plan:
-        chosen = list(dict.fromkeys(plan))
-    else:
-        chosen = [p for p in sorted(plans) if runs_in(plans[p].plan, chosen_month)]
+    # Without --plan, every plan running in the month; which those are, each share finds out (it takes
+    # building the plan).
+    candidates = list(dict.fromkeys(plan)) if plan else sorted(plans)
     renderer = import_module(f"civtrack.render.report_{_MODULES[output_format]}")
     laid_out = [
         pair
         for share in map_shares(
-            lambda share: _sections(opened, share, chosen_month, renderer.report_section, language),
-            chosen,
-            workers() if len(chosen) >= PARALLEL_MIN_PLANS else 1,
+            lambda share: _sections(
+                opened, share, chosen_month, renderer.report_section, language, running_only=not plan
+            ),
+            candidates,
+            workers() if len(candidates) >= PARALLEL_MIN_PLANS else 1,
         )
         for pair in share
     ]
@@ -146,16 +146,23 @@ _MODULES = {ReportFormat.markdown: "md", ReportFormat.json: "json", ReportFormat
 PARALLEL_MIN_PLANS = 40
 
 
-def _sections(opened: Any, plan_ids: list[str], month: Month, section: Any, lang: str) -> list[tuple[Any, str]]:
-    """The summary and laid-out section of each plan, in order (in whichever process runs the share).
+def _sections(
+    opened: Any, plan_ids: list[str], month: Month, section: Any, lang: str, *, running_only: bool
+) -> list[tuple[Any, str]]:
+    """The summary and laid-out section of each plan (with ``running_only``, of each running in
+    ``month``), in order, in whichever process runs the share.
 
     The plans are evaluated on timelines of the cached series, and only the month's files are read:
     a million entries need not be parsed. (A repository with errors is refused above, so no entry
     of the month sits in another month's file.)"""
-    from civtrack.reporting import build_report
+    from civtrack.reporting import build_report, runs_in
 
+    plans = [opened.plans[plan_id].plan for plan_id in plan_ids]
+    if running_only:
+        plans = [plan for plan in plans if runs_in(plan, month)]
+        plan_ids = [plan.id for plan in plans]
     report = build_report(
-        [opened.plans[plan_id].plan for plan_id in plan_ids],
+        plans,
         opened.timelines(plan_ids),
         opened.entries([str(month)], plan_ids),
         month,
