@@ -354,11 +354,10 @@ def _kept(plan: Plan) -> _Kept:
     return kept
 
 
-def indicator_checkpoints(plan: Plan, ind: Indicator) -> tuple[tuple[dt.date, float], ...]:
-    """An indicator's checkpoints as rules 6–8 take them: written and from `every`, sorted by date
-    (none for a milestone). ``ind`` is one of ``plan``'s indicators."""
-    frame = _kept(plan).by_indicator.get(id(ind))
-    return (frame if frame is not None else _Frame.of(plan, ind)).checkpoints
+def plan_checkpoints(plan: Plan) -> dict[str, tuple[tuple[dt.date, float], ...]]:
+    """Each indicator's checkpoints (by indicator id) as rules 6–8 take them: written and from
+    `every`, sorted by date (none for a milestone)."""
+    return {frame.id: frame.checkpoints for frame in _kept(plan).frames}
 
 
 def _forget(key: int, ref: weakref.ref) -> None:
@@ -457,11 +456,10 @@ def indicator_status(
     plan: Plan, ind: Indicator, refs: dict[str, dict[dt.date, Day]], as_of: dt.date, tolerance: float
 ) -> Status:
     """Rules 1–8 for one indicator, with its parts."""
-    kept = _kept(plan)
-    for kept_ind, frame in zip(kept.indicators, kept.frames, strict=True):
-        if kept_ind is ind:
-            return _status(frame, refs, as_of, tolerance)
-    return _status(_Frame.of(plan, ind), refs, as_of, tolerance)  # not one of the plan's: not kept
+    frame = _kept(plan).by_indicator.get(id(ind))
+    if frame is None:  # not one of the plan's: not kept
+        frame = _Frame.of(plan, ind)
+    return _status(frame, refs, as_of, tolerance)
 
 
 def plan_status(plan: Plan, ledger: Ledger, as_of: dt.date, tolerance: float = DEFAULT_PACE_TOLERANCE) -> PlanStatus:

@@ -25,8 +25,8 @@ from civtrack.compute import (
     PlanStatus,
     Status,
     completion_of,
-    indicator_checkpoints,
     indicator_status,
+    plan_checkpoints,
     plan_completions,
     plan_status,
 )
@@ -272,11 +272,11 @@ class PlanReport:
 
     def pace_of(self, status: Status) -> float:
         """An indicator's or part's expected completion at the as-of date (0–100)."""
-        return Pace.of(self.plan, status, self._indicators[status.ref.split("/")[0]]).completion(self.status.as_of)
+        return Pace.of(status, self._checkpoints.get(status.ref, ())).completion(self.status.as_of)
 
     @cached_property
-    def _indicators(self) -> dict[str, Indicator]:
-        return {ind.id: ind for ind in self.plan.indicators}
+    def _checkpoints(self) -> dict[str, tuple[tuple[dt.date, float], ...]]:
+        return plan_checkpoints(self.plan)
 
     @cached_property
     def _previous_by_ref(self) -> dict[str, Status]:
@@ -347,7 +347,8 @@ def plan_report(plan: Plan, timeline: Timeline, items: list[EntryAt], month: Mon
     as_of = month.last
     now = plan_status_at(plan, timeline, as_of, tolerance)
     indicators = {ind.id: ind for ind in plan.indicators}
-    paces = tuple(Pace.of(plan, status, indicators[status.id]) for status in now.indicators)
+    checkpoints = plan_checkpoints(plan)
+    paces = tuple(Pace.of(status, checkpoints[status.id]) for status in now.indicators)
     before = plan_status_at(plan, timeline, month.previous().last, tolerance)
     earlier = _by_ref(before)
 
@@ -379,7 +380,7 @@ def plan_report(plan: Plan, timeline: Timeline, items: list[EntryAt], month: Mon
         newly_done=tuple(newly_done),
         overdue=tuple(overdue),
         behind=tuple(s for s in now.indicators if s.state == "behind"),
-        due_next=tuple(_due_next(plan, now, month.next())),
+        due_next=tuple(_due_next(checkpoints, now, month.next())),
         lagging=tuple(lagging),
         paces=paces,
         timeline=timeline,
@@ -424,13 +425,16 @@ def _done_on(
     return None
 
 
-def _due_next(plan: Plan, now: PlanStatus, month: Month) -> list[DueItem]:
-    """Indicators due, and checkpoints (written or from `every`) falling, in ``month``; by date."""
+def _due_next(
+    checkpoints: dict[str, tuple[tuple[dt.date, float], ...]], now: PlanStatus, month: Month
+) -> list[DueItem]:
+    """Indicators due, and checkpoints (written or from `every`; ``checkpoints``: by indicator id)
+    falling, in ``month``; by date."""
     items: list[DueItem] = []
-    indicators = {ind.id: ind for ind in plan.indicators}
+    first, last = month.first, month.last
     for status in now.indicators:
-        for by, value in indicator_checkpoints(plan, indicators[status.id]):
-            if by in month and by != status.due:
+        for by, value in checkpoints[status.id]:
+            if first <= by <= last and by != status.due:
                 items.append(DueItem(status, by, "checkpoint", value))
         if status.due in month:
             items.append(DueItem(status, status.due, "due", status.target))
@@ -466,15 +470,12 @@ class Pace:
     knots: tuple[tuple[dt.date, float], ...]
 
     @classmethod
-    def of(cls, plan: Plan, status: Status, ind: Indicator | None = None) -> Pace:
-        """The pace of an indicator or part (parts have no checkpoints: a straight line); ``ind``:
-        the indicator (or the part's), when the caller has it at hand."""
+    def of(cls, status: Status, checkpoints: Sequence[tuple[dt.date, float]] = ()) -> Pace:
+        """The pace of an indicator or part; ``checkpoints``: the indicator's (compute.plan_checkpoints;
+        a part has none: a straight line)."""
         if status.kind == "milestone" or status.baseline is None or status.target is None:
             return cls(status, ())
-        if ind is None:
-            ind = next(i for i in plan.indicators if i.id == status.ref.split("/")[0])
-        points = indicator_checkpoints(plan, ind) if status.ref == ind.id else ()
-        inner = tuple((by, float(value)) for by, value in points if status.start < by < status.due)
+        inner = tuple((by, float(value)) for by, value in checkpoints if status.start < by < status.due)
         return cls(status, ((status.start, float(status.baseline)), *inner, (status.due, float(status.target))))
 
     def value(self, day: dt.date) -> float | None:

@@ -208,7 +208,7 @@ def test_pace_goes_through_checkpoints_to_the_target(september):
 def test_pace_of_a_part_is_a_straight_line(september):
     p = plan_of(september, "qingshan-2021")
     parent = next(s for s in p.status.indicators if s.id == "elder-care-projects")
-    assert Pace.of(p.plan, parent.parts[1]).knots == ((D(2021, 1, 1), 0.0), (D(2021, 12, 31), 4.0))
+    assert Pace.of(parent.parts[1]).knots == ((D(2021, 1, 1), 0.0), (D(2021, 12, 31), 4.0))
     assert p.pace_of(parent.parts[1]) == pytest.approx(100 * 272 / 364)
 
 
