@@ -155,17 +155,16 @@ def _sections(
     The plans are evaluated on timelines of the cached series, and only the month's files are read:
     a million entries need not be parsed. (A repository with errors is refused above, so no entry
     of the month sits in another month's file.)"""
-    from civtrack.reporting import build_report, runs_in
+    from civtrack.reporting import plan_report, runs_in, timeline_of
 
-    plans = [opened.plans[plan_id].plan for plan_id in plan_ids]
-    if running_only:
-        plans = [plan for plan in plans if runs_in(plan, month)]
-        plan_ids = [plan.id for plan in plans]
-    report = build_report(
-        plans,
-        opened.timelines(plan_ids),
-        opened.entries([str(month)], plan_ids),
-        month,
-        opened.config.pace_tolerance,
-    )
-    return [(p.summary, section(p, lang)) for p in report.plans]
+    timelines = opened.timelines(plan_ids)
+    laid_out = []
+    # Plan by plan, each report dropped once laid out: a share of 500 plans never holds them all.
+    for plan_id in plan_ids:
+        plan = opened.plans[plan_id].plan
+        if running_only and not runs_in(plan, month):
+            continue
+        items = [item for item in opened.entries([str(month)], [plan_id]) if item.entry.date in month]
+        report = plan_report(plan, timeline_of(timelines, plan_id), items, month, opened.config.pace_tolerance)
+        laid_out.append((report.summary, section(report, lang)))
+    return laid_out
