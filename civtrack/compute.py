@@ -18,6 +18,7 @@ import weakref
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 from typing import Any, NamedTuple
 
 from civtrack.model import Entry, Indicator, Period, Plan
@@ -310,8 +311,9 @@ class _Frame(NamedTuple):
         return cls(
             ind.id, ind.id, ind.name, ind.kind, ind.section, ind.unit, ind.comparator, start, due, ind.weight,
             ind.owner, mode, baseline, target, tuple(by for by, _ in checkpoints),
-            tuple(max(checkpoints[: k + 1])[1] for k in range(len(checkpoints))),
-            tuple(strictest(value for _, value in checkpoints[: k + 1]) for k in range(len(checkpoints))),
+            # Running max and min: max() of the first k keeps the first of equal ones, as accumulate does.
+            tuple(value for _, value in accumulate(checkpoints, max)),
+            tuple(accumulate((value for _, value in checkpoints), strictest)),
             parts, tuple(checkpoints),
         )  # fmt: skip
 
