@@ -17,19 +17,22 @@ def pct(number: float | None) -> str:
     return "—" if number is None else f"{number:.1f}%"
 
 
-_WIDTHS: dict[str, int] = {}
+# display_width's memory. Layout loops over a million cells look a text up here first and call
+# display_width only when it is missing: the call costs more than the lookup.
+WIDTHS: dict[str, int] = {}
 
 
 def display_width(text: str) -> int:
     """Terminal cells ``text`` takes (a Chinese character two): rich's cell_len, remembered, because
     most cells of a large table (units, dates, states, numbers, names) repeat from row to row."""
-    width = _WIDTHS.get(text)
+    width = WIDTHS.get(text)
     if width is None:
         if text.isascii():
-            return len(text)
-        from rich.cells import cell_len
+            width = len(text)
+        else:
+            from rich.cells import cell_len
 
-        width = cell_len(text)
-        if len(_WIDTHS) < 100_000:
-            _WIDTHS[text] = width
+            width = cell_len(text)
+        if len(WIDTHS) < 100_000:
+            WIDTHS[text] = width
     return width

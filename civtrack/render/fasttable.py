@@ -14,8 +14,8 @@ from civtrack.compute import PlanStatus, Status
 from civtrack.i18n import label
 from civtrack.render import grouped_by_section
 from civtrack.render.table import BAR_CELLS, _current_text, _target_text
+from civtrack.text import WIDTHS, pct
 from civtrack.text import display_width as _w
-from civtrack.text import pct
 
 # The columns of render.table.plan_table: (right-justified, min width, max width).
 _COLUMNS = ((False, 12, 40), (True, None, None), (True, None, None), (False, None, None),
@@ -66,7 +66,8 @@ def plan_text(plan: PlanStatus, lang: str, width: int) -> str | None:
             # rich reads str cells as markup and :emoji: codes; leave such cells to it.
             if "[" in cell or ":" in cell:
                 return None
-    sized = [[(cell, _w(cell)) for cell in cells] for cells, _ in rows]
+    known = WIDTHS.get
+    sized = [[(cell, known(cell) or _w(cell)) for cell in cells] for cells, _ in rows]
     widths: list[int] = []
     for index, (_, min_width, max_width) in enumerate(_COLUMNS):
         natural = max(_w(headers[index]), max([row[index][1] for row in sized], default=0))
@@ -99,9 +100,17 @@ def plan_text(plan: PlanStatus, lang: str, width: int) -> str | None:
     lines.append(line([(h, _w(h)) for h in headers], "┃", "┃", "┃"))
     lines.append(rule("┡", "━", "╇", "┩"))
     separator = rule("├", "─", "┼", "┤")
+    # The body column by column (a thousand plans have a hundred thousand rows), then row by row.
+    columns = []
+    for index, (span, right_justify) in enumerate(zip(spans, right, strict=True)):
+        column = [row[index] for row in sized]
+        if right_justify:
+            columns.append([" " * (span - size + 1) + cell + " " for cell, size in column])
+        else:
+            columns.append([" " + cell + " " * (span - size + 1) for cell, size in column])
     last = len(rows) - 1
-    for index, (cells, (_, ends)) in enumerate(zip(sized, rows, strict=True)):
-        lines.append(line(cells, "│", "│", "│"))
+    for index, (cells, (_, ends)) in enumerate(zip(zip(*columns, strict=True), rows, strict=True)):
+        lines.append("│" + "│".join(cells) + "│")
         if ends and index != last:
             lines.append(separator)
     lines.append(rule("└", "─", "┴", "┘"))
