@@ -267,7 +267,10 @@ def _bar_row(p: PlanReport, status: Status, kind: str, lang: str) -> str:
 # --- lists and the page ---------------------------------------------------------
 
 
-def _cell(c: Cell, align: str, lang: str) -> str:
+def _cell(c: str | Cell, align: str, lang: str) -> str:
+    if type(c) is str:
+        inner = _e(c)
+        return f'<td class="r">{inner}</td>' if align == "r" else f"<td>{inner}</td>"
     inner = _pill(c.state, lang) if c.state else _e(c.text)
     if c.remark:
         inner += f'<span class="remark">{_e(c.remark)}</span>'

@@ -63,8 +63,10 @@ def table(head: list[str] | tuple[str, ...], rows: list[list[str]], align: str) 
     return [lines[0], "|" + rule, *lines[1:]]
 
 
-def _text(c: Cell, lang: str) -> str:
+def _text(c: str | Cell, lang: str) -> str:
     """Behind and overdue stand out in bold; a remark follows in italics."""
+    if type(c) is str:
+        return c
     text = f"**{c.text}**" if c.state in ("behind", "overdue") else c.text
     # The asterisks go inside the brackets: CommonMark does not open emphasis between 造 and （.
     return with_remark(text, f"*{c.remark}*", lang) if c.remark else text

@@ -2,7 +2,7 @@
 
 Each list of a plan's report (entries, newly done, overdue, behind, due next
 month, lagging parts) becomes a `Listing`: a title, column heads and rows of
-`Cell`s. Renderers only decide how a table, a state and a remark look, so both
+cells, each plain text or a `Cell` (text with a state or a remark). Renderers only decide how a table, a state and a remark look, so both
 forms always carry the same facts in the same words. Nothing here depends on the
 clock or the locale.
 """
@@ -137,11 +137,7 @@ class Listing:
     title: str  # without the count
     head: tuple[str, ...]
     align: str  # one l or r per column
-    rows: tuple[tuple[Cell, ...], ...]
-
-
-def _row(*cells: str | Cell) -> tuple[Cell, ...]:
-    return tuple(c if type(c) is Cell else Cell(c) for c in cells)  # type: ignore[arg-type]
+    rows: tuple[tuple[str | Cell, ...], ...]  # plain text, or a Cell with a state or a remark
 
 
 def _head(lang: str, *keys: str) -> tuple[str, ...]:
@@ -161,7 +157,7 @@ def listings(p: PlanReport, lang: str) -> list[Listing]:
             _head(lang, "date", "indicator", "value", "note", "by"),
             "llrll",
             tuple(
-                _row(e.date.isoformat(), entry_name(e), entry_value(e, lang), entry_note(e, lang), e.by or "")
+                (e.date.isoformat(), entry_name(e), entry_value(e, lang), entry_note(e, lang), e.by or "")
                 for e in p.entries
             ),
         ),
@@ -171,7 +167,7 @@ def listings(p: PlanReport, lang: str) -> list[Listing]:
             _head(lang, "indicator", "current_target", "done_on"),
             "lrl",
             tuple(
-                _row(
+                (
                     f"{d.parent.name} / {d.status.name}" if d.parent else d.status.name,
                     current_of_target(d.status, lang),
                     d.done_on.isoformat() if d.done_on else "—",
@@ -185,7 +181,7 @@ def listings(p: PlanReport, lang: str) -> list[Listing]:
             _head(lang, "indicator", "due", "days_overdue", "current_target", "completion"),
             "llrrr",
             tuple(
-                _row(
+                (
                     Cell(o.status.name, remark=label("new_this_month", lang) if o.new else None),
                     o.status.due.isoformat(),
                     str(o.days),
@@ -201,7 +197,7 @@ def listings(p: PlanReport, lang: str) -> list[Listing]:
             _head(lang, "indicator", "current_target", "expected", "gap", "completion", "due"),
             "lrrrrl",
             tuple(
-                _row(
+                (
                     s.name,
                     current_of_target(s, lang),
                     with_unit(rounded(s.expected), s.unit),
@@ -218,7 +214,7 @@ def listings(p: PlanReport, lang: str) -> list[Listing]:
             _head(lang, "date", "indicator", "what", "required", "current", "state"),
             "lllrrl",
             tuple(
-                _row(
+                (
                     d.date.isoformat(),
                     d.status.name,
                     label(f"what_{d.what}", lang),
@@ -240,7 +236,7 @@ def listings(p: PlanReport, lang: str) -> list[Listing]:
                 _head(lang, "indicator", "part", "current_target", "expected", "gap", "completion", "state"),
                 "llrrrrl",
                 tuple(
-                    _row(
+                    (
                         g.parent.name,
                         g.status.name,
                         current_of_target(g.status, lang),
