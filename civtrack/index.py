@@ -519,8 +519,9 @@ class SeriesTimeline:
                 refs[ref] = {day: Day(total, (), last, done, count)}
         return refs
 
-    def dates(self, indicator: str) -> list[dt.date]:
-        found = {ordinal for _, series in self._of(indicator) for ordinal in series.dates}
+    def dates(self, indicator: str, first: dt.date, last: dt.date) -> list[dt.date]:
+        low, high = first.toordinal(), last.toordinal()
+        found = {ordinal for _, series in self._of(indicator) for ordinal in series.dates if low <= ordinal <= high}
         return [dt.date.fromordinal(ordinal) for ordinal in sorted(found)]
 
 

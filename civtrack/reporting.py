@@ -99,12 +99,12 @@ class Timeline(Protocol):
 
     ``at(day)`` is a ledger of the plan's references (compute's ``ref → day → Day``) that evaluates
     at ``day`` exactly as the full one would (and need not anywhere else); with ``indicator``, it
-    need hold only that indicator's references. ``dates(indicator)``: the days on which the
-    indicator or one of its parts has entries, in order."""
+    need hold only that indicator's references. ``dates(indicator, first, last)``: the days from
+    ``first`` through ``last`` on which the indicator or one of its parts has entries, in order."""
 
     def at(self, day: dt.date, indicator: str | None = None) -> dict[str, dict[dt.date, Day]]: ...
 
-    def dates(self, indicator: str) -> list[dt.date]: ...
+    def dates(self, indicator: str, first: dt.date, last: dt.date) -> list[dt.date]: ...
 
 
 class DaysTimeline:
@@ -116,8 +116,14 @@ class DaysTimeline:
     def at(self, day: dt.date, indicator: str | None = None) -> dict[str, dict[dt.date, Day]]:
         return self._refs  # the full ledger evaluates right at any date
 
-    def dates(self, indicator: str) -> list[dt.date]:
-        found = {day for ref, days in self._refs.items() if ref.split("/")[0] == indicator for day in days}
+    def dates(self, indicator: str, first: dt.date, last: dt.date) -> list[dt.date]:
+        found = {
+            day
+            for ref, days in self._refs.items()
+            if ref.split("/")[0] == indicator
+            for day in days
+            if first <= day <= last
+        }
         return sorted(found)
 
 
@@ -415,9 +421,7 @@ def _done_on(
     plan: Plan, ind: Indicator, timeline: Timeline, ref: str, month: Month, tolerance: float
 ) -> dt.date | None:
     """The first day of ``month`` with an entry after which ``ref`` is done."""
-    for day in timeline.dates(ind.id):
-        if day not in month:
-            continue
+    for day in timeline.dates(ind.id, month.first, month.last):
         status = indicator_status(plan, ind, timeline.at(day, ind.id), day, tolerance)
         found = status if status.ref == ref else next((p for p in status.parts if p.ref == ref), None)
         if found is not None and found.state == "done":
