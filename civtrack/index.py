@@ -95,7 +95,8 @@ class CacheStore:
         self.readonly = readonly  # only reads: nothing created, nothing removed
         self.stamp = json.dumps({"format": FORMAT, "civtrack": __version__, "max_file_bytes": config.max_file_bytes})
         self.rebuilt: list[str] = []  # rows (or the database) found damaged: for tests
-        self.pending: dict[tuple[str, str], bytes] = {}
+        # (kind, name) → (body, its checksum): checksummed where written, in the worker that made it.
+        self.pending: dict[tuple[str, str], tuple[bytes, str]] = {}
         self._rows: dict[str, dict[str, tuple[str, str, bytes]]] = {}
         self._db: sqlite3.Connection | None = None
         self._pid = 0
@@ -200,7 +201,8 @@ class CacheStore:
     def write(self, kind: str, name: str, body: Any) -> None:
         try:
             name.encode("utf-8")
-            self.pending[(kind, name)] = orjson.dumps(body)
+            data = orjson.dumps(body)
+            self.pending[(kind, name)] = (data, _hash(data))
         except (TypeError, ValueError):  # a file name that is not UTF-8 (surrogates): not cached
             self.pending.pop((kind, name), None)
 
@@ -211,7 +213,7 @@ class CacheStore:
         db = self._connect(create=True)
         if db is None:
             return
-        rows = [(kind, name, self.stamp, _hash(data), data) for (kind, name), data in self.pending.items()]
+        rows = [(kind, name, self.stamp, digest, data) for (kind, name), (data, digest) in self.pending.items()]
         self.pending = {}
         try:
             db.execute("BEGIN IMMEDIATE")
@@ -269,22 +271,26 @@ def _valid_meta(rec: Any) -> bool:
         return False
 
 
+_INT = {int}
+_STR = {str}
+_NUMBER_OR_NONE = {int, float, type(None)}
+_BOOL_OR_NONE = {bool, type(None)}
+_STR_OR_NONE = {str, type(None)}
+
+
 def _valid_cols(cols: Any, count: int) -> bool:
-    try:
-        if not (
-            isinstance(cols, list) and len(cols) == 9 and all(isinstance(c, list) and len(c) == count for c in cols)
-        ):
-            return False
-        lines, refs, dates, values, dones, units, notes, bys, evidences = cols
-        return (
-            all(type(x) is int for x in lines) and all(isinstance(x, str) for x in refs)
-            and all(type(x) is int and 0 < x < 3_652_060 for x in dates)
-            and all(x is None or (type(x) in (int, float)) for x in values)
-            and all(x is None or type(x) is bool for x in dones)
-            and all(x is None or type(x) is str for column in (units, notes, bys, evidences) for x in column)
-        )  # fmt: skip
-    except TypeError:
+    """Shape and types of a file's cached columns (the types of each column as a set: a C loop, as
+    `report --month` checks a month's hundred thousand entries)."""
+    if not (isinstance(cols, list) and len(cols) == 9 and all(isinstance(c, list) and len(c) == count for c in cols)):
         return False
+    lines, refs, dates, values, dones, units, notes, bys, evidences = cols
+    if count and not (set(map(type, dates)) <= _INT and 0 < min(dates) and max(dates) < 3_652_060):
+        return False
+    return (
+        set(map(type, lines)) <= _INT and set(map(type, refs)) <= _STR
+        and set(map(type, values)) <= _NUMBER_OR_NONE and set(map(type, dones)) <= _BOOL_OR_NONE
+        and all(set(map(type, column)) <= _STR_OR_NONE for column in (units, notes, bys, evidences))
+    )  # fmt: skip
 
 
 def _cached_cols(store: CacheStore, rel: str, digest: str, count: int) -> list[list[Any]] | None:
@@ -732,7 +738,7 @@ class _FolderOut:
     results: dict[str, FileResult]  # without columns
     checks: list[Problem]
     series: dict[str, Series] | bytes  # bytes: the cached row, decoded when needed
-    writes: dict[tuple[str, str], bytes] = field(default_factory=dict)  # cache rows to write
+    writes: dict[tuple[str, str], tuple[bytes, str]] = field(default_factory=dict)  # cache rows to write
 
 
 def open_snapshot(root: Path, config: Config, *, use_cache: bool = True, workers: int | None = None) -> Snapshot:
@@ -927,7 +933,7 @@ def _do_folder(
             checks.extend(check_entry(plan, indicators, item))
             add_entry(ledger, job.plan_id, item.entry, (month, index))
     series = {ref: Series.from_days(days) for ref, days in ledger.get(job.plan_id, {}).items()}
-    writes: dict[tuple[str, str], bytes] = {}
+    writes: dict[tuple[str, str], tuple[bytes, str]] = {}
     if store is not None:
         _save_folder(store, job.plan_id, job.files, results, job.plan_hash, checks, series, entries=entries_of)
         keys = [("entries", rel) for rel in entries_of] + [("series", job.plan_id), ("progress", job.plan_id)]
