@@ -21,6 +21,9 @@ that, identical to load + check_repository + compute.fold (tests/test_cache.py p
   values (compute.Day), so that the ledger at an as-of date is one bisection and a short sum per
   reference (``Snapshot.ledger_at``), whatever the number of entries, and the full ledger is rebuilt
   without reading an entry (``Snapshot.ledger``).
+* **Entries.** Per month file, a row of its entries' fields as columns, with the content hash they were
+  read from: a changed folder is redone from the rows of its unchanged files, and `report --month` builds
+  a month's entries from the rows (``Snapshot.entries``) when the hash is the one validated at open.
 """
 
 from __future__ import annotations
@@ -100,6 +103,7 @@ class CacheStore:
         self._rows: dict[str, dict[str, tuple[str, str, bytes]]] = {}
         self._db: sqlite3.Connection | None = None
         self._pid = 0
+        self._unusable_pid = 0  # a read-only connection that failed in this process: not tried again
 
     def _connect(self, create: bool = False) -> sqlite3.Connection | None:
         if self._db is not None and self._pid == os.getpid():
@@ -109,11 +113,15 @@ class CacheStore:
         if not create and not self.path.exists():
             return None
         if self.readonly:
+            if self._unusable_pid == self._pid:
+                return None
+            self._unusable_pid = self._pid
             try:
                 db = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True, timeout=10)
                 db.execute("SELECT 1 FROM cache LIMIT 1")
             except (sqlite3.Error, OSError, ValueError):
                 return None  # no cache, or a damaged one: the caller reads the files
+            self._unusable_pid = 0
             self._db = db
             return db
         for attempt in (1, 2):

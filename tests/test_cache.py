@@ -489,3 +489,20 @@ def orjson_dumps(value: object) -> bytes:
     import orjson
 
     return orjson.dumps(value)
+
+
+@pytest.mark.parametrize("damage", ["deleted", "not a database"])
+def test_month_entries_without_a_usable_cache_are_parsed(repo: Path, damage: str) -> None:
+    """The cache gone or damaged after the snapshot was opened: the month's files are parsed, nothing fails
+    and nothing is created (the reading connection is read-only)."""
+    parsed = open_snapshot(repo, CONFIG, use_cache=False).entries(["2024-06"])
+    open_snapshot(repo, CONFIG)
+    snapshot = open_snapshot(repo, CONFIG)
+    db = repo / CACHE_DIR / DB_NAME
+    if damage == "deleted":
+        db.unlink()
+    else:
+        db.write_bytes(b"this is not a database" * 100)
+    assert facts(snapshot.entries(["2024-06"])) == facts(parsed)
+    assert snapshot.stats["entries_parsed"] == 3 and "entries_cached" not in snapshot.stats
+    assert db.exists() == (damage != "deleted")
