@@ -21,6 +21,9 @@ that, identical to load + check_repository + compute.fold (tests/test_cache.py p
   values (compute.Day), so that the ledger at an as-of date is one bisection and a short sum per
   reference (``Snapshot.ledger_at``), whatever the number of entries, and the full ledger is rebuilt
   without reading an entry (``Snapshot.ledger``).
+* **Entries.** Per month file, a row of its entries' fields as columns, with the content hash they were
+  read from: a changed folder is redone from the rows of its unchanged files, and `report --month` builds
+  a month's entries from the rows (``Snapshot.entries``) when the hash is the one validated at open.
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ if typing.TYPE_CHECKING:
 
 CACHE_DIR = ".civtrack/cache"
 DB_NAME = "cache.sqlite3"
-FORMAT = 2
+FORMAT = 3
 # A file changed this close to the moment it was read may change again unseen within the same
 # timestamp tick: its cached result is checked against the content hash next time.
 RACY_NS = 2_000_000_000
@@ -90,14 +93,17 @@ class CacheStore:
     (another format, a checksum that does not match, a damaged database) means: rebuild what it held.
     A cache that cannot be written is only a slower next run."""
 
-    def __init__(self, root: Path, config: Config):
+    def __init__(self, root: Path, config: Config, *, readonly: bool = False):
         self.path = root / CACHE_DIR / DB_NAME
+        self.readonly = readonly  # only reads: nothing created, nothing removed
         self.stamp = json.dumps({"format": FORMAT, "civtrack": __version__, "max_file_bytes": config.max_file_bytes})
         self.rebuilt: list[str] = []  # rows (or the database) found damaged: for tests
-        self.pending: dict[tuple[str, str], bytes] = {}
+        # (kind, name) → (body, its checksum): checksummed where written, in the worker that made it.
+        self.pending: dict[tuple[str, str], tuple[bytes, str]] = {}
         self._rows: dict[str, dict[str, tuple[str, str, bytes]]] = {}
         self._db: sqlite3.Connection | None = None
         self._pid = 0
+        self._unusable_pid = 0  # a read-only connection that failed in this process: not tried again
 
     def _connect(self, create: bool = False) -> sqlite3.Connection | None:
         if self._db is not None and self._pid == os.getpid():
@@ -106,6 +112,18 @@ class CacheStore:
         self._pid = os.getpid()  # a forked worker opens its own connection
         if not create and not self.path.exists():
             return None
+        if self.readonly:
+            if self._unusable_pid == self._pid:
+                return None
+            self._unusable_pid = self._pid
+            try:
+                db = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True, timeout=10)
+                db.execute("SELECT 1 FROM cache LIMIT 1")
+            except (sqlite3.Error, OSError, ValueError):
+                return None  # no cache, or a damaged one: the caller reads the files
+            self._unusable_pid = 0
+            self._db = db
+            return db
         for attempt in (1, 2):
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -155,7 +173,8 @@ class CacheStore:
             except sqlite3.DatabaseError:
                 self.rebuilt.append("database")
                 self._db = None
-                self._remove()
+                if not self.readonly:
+                    self._remove()
                 rows = {}
         self._rows[kind] = rows
 
@@ -190,7 +209,8 @@ class CacheStore:
     def write(self, kind: str, name: str, body: Any) -> None:
         try:
             name.encode("utf-8")
-            self.pending[(kind, name)] = orjson.dumps(body)
+            data = orjson.dumps(body)
+            self.pending[(kind, name)] = (data, _hash(data))
         except (TypeError, ValueError):  # a file name that is not UTF-8 (surrogates): not cached
             self.pending.pop((kind, name), None)
 
@@ -201,7 +221,7 @@ class CacheStore:
         db = self._connect(create=True)
         if db is None:
             return
-        rows = [(kind, name, self.stamp, _hash(data), data) for (kind, name), data in self.pending.items()]
+        rows = [(kind, name, self.stamp, digest, data) for (kind, name), (data, digest) in self.pending.items()]
         self.pending = {}
         try:
             db.execute("BEGIN IMMEDIATE")
@@ -235,7 +255,7 @@ class FileResult:
     racy: bool
     problems: list[ProblemRow]
     count: int = 0
-    cols: list[list[Any]] | None = None  # lines, refs, dates (ordinals), values, dones, units
+    cols: list[list[Any]] | None = None  # lines, refs, dates (ordinals), values, dones, units, notes, bys, evidences
     cacheable: bool = True
     error: str | None = None  # why it could not be read (load() reports it)
 
@@ -259,21 +279,35 @@ def _valid_meta(rec: Any) -> bool:
         return False
 
 
+_INT = {int}
+_STR = {str}
+_NUMBER_OR_NONE = {int, float, type(None)}
+_BOOL_OR_NONE = {bool, type(None)}
+_STR_OR_NONE = {str, type(None)}
+
+
 def _valid_cols(cols: Any, count: int) -> bool:
-    try:
-        if not (
-            isinstance(cols, list) and len(cols) == 6 and all(isinstance(c, list) and len(c) == count for c in cols)
-        ):
-            return False
-        lines, refs, dates, values, dones, units = cols
-        return (
-            all(type(x) is int for x in lines) and all(isinstance(x, str) for x in refs)
-            and all(type(x) is int and 0 < x < 3_652_060 for x in dates)
-            and all(x is None or (type(x) in (int, float)) for x in values)
-            and all(x is None or type(x) is bool for x in dones) and all(x is None or isinstance(x, str) for x in units)
-        )  # fmt: skip
-    except TypeError:
+    """Shape and types of a file's cached columns (the types of each column as a set: a C loop, as
+    `report --month` checks a month's hundred thousand entries)."""
+    if not (isinstance(cols, list) and len(cols) == 9 and all(isinstance(c, list) and len(c) == count for c in cols)):
         return False
+    lines, refs, dates, values, dones, units, notes, bys, evidences = cols
+    if count and not (set(map(type, dates)) <= _INT and 0 < min(dates) and max(dates) < 3_652_060):
+        return False
+    return (
+        set(map(type, lines)) <= _INT and set(map(type, refs)) <= _STR
+        and set(map(type, values)) <= _NUMBER_OR_NONE and set(map(type, dones)) <= _BOOL_OR_NONE
+        and all(set(map(type, column)) <= _STR_OR_NONE for column in (units, notes, bys, evidences))
+    )  # fmt: skip
+
+
+def _cached_cols(store: CacheStore, rel: str, digest: str, count: int) -> list[list[Any]] | None:
+    """The columns of a file's entries from its cache row, when the row was made from the content of
+    hash ``digest`` and holds ``count`` well-typed entries; else None (the file is parsed)."""
+    rec = store.read("entries", rel)
+    if isinstance(rec, dict) and rec.get("hash") == digest and _valid_cols(rec.get("cols"), count):
+        return rec["cols"]
+    return None
 
 
 def _valid_rows(rows: Any) -> bool:
@@ -312,6 +346,9 @@ def parse_progress_file(
         [item.entry.value for item in entries],
         [item.entry.done for item in entries],
         [item.entry.unit for item in entries],
+        [item.entry.note for item in entries],
+        [item.entry.by for item in entries],
+        [item.entry.evidence for item in entries],
     ]
     return result, entries
 
@@ -408,18 +445,51 @@ def _valid_series(rec: Any) -> bool:
 
 
 class _LightEntry:
-    """What compute.add_entry and check.check_entry read of an Entry, rebuilt from cached columns."""
+    """An Entry's fields (what compute, check and reporting read of it), rebuilt from cached columns
+    without validating again: the columns hold what a validated Entry gave. Equal to another light
+    entry with the same fields (not to an Entry: compare fields)."""
 
-    __slots__ = ("date", "indicator", "value", "done", "unit", "indicator_id", "part_id")
+    __slots__ = ("date", "indicator", "value", "done", "unit", "note", "by", "evidence", "indicator_id", "part_id")
 
-    def __init__(self, ref: str, date: dt.date, value: Any, done: bool | None, unit: str | None):
+    def __init__(
+        self,
+        ref: str,
+        date: dt.date,
+        value: Any,
+        done: bool | None,
+        unit: str | None,
+        note: str | None,
+        by: str | None,
+        evidence: str | None,
+    ):
         self.indicator = ref
         self.date = date
         self.value = value
         self.done = done
         self.unit = unit
+        self.note = note
+        self.by = by
+        self.evidence = evidence
         self.indicator_id, _, part = ref.partition("/")
         self.part_id = part or None
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.date, self.indicator, self.value, self.done, self.unit, self.note, self.by, self.evidence)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _LightEntry):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={value!r}" for name, value in zip(ENTRY_ORDER, self._fields(), strict=True))
+        return f"_LightEntry({fields})"
+
+
+ENTRY_ORDER = ("date", "indicator", "value", "done", "unit", "note", "by", "evidence")
 
 
 @dataclass(slots=True)
@@ -433,8 +503,8 @@ class _LightItem:
 def _light_items(result: FileResult, shown: str, month: str) -> Iterator[_LightItem]:
     fromordinal = dt.date.fromordinal
     assert result.cols is not None
-    for line, ref, date, value, done, unit in zip(*result.cols, strict=True):
-        yield _LightItem(_LightEntry(ref, fromordinal(date), value, done, unit), shown, line, month)
+    for line, ref, date, value, done, unit, note, by, evidence in zip(*result.cols, strict=True):
+        yield _LightItem(_LightEntry(ref, fromordinal(date), value, done, unit, note, by, evidence), shown, line, month)
 
 
 # --- the snapshot ------------------------------------------------------------------------------------
@@ -453,6 +523,12 @@ class Snapshot:
     stats: dict[str, int] = field(default_factory=dict)
     # Plan id → its month files (rel, "YYYY-MM", shown), in load order.
     files: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    # Month file (rel) without problems → (content hash, entry count) as validated at open: its entries
+    # may be taken from its cache row when that row was made from this content. Empty without a cache.
+    cached_files: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # Per process id, the read-only cache connection that process opened (a connection is never used
+    # across a fork; one inherited from the parent is left alone, not closed).
+    _readers: dict[int, CacheStore] = field(default_factory=dict, repr=False)
 
     @property
     def errors(self) -> list[Problem]:
@@ -461,21 +537,46 @@ class Snapshot:
     def entries(self, months: Iterable[str] | None = None, plan_ids: Iterable[str] | None = None) -> list[EntryAt]:
         """The entries of the month files of ``months`` ("YYYY-MM") and plans (all when None), read
         from those files only, in load order, as load.load gives them (``seq`` counts from the first
-        file read). For `report --month`: a month's entries without reading a million."""
+        file read). For `report --month`: a month's entries without reading a million.
+
+        A file without problems whose cache row was made from the content validated at open is not
+        read: its entries are rebuilt from the row's columns (light entries with an Entry's fields).
+        Any doubt (no row, another hash, a row that does not decode or check) and it is parsed."""
         from civtrack.load import parse_progress
 
         wanted = None if months is None else set(months)
         out: list[EntryAt] = []
+        fromordinal = dt.date.fromordinal
         for plan_id in self.files if plan_ids is None else plan_ids:
             seq = 0
             for rel, month, shown in self.files.get(plan_id, []):
                 if wanted is not None and month not in wanted:
                     continue
+                known = self.cached_files.get(rel)
+                store = self._reader() if known is not None else None
+                cols = _cached_cols(store, rel, *known) if store is not None and known is not None else None
+                if cols is not None:
+                    self.stats["entries_cached"] = self.stats.get("entries_cached", 0) + 1
+                    columns = zip(*cols, strict=True)
+                    for index, (line, ref, date, value, done, unit, note, by, evidence) in enumerate(columns):
+                        entry = _LightEntry(ref, fromordinal(date), value, done, unit, note, by, evidence)
+                        out.append(EntryAt(plan_id, entry, shown, line, seq + index, month))  # type: ignore[arg-type]
+                    seq += known[1]
+                    continue
+                self.stats["entries_parsed"] = self.stats.get("entries_parsed", 0) + 1
                 data = _read(self.root, rel, self.config.max_file_bytes)[1]
                 entries, problems = parse_progress(data, shown, plan_id, month, self.config, seq)
                 seq += len(entries) + len(problems)
                 out.extend(entries)
         return out
+
+    def _reader(self) -> CacheStore | None:
+        """This process's read-only view of the cache (opened on first use, in the process that reads)."""
+        pid = os.getpid()
+        store = self._readers.get(pid)
+        if store is None:
+            store = self._readers[pid] = CacheStore(self.root, self.config, readonly=True)
+        return store
 
     def ledger_at(self, as_of: dt.date, plan_ids: Iterable[str] | None = None) -> dict:
         """A ledger that evaluates exactly like the full one at ``as_of`` (and only there): per
@@ -646,7 +747,7 @@ class _FolderOut:
     results: dict[str, FileResult]  # without columns
     checks: list[Problem]
     series: dict[str, Series] | bytes  # bytes: the cached row, decoded when needed
-    writes: dict[tuple[str, str], bytes] = field(default_factory=dict)  # cache rows to write
+    writes: dict[tuple[str, str], tuple[bytes, str]] = field(default_factory=dict)  # cache rows to write
 
 
 def open_snapshot(root: Path, config: Config, *, use_cache: bool = True, workers: int | None = None) -> Snapshot:
@@ -751,7 +852,13 @@ def _open_snapshot(root: Path, config: Config, store: CacheStore | None, workers
         entry_counts[plan_id] = sum(r.count for r in out.results.values())
     problems.sort(key=lambda p: (p.path, p.line or 0))
     files = {plan_id: folders[plan_id] for plan_id in repo.entries if plan_id in folders}
-    return Snapshot(root, config, repo.plans, problems, entry_counts, series, stats, files)
+    cached_files: dict[str, tuple[str, int]] = {}
+    if store is not None:
+        for plan_id in files:
+            for rel, result in outs[plan_id].results.items():
+                if not result.problems and not result.error and result.hash:
+                    cached_files[rel] = (result.hash, result.count)
+    return Snapshot(root, config, repo.plans, problems, entry_counts, series, stats, files, cached_files)
 
 
 # State inherited by forked workers (the plans: large to send, already in memory).
@@ -809,39 +916,37 @@ def _do_folder(
     from civtrack.check import check_entry
     from civtrack.compute import add_entry
 
-    stored: Any = None
-    if job.cached and store is not None:
-        stored = store.read("entries", job.plan_id)
-    stored = stored if isinstance(stored, dict) else {}
     indicators = {ind.id: ind for ind in plan.indicators}
     results: dict[str, FileResult] = {}
-    entries_of: dict[str, list[Any]] = {}
+    entries_of: dict[str, list[Any]] = {}  # the columns of the files parsed here: their rows to write
     checks: list[Problem] = []
     ledger: dict = {}
     for rel, month, shown in job.files:
         result = job.cached.get(rel)
         items: Iterable[Any] | None = None
-        if result is not None:
-            rec = stored.get(rel)
-            if isinstance(rec, dict) and rec.get("hash") == result.hash and _valid_cols(rec.get("cols"), result.count):
-                result.cols = rec["cols"]
+        if result is not None and store is not None:
+            cols = _cached_cols(store, rel, result.hash, result.count)
+            if cols is not None:
+                result.cols = cols
                 items = list(_light_items(result, shown, month))
         if items is None:
             try:
                 result, items = parse_progress_file(root, rel, shown, job.plan_id, month, config, scan_ns)
             except OSError as exc:
                 result, items = FileResult([], "", True, [], cacheable=False, error=exc.strerror or str(exc)), []
+            if result.cacheable and result.cols is not None:
+                entries_of[rel] = result.cols
         results[rel] = result
-        entries_of[rel] = result.cols or []
         # Order within the folder: (month, position in the file); the reference's (month, seq) sorts the same.
         for index, item in enumerate(items):
             checks.extend(check_entry(plan, indicators, item))
             add_entry(ledger, job.plan_id, item.entry, (month, index))
     series = {ref: Series.from_days(days) for ref, days in ledger.get(job.plan_id, {}).items()}
-    writes: dict[tuple[str, str], bytes] = {}
+    writes: dict[tuple[str, str], tuple[bytes, str]] = {}
     if store is not None:
         _save_folder(store, job.plan_id, job.files, results, job.plan_hash, checks, series, entries=entries_of)
-        for key in (("entries", job.plan_id), ("series", job.plan_id), ("progress", job.plan_id)):
+        keys = [("entries", rel) for rel in entries_of] + [("series", job.plan_id), ("progress", job.plan_id)]
+        for key in keys:
             if key in store.pending:
                 writes[key] = store.pending.pop(key)
     for result in results.values():
@@ -860,12 +965,15 @@ def _save_folder(
     *,
     entries: dict[str, list[Any]] | None,
 ) -> None:
-    """The folder's rows: its files and checks; its series (when given); its entries' columns (when given)."""
+    """The folder's rows: its files and checks; its series (when given); one row per file of ``entries``
+    (rel → columns: the files just parsed) with the columns of its entries and the hash they were read
+    from."""
+    for rel, cols in (entries or {}).items():
+        if results[rel].cacheable:
+            store.write("entries", rel, {"hash": results[rel].hash, "cols": cols})
     if not all(results[rel].cacheable for rel, _, _ in files):
         return
     shown_to_rel = {shown: rel for rel, _, shown in files}
-    if entries is not None:
-        store.write("entries", plan_id, {rel: {"hash": results[rel].hash, "cols": entries[rel]} for rel, _, _ in files})
     if series is not None:
         store.write("series", plan_id, {ref: s.record() for ref, s in series.items()})
     store.write(
