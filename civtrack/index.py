@@ -6,21 +6,21 @@ and for each indicator or part what its entries add up to at a date. This module
 that, identical to load + check_repository + compute.fold (tests/test_cache.py proves it), and fast:
 
 * **Cache.** For each plan file and each progress file, what reading it gave (the plan, the problems,
-  the entries reduced to the columns that the checks and the ledger need) is kept in
-  ``.civtrack/cache/`` (git-ignored), one JSON file per plan and per progress folder, never pickle. A file
+  the entries reduced to columns) is kept in ``.civtrack/cache/cache.sqlite3`` (git-ignored), as
+  checksummed JSON rows, never pickle. A file
   is taken from the cache when its size, mtime_ns, ctime_ns and inode are those recorded, and it was
   not *racy* (changed within two seconds of being read: a same-size rewrite within the clock's
   resolution would otherwise go unseen, as in git). When only the size matches, the content's BLAKE2b
   hash decides (a `touch`, a copy, a checkout of the same content: no re-parse). The checks of a folder's
   entries also depend on its plan: they are kept with the plan file's hash and redone when it changes.
-  Each cache file carries a format version, the settings it was made under and a BLAKE2b checksum of its
-  body: a corrupt, truncated or tampered file (or one of another version) is ignored and rebuilt.
+  Each row carries a format version, the settings it was made under and a BLAKE2b checksum of its
+  body: a corrupt, truncated or tampered row (or one of another version) is ignored and rebuilt.
 * **Parallel parsing.** Files that must be read are parsed in worker processes, one per core, when
   there are enough of them to pay for the processes.
 * **Series.** Per plan and reference, the days that have entries with their totals, counts and last
   values (compute.Day), so that the ledger at an as-of date is one bisection and a short sum per
-  reference (``Snapshot.ledger_at``), whatever the number of entries, and the full ledger is rebuilt
-  without reading an entry (``Snapshot.ledger``).
+  reference (``Snapshot.ledger_at``), whatever the number of entries, and a plan can be evaluated at
+  any date without reading an entry (``Snapshot.timelines``).
 * **Entries.** Per month file, a row of its entries' fields as columns, with the content hash they were
   read from: a changed folder is redone from the rows of its unchanged files, and `report --month` builds
   a month's entries from the rows (``Snapshot.entries``) when the hash is the one validated at open.
