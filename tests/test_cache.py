@@ -60,6 +60,19 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
+def test_rows_written_in_batches_make_the_same_cache(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cold run writes its rows as they come (every folder's in its own transaction here): the next
+    run takes every file from them, and reads the same as the reference."""
+    monkeypatch.setattr(index, "FLUSH_BYTES", 1)
+    cold = assert_matches_reference(repo, workers=1)
+    assert cold.stats["parsed"] == 36 and cold.stats["cached"] == 0
+    monkeypatch.setattr(index, "FLUSH_BYTES", 16 << 20)
+    warm = assert_matches_reference(repo)
+    assert warm.stats["parsed"] == 0 and warm.stats["plans_parsed"] == 0 and warm.stats["cached"] == 36
+    march = warm.entries(["2024-03"])  # 3 plans' March files, from the rows written in batches
+    assert len(march) > 0 and warm.stats["entries_cached"] == 3 and "entries_parsed" not in warm.stats
+
+
 def month_file(root: Path, plan: int = 1, month: int = 3) -> Path:
     return root / "progress" / f"county-{plan:04d}-2024" / f"2024-{month:02d}.yaml"
 
