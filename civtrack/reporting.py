@@ -298,20 +298,8 @@ class Report:
     month: Month
     plans: tuple[PlanReport, ...]
 
-    @property
-    def as_of(self) -> dt.date:
-        return self.month.last
-
-    @property
-    def previous_as_of(self) -> dt.date:
-        return self.month.previous().last
-
-    @property
-    def next_month(self) -> Month:
-        return self.month.next()
-
     def count(self, state: str) -> int:
-        """Top-level indicators in ``state`` over every plan of the report (for --fail-on)."""
+        """Top-level indicators in ``state`` over every plan of the report."""
         return sum(p.status.counts[state] for p in self.plans)
 
     @property

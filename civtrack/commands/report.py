@@ -101,8 +101,6 @@ def run(
         typer.Option("--fail-on", help="Exit 1 when any indicator is in this state (repeatable).", show_default=False),
     ] = None,
 ) -> None:
-    from importlib import import_module
-
     from civtrack.commands import known_ids, open_repository
     from civtrack.errors import InputError
     from civtrack.parallel import map_shares, workers
@@ -117,7 +115,12 @@ def run(
     # Without --plan, every plan running in the month; which those are, each share finds out (it takes
     # building the plan).
     candidates = list(dict.fromkeys(plan)) if plan else sorted(plans)
-    renderer = import_module(f"civtrack.render.report_{_MODULES[output_format]}")
+    if output_format is ReportFormat.json:
+        from civtrack.render import report_json as renderer
+    elif output_format is ReportFormat.html:
+        from civtrack.render import report_html as renderer  # type: ignore[no-redef]
+    else:
+        from civtrack.render import report_md as renderer  # type: ignore[no-redef]
     laid_out = [
         pair
         for share in map_shares(
@@ -139,8 +142,6 @@ def run(
     if any(summary.counts[state.value] for summary in summaries for state in fail_on or []):
         raise typer.Exit(1)
 
-
-_MODULES = {ReportFormat.markdown: "md", ReportFormat.json: "json", ReportFormat.html: "html"}
 
 # Below this many plans, a fork costs more than it saves.
 PARALLEL_MIN_PLANS = 40
