@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints
 
-from civtrack.yamlsafe import shown
+from civtrack.yamlsafe import impossible_date, shown
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 SLUG = re.compile(SLUG_PATTERN)
@@ -87,8 +87,8 @@ def _date(value: Any) -> Any:
     if isinstance(value, str) and _ISO_DATE.match(value):
         try:
             return dt.date.fromisoformat(value)
-        except ValueError as exc:
-            raise ValueError(f"impossible date '{value}' ({exc})") from None
+        except ValueError:
+            raise ValueError(impossible_date(value)) from None
     raise ValueError(f"expected a date written YYYY-MM-DD (e.g. 2021-06-30), got {_kind(value)}")
 
 

@@ -27,6 +27,8 @@ the 1-based line where it starts, so that later checks can say ``path:line``.
 
 from __future__ import annotations
 
+import calendar
+import contextlib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -211,7 +213,23 @@ def _check_nesting(text: str, path: str) -> None:
     """Refuse documents nested deeper than MAX_DEPTH before libyaml's recursive composer sees them."""
     if text.count("[") + text.count("{") <= _SAFE_FLOW and _LONG_PREFIX.search(text) is None:
         return  # at most 1258 levels: libyaml composes that safely, and _Builder stops at MAX_DEPTH
-    loader = _Loader(text)
+    _refuse_deep(_Loader, text, path)
+
+
+def _refuse_deep_in_python(text: str, path: str) -> None:
+    """After a parser error: was it a nesting limit of libyaml's own? libyaml 0.2.6 (in PyYAML 6.0.4) stops
+    at a limit of its own (1000 levels), in its own words, and its scanner may run that far ahead of the
+    events; the pure-Python parser has no such limit and does not recurse either, so it measures the
+    depth and the message stays civtrack's, whatever the version. Its own syntax error, or none, leaves
+    the first error to be reported in plain words."""
+    if "[" in text or "{" in text or _LONG_PREFIX.search(text) is not None:
+        with contextlib.suppress(yaml.YAMLError):
+            _refuse_deep(yaml.SafeLoader, text, path)
+
+
+def _refuse_deep(loader_class: type, text: str, path: str) -> None:
+    """Raise InputError at the first collection nested deeper than MAX_DEPTH (events only: no recursion)."""
+    loader = loader_class(text)
     try:
         depth = 0
         while True:
@@ -299,6 +317,7 @@ def parse(text: str, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Docume
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
+        _refuse_deep_in_python(text, path)
         line, message = _yaml_error(exc, text)
         raise InputError(error(path, line, message)) from None
     except yaml.reader.ReaderError as exc:  # pragma: no cover - _bad_characters finds these first
@@ -433,12 +452,31 @@ class _Builder:
             return node.value
         try:
             return _constructor.yaml_constructors[node.tag](_constructor, node)
-        except (ValueError, OverflowError, ConstructorError) as exc:
+        except (ValueError, OverflowError, ConstructorError):
             if node.tag == _CORE + "timestamp":
-                self._fail(node, f"impossible date '{shown(node.value)}' ({exc})")
+                self._fail(node, impossible_date(node.value))
             else:
                 self._fail(node, f"cannot read '{shown(node.value)}' as {_short_tag(node.tag)}")
             return None
+
+
+_YEAR_MONTH_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def impossible_date(text: str) -> str:
+    """Why a date-like text names no day, in civtrack's words: datetime's own wording changes between
+    Python versions (3.14 says "day 31 must be in range 1..30 for month 6 in year 2021")."""
+    match = _YEAR_MONTH_DAY.match(text)
+    reason = "the time of day is impossible"
+    if match:
+        year, month, day = (int(group) for group in match.groups())
+        if year < 1:
+            reason = f"year {year} is out of range"
+        elif not 1 <= month <= 12:
+            reason = "month must be in 1..12"
+        elif not 1 <= day <= calendar.monthrange(year, month)[1]:
+            reason = "day is out of range for month"
+    return f"impossible date '{shown(text)}' ({reason})"
 
 
 def _short_tag(tag: str) -> str:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import yaml
 
+from civtrack import yamlsafe
 from civtrack.errors import InputError
-from civtrack.yamlsafe import decode, parse
+from civtrack.yamlsafe import decode, impossible_date, parse
 
 
 def messages(text: str) -> list[str]:
@@ -69,6 +71,46 @@ def test_billion_laughs_is_bounded() -> None:
 def test_deep_nesting_refused_before_libyaml() -> None:
     assert messages("[" * 100_000 + "]" * 100_000) == ["f.yaml:1: error: nesting deeper than 64 levels"]
     assert messages("a: " + "[" * 100 + "]" * 100 + "\n") == ["f.yaml:1: error: nesting deeper than 64 levels"]
+
+
+class _LimitedLibyaml(yaml.SafeLoader):
+    """A parser that, like libyaml 0.2.6 (PyYAML 6.0.4), stops at a nesting limit of its own (here 100),
+    in its own words, and scans ahead of its events: civtrack's message must not depend on it."""
+
+    def get_event(self):  # type: ignore[no-untyped-def]
+        if self.peek_event() is not None and self.peek_event().start_mark.line == 0 and "[" * 100 in self.buffer:
+            mark = self.peek_event().start_mark
+            raise yaml.scanner.ScannerError("while increasing flow level", mark, "exceeded maximum nesting depth", mark)
+        return super().get_event()
+
+
+def test_deep_nesting_message_is_civtracks_whatever_the_parser_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamlsafe, "_Loader", _LimitedLibyaml)
+    deep = "a: 1\nb: " + "[" * 2_000 + "]" * 2_000 + "\n"
+    assert messages(deep) == ["f.yaml:2: error: nesting deeper than 64 levels"]
+    # Below civtrack's cheap bound (it composes at once) but past a parser's own limit: still civtrack's words.
+    assert messages("[" * 100 + "]" * 100 + "\n") == ["f.yaml:1: error: nesting deeper than 64 levels"]
+    # A real syntax error is still reported as one, not as nesting.
+    assert messages("a: [1, 2\nb: 3\n") == [
+        "f.yaml:1: error: a '[' opened on this line is not closed, or a ',' is missing between its items"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("2021-02-29", "day is out of range for month"),
+        ("2020-02-30", "day is out of range for month"),
+        ("2021-06-00", "day is out of range for month"),
+        ("2021-13-01", "month must be in 1..12"),
+        ("2021-00-01", "month must be in 1..12"),
+        ("0000-01-01", "year 0 is out of range"),
+        ("2021-06-30T25:00:00", "the time of day is impossible"),
+    ],
+)
+def test_impossible_dates_in_civtracks_words(text: str, reason: str) -> None:
+    # datetime's wording changes between Python versions; these words are civtrack's.
+    assert impossible_date(text) == f"impossible date '{text}' ({reason})"
 
 
 def test_size_limit() -> None:
