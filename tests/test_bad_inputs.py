@@ -246,6 +246,9 @@ def results(
         return {pair: future.exception() or future.result() for pair, future in futures.items()}
 
 
+# One xdist worker runs the whole corpus (its `results` fixture runs every pair at once, in threads of its
+# own): split across workers, each worker's fixture would run the whole corpus again.
+@pytest.mark.xdist_group("bad_inputs")
 @pytest.mark.parametrize(("name", "command"), PAIRS, ids=[f"{n}-{c}" for n, c in PAIRS])
 def test_bad_input(name: str, command: str, results: dict[tuple[str, str], Run | BaseException]) -> None:
     run = results[(name, command)]
