@@ -1,4 +1,4 @@
-"""The bad input corpus (tests/bad_inputs/) through the installed `civtrack`, as real subprocesses.
+"""The bad input corpus (tests/bad_inputs/) through civtrack's command line, each run a process of its own.
 
 Every case of tests/bad_inputs/expected.yaml is copied into a fresh copy of the
 good repository tests/bad_inputs/base/, then each command of COMMANDS runs on it.
@@ -16,8 +16,11 @@ one of those two files, and it may write when the case breaks another file; see 
 `diff` runs in a real git repository: base/ committed, the case in the working tree (`diff`),
 and base/ then the case committed (`diff-git`, HEAD~1..HEAD).
 
-The subprocesses of all selected (case, command) pairs run in parallel, once per
-session (see `results`), so that the whole corpus stays within a few seconds per CPU.
+The runs of all selected (case, command) pairs go in parallel, once per session (see `results`).
+Each is a process forked from a fork server that has imported civtrack once (tests/forkserver.py:
+the same `civtrack.cli.main` as the console script, its own folder, environment, streams and exit
+status, at a tenth of the CPU of starting Python). `test_fork_server_runs_as_the_console_script`
+runs a case of every category through the installed console script too and compares the bytes.
 """
 
 from __future__ import annotations
@@ -31,12 +34,15 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from queue import Queue
 from typing import Any
 
 import pytest
 import yaml
 
+from tests import forkserver
 from tests.conftest import civtrack_exe
+from tests.forkserver import ForkServer
 from tests.gitkit import GIT_ENV
 
 CORPUS = Path(__file__).parent / "bad_inputs"
@@ -203,21 +209,30 @@ def run_env() -> dict[str, str]:
     return env
 
 
-def run_case(name: str, command: str, root: Path) -> Run:
+def run_case(name: str, command: str, root: Path, servers: Queue[ForkServer] | None = None) -> Run:
+    """One (case, command): through a fork server (see tests/forkserver.py), or through the installed
+    console script when no server is given."""
     spec = COMMANDS[command]
     prepare(name, root, spec.git)
     before = snapshot(root)
     plan = SLUG_PLAN.fullmatch(MANIFEST[name]["as"])
     args = [arg.replace("{plan}", plan[1]) if plan else arg for arg in spec.args]
-    done = subprocess.run(
-        [civtrack_exe(), *args],
-        cwd=root,
-        env=run_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
+    if servers is None:
+        done = subprocess.run(
+            [civtrack_exe(), *args],
+            cwd=root,
+            env=run_env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+        )
+    else:
+        server = servers.get()
+        try:
+            done = server.run(args, root, run_env(), timeout=60)
+        finally:
+            servers.put(server)
     return Run(done.returncode, done.stdout, done.stderr, before, snapshot(root))
 
 
@@ -241,8 +256,9 @@ def results(
     jobs = {pair: base / f"{pair[0]}--{pair[1]}" / "repo" for pair in PAIRS if pair in wanted}
     for root in jobs.values():
         root.parent.mkdir()
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        futures = {pair: pool.submit(run_case, *pair, root) for pair, root in jobs.items()}
+    size = max(2, os.cpu_count() or 2)
+    with forkserver.pool(size, base / "servers") as servers, ThreadPoolExecutor(max_workers=size) as threads:
+        futures = {pair: threads.submit(run_case, *pair, root, servers) for pair, root in jobs.items()}
         return {pair: future.exception() or future.result() for pair, future in futures.items()}
 
 
@@ -339,6 +355,33 @@ def check_diff(name: str, command: str, run: Run) -> None:
     assert re.fullmatch(f"⚠ problems in {new}:", lines[1]), lines[1]
     assert lines[2 : 2 + len(errors)] == ["  " + line for line in errors]
     assert not lines[2 + len(errors) :] or not lines[2 + len(errors)].startswith("  "), "more problems than expected"
+
+
+def _sample() -> list[tuple[str, str]]:
+    """A case of every category, the commands taken in turn (each command at least once)."""
+    names = list(COMMANDS)
+    chosen: list[tuple[str, str]] = []
+    for number, category in enumerate(CATEGORIES):
+        turn = names[number % len(names) :] + names[: number % len(names)]
+        pairs = [(n, c) for c in turn for n, case in MANIFEST.items() if case["category"] == category]
+        chosen += [pair for pair in pairs if applies(*pair) and not MANIFEST[pair[0]].get("setup")][:1]
+    missing = [command for command in names if command not in {c for _, c in chosen}]
+    for command in missing:
+        chosen += [(n, command) for n in MANIFEST if applies(n, command) and not MANIFEST[n].get("setup")][:1]
+    return chosen
+
+
+@pytest.mark.parametrize(("name", "command"), _sample(), ids=[f"{n}-{c}" for n, c in _sample()])
+def test_fork_server_runs_as_the_console_script(name: str, command: str, tmp_path: Path) -> None:
+    installed = run_case(name, command, tmp_path / "installed" / "repo")
+    with forkserver.pool(1, tmp_path / "servers") as servers:
+        forked = run_case(name, command, tmp_path / "forked" / "repo", servers)
+    assert (forked.returncode, forked.stdout, forked.stderr) == (
+        installed.returncode,
+        installed.stdout.replace(str(tmp_path / "installed"), str(tmp_path / "forked")),
+        installed.stderr.replace(str(tmp_path / "installed"), str(tmp_path / "forked")),
+    )
+    assert forked.after.keys() == installed.after.keys()
 
 
 def test_base_repository_is_clean() -> None:
