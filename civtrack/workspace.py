@@ -49,6 +49,28 @@ def find_root(explicit: str | os.PathLike[str] | None = None, cwd: Path | None =
     )
 
 
+# tomllib's words for what is wrong, in civtrack's: the library's wording is not civtrack's contract and
+# changes between Python versions. What is not listed here is named by its line only.
+_TOML_REASONS = (
+    ("cannot overwrite a value", "a setting is given twice"),
+    ("cannot declare", "a table is declared twice"),
+    ("unterminated string", "a quoted text is never closed"),
+    ("unclosed array", "a '[' is not closed"),
+    ("unclosed inline table", "a '{' is not closed"),
+    ("expected '=' after a key", "a setting without '=' (write name = value)"),
+    ("invalid value", "a value TOML cannot read: put text in double quotes"),
+    ("illegal character", "a character TOML does not allow here (a quote left open?)"),
+)
+
+
+def _toml_reason(message: str) -> str:
+    lowered = message.lower()
+    for start, reason in _TOML_REASONS:
+        if lowered.startswith(start):
+            return reason
+    return "this line is not valid TOML (name = value, text in double quotes)"
+
+
 def load_config(root: Path) -> Config:
     path = root / CONFIG_NAME
     if not path.is_file():
@@ -61,9 +83,7 @@ def load_config(root: Path) -> Config:
         where = re.search(r"\(at line (\d+), column \d+\)$", str(exc))
         line = int(where[1]) if where else None
         message = str(exc)[: where.start()].rstrip() if where else str(exc)
-        if message == "Cannot overwrite a value":
-            message = "a setting is given twice"
-        raise InputError(error(name, line, f"invalid TOML: {message}")) from None
+        raise InputError(error(name, line, f"invalid TOML: {_toml_reason(message)}")) from None
     known = {f.name: f for f in fields(Config)}
     values: dict[str, object] = {}
     for key, value in data.items():
