@@ -44,9 +44,10 @@ test: $(TEST_STAMP)
 
 # The bounded fuzz, property and fault loops of `make test`, run much longer: every
 # test that loops reads CIVTRACK_SOAK (properties, loader fuzzing, record's kill -9
-# and concurrency loops). One pytest run over the whole suite.
+# and concurrency loops). One pytest run over the whole suite, every command-line run
+# through the installed console script (CIVTRACK_TEST_INSTALLED, tests/conftest.py).
 soak: $(TEST_STAMP)
-	CIVTRACK_SOAK=1 $(BIN)/python -m pytest -q -n auto --dist loadgroup tests
+	CIVTRACK_SOAK=1 CIVTRACK_TEST_INSTALLED=1 $(BIN)/python -m pytest -q -n auto --dist loadgroup tests
 
 # The benchmark table of docs/performance.md (issue 6): 10k, 100k and 1M entries, medians of 5 runs,
 # beside hledger when installed (apt-get install hledger). Under 10 minutes on 2 cores, generation included.

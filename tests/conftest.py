@@ -23,12 +23,32 @@ def civtrack_exe() -> str:
     return found
 
 
-def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None, input: str | None = None):
+# Tests run civtrack's command line in a process forked from a server that imported civtrack once
+# (tests/forkserver.py), a tenth of the cost of starting the console script. tests/test_cli.py runs
+# every command through the installed console script too, and CIVTRACK_TEST_INSTALLED=1 (`make soak`)
+# sends every run there.
+INSTALLED_ONLY = bool(os.environ.get("CIVTRACK_TEST_INSTALLED"))
+
+
+def run_civtrack(
+    args: list[str], cwd: Path, env: dict[str, str], *, input: str | None = None, installed: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """One run of the command line: the installed console script, or a fork of the test server."""
+    if installed or INSTALLED_ONLY:
+        return subprocess.run(
+            [civtrack_exe(), *args], cwd=cwd, env=env, capture_output=True, text=True, input=input, timeout=120
+        )
+    from tests.forkserver import run_shared
+
+    return run_shared(list(args), Path(cwd), env, input=input)
+
+
+def run_cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, input: str | None = None, installed: bool = False
+) -> subprocess.CompletedProcess[str]:
     full_env = {key: value for key, value in os.environ.items() if key != "CIVTRACK_ROOT"}
     full_env.update({"NO_COLOR": "1", "COLUMNS": "200", **(env or {})})
-    return subprocess.run(
-        [civtrack_exe(), *args], cwd=cwd, env=full_env, capture_output=True, text=True, input=input, timeout=120
-    )
+    return run_civtrack(list(args), cwd, full_env, input=input, installed=installed)
 
 
 def write(root: Path, relpath: str, text: str) -> Path:

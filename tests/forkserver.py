@@ -14,12 +14,15 @@ two streams are file paths), one JSON answer per line on stdout ``{"returncode",
 
 from __future__ import annotations
 
+import atexit
 import io
 import json
 import os
 import signal
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,7 +50,7 @@ def _child(job: dict[str, Any]) -> int:
     os.environ.clear()
     os.environ.update(job["env"])
     for fd, path, flags in (
-        (0, os.devnull, os.O_RDONLY),
+        (0, job.get("stdin") or os.devnull, os.O_RDONLY),
         (1, job["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC),
         (2, job["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC),
     ):
@@ -130,12 +133,15 @@ class ForkServer:
         )
 
     def run(
-        self, args: list[str], cwd: Path, env: dict[str, str], timeout: float = 60
+        self, args: list[str], cwd: Path, env: dict[str, str], timeout: float = 60, input: str | None = None
     ) -> subprocess.CompletedProcess[str]:
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.count += 1
         out, err = self.scratch / f"{self.count}.out", self.scratch / f"{self.count}.err"
         job = {"args": args, "cwd": str(cwd), "env": env, "stdout": str(out), "stderr": str(err), "timeout": timeout}
+        if input is not None:
+            job["stdin"] = str(self.scratch / f"{self.count}.in")
+            Path(job["stdin"]).write_text(input, encoding="utf-8")
         self.proc.stdin.write(json.dumps(job) + "\n")
         self.proc.stdin.flush()
         answer = json.loads(self.proc.stdout.readline())
@@ -147,14 +153,40 @@ class ForkServer:
             out.read_bytes().decode("utf-8", "surrogateescape"),
             err.read_bytes().decode("utf-8", "surrogateescape"),
         )
-        out.unlink()
-        err.unlink()
+        for used in self.scratch.glob(f"{self.count}.*"):
+            used.unlink()
         return result
 
     def close(self) -> None:
         assert self.proc.stdin is not None
         self.proc.stdin.close()
         self.proc.wait(timeout=30)
+
+
+_SHARED: ForkServer | None = None
+_SHARED_LOCK = threading.Lock()
+
+
+def shared() -> ForkServer:
+    """This test process's server (made on first use; it ends when the process closes its pipe)."""
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is None or _SHARED.proc.poll() is not None:
+            _SHARED = ForkServer(Path(tempfile.mkdtemp(prefix="civtrack-forks-")))
+            atexit.register(_SHARED.close)
+        return _SHARED
+
+
+def run_shared(
+    args: list[str], cwd: Path, env: dict[str, str], timeout: float = 120, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """A run through this process's server; one at a time (the server runs its jobs in turn)."""
+    server = shared()
+    with _SERVER_TURN:
+        return server.run(args, cwd, env, timeout, input)
+
+
+_SERVER_TURN = threading.Lock()
 
 
 @contextmanager

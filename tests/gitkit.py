@@ -11,7 +11,7 @@ import subprocess
 import textwrap
 from pathlib import Path
 
-from tests.conftest import civtrack_exe
+from tests.conftest import civtrack_exe, run_civtrack  # noqa: F401 - civtrack_exe re-exported for the record tests
 
 GITATTRIBUTES = "progress/**/*.yaml merge=union\n"
 
@@ -74,10 +74,8 @@ def env(**extra: str) -> dict[str, str]:
 
 
 def cli(root: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
-    """Run the installed civtrack in ``root``."""
-    return subprocess.run(
-        [civtrack_exe(), *args], cwd=root, env=env(**extra), capture_output=True, text=True, timeout=120
-    )
+    """Run civtrack's command line in ``root`` (a fork of the test server: see tests/conftest.py)."""
+    return run_civtrack(list(args), root, env(**extra))
 
 
 def git(root: Path, *args: str, **extra: str) -> str:

@@ -1,4 +1,5 @@
-"""Real subprocess runs of the installed `civtrack`: status in every format, zh, init, schema, errors."""
+"""Runs of civtrack's command line: status in every format, zh, init, schema, errors; every command through
+the installed console script."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from tests.conftest import run_cli, write
+from tests.conftest import SHARED, run_cli, write
+from tests.gitkit import GIT_ENV, git
 
 PLAN = """\
 id: demo
@@ -231,3 +233,43 @@ def test_schema_validates_the_example_plan(tmp_path: Path) -> None:
         jsonschema.validate(bad, schema)
     progress = json.loads(run_cli("schema", "progress", cwd=tmp_path).stdout)
     assert progress["type"] == "array"
+
+
+# Every command once through the installed console script, byte for byte as the same run forked from the
+# test server (tests/forkserver.py), which the rest of the suite uses: a new command adds its run here.
+INSTALLED_RUNS: dict[str, list[str]] = {
+    "status": ["status", "--as-of", "2021-07-15"],
+    "check": ["check"],
+    "record": ["record", "demo/elder-beds", "5", "--date", "2021-03-31"],
+    "diff": ["diff", "--as-of", "2021-07-15"],
+    "history": ["history", "demo/elder-beds"],
+    "report": ["report", "--month", "2021-03"],
+    "export": ["export", "--what", "entries"],
+    "extract": ["extract", str(SHARED / "seeds" / "binhai-2021.txt")],
+    "init": ["init", "new-plans"],
+    "schema": ["schema", "progress"],
+}
+
+
+def test_every_command_has_an_installed_run() -> None:
+    from civtrack.commands import COMMANDS
+
+    assert sorted(INSTALLED_RUNS) == sorted(COMMANDS)
+
+
+@pytest.mark.parametrize("command", sorted(INSTALLED_RUNS))
+def test_installed_console_script_and_forked_runs_agree(command: str, tmp_path: Path) -> None:
+    runs = {}
+    for way in ("installed", "forked"):
+        root = tmp_path / way
+        write(root, "plans/demo.yaml", PLAN)
+        write(root, "progress/demo/2021-03.yaml", PROGRESS)
+        git(root, "init", "-q", "-b", "main")
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", "plan")
+        write(root, "progress/demo/2021-04.yaml", "- {date: 2021-04-02, indicator: elder-beds, value: 30}\n")
+        result = run_cli(*INSTALLED_RUNS[command], cwd=root, env=GIT_ENV, installed=way == "installed")
+        files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if ".git" not in p.parts)
+        runs[way] = (result.returncode, result.stdout.replace(str(root), "ROOT"), result.stderr, files)
+    assert runs["installed"] == runs["forked"]
+    assert runs["installed"][0] == 0, runs["installed"][2]
