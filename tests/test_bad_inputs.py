@@ -41,7 +41,7 @@ import pytest
 import yaml
 
 from tests import forkserver
-from tests.conftest import civtrack_exe
+from tests.conftest import INSTALLED_ONLY, civtrack_exe
 from tests.forkserver import ForkServer
 from tests.gitkit import GIT_ENV
 
@@ -217,7 +217,7 @@ def run_case(name: str, command: str, root: Path, servers: Queue[ForkServer] | N
     before = snapshot(root)
     plan = SLUG_PLAN.fullmatch(MANIFEST[name]["as"])
     args = [arg.replace("{plan}", plan[1]) if plan else arg for arg in spec.args]
-    if servers is None:
+    if servers is None or INSTALLED_ONLY:
         done = subprocess.run(
             [civtrack_exe(), *args],
             cwd=root,
