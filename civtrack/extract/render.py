@@ -19,7 +19,7 @@ import json
 from typing import Any
 
 from civtrack.extract.draft import Draft, ItemDraft
-from civtrack.extract.slug import slug, unique
+from civtrack.extract.slug import Ids, slug
 
 EVERY = {"monthly": "month", "quarterly": "quarter"}
 # Units of events that recur: "每季度开展1次" adds up over the year.
@@ -109,8 +109,8 @@ def to_json(draft: Draft) -> str:
 
 
 def indicator_ids(draft: Draft) -> list[str]:
-    taken: set[str] = set()
-    return [unique(slug(item.name, "indicator"), taken) for item in draft.items]
+    ids = Ids()
+    return [ids(slug(item.name, "indicator")) for item in draft.items]
 
 
 def _checks(item: ItemDraft, plan_start: dt.date) -> tuple[list[str], dict[str, Any]]:
@@ -159,9 +159,9 @@ def _item_lines(item: ItemDraft, ident: str, draft: Draft) -> list[str]:
             lines.append(f"  every: {fields['every']}")
         if item.parts:
             lines.append("  parts:")
-            taken: set[str] = set()
+            part_ids = Ids()
             for part in item.parts:
-                pid = unique(slug(part.name, "part"), taken)
+                pid = part_ids(slug(part.name, "part"))
                 pid = pid if pid[0].isalpha() else quoted(pid)
                 lines.append(f"    - {{id: {pid}, name: {quoted(part.name)}, target: {fmt_number(part.target)}}}")
     else:
