@@ -32,6 +32,8 @@ class ItemDraft:
     accumulate: str = "sum"  # "latest" for rates and levels
     relative: bool = False  # "提高10%": a change from a baseline the text does not give
     notes: list[str] = field(default_factory=list)  # what the reviewer should check
+    owner: str | None = None  # the office named as responsible (牵头单位, 责任单位, 由…牵头)
+    rule: str = ""  # the rule that found it (shown by --explain)
 
 
 @dataclass

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from civtrack.extract.dates import Deadline, Recurrence, deadlines, recurrences
 from civtrack.extract.draft import ItemDraft, PartDraft
 from civtrack.extract.numbers import LEVEL_UNITS, TIME_UNITS, Quantity, normalise, quantities
+from civtrack.extract.tasks import milestones
 from civtrack.text import fmt
 
 
@@ -347,6 +348,10 @@ def _chinese_exclusion(q: Quantity, seg_before: str, after: str) -> str | None:
     return "a Chinese numeral that does not follow a verb (两项补贴, 十九届)"
 
 
+# Exclusions that name something (第二轮, 一期, 三大行动) rather than state a quantity.
+_NAMING = ("an ordinal", "a phase", "a slogan", "counts a quoted", "part of a slogan", "a Chinese numeral", "zero")
+
+
 # --- reading a commitment -------------------------------------------------------------
 
 
@@ -490,7 +495,11 @@ def read_sentence(text: str, section: str | None, year: int, heading: bool = Fal
     found_recurrences = recurrences(norm)
     spans = [(d.start, d.end) for d in found_deadlines] + [(r.start, r.end) for r in found_recurrences]
     quote = text.rstrip("。；;，,").strip("| ")
-    kept = [q for q in quantities(ctx.masked) if exclusion(q, ctx) is None]
+    every = quantities(ctx.masked)
+    reasons = [exclusion(q, ctx) for q in every]
+    kept = [q for q, reason in zip(every, reasons, strict=True) if reason is None]
+    # numbers that state a quantity (taken or not): a clause with one is not an undated task
+    stated = [q for q, reason in zip(every, reasons, strict=True) if reason is None or not reason.startswith(_NAMING)]
     if heading:
         kept = [q for q in kept if _committed(norm, q)]
     starts = [q.start for q in kept]
@@ -533,7 +542,10 @@ def read_sentence(text: str, section: str | None, year: int, heading: bool = Fal
     if heading:
         return items
     open_deadlines = [d for d in found_deadlines if (d.start, d.end) not in used]
-    items.extend(milestones(text, norm, ctx.masked, section, open_deadlines, [f.quantity for f in found], year))
+    past = _past_year(norm, year, sentence_start=True)
+    items.extend(
+        milestones(text, norm, ctx.masked, section, open_deadlines, [f.quantity for f in found], year, stated, past)
+    )
     return items
 
 
@@ -705,47 +717,3 @@ def _merge_stretch(norm: str, found: list[_Found]) -> None:
             previous.stretch = q.value
             previous.notes.append(f"stretch goal {fmt(q.value)} (力争)")
             del found[i]
-
-
-# --- milestones ------------------------------------------------------------------------
-
-_TASK_VERB = re.compile(
-    r"完成|编制|出台|制定|建成|启动|开展|实现|印发|召开|举办|推进|建立|成立|组建|开工|竣工|投用|投入使用|验收|评估|修订"
-    r"|发布|上线|运行|挂牌|落地|部署|摸底|排查|整改|总结|提交|报送|上报|确定|选定|迁建|搬迁|改造|交付|培训|考核|检查"
-    r"|审核|认定|换届|选举|签订|对接|试点|覆盖|接入|落实"
-)
-
-
-def milestones(
-    text: str,
-    norm: str,
-    masked: str,
-    section: str | None,
-    found: list[Deadline],
-    numbers: list[Quantity],
-    year: int,
-) -> list[ItemDraft]:
-    """Dated tasks without a number: "6月底前编制完成…规划" → a milestone due 30 June."""
-    items: list[ItemDraft] = []
-    for d in found:
-        if not d.strong or "□" in masked[d.start : d.end] or d.due.year < year:
-            continue
-        clause_start, clause_end = _clause(norm, d.start)
-        if any(clause_start <= q.start < clause_end for q in numbers):
-            continue
-        task = norm[clause_start : d.start] + norm[d.end : clause_end]
-        task = re.sub(r"^(?:到|至|在|于|力争|确保|争取|计划|要|前|以前|之前)+", "", task)
-        if len(task) < 4 and clause_end < len(norm):
-            next_start, next_end = _clause(norm, clause_end + 1)
-            if any(next_start <= q.start < next_end for q in numbers):
-                continue
-            task = norm[next_start:next_end]
-        task = re.sub(r"^(?:前|以前|之前)", "", task).strip(",、 ")
-        if len(task) < 4 or not _TASK_VERB.search(task) or _DESCRIPTIVE.search(norm[clause_start:clause_end]):
-            continue
-        item = ItemDraft("milestone", _tidy(_strip_leading(task))[:40], text.rstrip("。；;，,"), section)
-        item.due, item.due_stated = d.due, True
-        if d.note:
-            item.notes.append(d.note)
-        items.append(item)
-    return items
