@@ -17,6 +17,7 @@ from civtrack.errors import InputError, error
 from civtrack.extract.clean import clean
 from civtrack.extract.decode import common_share
 from civtrack.extract.draft import Draft, ItemDraft, PartDraft, PlanDraft
+from civtrack.extract.owners import only_owner, owner_of
 from civtrack.extract.rules import note_parts, parts_sentence, read_sentence
 from civtrack.extract.structure import is_review, plan_facts, read
 
@@ -45,7 +46,17 @@ def extract(text: str, *, source: str = "plan.txt", plan_id: str | None = None, 
         notes.append("the publisher is not named in the text: add organization")
     items: list[ItemDraft] = []
     last: ItemDraft | None = None  # the last target of the previous sentence, for "其中…" after it
+    pending: list[ItemDraft] = []  # items of this section drafted since an owner was last named
+    section: str | None = None
     for sentence in doc.sentences:
+        if sentence.section != section:
+            section, pending = sentence.section, []
+        who = owner_of(sentence.text)
+        if who is not None and only_owner(sentence.text):  # "责任单位：养老科。" after its tasks
+            for item in pending:
+                item.owner = item.owner or who
+            pending = []
+            continue
         if last is not None and not last.parts and last.unit:
             parts = parts_sentence(sentence.text, last.unit, year)
             if parts:
@@ -58,6 +69,12 @@ def extract(text: str, *, source: str = "plan.txt", plan_id: str | None = None, 
             last = None
             continue
         found = read_sentence(sentence.text, sentence.section, year, heading=sentence.heading)
+        if who is not None:
+            for item in found:
+                item.owner = who
+            pending = []
+        else:
+            pending.extend(found)
         items.extend(found)
         numbers = [item for item in found if item.kind == "number"]
         last = numbers[-1] if numbers else None

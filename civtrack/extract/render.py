@@ -92,6 +92,7 @@ def to_data(draft: Draft) -> dict[str, Any]:
                 "recurrence": item.recurrence,
                 "parts": [{"name": p.name, "target": _number(p.target)} for p in item.parts],
                 "section": item.section,
+                "owner": item.owner,
                 "accumulate": item.accumulate,
                 "relative": item.relative,
                 "notes": item.notes,
@@ -143,6 +144,8 @@ def _item_lines(item: ItemDraft, ident: str, draft: Draft) -> list[str]:
         lines.append("  kind: milestone")
     if item.section:
         lines.append(f"  section: {quoted(item.section)}")
+    if item.owner:
+        lines.append(f"  owner: {quoted(item.owner)}")
     if item.kind == "number":
         notes, fields = _checks(item, plan.start)
         lines.append(f"  unit: {quoted(item.unit or '')}")
