@@ -13,10 +13,12 @@ See docs/extract.md for the rules and how they are measured.
 
 from __future__ import annotations
 
+import re
+
 from civtrack.errors import InputError, error
 from civtrack.extract.clean import clean
 from civtrack.extract.decode import common_share
-from civtrack.extract.draft import Draft, ItemDraft, PartDraft, PlanDraft
+from civtrack.extract.draft import Draft, Dropped, ItemDraft, PartDraft, PlanDraft
 from civtrack.extract.owners import only_owner, owner_of
 from civtrack.extract.rules import note_parts, parts_sentence, read_sentence
 from civtrack.extract.structure import is_review, plan_facts, read
@@ -24,6 +26,7 @@ from civtrack.extract.structure import is_review, plan_facts, read
 __all__ = ["Draft", "ItemDraft", "PartDraft", "PlanDraft", "extract"]
 
 MIN_CHINESE = 10
+_HAS_DIGIT = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百]+[个家张次项件名人户场所处条]")
 
 
 def extract(text: str, *, source: str = "plan.txt", plan_id: str | None = None, year: int | None = None) -> Draft:
@@ -46,6 +49,7 @@ def extract(text: str, *, source: str = "plan.txt", plan_id: str | None = None, 
         notes.append("the publisher is not named in the text: add organization")
     items: list[ItemDraft] = []
     last: ItemDraft | None = None  # the last target of the previous sentence, for "其中…" after it
+    dropped: list[Dropped] = []
     pending: list[ItemDraft] = []  # items of this section drafted since an owner was last named
     section: str | None = None
     for sentence in doc.sentences:
@@ -67,8 +71,14 @@ def extract(text: str, *, source: str = "plan.txt", plan_id: str | None = None, 
                 continue
         if is_review(sentence, year):
             last = None
+            if _HAS_DIGIT.search(sentence.text):
+                reason = "in a section that looks back or describes the situation (回顾, 存在的问题, 现状)"
+                dropped.append(Dropped(sentence.text, sentence.section, [("", reason)]))
             continue
-        found = read_sentence(sentence.text, sentence.section, year, heading=sentence.heading)
+        numbers_dropped: list[tuple[str, str]] = []
+        found = read_sentence(sentence.text, sentence.section, year, heading=sentence.heading, dropped=numbers_dropped)
+        if numbers_dropped:
+            dropped.append(Dropped(sentence.text, sentence.section, numbers_dropped))
         if who is not None:
             for item in found:
                 item.owner = who
@@ -79,7 +89,7 @@ def extract(text: str, *, source: str = "plan.txt", plan_id: str | None = None, 
         numbers = [item for item in found if item.kind == "number"]
         last = numbers[-1] if numbers else None
     plan = PlanDraft(plan_id or "plan", title, facts.organization, year, source, notes)
-    return Draft(plan, deduplicate(items))
+    return Draft(plan, deduplicate(items), dropped)
 
 
 def deduplicate(items: list[ItemDraft]) -> list[ItemDraft]:

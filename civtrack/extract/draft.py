@@ -55,6 +55,16 @@ class PlanDraft:
 
 
 @dataclass
+class Dropped:
+    """A sentence with numbers that were not taken, and why (for --explain)."""
+
+    sentence: str
+    section: str | None
+    numbers: list[tuple[str, str]]  # (the number as written, the reason)
+
+
+@dataclass
 class Draft:
     plan: PlanDraft
     items: list[ItemDraft]
+    dropped: list[Dropped] = field(default_factory=list)

@@ -64,10 +64,10 @@ def periods(start: dt.date, due: dt.date, every: str) -> int:
 # --- JSON -----------------------------------------------------------------------------
 
 
-def to_data(draft: Draft) -> dict[str, Any]:
+def to_data(draft: Draft, explain: bool = False) -> dict[str, Any]:
     plan = draft.plan
     ids = indicator_ids(draft)
-    return {
+    data = {
         "plan": {
             "id": plan.id,
             "title": plan.title,
@@ -100,10 +100,34 @@ def to_data(draft: Draft) -> dict[str, Any]:
             for i, item in enumerate(draft.items)
         ],
     }
+    if explain:
+        for entry, item in zip(data["indicators"], draft.items, strict=True):
+            entry["rule"] = item.rule
+        data["not_taken"] = [
+            {
+                "sentence": d.sentence,
+                "section": d.section,
+                "numbers": [{"number": n, "reason": r} for n, r in d.numbers],
+            }
+            for d in draft.dropped
+        ]
+    return data
 
 
-def to_json(draft: Draft) -> str:
-    return json.dumps(to_data(draft), ensure_ascii=False, indent=2) + "\n"
+def to_json(draft: Draft, explain: bool = False) -> str:
+    return json.dumps(to_data(draft, explain), ensure_ascii=False, indent=2) + "\n"
+
+
+def explain_lines(draft: Draft) -> list[str]:
+    """Below the draft, as YAML comments: each sentence with a number not taken, and why."""
+    if not draft.dropped:
+        return ["", "# Not taken: no other sentence has a number."]
+    out = ["", f"# Not taken: {len(draft.dropped)} sentences with a number that is not a target, and why."]
+    for d in draft.dropped:
+        out.append(f"# - {d.sentence.rstrip('。；;，,')}")
+        for number, reason in d.numbers:
+            out.append(f"#     {number + ': ' if number else ''}{reason}")
+    return out
 
 
 # --- YAML -----------------------------------------------------------------------------
@@ -136,7 +160,7 @@ def _checks(item: ItemDraft, plan_start: dt.date) -> tuple[list[str], dict[str, 
     return notes, fields
 
 
-def _item_lines(item: ItemDraft, ident: str, draft: Draft) -> list[str]:
+def _item_lines(item: ItemDraft, ident: str, draft: Draft, explain: bool = False) -> list[str]:
     plan = draft.plan
     shown = ident if ident[0].isalpha() else quoted(ident)  # 33 would read as a number
     lines = [f"- id: {shown}", f"  name: {quoted(item.name)}"]
@@ -172,6 +196,8 @@ def _item_lines(item: ItemDraft, ident: str, draft: Draft) -> list[str]:
         lines.append(f"  due: {(item.due or plan.end).isoformat()}")
     lines.append(f"  quote: {quoted(item.quote)}")
     body = ["# check: " + note for note in notes]
+    if explain:
+        body.insert(0, f"# rule: {item.rule}")
     return body + lines
 
 
@@ -183,7 +209,7 @@ def _needs_baseline(item: ItemDraft) -> bool:
     return item.baseline is None or item.target is None or item.baseline <= item.target
 
 
-def to_yaml(draft: Draft) -> str:
+def to_yaml(draft: Draft, explain: bool = False) -> str:
     plan = draft.plan
     out = [
         f"# Drafted by `civtrack extract` from {plan.source or 'a plan text'}.",
@@ -202,11 +228,12 @@ def to_yaml(draft: Draft) -> str:
         out.append(f"source: {quoted(plan.source)}")
     if not draft.items:
         out.append("indicators: []  # no commitment found in the text")
+        out += explain_lines(draft) if explain else []
         return "\n".join(out) + "\n"
     active = [item for item in draft.items if not _needs_baseline(item)]
     out.append("indicators:" if active else "indicators: []  # each one below needs a baseline first")
     for index, (item, ident) in enumerate(zip(draft.items, indicator_ids(draft), strict=True)):
-        lines = _item_lines(item, ident, draft)
+        lines = _item_lines(item, ident, draft, explain)
         if index:
             out.append("")
         if _needs_baseline(item):
@@ -218,4 +245,5 @@ def to_yaml(draft: Draft) -> str:
             out += ["  # " + line for line in lines]
             continue
         out += ["  " + line for line in lines]
+    out += explain_lines(draft) if explain else []
     return "\n".join(out) + "\n"

@@ -484,11 +484,19 @@ class _Found:
     name_from_after: bool = False
 
 
-def read_sentence(text: str, section: str | None, year: int, heading: bool = False) -> list[ItemDraft]:
+def read_sentence(
+    text: str,
+    section: str | None,
+    year: int,
+    heading: bool = False,
+    dropped: list[tuple[str, str]] | None = None,
+) -> list[ItemDraft]:
     """Every commitment of one sentence: its numbers, then its dated tasks without a number.
 
     A heading's title ("二、新建养老服务设施30处") is read more strictly: a number there is a
-    target only after an action verb or a comparator ("一、2021年20项民心工程" is a title)."""
+    target only after an action verb or a comparator ("一、2021年20项民心工程" is a title).
+    ``dropped`` receives (the number as written, why it is not a target) for each number left out."""
+    out: list[tuple[str, str]] = dropped if dropped is not None else []
     norm = normalise(text)
     ctx = Context(norm, mask(norm), year)
     found_deadlines = deadlines(norm, year)
@@ -500,8 +508,17 @@ def read_sentence(text: str, section: str | None, year: int, heading: bool = Fal
     kept = [q for q, reason in zip(every, reasons, strict=True) if reason is None]
     # numbers that state a quantity (taken or not): a clause with one is not an undated task
     stated = [q for q, reason in zip(every, reasons, strict=True) if reason is None or not reason.startswith(_NAMING)]
+    out.extend(
+        (q.text, reason)
+        for q, reason in zip(every, reasons, strict=True)
+        if reason is not None and not (q.chinese and reason.startswith(("a Chinese numeral with", "an article")))
+    )  # 统一部署, 一批: words, not numbers
     if heading:
+        out.extend(
+            (q.text, "in a heading's title, with no action verb or comparator") for q in kept if not _committed(norm, q)
+        )
         kept = [q for q in kept if _committed(norm, q)]
+    _unit_less(norm, ctx.masked, every, out)
     starts = [q.start for q in kept]
     found: list[_Found] = []
     in_parts: set[int] = set()
@@ -514,7 +531,8 @@ def read_sentence(text: str, section: str | None, year: int, heading: bool = Fal
         lower = previous.end if previous is not None and previous.end > seg_start else 0
         name, guessed = thing_counted(norm, q, spans, lower)
         if _POPULATION.search(name):
-            continue  # 老年人口达18.5万人: the situation, not a goal
+            out.append((q.text, "a population (老年人口达…): the situation, not a goal"))
+            continue
         item = ItemDraft("number", name, quote, section, target=q.value, stretch=q.high, unit=q.unit)
         item.comparator = comparator_of(q, norm)
         entry = _Found(q, item, due_of(q, norm, found_deadlines, starts), name_from_after=bool(_name_after(norm, q)))
@@ -537,6 +555,8 @@ def read_sentence(text: str, section: str | None, year: int, heading: bool = Fal
     if "分别" in norm and len(found) > 1:
         for entry in found:
             entry.item.notes.append("分别: check which name each number belongs to")
+    for entry in found:
+        entry.item.rule = _rule_of(entry, norm)
     used = {(f.deadline.start, f.deadline.end) for f in found if f.deadline}
     items = [f.item for f in found]
     if heading:
@@ -547,6 +567,44 @@ def read_sentence(text: str, section: str | None, year: int, heading: bool = Fal
         milestones(text, norm, ctx.masked, section, open_deadlines, [f.quantity for f in found], year, stated, past)
     )
     return items
+
+
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _unit_less(norm: str, masked: str, every: list[Quantity], out: list[tuple[str, str]]) -> None:
+    """Digits that are no quantity at all: in a title or a code, a date, or without a unit."""
+    for m in _DIGITS.finditer(norm):
+        if any(q.start <= m.start() < q.end for q in every):
+            continue
+        if "□" in masked[m.start() : m.end()]:
+            reason = "in a title, quotation, document number, phone number or id"
+        elif re.match(r"^(?:年|月|日|号|[-./•·]\d)", norm[m.end() :]) or re.search(r"[-./•·]$", norm[: m.start()]):
+            continue  # a year or a date: not listed, every plan is full of them
+        else:
+            reason = "no unit after it"
+        out.append((m.group(0), reason))
+
+
+def _rule_of(entry: _Found, norm: str) -> str:
+    """The rule that made a number a target, as --explain shows it."""
+    q, item = entry.quantity, entry.item
+    seg_start, _ = _clause(norm, q.start, SEGMENT_DELIMS)
+    if q.chinese:
+        rule = "Chinese numeral after a verb"
+    elif q.unit in LEVEL_UNITS:
+        rule = "relative change" if item.relative else "rate or share as the target"
+    elif _strip_tail(norm[seg_start : q.start], COMPARATOR_WORDS)[1] or comparator_of(q, norm) == "<=":
+        rule = "number with a comparator"
+    else:
+        rule = "number with a unit in a goal clause"
+    extras = [
+        "range" if q.high is not None else "",
+        "stretch (力争)" if item.stretch is not None and q.high is None else "",
+        "baseline (由…提高到)" if item.baseline is not None else "",
+        "breakdown into parts" if item.parts else "",
+    ]
+    return " + ".join([rule, *[e for e in extras if e]])
 
 
 def _committed(norm: str, q: Quantity) -> bool:
