@@ -111,6 +111,9 @@ def main(argv: list[str]) -> int:
 
     import yaml
 
+    if len(argv) == 2 and argv[0] == "--corpus":
+        print(corpus_table(score_corpus(argv[1], verbose=True)))
+        return 0
     if len(argv) != 2:
         print("usage: python -m civtrack.extract.scoring PLAN.yaml EXTRACT.json", file=sys.stderr)
         return 2
@@ -125,6 +128,121 @@ def main(argv: list[str]) -> int:
         print(f"extra: {line}")
     print(result.line())
     return 0
+
+
+
+# --- the labelled corpus (tests/extract_corpus) ------------------------------------------
+
+
+@dataclass
+class KindScore:
+    kind: str
+    sentences: int
+    expected: int
+    found: int
+    right: int
+
+    @property
+    def recall(self) -> float:
+        return self.right / self.expected if self.expected else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.right / self.found if self.found else 1.0
+
+
+_EXPECTED_NUMBER = re.compile(r"^(?P<v>[\d.]+)(?:-(?P<h>[\d.]+))?(?P<u>[^{}\d]+)(?:\{(?P<parts>[\d.,]+)\})?$")
+
+
+def _expected(text: str, year: int) -> tuple[list[tuple], str | None]:
+    """(expected items, expected owner) of a corpus line's right-hand side."""
+    items: list[tuple] = []
+    owner = None
+    for token in (t.strip() for t in text.split(";")):
+        if token in ("", "-"):
+            continue
+        if token.startswith("owner="):
+            owner = token[len("owner=") :]
+        elif token.startswith("@"):
+            items.append(("milestone", f"{year}-{token[1:]}"))
+        else:
+            m = _EXPECTED_NUMBER.match(token)
+            if m is None:
+                raise ValueError(f"cannot read the expected item {token!r}")
+            parts = tuple(sorted(float(p) for p in m.group("parts").split(","))) if m.group("parts") else ()
+            high = float(m.group("h")) if m.group("h") else None
+            items.append(("number", float(m.group("v")), high, m.group("u"), parts))
+    return items, owner
+
+
+def _found(item: object) -> tuple:
+    if item.kind == "milestone":  # type: ignore[attr-defined]
+        return ("milestone", item.due.isoformat())  # type: ignore[attr-defined]
+    parts = tuple(sorted(float(p.target) for p in item.parts))  # type: ignore[attr-defined]
+    high = float(item.stretch) if item.stretch is not None else None  # type: ignore[attr-defined]
+    return ("number", float(item.target), high, item.unit, parts)  # type: ignore[attr-defined]
+
+
+def score_line(sentence: str, expected_text: str, year: int = 2024) -> tuple[int, int, int, list[str]]:
+    """(expected, found, right, what went wrong) for one corpus line. A found item is right when
+    it equals an expected one (value, stretch, unit, parts; a milestone's due date) and, when the
+    line names an owner, carries that owner."""
+    from civtrack.extract import extract
+
+    expected, owner = _expected(expected_text, year)
+    draft = extract(f"某区民政局{year}年工作计划\n" + sentence, source="corpus", year=year)
+    found = [(_found(item), item.owner) for item in draft.items]
+    left = list(expected)
+    right = 0
+    problems: list[str] = []
+    for key, who in found:
+        if key in left and (owner is None or who == owner):
+            left.remove(key)
+            right += 1
+        else:
+            problems.append(f"extra {key} owner={who}")
+    problems += [f"missed {key}" for key in left]
+    return len(expected), len(found), right, problems
+
+
+def score_corpus(folder: str, verbose: bool = False) -> list[KindScore]:
+    """Per kind (one file each), the scores of every line of a corpus folder."""
+    from pathlib import Path
+
+    scores: list[KindScore] = []
+    for path in sorted(Path(folder).glob("*.txt")):
+        kind = KindScore(path.stem, 0, 0, 0, 0)
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            sentence, _, expected_text = line.partition(" => ")
+            expected, found, right, problems = score_line(sentence.strip(), expected_text)
+            kind.sentences += 1
+            kind.expected += expected
+            kind.found += found
+            kind.right += right
+            if verbose and problems:
+                print(f"{path.stem}: {sentence.strip()}  {problems}")
+        scores.append(kind)
+    return scores
+
+
+def corpus_table(scores: list[KindScore]) -> str:
+    """The per-kind table of docs/extract.md."""
+    lines = [
+        "| kind | sentences | expected | drafted | right | recall | precision |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for s in scores:
+        lines.append(
+            f"| {s.kind} | {s.sentences} | {s.expected} | {s.found} | {s.right} | {s.recall:.2f} | {s.precision:.2f} |"
+        )
+    total = KindScore("all", *(sum(getattr(s, f) for s in scores) for f in ("sentences", "expected", "found", "right")))
+    lines.append(
+        f"| **all** | {total.sentences} | {total.expected} | {total.found} | {total.right} "
+        f"| {total.recall:.2f} | {total.precision:.2f} |"
+    )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
