@@ -63,7 +63,8 @@ ACTION_VERBS = _words(
 # With Chinese numerals ("开展一次…") only verbs that bring something new into being or count events.
 CN_VERBS = _words(
     """开展 组织 举办 召开 举行 进行 完成 新建 建成 新增 打造 培育 创建 建设 建立 设立 培训 开设 评选 选树
-    表彰 认定 命名 督导 督查 检查 抽查 巡查 评估 编制 出台 制定 修订 发布 印发 推出 讲 上 办好 组建 成立 实施"""
+    表彰 认定 命名 督导 督查 检查 抽查 巡查 评估 编制 出台 制定 修订 发布 印发 推出 讲 上 办好 组建 成立 实施
+    确定 撰写 编印 配备 选派 评定"""
 )
 CN_UNITS = frozenset("次场期轮个家项件批名人户篇遍所座处条支张本份台套类种位")
 EVENT_UNITS_CN = frozenset("次场期轮遍")
@@ -88,7 +89,7 @@ _AFTER_CUT = re.compile(
 _AFTER_REJECT = re.compile(r"^(?:[和及与或、]|以及|提高|提升|增加|增长|降低|下降|减少|压缩|缩短|到|至|达|分别)")
 _DESCRIPTIVE = re.compile(
     r"已经|(?<![而不])已(?!成为)|截至|截止|目前|现有|共有|已有|仍有|尚有|还有|存在|去年|过去|近年来|以来|此前"
-    r"|曾经|先后|(?<![为除])了(?!解|如)"
+    r"|曾经|先后|(?<![为除])了(?!解|如)|(?<!力争)(?<!确保)(?<!计划)(?<!争取)累计|上一?年度|共计"
 )
 _HAVE = re.compile(r"(?<!至少)(?<!确保)(?<![要均都应须将没])有(?![序效关力机利助所望待些])")
 _RELATIVE_VERB = re.compile(
@@ -268,6 +269,10 @@ def exclusion(q: Quantity, ctx: Context) -> str | None:
         return "a structure or a duration (N个方面, N个月)"
     if q.unit == "期" and _PHASE.match(after):
         return "a phase (二期工程)"
+    if _PROBLEM_BEFORE.search(before) and not _REMEDY.search(clause_before) or _PROBLEM_AFTER.match(after):
+        return "describes a problem found (督查发现…等问题)"
+    if q.unit == "%" and _SHARE_TARGET.match(after):
+        return None if not _DESCRIPTIVE.search(clause_before) else "describes the present or the past (现有, 已, 截至)"
     suffix = re.match(r"^(?:及以上|以上|以下|及以下|以内|左右)?", after).group(0)
     if after[len(suffix) :].startswith("的") and not re.match(r"^的(?:目标|任务|要求|标准)", after[len(suffix) :]):
         lead = _strip_tail(seg_before, COMPARATOR_WORDS)[0]
@@ -305,6 +310,16 @@ def exclusion(q: Quantity, ctx: Context) -> str | None:
     return None
 
 
+# A number in a finding (督查发现…少于3台等问题) describes a problem, not a goal; 整改, 解决 make it one.
+_PROBLEM_BEFORE = re.compile(r"(?:发现|反馈|指出|暴露|反映|查摆|排查出|检查出)[^。]*$")
+_REMEDY = re.compile(r"整改|解决|化解|处理|针对")
+_PROBLEM_AFTER = re.compile(r"^[^,;。]{0,20}?(?:等|的)(?:问题|不足|短板|现象|隐患)")
+# A share that is the target: "按照20%的比例确定…", "40%的乡镇建成…", "不低于10%的抽检率".
+_SHARE_TARGET = re.compile(
+    r"^(?:以上|及以上)?的(?:(?:抽检|抽查|覆盖)?(?:比例|比率|抽检率|抽查率)|[^,;。的]{1,12}?(?:建成|完成|实现|开展|建立|达到|设立))"
+)
+
+
 def _sets_a_goal(text: str) -> bool:
     return any(w in text for w in ACTION_VERBS + COMPARATOR_WORDS + GOAL_WORDS)
 
@@ -336,7 +351,7 @@ def _described_before(norm: str, clause_start: int) -> bool:
 def _chinese_exclusion(q: Quantity, seg_before: str, after: str) -> str | None:
     if q.unit not in CN_UNITS:
         return "a Chinese numeral with an unusual unit"
-    if q.value == 1 and q.unit not in EVENT_UNITS_CN:
+    if q.value == 1 and q.unit not in EVENT_UNITS_CN and not re.search(r"每|各", seg_before):
         return "an article, not a count (打造一支队伍, 一批, 一件事)"
     if after.startswith("大") or re.match(r"^.{0,3}[一二两三四五六七八九十]", after):
         return "a slogan (三大行动, 一村一品)"
