@@ -519,6 +519,7 @@ def read_sentence(
     spans = [(d.start, d.end) for d in found_deadlines] + [(r.start, r.end) for r in found_recurrences]
     quote = text.rstrip("。；;，,").strip("| ")
     every = quantities(ctx.masked)
+    every = sorted(every + _implied_ranges(ctx.masked, every), key=lambda q: q.start)
     reasons = [exclusion(q, ctx) for q in every]
     kept = [q for q, reason in zip(every, reasons, strict=True) if reason is None]
     # numbers that state a quantity (taken or not): a clause with one is not an undated task
@@ -582,6 +583,26 @@ def read_sentence(
         milestones(text, norm, ctx.masked, section, open_deadlines, [f.quantity for f in found], year, stated, past)
     )
     return items
+
+
+_BARE_RANGE = re.compile(
+    r"(?<![\d.A-Za-z])(\d{1,3})\s*(?:-|~|至|到)\s*(\d{1,3})(?=[\u4e00-\u9fff])(?![个月日号年岁周期季届天次])"
+)
+_RANGE_VERBS = _words(" ".join(ACTION_VERBS) + " 确定 选取 选择 遴选 推出 推广 形成 打造 培育")
+
+
+def _implied_ranges(masked: str, found: list[Quantity]) -> list[Quantity]:
+    """确定2-3改革创新案例: a range after an action verb with no unit; the noun implies 个."""
+    out = []
+    for m in _BARE_RANGE.finditer(masked):
+        low, high = int(m.group(1)), int(m.group(2))
+        if high <= low or any(q.start <= m.start() < q.end for q in found):
+            continue
+        seg_start, _ = _clause(masked, m.start(), SEGMENT_DELIMS)
+        if not _ends_with_verb(_strip_leading(masked[seg_start : m.start()]) or "", _RANGE_VERBS):
+            continue
+        out.append(Quantity(m.start(), m.end(), low, high, "个", False, False, m.group(0)))
+    return out
 
 
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")

@@ -130,7 +130,6 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-
 # --- the labelled corpus (tests/extract_corpus) ------------------------------------------
 
 
