@@ -261,7 +261,7 @@ def exclusion(q: Quantity, ctx: Context) -> str | None:
         return "names a set of that year (2021年20项…)"
     if before.endswith(("等", "共有")):
         return "counts a list just given (…等6项)"
-    if before and before[-1] in '”’"》」':
+    if before and before[-1] in '”’"》」' and _quoted_list(before):
         return "counts a quoted name (“…”七种)"
     if before.endswith("+") or after.startswith("+"):
         return "part of a slogan (1+8+X)"
@@ -269,7 +269,8 @@ def exclusion(q: Quantity, ctx: Context) -> str | None:
         return "a structure or a duration (N个方面, N个月)"
     if q.unit == "期" and _PHASE.match(after):
         return "a phase (二期工程)"
-    if _PROBLEM_BEFORE.search(before) and not _REMEDY.search(clause_before) or _PROBLEM_AFTER.match(after):
+    finding = _PROBLEM_BEFORE.search(before)
+    if finding and not _REMEDY.search(before[finding.end() :]) or _PROBLEM_AFTER.match(after):
         return "describes a problem found (督查发现…等问题)"
     if q.unit == "%" and _SHARE_TARGET.match(after):
         return None if not _DESCRIPTIVE.search(clause_before) else "describes the present or the past (现有, 已, 截至)"
@@ -279,7 +280,13 @@ def exclusion(q: Quantity, ctx: Context) -> str | None:
         if not _ends_with_verb(lead, ACTION_VERBS):
             return "a qualifier (3000人以上的社区)"
     items = clause_before.split("、")
-    if len(items) >= 2 and q.high is None and q.value == len(items) and not has_comparator:
+    if (
+        len(items) >= 2
+        and q.high is None
+        and q.value == len(items)
+        and not has_comparator
+        and not re.search(r"\d", clause_before)
+    ):
         return "counts the list before it (A、B、C三项)"
     if q.unit in TIME_UNITS:
         limit = re.match(r"^(?:以内|之内|内|以下)", after) or re.search(
@@ -296,12 +303,14 @@ def exclusion(q: Quantity, ctx: Context) -> str | None:
             return reason
     if _DESCRIPTIVE.search(clause_before) or _described_before(norm, clause_start):
         return "describes the present or the past (现有, 已, 截至)"
-    past = _past_year(norm[: q.start], ctx.year, sentence_start=True) or _past_year(
+    own_year = re.search(rf"{ctx.year}年|今年|年内|本年", norm[clause_start : q.start])
+    past = (None if own_year else _past_year(norm[: q.start], ctx.year, sentence_start=True)) or _past_year(
         norm[clause_start:clause_end], ctx.year
     )
     if past:
         return f"describes {past}, before the plan year"
-    if _HAVE.search(clause_before) and not _sets_a_goal(clause_before):
+    have = _HAVE.search(clause_before)
+    if have and not _sets_a_goal(clause_before) or have and not _goal_around_have(clause_before, have.end()):
         return "states what there is (全区有困境儿童586名)"
     if "占" in clause_before and not has_comparator:
         return "a share of the present (占…的N%)"
@@ -311,8 +320,8 @@ def exclusion(q: Quantity, ctx: Context) -> str | None:
 
 
 # A number in a finding (督查发现…少于3台等问题) describes a problem, not a goal; 整改, 解决 make it one.
-_PROBLEM_BEFORE = re.compile(r"(?:发现|反馈|指出|暴露|反映|查摆|排查出|检查出)[^。]*$")
-_REMEDY = re.compile(r"整改|解决|化解|处理|针对")
+_PROBLEM_BEFORE = re.compile(r"(?:发现|反馈|指出|暴露|反映|查摆|排查出|检查出)(?=[^。]*$)")
+_REMEDY = re.compile(r"整改|解决|化解|处理|销号")
 _PROBLEM_AFTER = re.compile(r"^[^,;。]{0,20}?(?:等|的)(?:问题|不足|短板|现象|隐患)")
 # A share that is the target: "按照20%的比例确定…", "40%的乡镇建成…", "不低于10%的抽检率".
 _SHARE_TARGET = re.compile(
@@ -341,11 +350,37 @@ def _past_year(text: str, year: int, sentence_start: bool = False) -> int | None
     return None
 
 
+def _goal_around_have(clause_before: str, after_have: int) -> bool:
+    """有 in a goal: a goal word or comparator before it (力争全区有…), or an action after it."""
+    lead = clause_before[:after_have]
+    return any(w in lead for w in GOAL_WORDS + COMPARATOR_WORDS) or any(
+        w in clause_before[after_have:] for w in ACTION_VERBS
+    )
+
+
+_FACT = re.compile(r"人口(?:数|总数|总量)?(?:为|达|达到|有|约)?\d|(?<!至少)(?<!确保)(?<![要均都应须将没])有(?:城乡)?[^\d,;。]{0,12}\d")
+_FUTURE = re.compile(r"今年|年内|年底|本年|全年|力争|确保|计划|争取|将|再|新增|新设|新建")
+
+
 def _described_before(norm: str, clause_start: int) -> bool:
-    """An earlier clause states the present ("全区现有养老机构45家，床位3600张") and this one sets no goal."""
-    if not _DESCRIPTIVE.search(norm[:clause_start]):
+    """An earlier clause states the present or the past ("全区现有养老机构45家，床位3600张", "去年新建…，
+    覆盖率达到85%", "户籍人口65万人，老龄化率达24%") and this one names no goal or time of its own."""
+    earlier = norm[:clause_start]
+    if not (_DESCRIPTIVE.search(earlier) or _FACT.search(earlier)):
         return False
-    return not _sets_a_goal(norm[clause_start : _clause(norm, clause_start)[1]])
+    clause = norm[clause_start : _clause(norm, clause_start)[1]]
+    if _FUTURE.search(clause) or any(w in clause for w in GOAL_WORDS):
+        return False
+    if any(w in clause for w in ACTION_VERBS) and not re.search(r"去年|累计|上一?年度|(?:19|20)\d\d年", earlier):
+        return False
+    return True
+
+
+def _quoted_list(before: str) -> bool:
+    """The quotation just before ends a list of names (“A、B、C”七种, “A”“B”两项), not one name."""
+    start = max(before.rfind("“"), before.rfind('"', 0, len(before) - 1))
+    inside = before[start + 1 : -1] if start >= 0 else ""
+    return "、" in inside or "," in inside or before[:start].endswith(("”", '"')) or start < 0
 
 
 def _chinese_exclusion(q: Quantity, seg_before: str, after: str) -> str | None:
@@ -747,10 +782,16 @@ def parts_in(norm: str, start: int, stop: int, members: list[Quantity]) -> list[
     cursor = start
     for q in members:
         chunk = re.split(r"[,;]", norm[cursor : q.start])[-1]
-        if "各" in chunk:
+        if parts and cursor > start and chunk.endswith("、") and "," not in norm[cursor : q.start]:
+            # "A区3个街道、3个镇": a second unit of the same part (the noun after the first number)
+            parts[-1] = PartDraft(parts[-1].name, parts[-1].target + q.value)
+            cursor = q.end
+            continue
+        if "各" in chunk and not chunk.lstrip("其中:,").startswith("各"):
             names = [_part_name(n) for n in chunk.rsplit("各", 1)[0].split("、")]
         else:
-            names = [_part_name(chunk.split("、")[-1] if chunk.strip("、") else chunk)]
+            piece = chunk.split("、")[-1] if chunk.strip("、") else chunk
+            names = [_part_name(piece) or _tidy(_PARTS_START.sub("", piece.strip(",、;:()（） ")))]
         for name in names:
             if not name or len(name) > 15:
                 return []
