@@ -270,7 +270,8 @@ def exclusion(q: Quantity, ctx: Context) -> str | None:
     if q.unit == "期" and _PHASE.match(after):
         return "a phase (二期工程)"
     finding = _PROBLEM_BEFORE.search(before)
-    if finding and not _REMEDY.search(before[finding.end() :]) or _PROBLEM_AFTER.match(after):
+    remedied = _REMEDY.search(before[finding.end() :] if finding else "") or _REMEDY.search(clause_before)
+    if finding and not remedied or _PROBLEM_AFTER.match(after) and not remedied:
         return "describes a problem found (督查发现…等问题)"
     if q.unit == "%" and _SHARE_TARGET.match(after):
         return None if not _DESCRIPTIVE.search(clause_before) else "describes the present or the past (现有, 已, 截至)"
@@ -312,6 +313,8 @@ def exclusion(q: Quantity, ctx: Context) -> str | None:
     have = _HAVE.search(clause_before)
     if have and not _sets_a_goal(clause_before) or have and not _goal_around_have(clause_before, have.end()):
         return "states what there is (全区有困境儿童586名)"
+    if _stated_count(q, clause_before):
+        return "a count or level stated, with no verb or goal (全区高龄老人1.9万人, 标准为每人每月950元)"
     if "占" in clause_before and not has_comparator:
         return "a share of the present (占…的N%)"
     if before.endswith("的") and re.search(r"按照|依照|参照", clause_before):
@@ -358,7 +361,9 @@ def _goal_around_have(clause_before: str, after_have: int) -> bool:
     )
 
 
-_FACT = re.compile(r"人口(?:数|总数|总量)?(?:为|达|达到|有|约)?\d|(?<!至少)(?<!确保)(?<![要均都应须将没])有(?:城乡)?[^\d,;。]{0,12}\d")
+_FACT = re.compile(
+    r"人口(?:数|总数|总量)?(?:为|达|达到|有|约)?\d|(?<!至少)(?<!确保)(?<![要均都应须将没])有(?:城乡)?[^\d,;。]{0,12}\d"
+)
 _FUTURE = re.compile(r"今年|年内|年底|本年|全年|力争|确保|计划|争取|将|再|新增|新设|新建")
 
 
@@ -374,6 +379,28 @@ def _described_before(norm: str, clause_start: int) -> bool:
     if any(w in clause for w in ACTION_VERBS) and not re.search(r"去年|累计|上一?年度|(?:19|20)\d\d年", earlier):
         return False
     return True
+
+
+_PEOPLE = re.compile(r"(?:老人|老年人|人员|儿童|残疾人|对象|居民|孤儿|人口|妇女|群众)$")
+_PEOPLE_UNITS = frozenset({"人", "万人", "名", "万名", "户", "万户"})
+
+
+def _stated_count(q: Quantity, clause_before: str) -> bool:
+    """全区养老服务从业人员2600人, 低保标准为每人每月950元: a number after a bare noun phrase (people),
+    or after 为 (a level), in a clause with no verb, comparator, goal word or time of its own."""
+    if q.chinese or _PARTS_START.match(clause_before):
+        return False
+    bare = re.sub(r"(?:约|共|近|达)$", "", re.sub(r"每(?:人|户|名)每?(?:月|年)?$", "", clause_before))
+    if q.unit in _PEOPLE_UNITS and _PEOPLE.search(bare) or q.unit.endswith("元") and bare.endswith("为"):
+        words = ACTION_VERBS + COMPARATOR_WORDS + GOAL_WORDS + CHANGE_WORDS
+        if any(len(w) > 1 and w in clause_before for w in words):  # 上 (讲党课) is in 以上
+            return False
+        if _FUTURE.search(clause_before) or re.search(
+            r"惠及|帮助|覆盖|吸纳|带动|救助|资助|培养|服务(?=[^,;。]*?(?:老人|群众|对象|儿童|居民|家庭))", bare
+        ):
+            return False
+        return True
+    return False
 
 
 def _quoted_list(before: str) -> bool:

@@ -51,7 +51,9 @@ WORK_HEADS = _longest_first(
 )
 WEAK_HEADS = _longest_first("试点 全覆盖 编制 修订 换届 选举 换届选举")
 # Heads of deliverables: a list "A方案和B方案" splits on 和 only when both sides end in one.
-DOCUMENT_HEADS = _longest_first("方案 办法 意见 规划 清单 制度 细则 标准 指南 条例 规定 计划 汇编 平台 数据库 中心")
+DOCUMENT_HEADS = _longest_first(
+    "方案 办法 意见 规划 清单 制度 细则 标准 规范 指南 条例 规定 计划 汇编 平台 数据库 中心"
+)
 # What may stand before the verb in its clause: nothing, an adverb or a verb that leads into it
 # ("加快完成", "研究制定", "整理编辑"), a means ("通过", "…的方式", "…等平台"), "对X进行".
 # Anything else makes the "verb" part of a noun (社会组织, 中国共产党成立…, 智能化申报).
@@ -72,7 +74,9 @@ _ONGOING = re.compile(
 )
 _DESCRIPTIVE = re.compile(
     r"已经|(?<![而不])已(?!成为)|截至|截止|目前|现有|去年|以来|(?<![为除])了(?!解|如)|印发你们|的通知$|关于印发"
+    r"|(?<!力争)(?<!确保)(?<!计划)累计|上一?年度"
 )
+_FUTURE = re.compile(r"今年|年内|年底|本年|全年|力争|确保|计划|争取|将|再")
 _OBJECT_TAIL = re.compile(r"(?:的?(?:相关|有关|各项|等)?(?:工作|任务|事项)|(?:及|和|并)(?:实施|落实|推广|应用|运行))$")
 _LEADING = re.compile(
     r"^(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[,、]?|同时|并|要|将|计划|力争|争取|确保)+"
@@ -115,6 +119,7 @@ def _blank_titles(text: str) -> str:
 
 
 def _strip_object(obj: str) -> str:
+    obj = re.sub(r"[(（][^()（）]{0,20}(?:负责|牵头|承办)[)）]$", "", obj.strip(" ,、。;"))  # (XX科负责)
     obj = obj.strip(" ,、。;")
     for _ in range(2):
         obj = _OBJECT_TAIL.sub("", obj)
@@ -242,25 +247,35 @@ def milestones(
         if len(task) < 4 or not _TASK_VERB.search(task) or _DESCRIPTIVE.search(norm[clause_start:clause_end]):
             continue
         used_clauses.update({index, clause_index(d.start)})
-        item = ItemDraft("milestone", _name(task), quote, section)
-        item.due, item.due_stated = d.due, True
-        if d.note:
-            item.notes.append(d.note)
-        item.rule = "milestone: a task with a deadline"
-        items.append(item)
+        found_task = _find_task(_blank_titles(task))
+        names = [task]
+        if found_task is not None and not found_task[0]:  # the task starts with its verb: a list splits
+            verb = found_task[1]
+            names = [verb + each for each in _deliverables(verb, task[len(verb) :])]
+        for name in names:
+            item = ItemDraft("milestone", _name(name), quote, section)
+            item.due, item.due_stated = d.due, True
+            if d.note:
+                item.notes.append(d.note)
+            item.rule = "milestone: a task with a deadline"
+            items.append(item)
     if past is not None or ("|" in norm and all_numbers):  # a table row: its cells are one task
         return items
     for index, (start, end) in enumerate(clauses):  # undated deliverables
         if index in used_clauses or any(start <= q.start < end for q in all_numbers or numbers):
             continue
         clause = _LEADING.sub("", _blank_titles(norm[start:end]).strip())
+        written = _LEADING.sub("", norm[start:end].strip())  # the same, titles as written
         task = _find_task(clause)
         if task is None:
             continue
-        pos, verb, obj = task
+        pos, verb, _ = task
+        obj = written[pos + len(verb) :] if len(written) == len(clause) else task[2]
         before = clause[:pos]
         if _ONGOING.search(before) or _AGENT_VERBS.search(before) or _DESCRIPTIVE.search(clause):
             continue
+        if _DESCRIPTIVE.search(norm[:start]) and not _FUTURE.search(clause):
+            continue  # "累计建成社工站98个，实现乡镇全覆盖": the sequel of a fact
         day = fixed_day(norm[start:end], norm, year)
         lead = re.sub(r"^对", "", before) if verb == "进行" else ""
         for deliverable in _deliverables(verb, obj):
