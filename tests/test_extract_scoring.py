@@ -53,30 +53,49 @@ def test_seed_milestones_against_the_bundled_plans(seed: str) -> None:
 # --- the labelled corpus -----------------------------------------------------------------------
 
 CORPUS = ROOT / "tests" / "extract_corpus"
-# (sentences, expected, drafted, right) per kind, as measured (docs/extract.md has the table).
-# Issue 15's bar is recall and precision >= 0.95 per kind; kinds below it are listed in the docs.
-MEASURED = {
-    "articles": (30, 3, 5, 3),
-    "breakdowns": (34, 34, 61, 22),
-    "chinese_numerals": (35, 35, 35, 35),
-    "dates_phones": (30, 2, 2, 1),
-    "document_numbers": (30, 6, 8, 6),
-    "last_year": (30, 4, 5, 3),
-    "milestones": (40, 37, 36, 36),
-    "owners": (30, 30, 29, 29),
-    "problems": (30, 4, 6, 4),
-    "ranges": (34, 34, 34, 34),
-    "ratio": (35, 35, 35, 35),
-    "statistics": (30, 3, 9, 2),
-}
+# (sentences, expected, drafted, right) per kind, as measured (docs/extract.md has the tables).
+# The main corpus was written first and the rules were improved against it; holdout/ was written
+# afterwards and scored once before its two misses were fixed (docs/extract.md gives both).
+KINDS = (
+    "articles breakdowns chinese_numerals dates_phones document_numbers last_year milestones owners "
+    "problems ranges ratio statistics"
+).split()
+MAIN = dict(
+    zip(
+        KINDS,
+        [(30, 5, 5, 5), (34, 34, 34, 34), (35, 35, 35, 35), (30, 3, 3, 3), (30, 8, 8, 8), (30, 4, 4, 4),
+         (40, 37, 37, 37), (30, 30, 30, 30), (30, 5, 5, 5), (34, 34, 34, 34), (35, 35, 35, 35), (30, 3, 3, 3)],
+        strict=True,
+    )
+)  # fmt: skip
+HOLDOUT = dict(
+    zip(
+        KINDS,
+        [(6, 1, 1, 1), (6, 6, 6, 6), (6, 6, 6, 6), (6, 2, 2, 2), (6, 1, 1, 1), (6, 1, 1, 1),
+         (6, 5, 5, 5), (6, 6, 6, 6), (6, 2, 2, 2), (6, 6, 6, 6), (6, 6, 6, 6), (6, 1, 1, 1)],
+        strict=True,
+    )
+)  # fmt: skip
 
 
-def test_the_corpus_scores_per_kind() -> None:
+@pytest.mark.parametrize(("folder", "measured"), [(CORPUS, MAIN), (CORPUS / "holdout", HOLDOUT)])
+def test_the_corpus_scores_per_kind(folder: Path, measured: dict) -> None:
+    """Issue 15's bar: recall and precision >= 0.95 for every kind."""
     from civtrack.extract.scoring import score_corpus
 
-    scores = {s.kind: (s.sentences, s.expected, s.found, s.right) for s in score_corpus(str(CORPUS))}
-    assert scores == MEASURED
-    assert sum(s[0] for s in scores.values()) >= 388
+    scores = score_corpus(str(folder))
+    assert {s.kind: (s.sentences, s.expected, s.found, s.right) for s in scores} == measured
+    assert all(s.recall >= 0.95 and s.precision >= 0.95 for s in scores)
+
+
+def test_the_corpus_has_at_least_400_sentences() -> None:
+    lines = [
+        line
+        for path in CORPUS.rglob("*.txt")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert len(lines) == 460 and all(" => " in line for line in lines)
 
 
 def test_a_corpus_line_is_scored_on_value_unit_parts_due_and_owner() -> None:

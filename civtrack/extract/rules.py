@@ -299,7 +299,7 @@ def exclusion(q: Quantity, ctx: Context) -> str | None:
         if not has_comparator and not limit and not baseline:
             return "a time in a name (15分钟服务圈)"
     if q.chinese:
-        reason = _chinese_exclusion(q, seg_before, after)
+        reason = _chinese_exclusion(q, seg_before, after, clause_before)
         if reason:
             return reason
     if _DESCRIPTIVE.search(clause_before) or _described_before(norm, clause_start):
@@ -391,8 +391,10 @@ def _stated_count(q: Quantity, clause_before: str) -> bool:
     if q.chinese or _PARTS_START.match(clause_before):
         return False
     bare = re.sub(r"(?:约|共|近|达)$", "", re.sub(r"每(?:人|户|名)每?(?:月|年)?$", "", clause_before))
-    if q.unit in _PEOPLE_UNITS and _PEOPLE.search(bare) or q.unit.endswith("元") and bare.endswith("为"):
-        words = ACTION_VERBS + COMPARATOR_WORDS + GOAL_WORDS + CHANGE_WORDS
+    population = q.unit in ("万人", "万名") and _PEOPLE.search(re.sub(r"(?:达到|达|超过|有|为)$", "", bare))
+    if population or q.unit in _PEOPLE_UNITS and _PEOPLE.search(bare) or q.unit.endswith("元") and bare.endswith("为"):
+        # 老年人达到42万人: a population (tens of thousands of people) is stated even with 达到
+        words = ACTION_VERBS + GOAL_WORDS + CHANGE_WORDS + (() if population else COMPARATOR_WORDS)
         if any(len(w) > 1 and w in clause_before for w in words):  # 上 (讲党课) is in 以上
             return False
         if _FUTURE.search(clause_before) or re.search(
@@ -410,10 +412,10 @@ def _quoted_list(before: str) -> bool:
     return "、" in inside or "," in inside or before[:start].endswith(("”", '"')) or start < 0
 
 
-def _chinese_exclusion(q: Quantity, seg_before: str, after: str) -> str | None:
+def _chinese_exclusion(q: Quantity, seg_before: str, after: str, clause_before: str = "") -> str | None:
     if q.unit not in CN_UNITS:
         return "a Chinese numeral with an unusual unit"
-    if q.value == 1 and q.unit not in EVENT_UNITS_CN and not re.search(r"每|各", seg_before):
+    if q.value == 1 and q.unit not in EVENT_UNITS_CN and not re.search(r"每|各", clause_before or seg_before):
         return "an article, not a count (打造一支队伍, 一批, 一件事)"
     if after.startswith("大") or re.match(r"^.{0,3}[一二两三四五六七八九十]", after):
         return "a slogan (三大行动, 一村一品)"
