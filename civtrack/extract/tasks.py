@@ -277,7 +277,7 @@ def milestones(
         if _DESCRIPTIVE.search(norm[:start]) and not _FUTURE.search(clause):
             continue  # "累计建成社工站98个，实现乡镇全覆盖": the sequel of a fact
         day = fixed_day(norm[start:end], norm, year)
-        lead = re.sub(r"^对", "", before) if verb == "进行" else ""
+        lead = before[before.rfind("对") + 1 :] if verb == "进行" else ""  # 对区福利院进行改造 → 区福利院…
         for deliverable in _deliverables(verb, obj):
             item = ItemDraft("milestone", _name(lead + verb + deliverable), quote, section)
             item.due, item.due_stated = (day, True) if day else (dt.date(year, 12, 31), False)
