@@ -8,7 +8,9 @@ needed). Everything else that looks like a number is left out, each for a reason
 `exclusion` names: years and dates, ordinals (第一批), document numbers, names and
 slogans ("三个着力", 1+8+X, 十四五), counts of a list just given ("A、B、C三项"),
 phone numbers and ids, qualifiers ("60岁以上", "3000人以上的社区"), and quantities
-that describe the present rather than a goal (现有, 已, 截至, a past year).
+that describe the present rather than a goal (现有, 已, 截至, a past year): those
+are in exclusions.py; the word lists and clause helpers in words.py; tasks without a
+number (milestones) in tasks.py.
 
 Pure functions of the text.
 """
@@ -21,415 +23,46 @@ from dataclasses import dataclass
 
 from civtrack.extract.dates import Deadline, Recurrence, deadlines, recurrences
 from civtrack.extract.draft import ItemDraft, PartDraft
+from civtrack.extract.exclusions import (
+    _NAMING,
+    Context,
+    _past_year,
+    exclusion,
+    mask,
+)
 from civtrack.extract.numbers import LEVEL_UNITS, TIME_UNITS, Quantity, normalise, quantities
 from civtrack.extract.tasks import milestones
+from civtrack.extract.words import (
+    _AFTER_CUT,
+    _AFTER_REJECT,
+    _APPROX_PREFIX,
+    _APPROX_SUFFIX,
+    _COMPARED,
+    _COMPARED_TAIL,
+    _CONNECTIVES,
+    _DECREASE,
+    _GE_SUFFIX,
+    _LE_SUFFIX,
+    _LEVEL_NAME,
+    _NAME_TAIL_WORDS,
+    _PARTS_START,
+    _POPULATION,
+    _RELATIVE_VERB,
+    ACTION_VERBS,
+    COMPARATOR_WORDS,
+    GE_WORDS,
+    LE_WORDS,
+    SEGMENT_DELIMS,
+    _clause,
+    _ends_with_verb,
+    _first_verb,
+    _strip_leading,
+    _strip_tail,
+    _strip_verbs,
+    _tidy,
+    _words,
+)
 from civtrack.text import fmt
-
-
-def _words(text: str) -> tuple[str, ...]:
-    """Whitespace-separated words, longest first (so that a longer word wins a prefix)."""
-    return tuple(sorted(set(text.split()), key=lambda word: (-len(word), word)))
-
-
-CLAUSE_DELIMS = ",;:。!?|"  # | separates the cells of a table copied as text
-SEGMENT_DELIMS = CLAUSE_DELIMS + "、"
-
-GE_WORDS = _words(
-    """不少于 不低于 不小于 至少 最少 达到 超过 突破 提高到 提高至 提升到 提升至 增加到 增加至 增长到 增长至 增至
-    上升到 上升至 保持在 稳定在 高于 多于 大于 达"""
-)
-LE_WORDS = _words(
-    """不超过 不高于 不多于 不大于 控制在 低于 少于 小于 压缩到 压缩至 压减到 压减至 降低到 降低至 降到 降至
-    下降到 下降至 减少到 减少至 缩短到 缩短至 缩减到 缩减至 减至 最多"""
-)
-COMPARATOR_WORDS = _words(" ".join(GE_WORDS + LE_WORDS))
-GOAL_WORDS = _words("力争 争取 确保 努力 要 计划 预计 目标")
-CHANGE_WORDS = _words("提高 提升 增长 增加 上升 上涨 上调 扩大 降低 下降 减少 下调 压减 缩减 缩短 压缩")
-COMPARED_WORDS = _words("同比 环比 较上年 比上年 较去年 比去年 较上一年 比上一年")
-_GE_SUFFIX = re.compile(r"^(?:及以上|以上|之上|或以上)")
-_LE_SUFFIX = re.compile(r"^(?:及以下|以下|之下|以内|之内|或以下)")
-_APPROX_SUFFIX = re.compile(r"^左右")
-_APPROX_PREFIX = re.compile(r"(?:约|大约|近|将近|逾)$")
-
-# Verbs that create or count what a target counts: "新建…30个", "开展一次…".
-ACTION_VERBS = _words(
-    """新建 新增 新发展 发展 建成 建设 建立 设立 设置 打造 培育 创建 争创 创成 认定命名 认定 命名 开展 组织
-    举办 召开 举行 进行 完成 实现 增加 增设 扩建 改造 改建 新改建 实施 培训 轮训 培养 招募 招聘 招录 配备 引进
-    评选 选树 表彰 慰问 走访 探访 帮扶 救助 资助 发放 安置 抽查 检查 督查 督导 巡查 巡察 评估 约谈 审计 编制
-    出台 制定 修订 发布 印发 形成 撰写 推出 创办 孵化 登记 办理 销售 募集 筹集 投入 启动 探索 提供 讲 讲授 上
-    办好 解决 化解 整治 清理 开设 建 建好 新培育 新登记 培树 挂牌 组建 成立 吸纳 安排 提升 试点 推广 打造建设
-    标准化改造 创建命名 开工 竣工 投用 改造提升 提升改造"""
-)
-# With Chinese numerals ("开展一次…") only verbs that bring something new into being or count events.
-CN_VERBS = _words(
-    """开展 组织 举办 召开 举行 进行 完成 新建 建成 新增 打造 培育 创建 建设 建立 设立 培训 开设 评选 选树
-    表彰 认定 命名 督导 督查 检查 抽查 巡查 评估 编制 出台 制定 修订 发布 印发 推出 讲 上 办好 组建 成立 实施
-    确定 撰写 编印 配备 选派 评定"""
-)
-CN_UNITS = frozenset("次场期轮个家项件批名人户篇遍所座处条支张本份台套类种位")
-EVENT_UNITS_CN = frozenset("次场期轮遍")
-# Verbs looked for a few characters into a name ("规范化改造乡镇敬老院").
-_INNER_VERBS = _words("改造 新建 建成 新增 打造 培育 创建 开展 组织 举办 完成 实施")
-# Words before a name that say how or when, not what: stripped from names.
-_LEADING_WORDS = _words(
-    """全年 今年 年内 当年 本年度 全区 全市 全县 全省 全镇 全街道 全局 计划 力争 争取 确保 努力 重点 进一步 持续
-    继续 积极 稳步 逐步 全面 大力 加快 着力 扎实 认真 深入 再 共 共计 累计 总计 要 将 拟 预计 还 并 同时 其中
-    以及 和 及 带头 带动 推动 指导 支持 引导 帮助 督促 协调 配合 会同 联合 在 于 对 定期 常态化 每年 分别 均 都
-    切实 全覆盖 高质量 高标准 有序 广泛 不断 年底前 年底 年末 上半年 下半年 目标 任务 为
-    至少 不少于 不低于 最少 由 从"""
-)
-_TRAILING_WORDS = _words("达到 达 为 共 累计 总数 总量 的 等 均 都 各 分别 要 有 由 从 保持 稳定")
-_CONNECTIVES = _words("和 及 与 或 、 以及")
-_COMPARED_TAIL = re.compile(r"(?:较|比|同比|与)(?:19|20)\d\d年(?:底|末)?(?:相比)?$")
-_NAME_TAIL_WORDS = _words(" ".join(COMPARATOR_WORDS + GOAL_WORDS + _TRAILING_WORDS + CHANGE_WORDS + COMPARED_WORDS))
-_AFTER_CUT = re.compile(
-    r"(?:(?:研究|用于|推进|推动|开展|实施|提升|加强|参与|进行|覆盖|确保|实现|提供|开设|享受|达到)(?![会班站点室所院区中])"
-    r"|以上|以下|左右|以内|,|;|:|。|并|以|为|\(其中|（其中)"
-)
-_AFTER_REJECT = re.compile(r"^(?:[和及与或、]|以及|提高|提升|增加|增长|降低|下降|减少|压缩|缩短|到|至|达|分别)")
-_DESCRIPTIVE = re.compile(
-    r"已经|(?<![而不])已(?!成为)|截至|截止|目前|现有|共有|已有|仍有|尚有|还有|存在|去年|过去|近年来|以来|此前"
-    r"|曾经|先后|(?<![为除])了(?!解|如)|(?<!力争)(?<!确保)(?<!计划)(?<!争取)累计|上一?年度|共计"
-)
-_HAVE = re.compile(r"(?<!至少)(?<!确保)(?<![要均都应须将没])有(?![序效关力机利助所望待些])")
-_RELATIVE_VERB = re.compile(
-    r"(?:提高|提升|增长|增加|上升|上涨|上调|扩大|降低|下降|减少|下调|压减|缩减|缩短)了?(?:约|近)?$"
-)
-_DECREASE = re.compile(r"(?:降低|下降|减少|下调|压减|缩减|缩短)了?(?:约|近)?$")
-_COMPARED = re.compile(r"同比|环比|较上年|比上年|较去年|比去年|较上一年|比上一年|较(?:19|20)\d\d年|比(?:19|20)\d\d年")
-_STRUCTURE_NOUNS = _words("方面 领域 环节 层面 维度 板块 方向 关键词 大类 部门 个月")
-_PHASE = re.compile(r"^(?:工程|项目|建设|改造|扩建|工作)")
-_LEVEL_NAME = re.compile(r"(?:率|比例|占比|比重|标准|水平|覆盖面|指数|满意度)$")
-_POPULATION = re.compile(r"人口(?:数|总数|总量)?$")
-_PARTS_START = re.compile(r"^(?:其中|分别是|分别为|包括)[:,]?")
-
-
-# --- masking ------------------------------------------------------------------------
-
-_PHONE = re.compile(r"(?<!\d)(?:\d{3,4}-\d{7,8}|1[3-9]\d{9})(?!\d)")
-_LONG_DIGITS = re.compile(r"(?<![\d.])\d{5,}(?![\d.,]|\s*(?:万|亿|千|元|人|户|张|个|家|%|m²|㎡|平方米))")
-_DOTTED_DATE = re.compile(r"(?<!\d)\d{1,2}[•·]\d{1,2}(?!\d)")
-_DOCUMENT_NUMBER = re.compile(r"[〔\[【(（]\s*(?:19|20)\d\d\s*[〕\]】)）]\s*\d+\s*号|\d+号")
-_BRACKETED = {"《": "》", "〔": "〕", "【": "】", "[": "]"}
-_QUOTE_OPEN = "“‘"
-_QUOTE_CLOSE = "”’"
-_MAX_QUOTED = 20
-
-
-def mask(norm: str) -> str:
-    """Blank (□) what holds no target: quoted names and slogans, titles, document numbers, phones, ids."""
-    chars = list(norm)
-
-    def blank(start: int, end: int) -> None:
-        for i in range(start, end):
-            chars[i] = "□"
-
-    i, n = 0, len(norm)
-    while i < n:
-        c = norm[i]
-        close = _BRACKETED.get(c)
-        if close:
-            j = norm.find(close, i + 1)
-            if j > 0:
-                blank(i + 1, j)
-                i = j + 1
-                continue
-        if c in _QUOTE_OPEN or c in _QUOTE_CLOSE or c == '"':
-            # “十四五”, and ”十四五” as some pages write it: the next closing mark closes. A long
-            # quotation is skipped whole, unmasked, so that its closing mark opens nothing.
-            j = next((k for k in range(i + 1, n) if norm[k] in _QUOTE_CLOSE + '"'), -1)
-            if j > 0:
-                if j - i - 1 <= _MAX_QUOTED:
-                    blank(i + 1, j)
-                i = j + 1
-                continue
-        i += 1
-    text = "".join(chars)
-    for pattern in (_PHONE, _LONG_DIGITS, _DOTTED_DATE, _DOCUMENT_NUMBER):
-        for m in pattern.finditer(text):
-            blank(m.start(), m.end())
-        text = "".join(chars)
-    return text
-
-
-# --- helpers ------------------------------------------------------------------------
-
-
-def _clause(norm: str, pos: int, delims: str = CLAUSE_DELIMS) -> tuple[int, int]:
-    """The bounds of the clause (or, with SEGMENT_DELIMS, the list item) around ``pos``."""
-    start = max(norm.rfind(d, 0, pos) for d in delims) + 1
-    ends = [k for k in (norm.find(d, pos) for d in delims) if k >= 0]
-    return start, min(ends) if ends else len(norm)
-
-
-def _strip_tail(text: str, words: tuple[str, ...]) -> tuple[str, str]:
-    """Remove one of ``words`` (longest first) from the end of ``text``: (rest, the word or "")."""
-    for word in words:
-        if text.endswith(word):
-            return text[: -len(word)], word
-    return text, ""
-
-
-def _ends_with_verb(text: str, verbs: tuple[str, ...]) -> bool:
-    if any(text.endswith(v) for v in verbs):
-        return True
-    trimmed = re.sub(r"(?:好|了|出|上|到)$", "", text)
-    return trimmed != text and any(trimmed.endswith(v) for v in verbs)
-
-
-_LEADING_DATE = re.compile(r"^(?:(?:19|20)\d\d年度?|\d{1,2}月(?:\d{1,2}日)?)")
-
-
-def _strip_leading(text: str) -> str:
-    changed = True
-    while changed and text:
-        changed = False
-        date = _LEADING_DATE.match(text)
-        if date and len(text) > date.end():
-            text, changed = text[date.end() :], True
-        for word in _LEADING_WORDS:
-            if text.startswith(word) and len(text) > len(word):
-                text, changed = text[len(word) :], True
-                break
-        text = text.lstrip(",、:;(（)）□")
-    return text
-
-
-def _strip_verbs(text: str) -> str:
-    """新建老年日间照料中心 → 老年日间照料中心; 改造提升敬老院 → 敬老院; 规范化改造乡镇敬老院 → 乡镇敬老院."""
-    for _ in range(3):
-        verb = next((v for v in ACTION_VERBS if text.startswith(v) and len(text) - len(v) >= 2), None)
-        if verb is None:
-            break
-        text = text[len(verb) :]
-    else:
-        return text
-    inner = _first_verb(text[:6], _INNER_VERBS, start=1)
-    if inner is not None:
-        k, verb = inner
-        if text[k - 1] in "化地" and len(text) - k - len(verb) >= 2:
-            return text[k + len(verb) :]
-    return text
-
-
-def _first_verb(text: str, verbs: tuple[str, ...], start: int = 0) -> tuple[int, str] | None:
-    """The earliest verb of ``verbs`` in ``text`` (the longer one when two start together)."""
-    found = [(k, -len(v), v) for v in verbs if (k := text.find(v, start)) >= 0]
-    if not found:
-        return None
-    k, _, verb = min(found)
-    return k, verb
-
-
-def _tidy(name: str) -> str:
-    name = name.strip(" ,、:;□“”\"'")
-    name = re.sub(r"^[)）]", "", name)
-    for open_, close in (("(", ")"), ("（", "）"), ("《", "》"), ("“", "”")):
-        if name.count(open_) > name.count(close):
-            name = name.replace(open_, "", 1)
-        if name.count(close) > name.count(open_):
-            name = name.replace(close, "", 1)
-    return name.strip()
-
-
-# --- exclusions ---------------------------------------------------------------------
-
-
-@dataclass
-class Context:
-    norm: str  # the sentence, normalised
-    masked: str  # with quoted names, titles, phones … blanked
-    year: int
-
-
-def exclusion(q: Quantity, ctx: Context) -> str | None:
-    """Why the number is not a commitment, or None when it may be one."""
-    norm = ctx.norm
-    before, after = norm[: q.start], norm[q.end :]
-    seg_start, _ = _clause(norm, q.start, SEGMENT_DELIMS)
-    clause_start, clause_end = _clause(norm, q.start)
-    seg_before = norm[seg_start : q.start]
-    clause_before = norm[clause_start : q.start]
-    has_comparator = bool(_strip_tail(seg_before, COMPARATOR_WORDS)[1])
-    if q.value == 0 and q.high is None:
-        return "zero"
-    if before.endswith(("第", "首")):
-        return "an ordinal (第一批, 第3次)"
-    if before.endswith("每"):
-        return "a rate's denominator (每万名…)"
-    if re.search(r"(?:19|20)\d\d年度?$", before):
-        return "names a set of that year (2021年20项…)"
-    if before.endswith(("等", "共有")):
-        return "counts a list just given (…等6项)"
-    if before and before[-1] in '”’"》」' and _quoted_list(before):
-        return "counts a quoted name (“…”七种)"
-    if before.endswith("+") or after.startswith("+"):
-        return "part of a slogan (1+8+X)"
-    if after.startswith(_STRUCTURE_NOUNS) or (q.unit == "个" and after.startswith("月")):
-        return "a structure or a duration (N个方面, N个月)"
-    if q.unit == "期" and _PHASE.match(after):
-        return "a phase (二期工程)"
-    finding = _PROBLEM_BEFORE.search(before)
-    remedied = _REMEDY.search(before[finding.end() :] if finding else "") or _REMEDY.search(clause_before)
-    if finding and not remedied or _PROBLEM_AFTER.match(after) and not remedied:
-        return "describes a problem found (督查发现…等问题)"
-    if q.unit == "%" and _SHARE_TARGET.match(after):
-        return None if not _DESCRIPTIVE.search(clause_before) else "describes the present or the past (现有, 已, 截至)"
-    suffix = re.match(r"^(?:及以上|以上|以下|及以下|以内|左右)?", after).group(0)
-    if after[len(suffix) :].startswith("的") and not re.match(r"^的(?:目标|任务|要求|标准)", after[len(suffix) :]):
-        lead = _strip_tail(seg_before, COMPARATOR_WORDS)[0]
-        if not _ends_with_verb(lead, ACTION_VERBS):
-            return "a qualifier (3000人以上的社区)"
-    items = clause_before.split("、")
-    if (
-        len(items) >= 2
-        and q.high is None
-        and q.value == len(items)
-        and not has_comparator
-        and not re.search(r"\d", clause_before)
-    ):
-        return "counts the list before it (A、B、C三项)"
-    if q.unit in TIME_UNITS:
-        limit = re.match(r"^(?:以内|之内|内|以下)", after) or re.search(
-            r"(?:压缩|缩短|控制|减少)(?:到|至|在)?$", seg_before
-        )
-        baseline = seg_before.endswith(("由", "从")) and re.match(
-            r"^(?:压缩|缩短|减少|降低|下降|提高|提升)?(?:到|至)", after
-        )
-        if not has_comparator and not limit and not baseline:
-            return "a time in a name (15分钟服务圈)"
-    if q.chinese:
-        reason = _chinese_exclusion(q, seg_before, after, clause_before)
-        if reason:
-            return reason
-    if _DESCRIPTIVE.search(clause_before) or _described_before(norm, clause_start):
-        return "describes the present or the past (现有, 已, 截至)"
-    own_year = re.search(rf"{ctx.year}年|今年|年内|本年", norm[clause_start : q.start])
-    past = (None if own_year else _past_year(norm[: q.start], ctx.year, sentence_start=True)) or _past_year(
-        norm[clause_start:clause_end], ctx.year
-    )
-    if past:
-        return f"describes {past}, before the plan year"
-    have = _HAVE.search(clause_before)
-    if have and not _sets_a_goal(clause_before) or have and not _goal_around_have(clause_before, have.end()):
-        return "states what there is (全区有困境儿童586名)"
-    if _stated_count(q, clause_before):
-        return "a count or level stated, with no verb or goal (全区高龄老人1.9万人, 标准为每人每月950元)"
-    if "占" in clause_before and not has_comparator:
-        return "a share of the present (占…的N%)"
-    if before.endswith("的") and re.search(r"按照|依照|参照", clause_before):
-        return "a rule's parameter (按照低保标准的30%增发)"
-    return None
-
-
-# A number in a finding (督查发现…少于3台等问题) describes a problem, not a goal; 整改, 解决 make it one.
-_PROBLEM_BEFORE = re.compile(r"(?:发现|反馈|指出|暴露|反映|查摆|排查出|检查出)(?=[^。]*$)")
-_REMEDY = re.compile(r"整改|解决|化解|处理|销号")
-_PROBLEM_AFTER = re.compile(r"^[^,;。]{0,20}?(?:等|的)(?:问题|不足|短板|现象|隐患)")
-# A share that is the target: "按照20%的比例确定…", "40%的乡镇建成…", "不低于10%的抽检率".
-_SHARE_TARGET = re.compile(
-    r"^(?:以上|及以上)?的(?:(?:抽检|抽查|覆盖)?(?:比例|比率|抽检率|抽查率)|[^,;。的]{1,12}?(?:建成|完成|实现|开展|建立|达到|设立))"
-)
-
-
-def _sets_a_goal(text: str) -> bool:
-    return any(w in text for w in ACTION_VERBS + COMPARATOR_WORDS + GOAL_WORDS)
-
-
-def _past_year(text: str, year: int, sentence_start: bool = False) -> int | None:
-    """A year before the plan's named as a time, not as a baseline (较2020年) or a span (2020-2035).
-
-    With ``sentence_start``, only a year that opens the sentence ("2020年，全区新建…") counts:
-    it sets the time of everything the sentence says."""
-    for m in re.finditer(r"((?:19|20)\d\d)年", text):
-        if sentence_start and not re.fullmatch(r"(?:在|于|截至|截止|到)?", text[: m.start()]):
-            return None
-        found = int(m.group(1))
-        around = text[max(0, m.start() - 1) : m.end() + 1]
-        compared = text[m.start() - 1 : m.start()] in ("较", "比") if m.start() else False
-        baseline = compared or re.match(r"^(?:底|末)?的?基础", text[m.end() :])
-        if found < year and not re.search(r"[-~—至到]", around) and not baseline:
-            return found
-    return None
-
-
-def _goal_around_have(clause_before: str, after_have: int) -> bool:
-    """有 in a goal: a goal word or comparator before it (力争全区有…), or an action after it."""
-    lead = clause_before[:after_have]
-    return any(w in lead for w in GOAL_WORDS + COMPARATOR_WORDS) or any(
-        w in clause_before[after_have:] for w in ACTION_VERBS
-    )
-
-
-_FACT = re.compile(
-    r"人口(?:数|总数|总量)?(?:为|达|达到|有|约)?\d|(?<!至少)(?<!确保)(?<![要均都应须将没])有(?:城乡)?[^\d,;。]{0,12}\d"
-)
-_FUTURE = re.compile(r"今年|年内|年底|本年|全年|力争|确保|计划|争取|将|再|新增|新设|新建")
-
-
-def _described_before(norm: str, clause_start: int) -> bool:
-    """An earlier clause states the present or the past ("全区现有养老机构45家，床位3600张", "去年新建…，
-    覆盖率达到85%", "户籍人口65万人，老龄化率达24%") and this one names no goal or time of its own."""
-    earlier = norm[:clause_start]
-    if not (_DESCRIPTIVE.search(earlier) or _FACT.search(earlier)):
-        return False
-    clause = norm[clause_start : _clause(norm, clause_start)[1]]
-    if _FUTURE.search(clause) or any(w in clause for w in GOAL_WORDS):
-        return False
-    if any(w in clause for w in ACTION_VERBS) and not re.search(r"去年|累计|上一?年度|(?:19|20)\d\d年", earlier):
-        return False
-    return True
-
-
-_PEOPLE = re.compile(r"(?:老人|老年人|人员|儿童|残疾人|对象|居民|孤儿|人口|妇女|群众)$")
-_PEOPLE_UNITS = frozenset({"人", "万人", "名", "万名", "户", "万户"})
-
-
-def _stated_count(q: Quantity, clause_before: str) -> bool:
-    """全区养老服务从业人员2600人, 低保标准为每人每月950元: a number after a bare noun phrase (people),
-    or after 为 (a level), in a clause with no verb, comparator, goal word or time of its own."""
-    if q.chinese or _PARTS_START.match(clause_before):
-        return False
-    bare = re.sub(r"(?:约|共|近|达)$", "", re.sub(r"每(?:人|户|名)每?(?:月|年)?$", "", clause_before))
-    population = q.unit in ("万人", "万名") and _PEOPLE.search(re.sub(r"(?:达到|达|超过|有|为)$", "", bare))
-    if population or q.unit in _PEOPLE_UNITS and _PEOPLE.search(bare) or q.unit.endswith("元") and bare.endswith("为"):
-        # 老年人达到42万人: a population (tens of thousands of people) is stated even with 达到
-        words = ACTION_VERBS + GOAL_WORDS + CHANGE_WORDS + (() if population else COMPARATOR_WORDS)
-        if any(len(w) > 1 and w in clause_before for w in words):  # 上 (讲党课) is in 以上
-            return False
-        if _FUTURE.search(clause_before) or re.search(
-            r"惠及|帮助|覆盖|吸纳|带动|救助|资助|培养|服务(?=[^,;。]*?(?:老人|群众|对象|儿童|居民|家庭))", bare
-        ):
-            return False
-        return True
-    return False
-
-
-def _quoted_list(before: str) -> bool:
-    """The quotation just before ends a list of names (“A、B、C”七种, “A”“B”两项), not one name."""
-    start = max(before.rfind("“"), before.rfind('"', 0, len(before) - 1))
-    inside = before[start + 1 : -1] if start >= 0 else ""
-    return "、" in inside or "," in inside or before[:start].endswith(("”", '"')) or start < 0
-
-
-def _chinese_exclusion(q: Quantity, seg_before: str, after: str, clause_before: str = "") -> str | None:
-    if q.unit not in CN_UNITS:
-        return "a Chinese numeral with an unusual unit"
-    if q.value == 1 and q.unit not in EVENT_UNITS_CN and not re.search(r"每|各", clause_before or seg_before):
-        return "an article, not a count (打造一支队伍, 一批, 一件事)"
-    if after.startswith("大") or re.match(r"^.{0,3}[一二两三四五六七八九十]", after):
-        return "a slogan (三大行动, 一村一品)"
-    lead, comparator = _strip_tail(seg_before, COMPARATOR_WORDS)
-    if comparator or _ends_with_verb(seg_before, CN_VERBS) or _ends_with_verb(lead, CN_VERBS):
-        return None
-    if re.search(r"每(?:个|一)?(?:年|年度|季度|月|半年|周)$", seg_before):
-        return None  # 每季度一次
-    return "a Chinese numeral that does not follow a verb (两项补贴, 十九届)"
-
-
-# Exclusions that name something (第二轮, 一期, 三大行动) rather than state a quantity.
-_NAMING = ("an ordinal", "a phase", "a slogan", "counts a quoted", "part of a slogan", "a Chinese numeral", "zero")
-
 
 # --- reading a commitment -------------------------------------------------------------
 

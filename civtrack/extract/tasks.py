@@ -28,6 +28,7 @@ import re
 from civtrack.extract.dates import Deadline
 from civtrack.extract.draft import ItemDraft
 from civtrack.extract.numbers import Quantity
+from civtrack.extract.words import _strip_leading, _tidy
 
 
 def _longest_first(words: str) -> tuple[str, ...]:
@@ -289,6 +290,4 @@ def milestones(
 
 
 def _name(task: str) -> str:
-    from civtrack.extract.rules import _strip_leading, _tidy  # rules imports this module
-
     return _tidy(_strip_leading(task))[:40]
