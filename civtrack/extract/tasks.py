@@ -166,13 +166,23 @@ def _deliverables(verb: str, obj: str) -> list[str]:
     return [obj]
 
 
+_VERB_LISTS = [
+    (re.compile("|".join(verbs)), heads)  # longest first: the longest verb at a position wins
+    for verbs, heads in ((MAKE_VERBS, None), (WORK_VERBS, WORK_HEADS), (WEAK_VERBS, WEAK_HEADS))
+]
+_VERB_FIRST = frozenset(v[0] for v in MAKE_VERBS + WORK_VERBS + WEAK_VERBS)
+
+
 def _find_task(clause: str) -> tuple[int, str, str] | None:
     """(where the verb starts, the verb, its object) of a clause that names a bounded task."""
     for pos in range(len(clause) - 1):
-        for verbs, heads in ((MAKE_VERBS, None), (WORK_VERBS, WORK_HEADS), (WEAK_VERBS, WEAK_HEADS)):
-            verb = next((v for v in verbs if clause.startswith(v, pos)), None)
-            if verb is None:
+        if clause[pos] not in _VERB_FIRST:
+            continue
+        for pattern, heads in _VERB_LISTS:
+            found = pattern.match(clause, pos)
+            if found is None:
                 continue
+            verb = found.group(0)
             if not _BEFORE_VERB.search(clause[:pos]):
                 continue
             obj = clause[pos + len(verb) :]
