@@ -275,6 +275,8 @@ def milestones(
     for index, (start, end) in enumerate(clauses):  # undated deliverables
         if index in used_clauses or any(start <= q.start < end for q in all_numbers or numbers):
             continue
+        if re.search(r"\d{5,}", norm[start:end]):
+            continue  # a code, an id or a number too long to read: not a task to draft
         clause = _LEADING.sub("", _blank_titles(norm[start:end]).strip())
         written = _LEADING.sub("", norm[start:end].strip())  # the same, titles as written
         task = _find_task(clause)
