@@ -33,5 +33,5 @@ def _seconds(n: int) -> float:
 
 def test_ids_of_many_items_with_one_name_grow_linearly() -> None:
     """8× the items must cost well under 8² = 64× the time (quadratic): growth below 20×."""
-    small, large = _seconds(1_000), _seconds(8_000)
+    small, large = _seconds(2_000), _seconds(16_000)
     assert large / small < 20, (small, large)
