@@ -117,12 +117,14 @@ def exclusion(q: Quantity, ctx: Context) -> str | None:
         return "a structure or a duration (N个方面, N个月)"
     if q.unit == "期" and _PHASE.match(after):
         return "a phase (二期工程)"
-    finding = _PROBLEM_BEFORE.search(before)
-    remedied = _REMEDY.search(before[finding.end() :] if finding else "") or _REMEDY.search(clause_before)
+    finding = _PROBLEM_BEFORE.search(clause_before)  # in the number's clause: 根据督查反馈，新建… is a target
+    remedied = _REMEDY.search(clause_before)
     if finding and not remedied or _PROBLEM_AFTER.match(after) and not remedied:
         return "describes a problem found (督查发现…等问题)"
     if q.unit == "%" and _SHARE_TARGET.match(after):
-        return None if not _DESCRIPTIVE.search(clause_before) else "describes the present or the past (现有, 已, 截至)"
+        if _DESCRIPTIVE.search(clause_before) or _DESCRIPTIVE.search(norm[q.end : clause_end]):
+            return "describes the present or the past (现有, 已, 截至)"  # 60%的社区已建成…
+        return None
     suffix = re.match(r"^(?:及以上|以上|以下|及以下|以内|左右)?", after).group(0)
     if after[len(suffix) :].startswith("的") and not re.match(r"^的(?:目标|任务|要求|标准)", after[len(suffix) :]):
         lead = _strip_tail(seg_before, COMPARATOR_WORDS)[0]
@@ -161,7 +163,7 @@ def exclusion(q: Quantity, ctx: Context) -> str | None:
     have = _HAVE.search(clause_before)
     if have and not _sets_a_goal(clause_before) or have and not _goal_around_have(clause_before, have.end()):
         return "states what there is (全区有困境儿童586名)"
-    if _stated_count(q, clause_before):
+    if _stated_count(q, clause_before, ctx.year):
         return "a count or level stated, with no verb or goal (全区高龄老人1.9万人, 标准为每人每月950元)"
     if "占" in clause_before and not has_comparator:
         return "a share of the present (占…的N%)"
@@ -224,7 +226,8 @@ def _described_before(norm: str, clause_start: int) -> bool:
     clause = norm[clause_start : _clause(norm, clause_start)[1]]
     if _FUTURE.search(clause) or any(w in clause for w in GOAL_WORDS):
         return False
-    if any(w in clause for w in ACTION_VERBS) and not re.search(r"去年|累计|上一?年度|(?:19|20)\d\d年", earlier):
+    past = re.search(r"去年|累计|上一?年度|(?:19|20)\d\d年", earlier) and re.search(r"\d", _last_clause(earlier))
+    if any(w in clause for w in ACTION_VERBS) and not past:
         return False
     return True
 
@@ -233,10 +236,17 @@ _PEOPLE = re.compile(r"(?:老人|老年人|人员|儿童|残疾人|对象|居民
 _PEOPLE_UNITS = frozenset({"人", "万人", "名", "万名", "户", "万户"})
 
 
-def _stated_count(q: Quantity, clause_before: str) -> bool:
+def _last_clause(text: str) -> str:
+    """The clause just before (text ends at a clause delimiter)."""
+    return re.split(r"[,;:。]", text.rstrip(",;:。"))[-1]
+
+
+def _stated_count(q: Quantity, clause_before: str, year: int) -> bool:
     """全区养老服务从业人员2600人, 低保标准为每人每月950元: a number after a bare noun phrase (people),
     or after 为 (a level), in a clause with no verb, comparator, goal word or time of its own."""
-    if q.chinese or _PARTS_START.match(clause_before):
+    if q.chinese or _PARTS_START.match(clause_before) or f"{year}年" in clause_before:
+        return False  # a breakdown, or a level set for the plan year ("2024年低保标准统一为…")
+    if re.search(r"(?:调整|统一|确定|提高|增加|上调|设定)为", clause_before):
         return False
     bare = re.sub(r"(?:约|共|近|达)$", "", re.sub(r"每(?:人|户|名)每?(?:月|年)?$", "", clause_before))
     population = q.unit in ("万人", "万名") and _PEOPLE.search(re.sub(r"(?:达到|达|超过|有|为)$", "", bare))
