@@ -197,7 +197,7 @@ def test_explain_adds_rules_and_what_was_not_taken() -> None:
     assert [i.owner for i in plan.indicators] == ["养老科", None]
     assert "  # rule: milestone: a deliverable (出台…)\n" in text_yaml
     assert text_yaml.endswith(
-        "# Not taken: 1 sentences with a number that is not a target, and why.\n"
+        "# Not taken: 1 sentence with a number that is not a target, and why.\n"
         "# - 去年新建老年食堂40个\n#     40个: describes the present or the past (现有, 已, 截至)\n"
     )
 

@@ -121,8 +121,9 @@ def to_json(draft: Draft, explain: bool = False) -> str:
 def explain_lines(draft: Draft) -> list[str]:
     """Below the draft, as YAML comments: each sentence with a number not taken, and why."""
     if not draft.dropped:
-        return ["", "# Not taken: no other sentence has a number."]
-    out = ["", f"# Not taken: {len(draft.dropped)} sentences with a number that is not a target, and why."]
+        return ["", "# Not taken: none (every other number is a year or a date)."]
+    n = len(draft.dropped)
+    out = ["", f"# Not taken: {n} sentence{'s' if n > 1 else ''} with a number that is not a target, and why."]
     for d in draft.dropped:
         out.append(f"# - {d.sentence.rstrip('。；;，,')}")
         for number, reason in d.numbers:
