@@ -83,7 +83,7 @@ _COMPARED = re.compile(r"同比|环比|较上年|比上年|较去年|比去年|�
 _STRUCTURE_NOUNS = _words("方面 领域 环节 层面 维度 板块 方向 关键词 大类 部门 个月")
 _PHASE = re.compile(r"^(?:工程|项目|建设|改造|扩建|工作)")
 _LEVEL_NAME = re.compile(r"(?:率|比例|占比|比重|标准|水平|覆盖面|指数|满意度)$")
-_POPULATION = re.compile(r"人口(?:数|总数|总量)?$")
+_POPULATION = re.compile(r"人口(?:数|总数|总量|占比|比重|比例)?$")
 _PARTS_START = re.compile(r"^(?:其中|分别是|分别为|包括)[:,]?")
 
 
