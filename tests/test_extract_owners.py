@@ -39,3 +39,18 @@ def test_an_owner_alone_belongs_to_the_items_since_the_last_owner_in_its_section
         ("护理员", "社会工作科"),
         ("家庭养老床位", None),  # the next owner is in another section
     ]
+
+
+def test_a_task_table_gives_each_row_its_owner_and_deadline() -> None:
+    text = (
+        "某区民政局2024年工作计划\n| 序号 | 任务 | 目标 | 责任单位 |\n| --- | --- | --- | --- |\n"
+        "| 1 | 新建社区养老服务站 | 20个 | 养老科 |\n| 2 | 培训社会工作者 | 300人次 | 社工科、各镇街 |\n"
+        "| 3 | 出台居家养老服务监管方案 | 6月底前 | 养老科 |\n新建老年食堂5个。\n"
+    )
+    draft = extract(text, year=2024)
+    assert [(i.name, i.target, i.due.isoformat(), i.owner) for i in draft.items] == [
+        ("社区养老服务站", 20, "2024-12-31", "养老科"),
+        ("社会工作者", 300, "2024-12-31", "社工科、各镇街"),
+        ("出台居家养老服务监管方案", None, "2024-06-30", "养老科"),
+        ("老年食堂", 5, "2024-12-31", None),  # after the table: no owner
+    ]

@@ -19,7 +19,7 @@ from civtrack.errors import InputError, error
 from civtrack.extract.clean import clean
 from civtrack.extract.decode import common_share
 from civtrack.extract.draft import Draft, Dropped, ItemDraft, PartDraft, PlanDraft
-from civtrack.extract.owners import only_owner, owner_of
+from civtrack.extract.owners import only_owner, owner_column, owner_in_row, owner_of
 from civtrack.extract.rules import note_parts, parts_sentence, read_sentence
 from civtrack.extract.structure import is_review, plan_facts, read
 
@@ -51,11 +51,21 @@ def extract(text: str, *, source: str = "plan.txt", plan_id: str | None = None, 
     last: ItemDraft | None = None  # the last target of the previous sentence, for "其中…" after it
     dropped: list[Dropped] = []
     pending: list[ItemDraft] = []  # items of this section drafted since an owner was last named
+    column: int | None = None  # the owner's column of the task table being read
     section: str | None = None
     for sentence in doc.sentences:
         if sentence.section != section:
             section, pending = sentence.section, []
         who = owner_of(sentence.text)
+        if sentence.text.startswith("|"):  # a task table: the header names the owner's column
+            header = owner_column(sentence.text)
+            if header is not None:
+                column = header
+                continue
+            if column is not None:
+                who = owner_in_row(sentence.text, column) or who
+        else:
+            column = None
         if who is not None and only_owner(sentence.text):  # "责任单位：养老科。" after its tasks
             for item in pending:
                 item.owner = item.owner or who

@@ -7,6 +7,10 @@
 
 An owner in a sentence belongs to that sentence's items; a sentence that only names an owner
 ("责任单位：养老科。") belongs to the items drafted since the previous owner in its section.
+In a task table copied as text, the column headed 责任单位 / 牵头单位 gives each row's owner:
+
+    | 序号 | 任务 | 目标 | 责任单位 |
+    | 1 | 新建社区养老服务站 | 20个 | 养老科 |      → 养老科
 Pure functions of the text.
 """
 
@@ -43,3 +47,23 @@ def only_owner(text: str) -> bool:
     rest = _LABELLED.sub("", text)
     rest = _BRACKETED.sub("", rest)
     return not re.sub(r"[\s,，;；:：。()（）、]", "", rest)
+
+
+_OWNER_HEADER = re.compile(r"^(?:牵头|责任|负责|主责)(?:单位|部门|科室|处室)$")
+
+
+def owner_column(row: str) -> int | None:
+    """The index of the owner's column when ``row`` is a table's header row, else None."""
+    if not row.startswith("|"):
+        return None
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    return next((k for k, cell in enumerate(cells) if _OWNER_HEADER.match(cell)), None)
+
+
+def owner_in_row(row: str, column: int) -> str | None:
+    """The owner cell of a table row, when it names an office."""
+    cells = [c.strip() for c in row.strip().strip("|").split("|")]
+    if column >= len(cells):
+        return None
+    who = cells[column].strip("、 ")
+    return who if who and _OFFICE.search(who) else None

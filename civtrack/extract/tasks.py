@@ -249,7 +249,10 @@ def milestones(
             continue
         task = norm[clause_start : d.start] + norm[d.end : clause_end]
         task = re.sub(r"^(?:到|至|在|于|力争|确保|争取|计划|要|前|以前|之前)+", "", task)
-        if len(task) < 4 and index + 1 < len(clauses):
+        cell = _task_cell(norm, clauses, index) if len(task) < 4 and "|" in norm else None
+        if cell is not None:  # a table row: the deadline has a cell of its own, the task another
+            task, index = norm[clauses[cell][0] : clauses[cell][1]], cell
+        elif len(task) < 4 and index + 1 < len(clauses):
             next_start, next_end = clauses[index + 1]
             if has_number(next_start, next_end):
                 continue
@@ -299,6 +302,14 @@ def milestones(
             item.rule = f"milestone: a deliverable ({verb}…)" if day is None else "milestone: an event on its day"
             items.append(item)
     return items
+
+
+def _task_cell(norm: str, clauses: list[tuple[int, int]], index: int) -> int | None:
+    """In a table row, the cell (clause) that names the task for a deadline in another cell."""
+    for k, (start, end) in enumerate(clauses):
+        if k != index and norm[end : end + 1] in ("|", "") and _TASK_VERB.search(norm[start:end]):
+            return k
+    return None
 
 
 def _name(task: str) -> str:
