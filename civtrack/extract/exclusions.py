@@ -121,7 +121,7 @@ def exclusion(q: Quantity, ctx: Context) -> str | None:
     remedied = _REMEDY.search(clause_before)
     if finding and not remedied or _PROBLEM_AFTER.match(after) and not remedied:
         return "describes a problem found (督查发现…等问题)"
-    if q.unit == "%" and _SHARE_TARGET.match(after):
+    if q.unit == "%" and _SHARE_TARGET.match(after) and "占" not in clause_before:
         if _DESCRIPTIVE.search(clause_before) or _DESCRIPTIVE.search(norm[q.end : clause_end]):
             return "describes the present or the past (现有, 已, 截至)"  # 60%的社区已建成…
         return None

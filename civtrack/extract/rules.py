@@ -283,7 +283,7 @@ def read_sentence(
 
 
 _BARE_RANGE = re.compile(
-    r"(?<![\d.A-Za-z])(\d{1,3})\s*(?:-|~|至|到)\s*(\d{1,3})(?=[\u4e00-\u9fff])(?![个月日号年岁周期季届天次])"
+    r"(?<![\d.A-Za-z])(\d{1,3})\s*(?:-|~|至|到)\s*(\d{1,3})(?=[\u4e00-\u9fff])(?![个月日号年岁周期季届天次星级层楼批])"
 )
 _RANGE_VERBS = _words(" ".join(ACTION_VERBS) + " 确定 选取 选择 遴选 推出 推广 形成 打造 培育")
 
