@@ -67,3 +67,18 @@ def test_tasks_that_are_milestones(sentence: str, expected: list[tuple[str, str]
 )
 def test_work_that_is_not_a_milestone(sentence: str) -> None:
     assert milestones(sentence) == []
+
+
+def test_a_task_restated_in_another_section_is_listed_once() -> None:
+    from civtrack.extract import extract
+
+    text = (
+        "某区民政局2024年工作计划\n一、养老\n出台养老服务设施专项规划。\n二、殡葬\n出台殡葬服务设施专项规划。\n"
+        "三、未成年人保护\n组建滨海新区未成年人救助保护中心。\n四、民心工程\n组建未成年人救助保护中心。\n"
+    )
+    draft = extract(text)
+    assert [(i.name, i.notes[1:]) for i in draft.items] == [
+        ("出台养老服务设施专项规划", []),
+        ("出台殡葬服务设施专项规划", []),  # 8 characters in common, but another task
+        ("组建滨海新区未成年人救助保护中心", ["restated under 四、民心工程"]),
+    ]

@@ -130,14 +130,25 @@ def deduplicate(items: list[ItemDraft]) -> list[ItemDraft]:
 
 
 RESTATED_RUN = 8  # characters two names of one task share ("组建[滨海新区]未成年人救助保护中心")
+RESTATED_SHARE = 0.85  # of the shorter name's character pairs: 出台养老/殡葬服务设施专项规划 (0.73) are two tasks
 
 
 def _restated_task(item: ItemDraft, tasks: dict[tuple, ItemDraft]) -> ItemDraft | None:
     """An earlier milestone, due the same day in another section, whose name shares a run of
-    RESTATED_RUN characters with this one's: the same task restated (an annex). Linear: each
-    name's runs are looked up, not compared with every earlier name."""
+    RESTATED_RUN characters with this one's, and 85% of the shorter name's pairs of adjacent
+    characters: the same task restated (an annex), a place name added or a 的 dropped. Linear: each name's runs are looked up, not compared with every
+    earlier name."""
     for k in range(len(item.name) - RESTATED_RUN + 1):
         first = tasks.get((item.due, item.name[k : k + RESTATED_RUN]))
         if first is not None and first.section != item.section:
-            return first
+            if _pairs_shared(first.name, item.name) >= RESTATED_SHARE:
+                return first
     return None
+
+
+def _pairs_shared(a: str, b: str) -> float:
+    """The share of the shorter name's pairs of adjacent characters that the other name has."""
+    pairs_a = {a[k : k + 2] for k in range(len(a) - 1)}
+    pairs_b = {b[k : k + 2] for k in range(len(b) - 1)}
+    shorter = min(len(pairs_a), len(pairs_b))
+    return len(pairs_a & pairs_b) / shorter if shorter else 0.0
