@@ -247,3 +247,23 @@ def test_help() -> None:
     done = run("extract", "--help", cwd=Path.cwd())
     assert done.returncode == 0
     assert "Draft a plan file from the text of a work plan" in done.stdout.decode()
+
+
+def test_explain_shows_rules_and_what_was_not_taken(tmp_path: Path) -> None:
+    """One real run of --explain, on a text that also holds a 5,000-digit number (issue 18, D13)."""
+    text = (
+        "某区民政局2024年工作计划\n一、养老服务\n按照20%的比例确定试点村。\n"
+        "去年全区完成新建养老床位800张。\n出台居家养老服务监管方案（养老科负责）。\n"
+        "新建社区食堂" + "9" * 5000 + "个。\n"
+    )
+    plan = tmp_path / "plan.txt"
+    plan.write_text(text, encoding="utf-8")
+    done = run("extract", "--explain", str(plan), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr.decode()
+    out = done.stdout.decode()
+    assert "# rule: rate or share as the target" in out
+    assert "# rule: milestone: a deliverable (出台…)" in out
+    assert '  owner: "养老科"' in out
+    assert "# - 去年全区完成新建养老床位800张\n#     800张: describes the present or the past" in out
+    assert "no unit after it" in out  # the 5,000 digits: skipped, listed, no crash
+    assert "Traceback" not in done.stderr.decode()

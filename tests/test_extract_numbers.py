@@ -77,3 +77,14 @@ def test_magnitudes_and_approximations() -> None:
         (30, "个", True),
     ]
     assert _q("一万") == [(1, None, "万", True)]  # left to the rules: a Chinese numeral before 万 alone is no target
+
+
+def test_a_number_of_thousands_of_digits_is_skipped_not_a_crash() -> None:
+    """Issue 18, D13: Python will not convert a string of more than 4,300 digits to int."""
+    from civtrack.extract.numbers import MAX_DIGITS, to_number
+
+    assert to_number("9" * 5000) is None
+    assert to_number("9" * 5000 + ".5") is None
+    assert to_number("9" * MAX_DIGITS) == int("9" * MAX_DIGITS)
+    found = quantities("新建养老床位" + "9" * 5000 + "张，新增站点12个")
+    assert [(q.value, q.unit) for q in found] == [(12, "个")]

@@ -174,3 +174,38 @@ def test_any_text_drafts_to_a_plan_check_accepts(pieces: list[str]) -> None:
     draft = extract("某区民政局2021年工作要点\n" + "".join(pieces), source="t.txt", plan_id="t-2021")
     plan_of(to_yaml(draft))
     json.loads(to_json(draft))
+
+
+def test_explain_adds_rules_and_what_was_not_taken() -> None:
+    text = HEADER + "新建社区食堂10个（养老科负责）。\n去年新建老年食堂40个。\n出台居家养老服务监管方案。\n"
+    draft = extract(text, year=2021)
+    data = to_data(draft, explain=True)
+    assert [(i["name"], i["rule"], i["owner"]) for i in data["indicators"]] == [
+        ("社区食堂", "number with a unit in a goal clause", "养老科"),
+        ("出台居家养老服务监管方案", "milestone: a deliverable (出台…)", None),
+    ]
+    assert data["not_taken"] == [
+        {
+            "sentence": "去年新建老年食堂40个。",
+            "section": "一、重点工作",
+            "numbers": [{"number": "40个", "reason": "describes the present or the past (现有, 已, 截至)"}],
+        }
+    ]
+    assert "rule" not in to_data(draft)["indicators"][0] and "not_taken" not in to_data(draft)
+    text_yaml = to_yaml(draft, explain=True)
+    plan = plan_of(text_yaml)  # still a plan civtrack accepts
+    assert [i.owner for i in plan.indicators] == ["养老科", None]
+    assert "  # rule: milestone: a deliverable (出台…)\n" in text_yaml
+    assert text_yaml.endswith(
+        "# Not taken: 1 sentence with a number that is not a target, and why.\n"
+        "# - 去年新建老年食堂40个\n#     40个: describes the present or the past (现有, 已, 截至)\n"
+    )
+
+
+def test_a_number_of_5000_digits_is_skipped() -> None:
+    """Issue 18, D13: no crash (Python's int-string limit); the number is listed as not taken."""
+    draft = extract(HEADER + "新建养老床位" + "9" * 5000 + "张，新增站点12个。\n", year=2021)
+    assert [(i.target, i.unit) for i in draft.items] == [(12, "个")]
+    (dropped,) = draft.dropped
+    assert dropped.numbers == [("9" * 5000, "no unit after it")]
+    plan_of(to_yaml(draft))

@@ -418,3 +418,48 @@ def test_a_rule_parameter_is_not_a_target() -> None:
 def test_a_long_quotation_does_not_hide_what_follows_it() -> None:
     found = items("落实“坚持以人民为中心的发展思想，切实保障困难群众基本生活”的要求，新建30个“幸福食堂”。")
     assert [(i.target, i.unit) for i in found] == [(30, "个")]
+
+
+# --- issue 15: kinds of phrasing measured on tests/extract_corpus ------------------------------
+
+
+def targets(text: str) -> list[tuple]:
+    found = items(text, year=2024)
+    return [(i.target, i.stretch, i.unit, [p.target for p in i.parts]) for i in found if i.kind == "number"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a share that is the target; a percentage of something stays a rule's parameter
+        ("按照20%的比例确定试点村。", [(20, None, "%", [])]),
+        ("年底前40%的乡镇建成服务站。", [(40, None, "%", [])]),
+        ("全区60%的社区已建成儿童之家。", []),
+        ("按照低保标准的30%增发生活补贴。", []),
+        ("占全区总数30%的社区实现互助养老全覆盖。", []),
+        # Chinese numerals with a measure word; 一 per unit
+        ("撰写两篇调研报告。", [(2, None, "篇", [])]),
+        ("每个县(市、区)确定一个婚俗改革实验点。", [(1, None, "个", [])]),
+        ("打造一支专业队伍。", []),
+        # a range whose unit the noun implies
+        ("确定2-3改革创新案例。", [(2, 3, "个", [])]),
+        ("1-3月累计办理婚姻登记2000对。", []),
+        ("评定3-5星级养老机构。", []),
+        # a district named with two units is one part
+        ("完成12个项目，其中A区3个街道、3个镇，B县6个。", [(12, None, "个", [6, 6])]),
+        ("建设综合服务设施30处，其中新建12处，改建18处。", [(30, None, "处", [12, 18])]),
+        # problems found, facts, last year's results
+        ("督查发现部分县市火化炉少于3台等问题。", []),
+        ("根据督查反馈意见，新建养老床位500张。", [(500, None, "张", [])]),
+        ("整改巡察反馈问题15个。", [(15, None, "个", [])]),
+        ("累计建成儿童之家150个。", []),
+        ("2023年完成农村公墓整治45处，2024年再整治30处。", [(30, None, "处", [])]),
+        ("我区户籍人口65万人，老龄化率达24%。", []),
+        ("全区养老服务从业人员2600人。", []),
+        ("全区城市低保标准为每人每月950元。", []),
+        ("2024年城乡低保标准统一为每人每月1000元。", [(1000, None, "元", [])]),
+        ("对照去年排名，新建养老服务中心5个。", [(5, None, "个", [])]),
+    ],
+)
+def test_kinds_of_phrasing_of_issue_15(sentence: str, expected: list[tuple]) -> None:
+    assert targets(sentence) == expected

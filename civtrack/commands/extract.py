@@ -47,6 +47,14 @@ def run(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite OUT if it exists.")] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Show the rule that found each item, and below the draft each sentence with a number "
+            "that was not taken, with the reason.",
+        ),
+    ] = False,
 ) -> None:
     from civtrack.errors import InputError, error
     from civtrack.extract import extract
@@ -80,7 +88,7 @@ def run(
     draft = extract(decode(data, name), source=Path(name).name, plan_id=plan_id or None, year=year)
     if draft.plan.id == "plan":
         draft.plan.id = f"plan-{draft.plan.year}"
-    text = to_json(draft) if fmt == "json" else to_yaml(draft)
+    text = to_json(draft, explain) if fmt == "json" else to_yaml(draft, explain)
     if output is None:
         sys.stdout.write(text)
         return

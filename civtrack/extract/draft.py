@@ -32,6 +32,8 @@ class ItemDraft:
     accumulate: str = "sum"  # "latest" for rates and levels
     relative: bool = False  # "提高10%": a change from a baseline the text does not give
     notes: list[str] = field(default_factory=list)  # what the reviewer should check
+    owner: str | None = None  # the office named as responsible (牵头单位, 责任单位, 由…牵头)
+    rule: str = ""  # the rule that found it (shown by --explain)
 
 
 @dataclass
@@ -53,6 +55,16 @@ class PlanDraft:
 
 
 @dataclass
+class Dropped:
+    """A sentence with numbers that were not taken, and why (for --explain)."""
+
+    sentence: str
+    section: str | None
+    numbers: list[tuple[str, str]]  # (the number as written, the reason)
+
+
+@dataclass
 class Draft:
     plan: PlanDraft
     items: list[ItemDraft]
+    dropped: list[Dropped] = field(default_factory=list)

@@ -50,8 +50,15 @@ def chinese_number(text: str) -> int | None:
     return total + section + number
 
 
+MAX_DIGITS = 15  # more digits than any plan's target: an id, a code or garbage, not a number to track
+
+
 def to_number(text: str) -> float | int | None:
+    """1,200 → 1200; 3.5 → 3.5; 十二 → 12; None when it is not a number or longer than MAX_DIGITS digits
+    (Python refuses to convert a string of more than 4,300 digits; no target has 16)."""
     text = text.replace(",", "")
+    if len(text) > MAX_DIGITS + 1:
+        return None
     if re.fullmatch(r"\d+", text):
         return int(text)
     if re.fullmatch(r"\d+\.\d+", text):

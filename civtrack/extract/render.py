@@ -19,7 +19,7 @@ import json
 from typing import Any
 
 from civtrack.extract.draft import Draft, ItemDraft
-from civtrack.extract.slug import slug, unique
+from civtrack.extract.slug import Ids, slug
 
 EVERY = {"monthly": "month", "quarterly": "quarter"}
 # Units of events that recur: "每季度开展1次" adds up over the year.
@@ -64,10 +64,10 @@ def periods(start: dt.date, due: dt.date, every: str) -> int:
 # --- JSON -----------------------------------------------------------------------------
 
 
-def to_data(draft: Draft) -> dict[str, Any]:
+def to_data(draft: Draft, explain: bool = False) -> dict[str, Any]:
     plan = draft.plan
     ids = indicator_ids(draft)
-    return {
+    data = {
         "plan": {
             "id": plan.id,
             "title": plan.title,
@@ -92,6 +92,7 @@ def to_data(draft: Draft) -> dict[str, Any]:
                 "recurrence": item.recurrence,
                 "parts": [{"name": p.name, "target": _number(p.target)} for p in item.parts],
                 "section": item.section,
+                "owner": item.owner,
                 "accumulate": item.accumulate,
                 "relative": item.relative,
                 "notes": item.notes,
@@ -99,18 +100,43 @@ def to_data(draft: Draft) -> dict[str, Any]:
             for i, item in enumerate(draft.items)
         ],
     }
+    if explain:
+        for entry, item in zip(data["indicators"], draft.items, strict=True):
+            entry["rule"] = item.rule
+        data["not_taken"] = [
+            {
+                "sentence": d.sentence,
+                "section": d.section,
+                "numbers": [{"number": n, "reason": r} for n, r in d.numbers],
+            }
+            for d in draft.dropped
+        ]
+    return data
 
 
-def to_json(draft: Draft) -> str:
-    return json.dumps(to_data(draft), ensure_ascii=False, indent=2) + "\n"
+def to_json(draft: Draft, explain: bool = False) -> str:
+    return json.dumps(to_data(draft, explain), ensure_ascii=False, indent=2) + "\n"
+
+
+def explain_lines(draft: Draft) -> list[str]:
+    """Below the draft, as YAML comments: each sentence with a number not taken, and why."""
+    if not draft.dropped:
+        return ["", "# Not taken: none (every other number is a year or a date)."]
+    n = len(draft.dropped)
+    out = ["", f"# Not taken: {n} sentence{'s' if n > 1 else ''} with a number that is not a target, and why."]
+    for d in draft.dropped:
+        out.append(f"# - {d.sentence.rstrip('。；;，,')}")
+        for number, reason in d.numbers:
+            out.append(f"#     {number + ': ' if number else ''}{reason}")
+    return out
 
 
 # --- YAML -----------------------------------------------------------------------------
 
 
 def indicator_ids(draft: Draft) -> list[str]:
-    taken: set[str] = set()
-    return [unique(slug(item.name, "indicator"), taken) for item in draft.items]
+    ids = Ids()
+    return [ids(slug(item.name, "indicator")) for item in draft.items]
 
 
 def _checks(item: ItemDraft, plan_start: dt.date) -> tuple[list[str], dict[str, Any]]:
@@ -135,7 +161,7 @@ def _checks(item: ItemDraft, plan_start: dt.date) -> tuple[list[str], dict[str, 
     return notes, fields
 
 
-def _item_lines(item: ItemDraft, ident: str, draft: Draft) -> list[str]:
+def _item_lines(item: ItemDraft, ident: str, draft: Draft, explain: bool = False) -> list[str]:
     plan = draft.plan
     shown = ident if ident[0].isalpha() else quoted(ident)  # 33 would read as a number
     lines = [f"- id: {shown}", f"  name: {quoted(item.name)}"]
@@ -143,6 +169,8 @@ def _item_lines(item: ItemDraft, ident: str, draft: Draft) -> list[str]:
         lines.append("  kind: milestone")
     if item.section:
         lines.append(f"  section: {quoted(item.section)}")
+    if item.owner:
+        lines.append(f"  owner: {quoted(item.owner)}")
     if item.kind == "number":
         notes, fields = _checks(item, plan.start)
         lines.append(f"  unit: {quoted(item.unit or '')}")
@@ -159,9 +187,9 @@ def _item_lines(item: ItemDraft, ident: str, draft: Draft) -> list[str]:
             lines.append(f"  every: {fields['every']}")
         if item.parts:
             lines.append("  parts:")
-            taken: set[str] = set()
+            part_ids = Ids()
             for part in item.parts:
-                pid = unique(slug(part.name, "part"), taken)
+                pid = part_ids(slug(part.name, "part"))
                 pid = pid if pid[0].isalpha() else quoted(pid)
                 lines.append(f"    - {{id: {pid}, name: {quoted(part.name)}, target: {fmt_number(part.target)}}}")
     else:
@@ -169,6 +197,8 @@ def _item_lines(item: ItemDraft, ident: str, draft: Draft) -> list[str]:
         lines.append(f"  due: {(item.due or plan.end).isoformat()}")
     lines.append(f"  quote: {quoted(item.quote)}")
     body = ["# check: " + note for note in notes]
+    if explain:
+        body.insert(0, f"# rule: {item.rule}")
     return body + lines
 
 
@@ -180,7 +210,7 @@ def _needs_baseline(item: ItemDraft) -> bool:
     return item.baseline is None or item.target is None or item.baseline <= item.target
 
 
-def to_yaml(draft: Draft) -> str:
+def to_yaml(draft: Draft, explain: bool = False) -> str:
     plan = draft.plan
     out = [
         f"# Drafted by `civtrack extract` from {plan.source or 'a plan text'}.",
@@ -199,11 +229,12 @@ def to_yaml(draft: Draft) -> str:
         out.append(f"source: {quoted(plan.source)}")
     if not draft.items:
         out.append("indicators: []  # no commitment found in the text")
+        out += explain_lines(draft) if explain else []
         return "\n".join(out) + "\n"
     active = [item for item in draft.items if not _needs_baseline(item)]
     out.append("indicators:" if active else "indicators: []  # each one below needs a baseline first")
     for index, (item, ident) in enumerate(zip(draft.items, indicator_ids(draft), strict=True)):
-        lines = _item_lines(item, ident, draft)
+        lines = _item_lines(item, ident, draft, explain)
         if index:
             out.append("")
         if _needs_baseline(item):
@@ -215,4 +246,5 @@ def to_yaml(draft: Draft) -> str:
             out += ["  # " + line for line in lines]
             continue
         out += ["  " + line for line in lines]
+    out += explain_lines(draft) if explain else []
     return "\n".join(out) + "\n"

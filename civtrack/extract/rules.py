@@ -8,7 +8,9 @@ needed). Everything else that looks like a number is left out, each for a reason
 `exclusion` names: years and dates, ordinals (第一批), document numbers, names and
 slogans ("三个着力", 1+8+X, 十四五), counts of a list just given ("A、B、C三项"),
 phone numbers and ids, qualifiers ("60岁以上", "3000人以上的社区"), and quantities
-that describe the present rather than a goal (现有, 已, 截至, a past year).
+that describe the present rather than a goal (现有, 已, 截至, a past year): those
+are in exclusions.py; the word lists and clause helpers in words.py; tasks without a
+number (milestones) in tasks.py.
 
 Pure functions of the text.
 """
@@ -21,331 +23,46 @@ from dataclasses import dataclass
 
 from civtrack.extract.dates import Deadline, Recurrence, deadlines, recurrences
 from civtrack.extract.draft import ItemDraft, PartDraft
+from civtrack.extract.exclusions import (
+    _NAMING,
+    Context,
+    _past_year,
+    exclusion,
+    mask,
+)
 from civtrack.extract.numbers import LEVEL_UNITS, TIME_UNITS, Quantity, normalise, quantities
+from civtrack.extract.tasks import milestones
+from civtrack.extract.words import (
+    _AFTER_CUT,
+    _AFTER_REJECT,
+    _APPROX_PREFIX,
+    _APPROX_SUFFIX,
+    _COMPARED,
+    _COMPARED_TAIL,
+    _CONNECTIVES,
+    _DECREASE,
+    _GE_SUFFIX,
+    _LE_SUFFIX,
+    _LEVEL_NAME,
+    _NAME_TAIL_WORDS,
+    _PARTS_START,
+    _POPULATION,
+    _RELATIVE_VERB,
+    ACTION_VERBS,
+    COMPARATOR_WORDS,
+    GE_WORDS,
+    LE_WORDS,
+    SEGMENT_DELIMS,
+    _clause,
+    _ends_with_verb,
+    _first_verb,
+    _strip_leading,
+    _strip_tail,
+    _strip_verbs,
+    _tidy,
+    _words,
+)
 from civtrack.text import fmt
-
-
-def _words(text: str) -> tuple[str, ...]:
-    """Whitespace-separated words, longest first (so that a longer word wins a prefix)."""
-    return tuple(sorted(set(text.split()), key=lambda word: (-len(word), word)))
-
-
-CLAUSE_DELIMS = ",;:。!?|"  # | separates the cells of a table copied as text
-SEGMENT_DELIMS = CLAUSE_DELIMS + "、"
-
-GE_WORDS = _words(
-    """不少于 不低于 不小于 至少 最少 达到 超过 突破 提高到 提高至 提升到 提升至 增加到 增加至 增长到 增长至 增至
-    上升到 上升至 保持在 稳定在 高于 多于 大于 达"""
-)
-LE_WORDS = _words(
-    """不超过 不高于 不多于 不大于 控制在 低于 少于 小于 压缩到 压缩至 压减到 压减至 降低到 降低至 降到 降至
-    下降到 下降至 减少到 减少至 缩短到 缩短至 缩减到 缩减至 减至 最多"""
-)
-COMPARATOR_WORDS = _words(" ".join(GE_WORDS + LE_WORDS))
-GOAL_WORDS = _words("力争 争取 确保 努力 要 计划 预计 目标")
-CHANGE_WORDS = _words("提高 提升 增长 增加 上升 上涨 上调 扩大 降低 下降 减少 下调 压减 缩减 缩短 压缩")
-COMPARED_WORDS = _words("同比 环比 较上年 比上年 较去年 比去年 较上一年 比上一年")
-_GE_SUFFIX = re.compile(r"^(?:及以上|以上|之上|或以上)")
-_LE_SUFFIX = re.compile(r"^(?:及以下|以下|之下|以内|之内|或以下)")
-_APPROX_SUFFIX = re.compile(r"^左右")
-_APPROX_PREFIX = re.compile(r"(?:约|大约|近|将近|逾)$")
-
-# Verbs that create or count what a target counts: "新建…30个", "开展一次…".
-ACTION_VERBS = _words(
-    """新建 新增 新发展 发展 建成 建设 建立 设立 设置 打造 培育 创建 争创 创成 认定命名 认定 命名 开展 组织
-    举办 召开 举行 进行 完成 实现 增加 增设 扩建 改造 改建 新改建 实施 培训 轮训 培养 招募 招聘 招录 配备 引进
-    评选 选树 表彰 慰问 走访 探访 帮扶 救助 资助 发放 安置 抽查 检查 督查 督导 巡查 巡察 评估 约谈 审计 编制
-    出台 制定 修订 发布 印发 形成 撰写 推出 创办 孵化 登记 办理 销售 募集 筹集 投入 启动 探索 提供 讲 讲授 上
-    办好 解决 化解 整治 清理 开设 建 建好 新培育 新登记 培树 挂牌 组建 成立 吸纳 安排 提升 试点 推广 打造建设
-    标准化改造 创建命名 开工 竣工 投用 改造提升 提升改造"""
-)
-# With Chinese numerals ("开展一次…") only verbs that bring something new into being or count events.
-CN_VERBS = _words(
-    """开展 组织 举办 召开 举行 进行 完成 新建 建成 新增 打造 培育 创建 建设 建立 设立 培训 开设 评选 选树
-    表彰 认定 命名 督导 督查 检查 抽查 巡查 评估 编制 出台 制定 修订 发布 印发 推出 讲 上 办好 组建 成立 实施"""
-)
-CN_UNITS = frozenset("次场期轮个家项件批名人户篇遍所座处条支张本份台套类种位")
-EVENT_UNITS_CN = frozenset("次场期轮遍")
-# Verbs looked for a few characters into a name ("规范化改造乡镇敬老院").
-_INNER_VERBS = _words("改造 新建 建成 新增 打造 培育 创建 开展 组织 举办 完成 实施")
-# Words before a name that say how or when, not what: stripped from names.
-_LEADING_WORDS = _words(
-    """全年 今年 年内 当年 本年度 全区 全市 全县 全省 全镇 全街道 全局 计划 力争 争取 确保 努力 重点 进一步 持续
-    继续 积极 稳步 逐步 全面 大力 加快 着力 扎实 认真 深入 再 共 共计 累计 总计 要 将 拟 预计 还 并 同时 其中
-    以及 和 及 带头 带动 推动 指导 支持 引导 帮助 督促 协调 配合 会同 联合 在 于 对 定期 常态化 每年 分别 均 都
-    切实 全覆盖 高质量 高标准 有序 广泛 不断 年底前 年底 年末 上半年 下半年 目标 任务 为
-    至少 不少于 不低于 最少 由 从"""
-)
-_TRAILING_WORDS = _words("达到 达 为 共 累计 总数 总量 的 等 均 都 各 分别 要 有 由 从 保持 稳定")
-_CONNECTIVES = _words("和 及 与 或 、 以及")
-_COMPARED_TAIL = re.compile(r"(?:较|比|同比|与)(?:19|20)\d\d年(?:底|末)?(?:相比)?$")
-_NAME_TAIL_WORDS = _words(" ".join(COMPARATOR_WORDS + GOAL_WORDS + _TRAILING_WORDS + CHANGE_WORDS + COMPARED_WORDS))
-_AFTER_CUT = re.compile(
-    r"(?:(?:研究|用于|推进|推动|开展|实施|提升|加强|参与|进行|覆盖|确保|实现|提供|开设|享受|达到)(?![会班站点室所院区中])"
-    r"|以上|以下|左右|以内|,|;|:|。|并|以|为|\(其中|（其中)"
-)
-_AFTER_REJECT = re.compile(r"^(?:[和及与或、]|以及|提高|提升|增加|增长|降低|下降|减少|压缩|缩短|到|至|达|分别)")
-_DESCRIPTIVE = re.compile(
-    r"已经|(?<![而不])已(?!成为)|截至|截止|目前|现有|共有|已有|仍有|尚有|还有|存在|去年|过去|近年来|以来|此前"
-    r"|曾经|先后|(?<![为除])了(?!解|如)"
-)
-_HAVE = re.compile(r"(?<!至少)(?<!确保)(?<![要均都应须将没])有(?![序效关力机利助所望待些])")
-_RELATIVE_VERB = re.compile(
-    r"(?:提高|提升|增长|增加|上升|上涨|上调|扩大|降低|下降|减少|下调|压减|缩减|缩短)了?(?:约|近)?$"
-)
-_DECREASE = re.compile(r"(?:降低|下降|减少|下调|压减|缩减|缩短)了?(?:约|近)?$")
-_COMPARED = re.compile(r"同比|环比|较上年|比上年|较去年|比去年|较上一年|比上一年|较(?:19|20)\d\d年|比(?:19|20)\d\d年")
-_STRUCTURE_NOUNS = _words("方面 领域 环节 层面 维度 板块 方向 关键词 大类 部门 个月")
-_PHASE = re.compile(r"^(?:工程|项目|建设|改造|扩建|工作)")
-_LEVEL_NAME = re.compile(r"(?:率|比例|占比|比重|标准|水平|覆盖面|指数|满意度)$")
-_POPULATION = re.compile(r"人口(?:数|总数|总量)?$")
-_PARTS_START = re.compile(r"^(?:其中|分别是|分别为|包括)[:,]?")
-
-
-# --- masking ------------------------------------------------------------------------
-
-_PHONE = re.compile(r"(?<!\d)(?:\d{3,4}-\d{7,8}|1[3-9]\d{9})(?!\d)")
-_LONG_DIGITS = re.compile(r"(?<![\d.])\d{5,}(?![\d.,]|\s*(?:万|亿|千|元|人|户|张|个|家|%|m²|㎡|平方米))")
-_DOTTED_DATE = re.compile(r"(?<!\d)\d{1,2}[•·]\d{1,2}(?!\d)")
-_DOCUMENT_NUMBER = re.compile(r"[〔\[【(（]\s*(?:19|20)\d\d\s*[〕\]】)）]\s*\d+\s*号|\d+号")
-_BRACKETED = {"《": "》", "〔": "〕", "【": "】", "[": "]"}
-_QUOTE_OPEN = "“‘"
-_QUOTE_CLOSE = "”’"
-_MAX_QUOTED = 20
-
-
-def mask(norm: str) -> str:
-    """Blank (□) what holds no target: quoted names and slogans, titles, document numbers, phones, ids."""
-    chars = list(norm)
-
-    def blank(start: int, end: int) -> None:
-        for i in range(start, end):
-            chars[i] = "□"
-
-    i, n = 0, len(norm)
-    while i < n:
-        c = norm[i]
-        close = _BRACKETED.get(c)
-        if close:
-            j = norm.find(close, i + 1)
-            if j > 0:
-                blank(i + 1, j)
-                i = j + 1
-                continue
-        if c in _QUOTE_OPEN or c in _QUOTE_CLOSE or c == '"':
-            # “十四五”, and ”十四五” as some pages write it: the next closing mark closes. A long
-            # quotation is skipped whole, unmasked, so that its closing mark opens nothing.
-            j = next((k for k in range(i + 1, n) if norm[k] in _QUOTE_CLOSE + '"'), -1)
-            if j > 0:
-                if j - i - 1 <= _MAX_QUOTED:
-                    blank(i + 1, j)
-                i = j + 1
-                continue
-        i += 1
-    text = "".join(chars)
-    for pattern in (_PHONE, _LONG_DIGITS, _DOTTED_DATE, _DOCUMENT_NUMBER):
-        for m in pattern.finditer(text):
-            blank(m.start(), m.end())
-        text = "".join(chars)
-    return text
-
-
-# --- helpers ------------------------------------------------------------------------
-
-
-def _clause(norm: str, pos: int, delims: str = CLAUSE_DELIMS) -> tuple[int, int]:
-    """The bounds of the clause (or, with SEGMENT_DELIMS, the list item) around ``pos``."""
-    start = max(norm.rfind(d, 0, pos) for d in delims) + 1
-    ends = [k for k in (norm.find(d, pos) for d in delims) if k >= 0]
-    return start, min(ends) if ends else len(norm)
-
-
-def _strip_tail(text: str, words: tuple[str, ...]) -> tuple[str, str]:
-    """Remove one of ``words`` (longest first) from the end of ``text``: (rest, the word or "")."""
-    for word in words:
-        if text.endswith(word):
-            return text[: -len(word)], word
-    return text, ""
-
-
-def _ends_with_verb(text: str, verbs: tuple[str, ...]) -> bool:
-    if any(text.endswith(v) for v in verbs):
-        return True
-    trimmed = re.sub(r"(?:好|了|出|上|到)$", "", text)
-    return trimmed != text and any(trimmed.endswith(v) for v in verbs)
-
-
-_LEADING_DATE = re.compile(r"^(?:(?:19|20)\d\d年度?|\d{1,2}月(?:\d{1,2}日)?)")
-
-
-def _strip_leading(text: str) -> str:
-    changed = True
-    while changed and text:
-        changed = False
-        date = _LEADING_DATE.match(text)
-        if date and len(text) > date.end():
-            text, changed = text[date.end() :], True
-        for word in _LEADING_WORDS:
-            if text.startswith(word) and len(text) > len(word):
-                text, changed = text[len(word) :], True
-                break
-        text = text.lstrip(",、:;(（)）□")
-    return text
-
-
-def _strip_verbs(text: str) -> str:
-    """新建老年日间照料中心 → 老年日间照料中心; 改造提升敬老院 → 敬老院; 规范化改造乡镇敬老院 → 乡镇敬老院."""
-    for _ in range(3):
-        verb = next((v for v in ACTION_VERBS if text.startswith(v) and len(text) - len(v) >= 2), None)
-        if verb is None:
-            break
-        text = text[len(verb) :]
-    else:
-        return text
-    inner = _first_verb(text[:6], _INNER_VERBS, start=1)
-    if inner is not None:
-        k, verb = inner
-        if text[k - 1] in "化地" and len(text) - k - len(verb) >= 2:
-            return text[k + len(verb) :]
-    return text
-
-
-def _first_verb(text: str, verbs: tuple[str, ...], start: int = 0) -> tuple[int, str] | None:
-    """The earliest verb of ``verbs`` in ``text`` (the longer one when two start together)."""
-    found = [(k, -len(v), v) for v in verbs if (k := text.find(v, start)) >= 0]
-    if not found:
-        return None
-    k, _, verb = min(found)
-    return k, verb
-
-
-def _tidy(name: str) -> str:
-    name = name.strip(" ,、:;□“”\"'")
-    name = re.sub(r"^[)）]", "", name)
-    for open_, close in (("(", ")"), ("（", "）"), ("《", "》"), ("“", "”")):
-        if name.count(open_) > name.count(close):
-            name = name.replace(open_, "", 1)
-        if name.count(close) > name.count(open_):
-            name = name.replace(close, "", 1)
-    return name.strip()
-
-
-# --- exclusions ---------------------------------------------------------------------
-
-
-@dataclass
-class Context:
-    norm: str  # the sentence, normalised
-    masked: str  # with quoted names, titles, phones … blanked
-    year: int
-
-
-def exclusion(q: Quantity, ctx: Context) -> str | None:
-    """Why the number is not a commitment, or None when it may be one."""
-    norm = ctx.norm
-    before, after = norm[: q.start], norm[q.end :]
-    seg_start, _ = _clause(norm, q.start, SEGMENT_DELIMS)
-    clause_start, clause_end = _clause(norm, q.start)
-    seg_before = norm[seg_start : q.start]
-    clause_before = norm[clause_start : q.start]
-    has_comparator = bool(_strip_tail(seg_before, COMPARATOR_WORDS)[1])
-    if q.value == 0 and q.high is None:
-        return "zero"
-    if before.endswith(("第", "首")):
-        return "an ordinal (第一批, 第3次)"
-    if before.endswith("每"):
-        return "a rate's denominator (每万名…)"
-    if re.search(r"(?:19|20)\d\d年度?$", before):
-        return "names a set of that year (2021年20项…)"
-    if before.endswith(("等", "共有")):
-        return "counts a list just given (…等6项)"
-    if before and before[-1] in '”’"》」':
-        return "counts a quoted name (“…”七种)"
-    if before.endswith("+") or after.startswith("+"):
-        return "part of a slogan (1+8+X)"
-    if after.startswith(_STRUCTURE_NOUNS) or (q.unit == "个" and after.startswith("月")):
-        return "a structure or a duration (N个方面, N个月)"
-    if q.unit == "期" and _PHASE.match(after):
-        return "a phase (二期工程)"
-    suffix = re.match(r"^(?:及以上|以上|以下|及以下|以内|左右)?", after).group(0)
-    if after[len(suffix) :].startswith("的") and not re.match(r"^的(?:目标|任务|要求|标准)", after[len(suffix) :]):
-        lead = _strip_tail(seg_before, COMPARATOR_WORDS)[0]
-        if not _ends_with_verb(lead, ACTION_VERBS):
-            return "a qualifier (3000人以上的社区)"
-    items = clause_before.split("、")
-    if len(items) >= 2 and q.high is None and q.value == len(items) and not has_comparator:
-        return "counts the list before it (A、B、C三项)"
-    if q.unit in TIME_UNITS:
-        limit = re.match(r"^(?:以内|之内|内|以下)", after) or re.search(
-            r"(?:压缩|缩短|控制|减少)(?:到|至|在)?$", seg_before
-        )
-        baseline = seg_before.endswith(("由", "从")) and re.match(
-            r"^(?:压缩|缩短|减少|降低|下降|提高|提升)?(?:到|至)", after
-        )
-        if not has_comparator and not limit and not baseline:
-            return "a time in a name (15分钟服务圈)"
-    if q.chinese:
-        reason = _chinese_exclusion(q, seg_before, after)
-        if reason:
-            return reason
-    if _DESCRIPTIVE.search(clause_before) or _described_before(norm, clause_start):
-        return "describes the present or the past (现有, 已, 截至)"
-    past = _past_year(norm[: q.start], ctx.year, sentence_start=True) or _past_year(
-        norm[clause_start:clause_end], ctx.year
-    )
-    if past:
-        return f"describes {past}, before the plan year"
-    if _HAVE.search(clause_before) and not _sets_a_goal(clause_before):
-        return "states what there is (全区有困境儿童586名)"
-    if "占" in clause_before and not has_comparator:
-        return "a share of the present (占…的N%)"
-    if before.endswith("的") and re.search(r"按照|依照|参照", clause_before):
-        return "a rule's parameter (按照低保标准的30%增发)"
-    return None
-
-
-def _sets_a_goal(text: str) -> bool:
-    return any(w in text for w in ACTION_VERBS + COMPARATOR_WORDS + GOAL_WORDS)
-
-
-def _past_year(text: str, year: int, sentence_start: bool = False) -> int | None:
-    """A year before the plan's named as a time, not as a baseline (较2020年) or a span (2020-2035).
-
-    With ``sentence_start``, only a year that opens the sentence ("2020年，全区新建…") counts:
-    it sets the time of everything the sentence says."""
-    for m in re.finditer(r"((?:19|20)\d\d)年", text):
-        if sentence_start and not re.fullmatch(r"(?:在|于|截至|截止|到)?", text[: m.start()]):
-            return None
-        found = int(m.group(1))
-        around = text[max(0, m.start() - 1) : m.end() + 1]
-        compared = text[m.start() - 1 : m.start()] in ("较", "比") if m.start() else False
-        baseline = compared or re.match(r"^(?:底|末)?的?基础", text[m.end() :])
-        if found < year and not re.search(r"[-~—至到]", around) and not baseline:
-            return found
-    return None
-
-
-def _described_before(norm: str, clause_start: int) -> bool:
-    """An earlier clause states the present ("全区现有养老机构45家，床位3600张") and this one sets no goal."""
-    if not _DESCRIPTIVE.search(norm[:clause_start]):
-        return False
-    return not _sets_a_goal(norm[clause_start : _clause(norm, clause_start)[1]])
-
-
-def _chinese_exclusion(q: Quantity, seg_before: str, after: str) -> str | None:
-    if q.unit not in CN_UNITS:
-        return "a Chinese numeral with an unusual unit"
-    if q.value == 1 and q.unit not in EVENT_UNITS_CN:
-        return "an article, not a count (打造一支队伍, 一批, 一件事)"
-    if after.startswith("大") or re.match(r"^.{0,3}[一二两三四五六七八九十]", after):
-        return "a slogan (三大行动, 一村一品)"
-    lead, comparator = _strip_tail(seg_before, COMPARATOR_WORDS)
-    if comparator or _ends_with_verb(seg_before, CN_VERBS) or _ends_with_verb(lead, CN_VERBS):
-        return None
-    if re.search(r"每(?:个|一)?(?:年|年度|季度|月|半年|周)$", seg_before):
-        return None  # 每季度一次
-    return "a Chinese numeral that does not follow a verb (两项补贴, 十九届)"
-
 
 # --- reading a commitment -------------------------------------------------------------
 
@@ -479,20 +196,42 @@ class _Found:
     name_from_after: bool = False
 
 
-def read_sentence(text: str, section: str | None, year: int, heading: bool = False) -> list[ItemDraft]:
+def read_sentence(
+    text: str,
+    section: str | None,
+    year: int,
+    heading: bool = False,
+    dropped: list[tuple[str, str]] | None = None,
+) -> list[ItemDraft]:
     """Every commitment of one sentence: its numbers, then its dated tasks without a number.
 
     A heading's title ("二、新建养老服务设施30处") is read more strictly: a number there is a
-    target only after an action verb or a comparator ("一、2021年20项民心工程" is a title)."""
+    target only after an action verb or a comparator ("一、2021年20项民心工程" is a title).
+    ``dropped`` receives (the number as written, why it is not a target) for each number left out."""
+    out: list[tuple[str, str]] = dropped if dropped is not None else []
     norm = normalise(text)
     ctx = Context(norm, mask(norm), year)
     found_deadlines = deadlines(norm, year)
     found_recurrences = recurrences(norm)
     spans = [(d.start, d.end) for d in found_deadlines] + [(r.start, r.end) for r in found_recurrences]
     quote = text.rstrip("。；;，,").strip("| ")
-    kept = [q for q in quantities(ctx.masked) if exclusion(q, ctx) is None]
+    every = quantities(ctx.masked)
+    every = sorted(every + _implied_ranges(ctx.masked, every), key=lambda q: q.start)
+    reasons = [exclusion(q, ctx) for q in every]
+    kept = [q for q, reason in zip(every, reasons, strict=True) if reason is None]
+    # numbers that state a quantity (taken or not): a clause with one is not an undated task
+    stated = [q for q, reason in zip(every, reasons, strict=True) if reason is None or not reason.startswith(_NAMING)]
+    out.extend(
+        (q.text, reason)
+        for q, reason in zip(every, reasons, strict=True)
+        if reason is not None and not (q.chinese and reason.startswith(("a Chinese numeral with", "an article")))
+    )  # 统一部署, 一批: words, not numbers
     if heading:
+        out.extend(
+            (q.text, "in a heading's title, with no action verb or comparator") for q in kept if not _committed(norm, q)
+        )
         kept = [q for q in kept if _committed(norm, q)]
+    _unit_less(norm, ctx.masked, every, out)
     starts = [q.start for q in kept]
     found: list[_Found] = []
     in_parts: set[int] = set()
@@ -505,7 +244,8 @@ def read_sentence(text: str, section: str | None, year: int, heading: bool = Fal
         lower = previous.end if previous is not None and previous.end > seg_start else 0
         name, guessed = thing_counted(norm, q, spans, lower)
         if _POPULATION.search(name):
-            continue  # 老年人口达18.5万人: the situation, not a goal
+            out.append((q.text, "a population (老年人口达…): the situation, not a goal"))
+            continue
         item = ItemDraft("number", name, quote, section, target=q.value, stretch=q.high, unit=q.unit)
         item.comparator = comparator_of(q, norm)
         entry = _Found(q, item, due_of(q, norm, found_deadlines, starts), name_from_after=bool(_name_after(norm, q)))
@@ -528,13 +268,76 @@ def read_sentence(text: str, section: str | None, year: int, heading: bool = Fal
     if "分别" in norm and len(found) > 1:
         for entry in found:
             entry.item.notes.append("分别: check which name each number belongs to")
+    for entry in found:
+        entry.item.rule = _rule_of(entry, norm)
     used = {(f.deadline.start, f.deadline.end) for f in found if f.deadline}
     items = [f.item for f in found]
     if heading:
         return items
     open_deadlines = [d for d in found_deadlines if (d.start, d.end) not in used]
-    items.extend(milestones(text, norm, ctx.masked, section, open_deadlines, [f.quantity for f in found], year))
+    past = _past_year(norm, year, sentence_start=True)
+    items.extend(
+        milestones(text, norm, ctx.masked, section, open_deadlines, [f.quantity for f in found], year, stated, past)
+    )
     return items
+
+
+_BARE_RANGE = re.compile(
+    r"(?<![\d.A-Za-z])(\d{1,3})\s*(?:-|~|至|到)\s*(\d{1,3})(?=[\u4e00-\u9fff])(?![个月日号年岁周期季届天次星级层楼批])"
+)
+_RANGE_VERBS = _words(" ".join(ACTION_VERBS) + " 确定 选取 选择 遴选 推出 推广 形成 打造 培育")
+
+
+def _implied_ranges(masked: str, found: list[Quantity]) -> list[Quantity]:
+    """确定2-3改革创新案例: a range after an action verb with no unit; the noun implies 个."""
+    out = []
+    for m in _BARE_RANGE.finditer(masked):
+        low, high = int(m.group(1)), int(m.group(2))
+        if high <= low or any(q.start <= m.start() < q.end for q in found):
+            continue
+        seg_start, _ = _clause(masked, m.start(), SEGMENT_DELIMS)
+        if not _ends_with_verb(_strip_leading(masked[seg_start : m.start()]) or "", _RANGE_VERBS):
+            continue
+        out.append(Quantity(m.start(), m.end(), low, high, "个", False, False, m.group(0)))
+    return out
+
+
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _unit_less(norm: str, masked: str, every: list[Quantity], out: list[tuple[str, str]]) -> None:
+    """Digits that are no quantity at all: in a title or a code, a date, or without a unit."""
+    for m in _DIGITS.finditer(norm):
+        if any(q.start <= m.start() < q.end for q in every):
+            continue
+        if "□" in masked[m.start() : m.end()]:
+            reason = "in a title, quotation, document number, phone number or id"
+        elif re.match(r"^(?:年|月|日|号|[-./•·]\d)", norm[m.end() :]) or re.search(r"[-./•·]$", norm[: m.start()]):
+            continue  # a year or a date: not listed, every plan is full of them
+        else:
+            reason = "no unit after it"
+        out.append((m.group(0), reason))
+
+
+def _rule_of(entry: _Found, norm: str) -> str:
+    """The rule that made a number a target, as --explain shows it."""
+    q, item = entry.quantity, entry.item
+    seg_start, _ = _clause(norm, q.start, SEGMENT_DELIMS)
+    if q.chinese:
+        rule = "Chinese numeral after a verb"
+    elif q.unit in LEVEL_UNITS:
+        rule = "relative change" if item.relative else "rate or share as the target"
+    elif _strip_tail(norm[seg_start : q.start], COMPARATOR_WORDS)[1] or comparator_of(q, norm) == "<=":
+        rule = "number with a comparator"
+    else:
+        rule = "number with a unit in a goal clause"
+    extras = [
+        "range" if q.high is not None else "",
+        "stretch (力争)" if item.stretch is not None and q.high is None else "",
+        "baseline (由…提高到)" if item.baseline is not None else "",
+        "breakdown into parts" if item.parts else "",
+    ]
+    return " + ".join([rule, *[e for e in extras if e]])
 
 
 def _committed(norm: str, q: Quantity) -> bool:
@@ -641,10 +444,16 @@ def parts_in(norm: str, start: int, stop: int, members: list[Quantity]) -> list[
     cursor = start
     for q in members:
         chunk = re.split(r"[,;]", norm[cursor : q.start])[-1]
-        if "各" in chunk:
+        if parts and cursor > start and chunk.endswith("、") and "," not in norm[cursor : q.start]:
+            # "A区3个街道、3个镇": a second unit of the same part (the noun after the first number)
+            parts[-1] = PartDraft(parts[-1].name, parts[-1].target + q.value)
+            cursor = q.end
+            continue
+        if "各" in chunk and not chunk.lstrip("其中:,").startswith("各"):
             names = [_part_name(n) for n in chunk.rsplit("各", 1)[0].split("、")]
         else:
-            names = [_part_name(chunk.split("、")[-1] if chunk.strip("、") else chunk)]
+            piece = chunk.split("、")[-1] if chunk.strip("、") else chunk
+            names = [_part_name(piece) or _tidy(_PARTS_START.sub("", piece.strip(",、;:()（） ")))]
         for name in names:
             if not name or len(name) > 15:
                 return []
@@ -705,47 +514,3 @@ def _merge_stretch(norm: str, found: list[_Found]) -> None:
             previous.stretch = q.value
             previous.notes.append(f"stretch goal {fmt(q.value)} (力争)")
             del found[i]
-
-
-# --- milestones ------------------------------------------------------------------------
-
-_TASK_VERB = re.compile(
-    r"完成|编制|出台|制定|建成|启动|开展|实现|印发|召开|举办|推进|建立|成立|组建|开工|竣工|投用|投入使用|验收|评估|修订"
-    r"|发布|上线|运行|挂牌|落地|部署|摸底|排查|整改|总结|提交|报送|上报|确定|选定|迁建|搬迁|改造|交付|培训|考核|检查"
-    r"|审核|认定|换届|选举|签订|对接|试点|覆盖|接入|落实"
-)
-
-
-def milestones(
-    text: str,
-    norm: str,
-    masked: str,
-    section: str | None,
-    found: list[Deadline],
-    numbers: list[Quantity],
-    year: int,
-) -> list[ItemDraft]:
-    """Dated tasks without a number: "6月底前编制完成…规划" → a milestone due 30 June."""
-    items: list[ItemDraft] = []
-    for d in found:
-        if not d.strong or "□" in masked[d.start : d.end] or d.due.year < year:
-            continue
-        clause_start, clause_end = _clause(norm, d.start)
-        if any(clause_start <= q.start < clause_end for q in numbers):
-            continue
-        task = norm[clause_start : d.start] + norm[d.end : clause_end]
-        task = re.sub(r"^(?:到|至|在|于|力争|确保|争取|计划|要|前|以前|之前)+", "", task)
-        if len(task) < 4 and clause_end < len(norm):
-            next_start, next_end = _clause(norm, clause_end + 1)
-            if any(next_start <= q.start < next_end for q in numbers):
-                continue
-            task = norm[next_start:next_end]
-        task = re.sub(r"^(?:前|以前|之前)", "", task).strip(",、 ")
-        if len(task) < 4 or not _TASK_VERB.search(task) or _DESCRIPTIVE.search(norm[clause_start:clause_end]):
-            continue
-        item = ItemDraft("milestone", _tidy(_strip_leading(task))[:40], text.rstrip("。；;，,"), section)
-        item.due, item.due_stated = d.due, True
-        if d.note:
-            item.notes.append(d.note)
-        items.append(item)
-    return items

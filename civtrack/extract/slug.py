@@ -19,11 +19,22 @@ def slug(text: str, fallback: str = "item") -> str:
     return "-".join(kept) or fallback
 
 
-def unique(base: str, taken: set[str]) -> str:
-    """``base``, or base-2, base-3 … when taken; the result is added to ``taken``."""
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate = f"{base}-{n}"
-        n += 1
-    taken.add(candidate)
-    return candidate
+class Ids:
+    """Unique ids in the order asked for: ``base``, then base-2, base-3 … (linear: each base remembers
+    the next number to try, so n items with one name cost O(n), not O(n²))."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+        self.next: dict[str, int] = {}
+
+    def __call__(self, base: str) -> str:
+        candidate, n = base, self.next.get(base, 2)
+        if candidate in self.taken:
+            candidate = f"{base}-{n}"
+            while candidate in self.taken:  # "a-2" given earlier as a name of its own
+                n += 1
+                candidate = f"{base}-{n}"
+            n += 1
+        self.next[base] = n
+        self.taken.add(candidate)
+        return candidate
