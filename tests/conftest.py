@@ -31,16 +31,29 @@ INSTALLED_ONLY = bool(os.environ.get("CIVTRACK_TEST_INSTALLED"))
 
 
 def run_civtrack(
-    args: list[str], cwd: Path, env: dict[str, str], *, input: str | None = None, installed: bool = False
+    args: list[str],
+    cwd: Path,
+    env: dict[str, str],
+    *,
+    input: str | None = None,
+    installed: bool = False,
+    timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
     """One run of the command line: the installed console script, or a fork of the test server."""
     if installed or INSTALLED_ONLY:
         return subprocess.run(
-            [civtrack_exe(), *args], cwd=cwd, env=env, capture_output=True, text=True, input=input, timeout=120
+            [civtrack_exe(), *args],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            input=input,
+            timeout=timeout,
+            stdin=None if input is not None else subprocess.DEVNULL,
         )
     from tests.forkserver import run_shared
 
-    return run_shared(list(args), Path(cwd), env, input=input)
+    return run_shared(list(args), Path(cwd), env, timeout=timeout, input=input)
 
 
 def run_cli(

@@ -24,10 +24,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from queue import Queue
 from typing import Any
 
 
@@ -119,7 +116,7 @@ def serve() -> None:
 
 
 class ForkServer:
-    """One server process; `run` is used by one thread at a time (see `pool`)."""
+    """One server process; `run` is used by one thread at a time (see `run_shared`)."""
 
     def __init__(self, scratch: Path) -> None:
         self.scratch = scratch
@@ -187,23 +184,6 @@ def run_shared(
 
 
 _SERVER_TURN = threading.Lock()
-
-
-@contextmanager
-def pool(size: int, scratch: Path) -> Iterator[Queue[ForkServer]]:
-    """`size` servers in a queue: a thread takes one, runs its jobs, and puts it back."""
-    servers: Queue[ForkServer] = Queue()
-    started: list[ForkServer] = []
-    for number in range(size):
-        folder = scratch / f"server-{number}"
-        folder.mkdir(parents=True)
-        started.append(ForkServer(folder))
-        servers.put(started[-1])
-    try:
-        yield servers
-    finally:
-        for server in started:
-            server.close()
 
 
 if __name__ == "__main__":

@@ -16,8 +16,8 @@ one of those two files, and it may write when the case breaks another file; see 
 `diff` runs in a real git repository: base/ committed, the case in the working tree (`diff`),
 and base/ then the case committed (`diff-git`, HEAD~1..HEAD).
 
-The runs of all selected (case, command) pairs go in parallel, once per session (see `results`).
-Each is a process forked from a fork server that has imported civtrack once (tests/forkserver.py:
+Each (case, command) is a test of its own (xdist spreads them over the cores), its run a process
+forked from a fork server that has imported civtrack once (tests/forkserver.py:
 the same `civtrack.cli.main` as the console script, its own folder, environment, streams and exit
 status, at a tenth of the CPU of starting Python). `test_fork_server_runs_as_the_console_script`
 runs a case of every category through the installed console script too and compares the bytes.
@@ -30,20 +30,15 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from queue import Queue
 from typing import Any
 
 import pytest
 import yaml
 
-from tests import forkserver
-from tests.conftest import INSTALLED_ONLY, civtrack_exe
-from tests.forkserver import ForkServer
+from tests.conftest import civtrack_exe, run_civtrack
 from tests.gitkit import GIT_ENV
 
 CORPUS = Path(__file__).parent / "bad_inputs"
@@ -225,69 +220,24 @@ def run_env() -> dict[str, str]:
     return env
 
 
-def run_case(name: str, command: str, root: Path, servers: Queue[ForkServer] | None = None) -> Run:
-    """One (case, command): through a fork server (see tests/forkserver.py), or through the installed
-    console script when no server is given."""
+def run_case(name: str, command: str, root: Path, *, installed: bool = False) -> Run:
+    """One (case, command): in a process forked from this test process's fork server (tests/forkserver.py),
+    or through the installed console script."""
     spec = COMMANDS[command]
     prepare(name, root, spec.git)
     before = snapshot(root)
     plan = SLUG_PLAN.fullmatch(MANIFEST[name]["as"])
     args = [arg.replace("{plan}", plan[1]) if plan else arg for arg in spec.args]
-    if servers is None or INSTALLED_ONLY:
-        done = subprocess.run(
-            [civtrack_exe(), *args],
-            cwd=root,
-            env=run_env(),
-            capture_output=True,
-            text=True,
-            timeout=60,
-            stdin=subprocess.DEVNULL,
-        )
-    else:
-        server = servers.get()
-        try:
-            done = server.run(args, root, run_env(), timeout=60)
-        finally:
-            servers.put(server)
+    done = run_civtrack(args, root, run_env(), installed=installed, timeout=60)
     return Run(done.returncode, done.stdout, done.stderr, before, snapshot(root))
 
 
 PAIRS = [(name, command) for name in MANIFEST for command in COMMANDS if applies(name, command)]
 
 
-# Session-scoped: under xdist the corpus's worker also runs other modules' tests between its cases,
-# and a module-scoped fixture would be torn down and the whole corpus run again.
-@pytest.fixture(scope="session")
-def results(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> dict[tuple[str, str], Run | BaseException]:
-    """Runs every (case, command) selected in this session at once, in parallel threads.
-
-    A run that fails to run (a timeout: a hang) is kept as its exception, for its own test to raise.
-    """
-    wanted = {
-        (item.callspec.params["name"], item.callspec.params["command"])
-        for item in request.session.items
-        if item.module is sys.modules[__name__] and hasattr(item, "callspec") and "command" in item.callspec.params
-    }
-    base = tmp_path_factory.mktemp("bad-inputs")
-    jobs = {pair: base / f"{pair[0]}--{pair[1]}" / "repo" for pair in PAIRS if pair in wanted}
-    for root in jobs.values():
-        root.parent.mkdir()
-    size = max(2, os.cpu_count() or 2)
-    with forkserver.pool(size, base / "servers") as servers, ThreadPoolExecutor(max_workers=size) as threads:
-        futures = {pair: threads.submit(run_case, *pair, root, servers) for pair, root in jobs.items()}
-        return {pair: future.exception() or future.result() for pair, future in futures.items()}
-
-
-# One xdist worker runs the whole corpus (its `results` fixture runs every pair at once, in threads of its
-# own): split across workers, each worker's fixture would run the whole corpus again.
-@pytest.mark.xdist_group("bad_inputs")
 @pytest.mark.parametrize(("name", "command"), PAIRS, ids=[f"{n}-{c}" for n, c in PAIRS])
-def test_bad_input(name: str, command: str, results: dict[tuple[str, str], Run | BaseException]) -> None:
-    run = results[(name, command)]
-    if isinstance(run, BaseException):
-        raise run
+def test_bad_input(name: str, command: str, tmp_path: Path) -> None:
+    run = run_case(name, command, tmp_path / "repo")
     case = MANIFEST[name]
     expected: list[str] = case["expect"]
     spec = COMMANDS[command]
@@ -391,9 +341,8 @@ def _sample() -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize(("name", "command"), _sample(), ids=[f"{n}-{c}" for n, c in _sample()])
 def test_fork_server_runs_as_the_console_script(name: str, command: str, tmp_path: Path) -> None:
-    installed = run_case(name, command, tmp_path / "installed" / "repo")
-    with forkserver.pool(1, tmp_path / "servers") as servers:
-        forked = run_case(name, command, tmp_path / "forked" / "repo", servers)
+    installed = run_case(name, command, tmp_path / "installed" / "repo", installed=True)
+    forked = run_case(name, command, tmp_path / "forked" / "repo")
     assert (forked.returncode, forked.stdout, forked.stderr) == (
         installed.returncode,
         installed.stdout.replace(str(tmp_path / "installed"), str(tmp_path / "forked")),
