@@ -19,9 +19,9 @@ from rich.console import Console
 
 from benchmarks.generate import generate
 from civtrack import fastyaml, load, yamlsafe
+from civtrack.cache import open_snapshot
 from civtrack.compute import evaluate
 from civtrack.errors import InputError
-from civtrack.index import open_snapshot
 from civtrack.render.fasttable import plan_text
 from civtrack.render.table import plan_table
 from civtrack.workspace import Config

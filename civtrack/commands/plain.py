@@ -1,6 +1,6 @@
 """`status` tables without colour for many plans: evaluated and laid out on every core.
 
-At a million entries the entries themselves cost nothing once cached (civtrack.index); what is left is
+At a million entries the entries themselves cost nothing once cached (civtrack.cache); what is left is
 evaluating 100,000 indicators and parts and writing 112,000 table lines, all per plan. So the plans are
 split between this process and forked children, each evaluating and laying out its share with
 render.fasttable, and the texts are written in plan order. Any plan whose table needs rich (a cell that
