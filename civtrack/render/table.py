@@ -104,9 +104,6 @@ class Styles:
         code = self._codes.get(style, "")
         return f"{code}{text}{self.RESET}" if code and text else text
 
-    def close(self, style: str) -> str:
-        return self.RESET if self._codes.get(style) else ""
-
 
 PLAIN = Styles({})
 _STYLE_NAMES = ("bold", "dim", "bold dim", "bold magenta", *STATE_STYLES.values(),
@@ -146,14 +143,18 @@ def _current_text(status: Status) -> str:
 Cell = tuple[str, int, str]
 
 
-@functools.cache
 def _bar(completion: float, state: str, styles: Styles) -> Cell:
+    filled = max(0, min(BAR_CELLS, round(completion / 100 * BAR_CELLS)))
+    return _bar_cell(filled, f" {pct(completion):>6}", state, styles)
+
+
+@functools.lru_cache(maxsize=8192)
+def _bar_cell(filled: int, percent: str, state: str, styles: Styles) -> Cell:
     """The bar and percent of progress_bar: rich writes a run of one style as one segment, and pads the
     last inside its style."""
-    filled = max(0, min(BAR_CELLS, round(completion / 100 * BAR_CELLS)))
     style = STATE_STYLES[state]
     runs = [("█" * filled, styles.open(style)), ("░" * (BAR_CELLS - filled), styles.open(f"{style} dim")),
-            (f" {pct(completion):>6}", styles.open(style))]  # fmt: skip
+            (percent, styles.open(style))]  # fmt: skip
     merged: list[list[str]] = []
     for text, code in runs:
         if not text:
@@ -164,7 +165,7 @@ def _bar(completion: float, state: str, styles: Styles) -> Cell:
             merged.append([text, code])
     out = "".join(code + text + (styles.RESET if code else "") for text, code in merged[:-1])
     text, code = merged[-1]
-    return out + code + text, BAR_CELLS + len(runs[2][0]), styles.RESET if code else ""
+    return out + code + text, BAR_CELLS + len(percent), styles.RESET if code else ""
 
 
 def _cell(text: str, style: str | None = None, styles: Styles = PLAIN) -> Cell:
