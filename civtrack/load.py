@@ -124,7 +124,7 @@ class PlanFile:
 
     @property
     def plan_id(self) -> str:
-        """The plan's id (civtrack.index knows it without building the plan)."""
+        """The plan's id (civtrack.cache knows it without building the plan)."""
         return self.plan.id
 
 
@@ -375,7 +375,7 @@ def _parse_progress(
 
 
 class Reader(Protocol):
-    """Reads each file for load(): civtrack.index answers from its cache. OSError: unreadable."""
+    """Reads each file for load(): civtrack.cache answers from its cache. OSError: unreadable."""
 
     def plan(self, rel: str, shown: str) -> tuple[PlanFile | None, list[Problem]]: ...
 
