@@ -109,7 +109,7 @@ def serve() -> None:
 
     for name in COMMANDS:
         __import__(f"civtrack.commands.{name}")
-    for module in ("check", "compute", "diffing", "git", "index", "load", "oneplan", "store", "render.table"):
+    for module in ("cache", "check", "compute", "diffing", "git", "load", "oneplan", "store", "render.table"):
         __import__(f"civtrack.{module}")
     for line in sys.stdin:
         print(json.dumps(_run(json.loads(line))), flush=True)
@@ -141,7 +141,10 @@ class ForkServer:
             Path(job["stdin"]).write_text(input, encoding="utf-8")
         self.proc.stdin.write(json.dumps(job) + "\n")
         self.proc.stdin.flush()
-        answer = json.loads(self.proc.stdout.readline())
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the fork server ended (exit {self.proc.wait()}); its error is above")
+        answer = json.loads(line)
         if answer["timed_out"]:
             raise subprocess.TimeoutExpired(["civtrack", *args], timeout)
         result = subprocess.CompletedProcess(
