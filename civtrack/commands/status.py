@@ -12,6 +12,7 @@ import typer
 if TYPE_CHECKING:
     from civtrack.commands import Opened
     from civtrack.compute import PlanStatus
+    from civtrack.supervision import OwnerTally
 
 
 class StatusFormat(StrEnum):
@@ -53,13 +54,16 @@ def run(
     day = parse_date(as_of, "--as-of")
     opened = open_repository(ctx.obj)
     ids = chosen_plans(opened, plan)
-    statuses_of = _evaluator(opened, day, [st.value for st in state] if state else None)
+    from civtrack.supervision import OwnerTally
+
+    tally = OwnerTally()
+    statuses_of = _evaluator(opened, day, [st.value for st in state] if state else None, tally)
     if output_format is StatusFormat.json:
         import sys
 
         from civtrack.render.data import write_status_json
 
-        write_status_json(sys.stdout, ids, statuses_of, day.isoformat())
+        write_status_json(sys.stdout, ids, statuses_of, day.isoformat(), tally.summaries)
     elif output_format is StatusFormat.csv:
         from civtrack.render.data import status_csv
 
@@ -76,17 +80,46 @@ def run(
         write_status_tables(console(), ids, statuses_of, opened.lang, charts_of)
 
 
-def _evaluator(opened: Opened, day: dt.date, states: list[str] | None) -> Callable[[list[str]], list[PlanStatus]]:
-    """The statuses of some plans at ``day``, keeping only ``states`` (all when None)."""
+def _evaluator(
+    opened: Opened, day: dt.date, states: list[str] | None, tally: OwnerTally
+) -> Callable[[list[str]], list[PlanStatus]]:
+    """The statuses of some plans at ``day`` (rules 1–13), keeping only ``states`` (all when None);
+    each plan is added to ``tally`` (the per-owner summary) before it is filtered."""
 
     def statuses_of(plan_ids: list[str]) -> list[PlanStatus]:
-        from civtrack.compute import evaluate, select
+        from civtrack.compute import select
+        from civtrack.supervision import supervise
 
+        config = opened.config
         plans = [opened.plans[plan_id].plan for plan_id in plan_ids]
-        statuses = evaluate(plans, opened.ledger(day, plan_ids), day, opened.config.pace_tolerance)
+        statuses = supervise(
+            plans, opened.ledger(day, plan_ids), day, config.pace_tolerance, config.due_soon_days, config.stale_days,
+            lambda plan_id: _last_entries(opened, plan_id, day),
+        )  # fmt: skip
+        for status in statuses:
+            tally.add(status)
         return [select(status, states) for status in statuses] if states else statuses
 
     return statuses_of
+
+
+def _last_entries(opened: Opened, plan_id: str, day: dt.date) -> dict[str, dt.date]:
+    """Rule 12: per reference of the plan, the date of its last entry on or before ``day``, from the
+    cached series (the ledger of one as-of date keeps no dates): one bisection per reference."""
+    from bisect import bisect_right
+
+    ordinal = day.toordinal()
+    lasts = {}
+    for ref, series in opened.snapshot.series.get(plan_id, {}).items():
+        dates = series.dates
+        if series.sorted:
+            k = bisect_right(dates, ordinal)
+            last = dates[k - 1] if k else None
+        else:
+            last = max((date for date in dates if date <= ordinal), default=None)
+        if last is not None:
+            lasts[ref] = dt.date.fromordinal(last)
+    return lasts
 
 
 def _charts(opened: Opened, day: dt.date) -> Callable[[list[PlanStatus]], dict[str, dict[str, str]]]:

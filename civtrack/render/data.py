@@ -10,6 +10,9 @@ from typing import Any, TextIO
 
 from civtrack.compute import PlanStatus, Status
 from civtrack.render import walk
+from civtrack.supervision import OwnerSummary, Watch
+
+_UNWATCHED = Watch(None, None, None, None, None, None, False)
 
 
 def status_dict(status: Status) -> dict[str, Any]:
@@ -32,6 +35,28 @@ def status_dict(status: Status) -> dict[str, Any]:
     }
 
 
+def watch_dict(seen: Watch) -> dict[str, Any]:
+    """Rules 10–13 of one item, as status JSON and CSV show them (dates ISO or null)."""
+    return {
+        "owner": seen.owner,
+        "projected": seen.projected,
+        "projected_completion": seen.projected_completion,
+        "eta": seen.eta.isoformat() if seen.eta else None,
+        "alert": seen.alert,
+        "last_entry": seen.last_entry.isoformat() if seen.last_entry else None,
+        "stale": seen.stale,
+    }
+
+
+def watched_dict(status: Status, watches: Any) -> dict[str, Any]:
+    """status_dict with the fields of rules 10–13 before ``parts`` (its parts' too)."""
+    data = status_dict(status)
+    parts = data.pop("parts")
+    data.update(watch_dict(watches.get(status.ref, _UNWATCHED)))
+    data["parts"] = [watched_dict(part, watches) for part in status.parts] if parts else []
+    return data
+
+
 def plan_dict(plan: PlanStatus) -> dict[str, Any]:
     return {
         "id": plan.id,
@@ -39,30 +64,52 @@ def plan_dict(plan: PlanStatus) -> dict[str, Any]:
         "organization": plan.organization,
         "completion": plan.completion,
         "counts": dict(plan.counts),
-        "indicators": [status_dict(status) for status in plan.indicators],
+        "indicators": [watched_dict(status, plan.watches) for status in plan.indicators],
     }
 
 
-def status_json(plans: list[PlanStatus], as_of: str) -> str:
-    document = {"as_of": as_of, "plans": [plan_dict(plan) for plan in plans]}
+def owner_dict(summary: OwnerSummary) -> dict[str, Any]:
+    return {
+        "owner": summary.owner,
+        "items": summary.items,
+        "completion": summary.completion,
+        "counts": dict(summary.counts),
+        "alerts": dict(summary.alerts),
+        "stale": summary.stale,
+    }
+
+
+def status_json(plans: list[PlanStatus], as_of: str, owners: Sequence[OwnerSummary] = ()) -> str:
+    document = {
+        "as_of": as_of,
+        "plans": [plan_dict(plan) for plan in plans],
+        "owners": [owner_dict(summary) for summary in owners],
+    }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 def write_status_json(
-    out: TextIO, plan_ids: Sequence[str], statuses_of: Callable[[list[str]], list[PlanStatus]], as_of: str
+    out: TextIO,
+    plan_ids: Sequence[str],
+    statuses_of: Callable[[list[str]], list[PlanStatus]],
+    as_of: str,
+    owners: Callable[[], Sequence[OwnerSummary]] = list,
 ) -> None:
     """status_json of ``plan_ids``, written plan by plan (each evaluated by ``statuses_of`` when its
     turn comes): the same characters (a plan nested in the document is its own indented text shifted
-    right by its depth), without holding the document of a thousand plans in memory at once."""
+    right by its depth), without holding the document of a thousand plans in memory at once.
+    ``owners`` is called once the plans are written (the per-owner summary, added up as they came)."""
     if not plan_ids:
-        out.write(json.dumps({"as_of": as_of, "plans": []}, ensure_ascii=False, indent=2) + "\n")
+        out.write(status_json([], as_of, owners()))
         return
     out.write("{\n" + f'  "as_of": {json.dumps(as_of)},\n' + '  "plans": [\n')
     for index, plan_id in enumerate(plan_ids):
         for status in statuses_of([plan_id]):
             text = json.dumps(plan_dict(status), ensure_ascii=False, indent=2).replace("\n", "\n    ")
             out.write("    " + text + (",\n" if index < len(plan_ids) - 1 else "\n"))
-    out.write("  ]\n}\n")
+    summaries = [owner_dict(summary) for summary in owners()]
+    text = json.dumps(summaries, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    out.write("  ],\n" + f'  "owners": {text}\n' + "}\n")
     out.flush()
 
 
@@ -77,7 +124,7 @@ def status_rows(plans: list[PlanStatus]) -> list[dict[str, Any]]:
     rows = []
     for plan in plans:
         for status, parent in walk(plan):
-            row = status_dict(status)
+            row = status_dict(status) | watch_dict(plan.watches.get(status.ref, _UNWATCHED))
             rows.append({
                 "plan": plan.id,
                 "indicator": parent.id if parent else status.id,
@@ -87,10 +134,18 @@ def status_rows(plans: list[PlanStatus]) -> list[dict[str, Any]]:
     return rows
 
 
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
 def status_csv(plans: list[PlanStatus]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in status_rows(plans):
-        writer.writerow({key: "" if value is None else value for key, value in row.items()})
+        writer.writerow({key: _cell(value) for key, value in row.items()})
     return out.getvalue()

@@ -1,0 +1,242 @@
+"""Supervision rules 10–13 (docs/format.md): projection, alert, last entry and staleness, owners.
+Pure: no I/O, no printing.
+
+They are evaluated beside rules 1–9, on what `compute` has already judged: ``watch`` takes a plan's
+evaluated status and its part of the ledger and gives, per indicator and part, a ``Watch``. Nothing
+here folds entries again: the projection needs only the status's figures, and the last entry is the
+latest *day* with entries on or before as-of (from a full ledger: one pass over the days of each item;
+from the cache's series: one bisection), never a pass over entries.
+``OwnerTally`` adds items up per owner plan by plan, so that `status --format json` can still write
+a thousand plans one at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import NamedTuple
+
+from civtrack.compute import STATES, Day, Ledger, PlanStatus, Status, completion_of, evaluate
+from civtrack.model import Plan
+
+ALERTS: tuple[str, ...] = ("red", "orange", "yellow", "blue")
+DEFAULT_DUE_SOON_DAYS = 30
+DEFAULT_STALE_DAYS = 31
+
+
+class Watch(NamedTuple):
+    """Rules 10–13 for one indicator or part."""
+
+    owner: str | None  # rule 13 (None for an indicator with parts, and when nobody is named)
+    projected: float | None  # rule 10
+    projected_completion: float | None
+    eta: dt.date | None
+    alert: str | None  # rule 11: red | orange | yellow | blue
+    last_entry: dt.date | None  # rule 12
+    stale: bool
+
+
+class Projection(NamedTuple):
+    projected: float | None
+    projected_completion: float | None
+    eta: dt.date | None
+
+
+_NO_PROJECTION = Projection(None, None, None)
+
+
+def project(status: Status, as_of: dt.date) -> Projection:
+    """Rule 10: the straight line through (start, baseline) and (as-of, current), carried to due."""
+    if status.kind == "milestone" or as_of <= status.start:
+        return _NO_PROJECTION
+    current, baseline, target = status.current, status.baseline, status.target
+    assert current is not None and baseline is not None and target is not None
+    rate = (current - baseline) / (as_of - status.start).days
+    projected = current + rate * max(0, (status.due - as_of).days)
+    projected_completion = completion_of(projected, baseline, target, status.comparator)
+    eta = None
+    toward = rate > 0 if status.comparator == ">=" else rate < 0
+    if status.state != "done" and toward:
+        days = math.ceil((target - current) / rate)
+        # A line so flat that it meets the target after the calendar's last day converges nowhere.
+        if days <= (dt.date.max - as_of).days:
+            eta = as_of + dt.timedelta(days=days)
+    return Projection(projected, projected_completion, eta)
+
+
+def alert(status: Status, as_of: dt.date, due_soon_days: int = DEFAULT_DUE_SOON_DAYS) -> str | None:
+    """Rule 11: red (overdue), orange (behind, due soon), yellow (behind), blue (on-track, due soon)."""
+    state = status.state
+    if state == "overdue":
+        return "red"
+    soon = 0 <= (status.due - as_of).days <= due_soon_days
+    if state == "behind":
+        return "orange" if soon else "yellow"
+    if state == "on-track" and soon:
+        return "blue"
+    return None
+
+
+def last_entry(days: Mapping[dt.date, Day] | None, as_of: dt.date) -> dt.date | None:
+    """Rule 12: the date of the latest entry on or before as-of (a ledger day exists only with an entry)."""
+    if not days:
+        return None
+    return max(filter(as_of.__ge__, days), default=None)
+
+
+def is_stale(status: Status, last: dt.date | None, as_of: dt.date, stale_days: int = DEFAULT_STALE_DAYS) -> bool:
+    """Rule 12: not done, started more than stale_days ago, and nothing reported for more than stale_days."""
+    return (
+        status.state != "done"
+        and (as_of - status.start).days > stale_days
+        and (last is None or (as_of - last).days > stale_days)
+    )
+
+
+def last_entries(refs: Mapping[str, Mapping[dt.date, Day]], as_of: dt.date) -> dict[str, dt.date]:
+    """Rule 12's last entry of every reference of a full ledger (a plan's part), where there is one.
+    (A ledger made for one as-of date, as the cache gives, has lost its days: the caller then takes
+    the dates from where they are kept.)"""
+    lasts = {}
+    for ref, days in refs.items():
+        last = last_entry(days, as_of)
+        if last is not None:
+            lasts[ref] = last
+    return lasts
+
+
+def watch(
+    plan: Plan,
+    status: PlanStatus,
+    lasts: Mapping[str, dt.date],
+    due_soon_days: int = DEFAULT_DUE_SOON_DAYS,
+    stale_days: int = DEFAULT_STALE_DAYS,
+) -> dict[str, Watch]:
+    """Rules 10–13 for every indicator and part of one evaluated plan, by reference ("ind" or "ind/part").
+    ``lasts``: the date of the last entry on or before as-of of each reference that has one."""
+    as_of = status.as_of
+    organization = plan.organization
+    watches: dict[str, Watch] = {}
+    for item in status.indicators:
+        if item.parts:
+            last = None
+            for part in item.parts:
+                part_last = lasts.get(part.ref)
+                if part_last is not None and (last is None or part_last > last):
+                    last = part_last
+                watches[part.ref] = Watch(
+                    part.owner or organization, *project(part, as_of), alert(part, as_of, due_soon_days),
+                    part_last, is_stale(part, part_last, as_of, stale_days),
+                )  # fmt: skip
+            owner = None  # rule 13: its parts carry it
+        else:
+            last = lasts.get(item.ref)
+            owner = item.owner or organization
+        watches[item.ref] = Watch(
+            owner, *project(item, as_of), alert(item, as_of, due_soon_days), last,
+            is_stale(item, last, as_of, stale_days),
+        )  # fmt: skip
+    return watches
+
+
+def supervise(
+    plans: Sequence[Plan],
+    ledger: Ledger,
+    as_of: dt.date,
+    tolerance: float,
+    due_soon_days: int = DEFAULT_DUE_SOON_DAYS,
+    stale_days: int = DEFAULT_STALE_DAYS,
+    lasts_of: Callable[[str], Mapping[str, dt.date]] | None = None,
+) -> list[PlanStatus]:
+    """``compute.evaluate`` with each plan's ``watches`` filled (rules 1–13). ``lasts_of(plan_id)``
+    gives the last entry dates of a plan's references (default: from ``ledger``, a full one)."""
+    if lasts_of is None:
+        lasts_of = lambda plan_id: last_entries(ledger.get(plan_id, {}), as_of)  # noqa: E731
+    return [
+        replace(status, watches=watch(plan, status, lasts_of(plan.id), due_soon_days, stale_days))
+        for plan, status in zip(plans, evaluate(plans, ledger, as_of, tolerance), strict=True)
+    ]
+
+
+# --- rule 13: per owner ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerSummary:
+    owner: str | None  # None: unassigned
+    items: int
+    completion: float | None  # None when its items weigh nothing
+    counts: dict[str, int]
+    alerts: dict[str, int]
+    stale: int
+
+
+@dataclass(slots=True)
+class _Sums:
+    items: int = 0
+    weight: float = 0.0
+    weighted: float = 0.0
+    stale: int = 0
+    counts: dict[str, int] | None = None
+    alerts: dict[str, int] | None = None
+
+
+class OwnerTally:
+    """Rule 13's per-owner figures, added up plan by plan (``add``), ranked by ``summaries``."""
+
+    def __init__(self) -> None:
+        self._owners: dict[str | None, _Sums] = {}
+
+    def add(self, plan: PlanStatus) -> None:
+        """Count the items of one evaluated, unfiltered plan (its ``watches`` filled)."""
+        watches = plan.watches
+        for item in plan.indicators:
+            weight = item.weight  # parts share their indicator's weight
+            for held in item.parts or (item,):
+                seen = watches[held.ref]
+                sums = self._owners.get(seen.owner)
+                if sums is None:
+                    sums = self._owners[seen.owner] = _Sums(
+                        counts=dict.fromkeys(STATES, 0), alerts=dict.fromkeys(ALERTS, 0)
+                    )
+                sums.items += 1
+                sums.weight += weight
+                sums.weighted += weight * min(held.completion, 100.0)
+                sums.counts[held.state] += 1  # type: ignore[index]
+                if seen.alert is not None:
+                    sums.alerts[seen.alert] += 1  # type: ignore[index]
+                sums.stale += seen.stale
+
+    def summaries(self) -> list[OwnerSummary]:
+        """Ranked by completion, highest first (an owner whose items weigh nothing last), then by name
+        (unassigned after every name)."""
+        rows = [
+            OwnerSummary(
+                owner,
+                sums.items,
+                sums.weighted / sums.weight if sums.weight else None,
+                dict(sums.counts or {}),
+                dict(sums.alerts or {}),
+                sums.stale,
+            )  # fmt: skip
+            for owner, sums in self._owners.items()
+        ]
+        rows.sort(
+            key=lambda row: (
+                row.completion is None,
+                -(row.completion or 0.0),
+                row.owner is None,
+                row.owner or "",
+            )
+        )
+        return rows
+
+
+def owners(plans: Iterable[PlanStatus]) -> list[OwnerSummary]:
+    """Rule 13 across plans (evaluated by ``supervise``, unfiltered)."""
+    tally = OwnerTally()
+    for plan in plans:
+        tally.add(plan)
+    return tally.summaries()
