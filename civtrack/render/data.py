@@ -116,6 +116,7 @@ def write_status_json(
 CSV_COLUMNS = (
     "plan", "indicator", "part", "name", "section", "kind", "unit", "comparator",
     "baseline", "target", "current", "completion", "expected", "due", "state",
+    "owner", "projected", "projected_completion", "eta", "alert", "last_entry", "stale",
 )  # fmt: skip
 
 
