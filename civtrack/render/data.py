@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
+
+import orjson
 
 from civtrack.compute import PlanStatus, Status
 from civtrack.render import walk
@@ -48,13 +49,35 @@ def watch_dict(seen: Watch) -> dict[str, Any]:
     }
 
 
-def watched_dict(status: Status, watches: Any) -> dict[str, Any]:
-    """status_dict with the fields of rules 10–13 before ``parts`` (its parts' too)."""
-    data = status_dict(status)
-    parts = data.pop("parts")
-    data.update(watch_dict(watches.get(status.ref, _UNWATCHED)))
-    data["parts"] = [watched_dict(part, watches) for part in status.parts] if parts else []
-    return data
+def watched_dict(status: Status, watches: Mapping[str, Watch]) -> dict[str, Any]:
+    """status_dict with the fields of rules 10–13 before ``parts`` (its parts' too). One dict made at
+    once: a million-entry repository has a hundred thousand items."""
+    milestone = status.kind == "milestone"
+    seen = watches.get(status.ref, _UNWATCHED)
+    eta, last = seen.eta, seen.last_entry
+    return {
+        "id": status.id,
+        "name": status.name,
+        "kind": status.kind,
+        "section": status.section,
+        "unit": None if milestone else status.unit,
+        "comparator": status.comparator,
+        "baseline": None if milestone else status.baseline,
+        "target": None if milestone else status.target,
+        "current": None if milestone else status.current,
+        "completion": status.completion,
+        "expected": status.expected,
+        "due": status.due.isoformat(),
+        "state": status.state,
+        "owner": seen.owner,
+        "projected": seen.projected,
+        "projected_completion": seen.projected_completion,
+        "eta": eta.isoformat() if eta else None,
+        "alert": seen.alert,
+        "last_entry": last.isoformat() if last else None,
+        "stale": seen.stale,
+        "parts": [watched_dict(part, watches) for part in status.parts],
+    }
 
 
 def plan_dict(plan: PlanStatus) -> dict[str, Any]:
@@ -79,13 +102,20 @@ def owner_dict(summary: OwnerSummary) -> dict[str, Any]:
     }
 
 
+def _dumps(value: Any) -> str:
+    """JSON indented by 2, as json.dumps(value, ensure_ascii=False, indent=2) writes it, by orjson (several
+    times faster: a million-entry status is 100,000 items). The one difference: orjson writes floats
+    below 1e-4 in plain decimals (0.00001 where json writes 1e-05), the same number."""
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
+
+
 def status_json(plans: list[PlanStatus], as_of: str, owners: Sequence[OwnerSummary] = ()) -> str:
     document = {
         "as_of": as_of,
         "plans": [plan_dict(plan) for plan in plans],
         "owners": [owner_dict(summary) for summary in owners],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return _dumps(document) + "\n"
 
 
 def write_status_json(
@@ -102,13 +132,12 @@ def write_status_json(
     if not plan_ids:
         out.write(status_json([], as_of, owners()))
         return
-    out.write("{\n" + f'  "as_of": {json.dumps(as_of)},\n' + '  "plans": [\n')
+    out.write("{\n" + f'  "as_of": {_dumps(as_of)},\n' + '  "plans": [\n')
     for index, plan_id in enumerate(plan_ids):
         for status in statuses_of([plan_id]):
-            text = json.dumps(plan_dict(status), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            text = _dumps(plan_dict(status)).replace("\n", "\n    ")
             out.write("    " + text + (",\n" if index < len(plan_ids) - 1 else "\n"))
-    summaries = [owner_dict(summary) for summary in owners()]
-    text = json.dumps(summaries, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    text = _dumps([owner_dict(summary) for summary in owners()]).replace("\n", "\n  ")
     out.write("  ],\n" + f'  "owners": {text}\n' + "}\n")
     out.flush()
 
