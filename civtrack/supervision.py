@@ -45,25 +45,23 @@ class Projection(NamedTuple):
 
 
 _NO_PROJECTION = Projection(None, None, None)
+_LAST = dt.date.max.toordinal()
 
 
 def project(status: Status, as_of: dt.date) -> Projection:
     """Rule 10: the straight line through (start, baseline) and (as-of, current), carried to due."""
     if status.kind == "milestone" or as_of <= status.start:
         return _NO_PROJECTION
-    current, baseline, target = status.current, status.baseline, status.target
-    assert current is not None and baseline is not None and target is not None
-    rate = (current - baseline) / (as_of - status.start).days
-    projected = current + rate * max(0, (status.due - as_of).days)
-    projected_completion = completion_of(projected, baseline, target, status.comparator)
-    eta = None
-    toward = rate > 0 if status.comparator == ">=" else rate < 0
-    if status.state != "done" and toward:
-        days = math.ceil((target - current) / rate)
-        # A line so flat that it meets the target after the calendar's last day converges nowhere.
-        if days <= (dt.date.max - as_of).days:
-            eta = as_of + dt.timedelta(days=days)
-    return Projection(projected, projected_completion, eta)
+    current, baseline, target, comparator = status.current, status.baseline, status.target, status.comparator
+    rate = (current - baseline) / (as_of - status.start).days  # type: ignore[operator]
+    left = (status.due - as_of).days
+    projected = current + rate * (left if left > 0 else 0)  # type: ignore[operator]
+    projected_completion = completion_of(projected, baseline, target, comparator)  # type: ignore[arg-type]
+    if status.state == "done" or not (rate > 0 if comparator == ">=" else rate < 0):
+        return Projection(projected, projected_completion, None)
+    # A line so flat that it meets the target after the calendar's last day converges nowhere.
+    ordinal = as_of.toordinal() + math.ceil((target - current) / rate)  # type: ignore[operator]
+    return Projection(projected, projected_completion, dt.date.fromordinal(ordinal) if ordinal <= _LAST else None)
 
 
 def alert(status: Status, as_of: dt.date, due_soon_days: int = DEFAULT_DUE_SOON_DAYS) -> str | None:
