@@ -158,6 +158,40 @@ def supervise(
     ]
 
 
+def select(
+    plan: PlanStatus,
+    states: Iterable[str] | None = None,
+    owners: Iterable[str | None] | None = None,
+    alerts: Iterable[str] | None = None,
+) -> PlanStatus:
+    """The plan with only the items that match every filter given (`status --state`, `--owner`, `--alert`;
+    ``plan`` from ``supervise``), as compute.select: a parent that matches keeps all its parts; a parent
+    shown for matching parts keeps only those. An indicator with parts has no owner (rule 13): with
+    ``owners`` it is shown for its parts only. Completion and counts stay those of the whole plan."""
+    wanted_states = None if states is None else set(states)
+    wanted_owners = None if owners is None else set(owners)
+    wanted_alerts = None if alerts is None else set(alerts)
+    watches = plan.watches
+
+    def keep(status: Status) -> bool:
+        seen = watches.get(status.ref)
+        return (
+            (wanted_states is None or status.state in wanted_states)
+            and (wanted_owners is None or (seen is not None and seen.owner in wanted_owners))
+            and (wanted_alerts is None or (seen is not None and seen.alert in wanted_alerts))
+        )
+
+    kept: list[Status] = []
+    for status in plan.indicators:
+        if keep(status):
+            kept.append(status)
+            continue
+        parts = tuple(part for part in status.parts if keep(part))
+        if parts:
+            kept.append(replace(status, parts=parts))
+    return replace(plan, indicators=tuple(kept))
+
+
 # --- rule 13: per owner ---------------------------------------------------------------------------
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
@@ -13,6 +13,13 @@ if TYPE_CHECKING:
     from civtrack.commands import Opened
     from civtrack.compute import PlanStatus
     from civtrack.supervision import OwnerTally
+
+
+class Alert(StrEnum):
+    red = "red"
+    orange = "orange"
+    yellow = "yellow"
+    blue = "blue"
 
 
 class StatusFormat(StrEnum):
@@ -44,6 +51,16 @@ def run(
         list[State] | None,
         typer.Option("--state", help="Only indicators in this state (repeatable).", show_default=False),
     ] = None,
+    owner: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--owner", metavar="NAME", help="Only the items of this responsible unit (repeatable).", show_default=False
+        ),
+    ] = None,
+    alert: Annotated[
+        list[Alert] | None,
+        typer.Option("--alert", help="Only items with this early warning (repeatable).", show_default=False),
+    ] = None,
     output_format: Annotated[StatusFormat, typer.Option("--format", help="Output format.")] = StatusFormat.table,
     chart: Annotated[
         bool, typer.Option("--chart", help="Add a sparkline of monthly completion per indicator (table format).")
@@ -57,13 +74,20 @@ def run(
     from civtrack.supervision import OwnerTally
 
     tally = OwnerTally()
-    statuses_of = _evaluator(opened, day, [st.value for st in state] if state else None, tally)
+    filters = Filters(
+        [st.value for st in state] if state else None, owner or None, [a.value for a in alert] if alert else None
+    )
+    statuses_of = _evaluator(opened, day, filters, tally)
     if output_format is StatusFormat.json:
         import sys
 
         from civtrack.render.data import write_status_json
 
-        write_status_json(sys.stdout, ids, statuses_of, day.isoformat(), tally.summaries)
+        def owners() -> list:
+            summaries = tally.summaries()
+            return [s for s in summaries if s.owner in owner] if owner else summaries
+
+        write_status_json(sys.stdout, ids, statuses_of, day.isoformat(), owners)
     elif output_format is StatusFormat.csv:
         from civtrack.render.data import status_csv
 
@@ -80,15 +104,22 @@ def run(
         write_status_tables(console(), ids, statuses_of, opened.lang, charts_of)
 
 
+class Filters(NamedTuple):
+    """--state, --owner, --alert: None when not given."""
+
+    states: list[str] | None
+    owners: list[str] | None
+    alerts: list[str] | None
+
+
 def _evaluator(
-    opened: Opened, day: dt.date, states: list[str] | None, tally: OwnerTally
+    opened: Opened, day: dt.date, filters: Filters, tally: OwnerTally
 ) -> Callable[[list[str]], list[PlanStatus]]:
-    """The statuses of some plans at ``day`` (rules 1–13), keeping only ``states`` (all when None);
-    each plan is added to ``tally`` (the per-owner summary) before it is filtered."""
+    """The statuses of some plans at ``day`` (rules 1–13), keeping only the items the filters match (all
+    when none is given); each plan is added to ``tally`` (the per-owner summary) before it is filtered."""
 
     def statuses_of(plan_ids: list[str]) -> list[PlanStatus]:
-        from civtrack.compute import select
-        from civtrack.supervision import supervise
+        from civtrack.supervision import select, supervise
 
         config = opened.config
         plans = [opened.plans[plan_id].plan for plan_id in plan_ids]
@@ -98,7 +129,9 @@ def _evaluator(
         )  # fmt: skip
         for status in statuses:
             tally.add(status)
-        return [select(status, states) for status in statuses] if states else statuses
+        if filters == (None, None, None):
+            return statuses
+        return [select(status, *filters) for status in statuses]
 
     return statuses_of
 
