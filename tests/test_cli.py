@@ -122,6 +122,21 @@ def test_status_json_contract(demo: Path) -> None:
     assert (cemetery["state"], cemetery["completion"]) == ("overdue", 0.0)
 
 
+def test_status_owner_and_alert_filters(demo: Path) -> None:
+    argv = ("status", "--as-of", "2021-07-15", "--owner", "示例区民政局", "--alert", "yellow", "--format", "json")
+    result = run_cli(*argv, cwd=demo)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    [plan] = data["plans"]
+    # Yellow: the beds (behind) and the west part; homes is shown for its part, its counts are the plan's.
+    assert [(i["id"], [p["id"] for p in i["parts"]]) for i in plan["indicators"]] == [
+        ("elder-beds", []),
+        ("homes", ["west"]),
+    ]
+    assert plan["counts"] == {"done": 1, "on-track": 1, "behind": 1, "overdue": 1}
+    assert [o["owner"] for o in data["owners"]] == ["示例区民政局"]
+
+
 def test_status_csv(demo: Path) -> None:
     result = run_cli("status", "--as-of", "2021-07-15", "--format", "csv", cwd=demo)
     rows = list(csv.DictReader(io.StringIO(result.stdout)))

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from civtrack.compute import fold, plan_status
+from civtrack.compute import PlanStatus, fold, plan_status
 from civtrack.model import Entry, Plan
 from civtrack.supervision import (
     OwnerSummary,
@@ -19,6 +19,7 @@ from civtrack.supervision import (
     alert,
     last_entries,
     owners,
+    select,
     supervise,
 )
 
@@ -308,3 +309,34 @@ class TestOwners:
         plan = make_plan({**BEDS, "owner": "甲科", "weight": 0}, {**BEDS, "id": "more", "owner": "乙科"})
         [status] = supervise([plan], {}, D(2021, 4, 11), 25.0)
         assert [(o.owner, o.completion) for o in owners([status])] == [("乙科", 0.0), ("甲科", None)]
+
+
+class TestSelect:
+    def plan(self) -> PlanStatus:
+        # At 2021-04-11: beds 0 of 800 (0 % < 27.5 % − 25: behind, yellow, 养老服务科);
+        # homes: east 10 of 10 done (东区民政局), west 0 of 20 behind (yellow, 社会事务科); cemetery on-track.
+        plan = make_plan({**BEDS, "owner": "养老服务科"}, HOMES, CEMETERY)
+        items = entries({"date": "2021-03-01", "indicator": "homes/east", "value": 10})
+        [status] = supervise([plan], fold(items), D(2021, 4, 11), 25.0)
+        return status
+
+    @staticmethod
+    def shown(status: PlanStatus) -> list[str]:
+        return [ref for item in status.indicators for ref in (item.ref, *(p.ref for p in item.parts))]
+
+    def test_by_owner(self) -> None:
+        status = self.plan()
+        assert self.shown(select(status, owners=["社会事务科"])) == ["homes", "homes/west"]
+        assert self.shown(select(status, owners=["示范区民政局", "养老服务科"])) == ["beds", "cemetery"]
+        assert self.shown(select(status, owners=["nobody"])) == []
+
+    def test_by_alert_and_state_combined(self) -> None:
+        status = self.plan()
+        assert self.shown(select(status, alerts=["yellow"])) == ["beds", "homes", "homes/west"]  # homes for its part
+        assert self.shown(select(status, states=["done"])) == ["homes", "homes/east"]
+        assert self.shown(select(status, states=["behind"], owners=["社会事务科"])) == ["homes", "homes/west"]
+        assert self.shown(select(status, states=["on-track"], alerts=["yellow"])) == []
+        # Completion and counts stay those of the whole plan; a parent that matches keeps all its parts.
+        chosen = select(status, states=["on-track"])
+        assert (chosen.completion, chosen.counts) == (status.completion, status.counts)
+        assert self.shown(chosen) == ["homes", "homes/east", "homes/west", "cemetery"]
