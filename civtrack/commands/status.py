@@ -119,14 +119,10 @@ def _evaluator(
     when none is given); each plan is added to ``tally`` (the per-owner summary) before it is filtered."""
 
     def statuses_of(plan_ids: list[str]) -> list[PlanStatus]:
-        from civtrack.supervision import select, supervise
+        from civtrack.commands import supervised_plans
+        from civtrack.supervision import select
 
-        config = opened.config
-        plans = [opened.plans[plan_id].plan for plan_id in plan_ids]
-        statuses = supervise(
-            plans, opened.ledger(day, plan_ids), day, config.pace_tolerance, config.due_soon_days, config.stale_days,
-            lambda plan_id: _last_entries(opened, plan_id, day),
-        )  # fmt: skip
+        statuses = supervised_plans(opened, plan_ids, day)
         for status in statuses:
             tally.add(status)
         if filters == (None, None, None):
@@ -134,25 +130,6 @@ def _evaluator(
         return [select(status, *filters) for status in statuses]
 
     return statuses_of
-
-
-def _last_entries(opened: Opened, plan_id: str, day: dt.date) -> dict[str, dt.date]:
-    """Rule 12: per reference of the plan, the date of its last entry on or before ``day``, from the
-    cached series (the ledger of one as-of date keeps no dates): one bisection per reference."""
-    from bisect import bisect_right
-
-    ordinal = day.toordinal()
-    lasts = {}
-    for ref, series in opened.snapshot.series.get(plan_id, {}).items():
-        dates = series.dates
-        if series.sorted:
-            k = bisect_right(dates, ordinal)
-            last = dates[k - 1] if k else None
-        else:
-            last = max((date for date in dates if date <= ordinal), default=None)
-        if last is not None:
-            lasts[ref] = dt.date.fromordinal(last)
-    return lasts
 
 
 def _charts(opened: Opened, day: dt.date) -> Callable[[list[PlanStatus]], dict[str, dict[str, str]]]:

@@ -13,7 +13,7 @@ from civtrack.compute import PlanStatus, Status
 from civtrack.render import walk
 from civtrack.supervision import OwnerSummary, Watch
 
-_UNWATCHED = Watch(None, None, None, None, None, None, False)
+UNWATCHED = Watch(None, None, None, None, None, None, False)
 
 
 def status_dict(status: Status) -> dict[str, Any]:
@@ -53,7 +53,7 @@ def watched_dict(status: Status, watches: Mapping[str, Watch]) -> dict[str, Any]
     """status_dict with the fields of rules 10–13 before ``parts`` (its parts' too). One dict made at
     once: a million-entry repository has a hundred thousand items."""
     milestone = status.kind == "milestone"
-    seen = watches.get(status.ref, _UNWATCHED)
+    seen = watches.get(status.ref, UNWATCHED)
     eta, last = seen.eta, seen.last_entry
     return {
         "id": status.id,
@@ -154,7 +154,7 @@ def status_rows(plans: list[PlanStatus]) -> list[dict[str, Any]]:
     rows = []
     for plan in plans:
         for status, parent in walk(plan):
-            row = status_dict(status) | watch_dict(plan.watches.get(status.ref, _UNWATCHED))
+            row = status_dict(status) | watch_dict(plan.watches.get(status.ref, UNWATCHED))
             rows.append({
                 "plan": plan.id,
                 "indicator": parent.id if parent else status.id,
