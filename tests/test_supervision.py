@@ -7,11 +7,14 @@ The plan year runs from 2021-01-01 to 2021-12-31 (364 days from start to due). M
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from civtrack.compute import PlanStatus, fold, plan_status
+from civtrack.compute import PlanStatus, completion_of, fold, plan_status
 from civtrack.model import Entry, Plan
 from civtrack.supervision import (
     OwnerSummary,
@@ -22,6 +25,7 @@ from civtrack.supervision import (
     select,
     supervise,
 )
+from tests.test_properties import reference_status, scenarios
 
 D = dt.date
 APRIL_11 = "2021-04-11"
@@ -340,3 +344,56 @@ class TestSelect:
         chosen = select(status, states=["on-track"])
         assert (chosen.completion, chosen.counts) == (status.completion, status.counts)
         assert self.shown(chosen) == ["homes", "homes/east", "homes/west", "cemetery"]
+
+
+# --- rules 10–13 written plainly, against supervise, on generated plans ----------------------------
+
+
+def reference_watches(plan: Plan, entries: list[Entry], as_of: dt.date, soon: int, stale_days: int) -> dict:
+    """Rules 10–12 and rule 13's owner written plainly from the entries and the rules 1–9 statuses."""
+    status = reference_status(plan, entries, as_of, 25.0)
+    found: dict[str, Watch] = {}
+
+    def one(item: Any, owner: str | None, refs: tuple[str, ...]) -> Watch:
+        dates = [e.date for e in entries if e.indicator in refs and e.date <= as_of]
+        last = max(dates) if dates else None
+        projected = projected_completion = eta = None
+        if item.kind == "number" and as_of > item.start:
+            rate = (item.current - item.baseline) / (as_of - item.start).days
+            projected = item.current + rate * max(0, (item.due - as_of).days)
+            projected_completion = completion_of(projected, item.baseline, item.target, item.comparator)
+            toward = rate > 0 if item.comparator == ">=" else rate < 0
+            if item.state != "done" and toward:
+                try:
+                    eta = as_of + dt.timedelta(days=math.ceil((item.target - item.current) / rate))
+                except OverflowError:
+                    eta = None
+        soon_due = 0 <= (item.due - as_of).days <= soon
+        colour = {
+            "overdue": "red",
+            "behind": "orange" if soon_due else "yellow",
+            "on-track": "blue" if soon_due else None,
+        }.get(item.state)
+        stale = (
+            item.state != "done"
+            and (as_of - item.start).days > stale_days
+            and (last is None or (as_of - last).days > stale_days)
+        )
+        return Watch(owner, projected, projected_completion, eta, colour, last, stale)
+
+    for ind, item in zip(plan.indicators, status.indicators, strict=True):
+        for part_plan, part in zip(ind.parts, item.parts, strict=True):
+            found[part.ref] = one(part, part_plan.owner or ind.owner or plan.organization, (part.ref,))
+        owner = None if ind.parts else ind.owner or plan.organization
+        found[item.ref] = one(item, owner, tuple(p.ref for p in item.parts) or (item.ref,))
+    return found
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_watches_are_the_rules_written_plainly(data: st.DataObject) -> None:
+    plan, items, as_of = data.draw(scenarios())
+    soon, stale_days = data.draw(st.sampled_from([0, 30, 90])), data.draw(st.sampled_from([0, 31, 120]))
+    ledger = fold((plan.id, entry, (f"{entry.date:%Y-%m}", seq)) for seq, entry in enumerate(items))
+    [status] = supervise([plan], ledger, as_of, 25.0, soon, stale_days)
+    assert repr(dict(status.watches)) == repr(reference_watches(plan, items, as_of, soon, stale_days))
