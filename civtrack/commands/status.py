@@ -77,7 +77,9 @@ def run(
     filters = Filters(
         [st.value for st in state] if state else None, owner or None, [a.value for a in alert] if alert else None
     )
-    statuses_of = _evaluator(opened, day, filters, tally)
+    # Rules 10–13 where they show (JSON, CSV) or filter; the table and Markdown do not show them yet.
+    supervised = output_format in (StatusFormat.json, StatusFormat.csv) or bool(owner or alert)
+    statuses_of = _evaluator(opened, day, filters, tally if supervised else None)
     if output_format is StatusFormat.json:
         import sys
 
@@ -113,18 +115,25 @@ class Filters(NamedTuple):
 
 
 def _evaluator(
-    opened: Opened, day: dt.date, filters: Filters, tally: OwnerTally
+    opened: Opened, day: dt.date, filters: Filters, tally: OwnerTally | None
 ) -> Callable[[list[str]], list[PlanStatus]]:
-    """The statuses of some plans at ``day`` (rules 1–13), keeping only the items the filters match (all
-    when none is given); each plan is added to ``tally`` (the per-owner summary) before it is filtered."""
+    """The statuses of some plans at ``day``, keeping only the items the filters match (all when none is
+    given). With a ``tally``, rules 10–13 too (supervision.supervise), each plan added to ``tally`` (the
+    per-owner summary) before it is filtered; without, rules 1–9 only (compute.evaluate: their cost,
+    about 7 µs an item, is not paid where nothing shows them)."""
 
     def statuses_of(plan_ids: list[str]) -> list[PlanStatus]:
         from civtrack.commands import supervised_plans
+        from civtrack.compute import evaluate
         from civtrack.supervision import select
 
-        statuses = supervised_plans(opened, plan_ids, day)
-        for status in statuses:
-            tally.add(status)
+        if tally is None:
+            plans = [opened.plans[plan_id].plan for plan_id in plan_ids]
+            statuses = evaluate(plans, opened.ledger(day, plan_ids), day, opened.config.pace_tolerance)
+        else:
+            statuses = supervised_plans(opened, plan_ids, day)
+            for status in statuses:
+                tally.add(status)
         if filters == (None, None, None):
             return statuses
         return [select(status, *filters) for status in statuses]
