@@ -4,8 +4,8 @@
     python -m benchmarks.bench_supervision [ROOT] [--runs 5]
 
 ROOT defaults to /tmp/bench1m (`python -m benchmarks.generate --entries 1000000 /tmp/bench1m`). The
-repository is opened once as `status` opens it (with its cache); then, in-process, each the median of
-``--runs`` runs of CPU time (time.process_time: the machine is shared, its wall clock is not ours):
+repository is opened once as `status` opens it (with its cache, the garbage collector off as in the
+command); then, in-process, each the median of ``--runs`` runs of CPU time (time.process_time: the machine is shared, its wall clock is not ours):
 
 * (a) ``compute.evaluate`` of every plan at 2024-09-30 (rules 1–9);
 * (b) ``supervision.supervise`` of the same, with the last entry dates from the cache's series as
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import statistics
 import time
@@ -48,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("root", nargs="?", type=Path, default=Path("/tmp/bench1m"))
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
+    gc.disable()  # as civtrack.cli.main does
 
     root: Path = args.root
     config = load_config(root)
