@@ -38,43 +38,10 @@ class Watch(NamedTuple):
     stale: bool
 
 
-class Projection(NamedTuple):
-    projected: float | None
-    projected_completion: float | None
-    eta: dt.date | None
+_new_watch = Watch._make
 
 
-_NO_PROJECTION = Projection(None, None, None)
 _LAST = dt.date.max.toordinal()
-
-
-def project(status: Status, as_of: dt.date) -> Projection:
-    """Rule 10: the straight line through (start, baseline) and (as-of, current), carried to due."""
-    if status.kind == "milestone" or as_of <= status.start:
-        return _NO_PROJECTION
-    current, baseline, target, comparator = status.current, status.baseline, status.target, status.comparator
-    rate = (current - baseline) / (as_of - status.start).days  # type: ignore[operator]
-    left = (status.due - as_of).days
-    projected = current + rate * (left if left > 0 else 0)  # type: ignore[operator]
-    projected_completion = completion_of(projected, baseline, target, comparator)  # type: ignore[arg-type]
-    if status.state == "done" or not (rate > 0 if comparator == ">=" else rate < 0):
-        return Projection(projected, projected_completion, None)
-    # A line so flat that it meets the target after the calendar's last day converges nowhere.
-    ordinal = as_of.toordinal() + math.ceil((target - current) / rate)  # type: ignore[operator]
-    return Projection(projected, projected_completion, dt.date.fromordinal(ordinal) if ordinal <= _LAST else None)
-
-
-def alert(status: Status, as_of: dt.date, due_soon_days: int = DEFAULT_DUE_SOON_DAYS) -> str | None:
-    """Rule 11: red (overdue), orange (behind, due soon), yellow (behind), blue (on-track, due soon)."""
-    state = status.state
-    if state == "overdue":
-        return "red"
-    soon = 0 <= (status.due - as_of).days <= due_soon_days
-    if state == "behind":
-        return "orange" if soon else "yellow"
-    if state == "on-track" and soon:
-        return "blue"
-    return None
 
 
 def last_entry(days: Mapping[dt.date, Day] | None, as_of: dt.date) -> dt.date | None:
@@ -82,15 +49,6 @@ def last_entry(days: Mapping[dt.date, Day] | None, as_of: dt.date) -> dt.date | 
     if not days:
         return None
     return max(filter(as_of.__ge__, days), default=None)
-
-
-def is_stale(status: Status, last: dt.date | None, as_of: dt.date, stale_days: int = DEFAULT_STALE_DAYS) -> bool:
-    """Rule 12: not done, started more than stale_days ago, and nothing reported for more than stale_days."""
-    return (
-        status.state != "done"
-        and (as_of - status.start).days > stale_days
-        and (last is None or (as_of - last).days > stale_days)
-    )
 
 
 def last_entries(refs: Mapping[str, Mapping[dt.date, Day]], as_of: dt.date) -> dict[str, dt.date]:
@@ -124,19 +82,47 @@ def watch(
                 part_last = lasts.get(part.ref)
                 if part_last is not None and (last is None or part_last > last):
                     last = part_last
-                watches[part.ref] = Watch(
-                    part.owner or organization, *project(part, as_of), alert(part, as_of, due_soon_days),
-                    part_last, is_stale(part, part_last, as_of, stale_days),
-                )  # fmt: skip
+                watches[part.ref] = _watch(
+                    part, part.owner or organization, part_last, as_of, due_soon_days, stale_days
+                )
             owner = None  # rule 13: its parts carry it
         else:
             last = lasts.get(item.ref)
             owner = item.owner or organization
-        watches[item.ref] = Watch(
-            owner, *project(item, as_of), alert(item, as_of, due_soon_days), last,
-            is_stale(item, last, as_of, stale_days),
-        )  # fmt: skip
+        watches[item.ref] = _watch(item, owner, last, as_of, due_soon_days, stale_days)
     return watches
+
+
+def _watch(
+    status: Status, owner: str | None, last: dt.date | None, as_of: dt.date, soon: int, stale_days: int
+) -> Watch:
+    """project, alert and is_stale of one item at once (a hundred thousand items for a million entries:
+    a third of the cost of three calls; a test holds supervise to the rules written plainly)."""
+    state = status.state
+    start = status.start
+    to_due = (status.due - as_of).days
+    if state == "overdue":
+        colour: str | None = "red"
+    elif state == "behind":
+        colour = "orange" if 0 <= to_due <= soon else "yellow"
+    elif state == "on-track" and 0 <= to_due <= soon:
+        colour = "blue"
+    else:
+        colour = None
+    stale = state != "done" and (as_of - start).days > stale_days and (last is None or (as_of - last).days > stale_days)
+    if status.kind == "milestone" or as_of <= start:
+        return _new_watch((owner, None, None, None, colour, last, stale))
+    current, baseline, target, comparator = status.current, status.baseline, status.target, status.comparator
+    rate = (current - baseline) / (as_of - start).days  # type: ignore[operator]
+    projected = current + rate * (to_due if to_due > 0 else 0)  # type: ignore[operator]
+    projected_completion = completion_of(projected, baseline, target, comparator)  # type: ignore[arg-type]
+    eta = None
+    if state != "done" and (rate > 0 if comparator == ">=" else rate < 0):
+        # A line so flat that it meets the target after the calendar's last day converges nowhere.
+        ordinal = as_of.toordinal() + math.ceil((target - current) / rate)  # type: ignore[operator]
+        if ordinal <= _LAST:
+            eta = dt.date.fromordinal(ordinal)
+    return _new_watch((owner, projected, projected_completion, eta, colour, last, stale))
 
 
 def supervise(
