@@ -2,7 +2,8 @@
 Pure: no I/O, no printing.
 
 They are evaluated beside rules 1–9, on what `compute` has already judged: ``watch`` takes a plan's
-evaluated status and its part of the ledger and gives, per indicator and part, a ``Watch``. Nothing
+evaluated status and the last entry date of each of its references and gives, per indicator and
+part, a ``Watch``. Nothing
 here folds entries again: the projection needs only the status's figures, and the last entry is the
 latest *day* with entries on or before as-of (from a full ledger: one pass over the days of each item;
 from the cache's series: one bisection), never a pass over entries.
