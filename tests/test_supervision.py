@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,6 +25,7 @@ from civtrack.supervision import (
     select,
     supervise,
 )
+from tests.conftest import write
 from tests.test_properties import reference_status, scenarios
 
 D = dt.date
@@ -394,3 +396,23 @@ def test_watches_are_the_rules_written_plainly(data: st.DataObject) -> None:
     ledger = fold((plan.id, entry, (f"{entry.date:%Y-%m}", seq)) for seq, entry in enumerate(items))
     [status] = supervise([plan], ledger, as_of, 25.0, soon, stale_days)
     assert repr(dict(status.watches)) == repr(reference_watches(plan, items, as_of, soon, stale_days))
+
+
+def test_last_entries_from_the_cache_match_the_full_ledger(repo: Path) -> None:
+    """`status` takes the last entry dates from the cache's series (its ledger of one as-of date has no
+    days): in date order or not (entries written out of date order), the same as the full ledger's."""
+    from civtrack.cache import open_snapshot
+    from civtrack.commands import Opened
+    from civtrack.load import load_disk
+    from civtrack.workspace import Config
+
+    write(repo, "plans/p.yaml", "id: p\ntitle: 计划\nperiod: {start: 2021-01-01, end: 2021-12-31}\n"
+          "indicators:\n  - {id: beds, name: 床位, target: 800}\n  - {id: rate, name: 比率, target: 80}\n")  # fmt: skip
+    write(repo, "progress/p/2021-03.yaml", "- {date: 2021-03-20, indicator: beds, value: 1}\n"
+          "- {date: 2021-03-05, indicator: beds, value: 1}\n- {date: 2021-03-07, indicator: rate, value: 1}\n"
+          "- {date: 2021-03-09, indicator: rate, value: 1}\n")  # fmt: skip
+    opened = Opened(repo, Config(), open_snapshot(repo, Config(), use_cache=False), "en")
+    full = fold((e.plan_id, e.entry, (e.month, e.seq)) for e in load_disk(repo, Config()).all_entries())
+    for day in (D(2021, 3, 4), D(2021, 3, 6), D(2021, 3, 8), D(2021, 3, 19), D(2021, 3, 20), D(2021, 4, 1)):
+        assert opened.last_entries("p", day) == last_entries(full["p"], day), day
+    assert opened.last_entries("p", D(2021, 3, 8)) == {"beds": D(2021, 3, 5), "rate": D(2021, 3, 7)}
