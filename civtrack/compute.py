@@ -16,7 +16,7 @@ import math
 import operator
 import weakref
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from typing import Any, NamedTuple
@@ -175,6 +175,9 @@ class PlanStatus:
     completion: float | None
     counts: dict[str, int]
     indicators: tuple[Status, ...] = field(default_factory=tuple)
+    # Rules 10–13 by reference ("ind" or "ind/part"): civtrack.supervision.Watch, filled by
+    # supervision.supervise (empty from evaluate).
+    watches: Mapping[str, Any] = field(default_factory=dict)
 
 
 def completion_of(current: float, baseline: float, target: float, comparator: str) -> float:

@@ -25,6 +25,10 @@ class Config:
     pace_tolerance: float = 25.0
     # Files above this size are refused before parsing (bounded memory, no YAML bombs).
     max_file_bytes: int = 16 * 1024 * 1024
+    # Rule 11: an item due within this many days (0 to this) is "due soon" (orange or blue alert).
+    due_soon_days: int = 30
+    # Rule 12: an item not done with no entry for more than this many days is stale.
+    stale_days: int = 31
 
 
 def find_root(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:
@@ -104,6 +108,11 @@ def load_config(root: Path) -> Config:
         raise InputError(
             error(name, None, f"max_file_bytes must be a positive number of bytes, got {config.max_file_bytes}")
         )
+    for key in ("due_soon_days", "stale_days"):
+        if getattr(config, key) < 0:
+            raise InputError(
+                error(name, None, f"{key} must be a number of days, 0 or more, got {getattr(config, key)}")
+            )
     if not config.pace_tolerance >= 0 or config.pace_tolerance == float("inf"):  # nan and inf too
         raise InputError(
             error(

@@ -93,8 +93,26 @@ def test_status_json_contract(demo: Path) -> None:
     assert beds == {
         "id": "elder-beds", "name": "新增养老服务床位", "kind": "number", "section": "一、养老服务",
         "unit": "张", "comparator": ">=", "baseline": 0, "target": 800, "current": 150,
-        "completion": 18.75, "expected": 400.0, "due": "2021-12-31", "state": "behind", "parts": [],
+        "completion": 18.75, "expected": 400.0, "due": "2021-12-31", "state": "behind",
+        # Rules 10–13: 150 in 195 days, carried 169 days on: 150 × 364 / 195 = 280 (35 %); 650 more at
+        # 150/195 a day take ⌈845⌉ days; behind, not due within 30 days: yellow; no entry since 10 March.
+        "owner": "示例区民政局", "projected": 280.0, "projected_completion": 35.0, "eta": "2023-11-07",
+        "alert": "yellow", "last_entry": "2021-03-10", "stale": True, "parts": [],
     }  # fmt: skip
+    # A parent belongs to nobody; its parts to the plan's organization (no owner is written).
+    assert [homes["owner"], *(p["owner"] for p in homes["parts"])] == [None, "示例区民政局", "示例区民政局"]
+    assert [(p["id"], p["last_entry"], p["stale"]) for p in homes["parts"]] == [
+        ("east", "2021-03-15", False),  # done: never stale
+        ("west", None, True),
+    ]
+    assert (homes["last_entry"], homes["eta"]) == ("2021-03-15", "2021-10-21")
+    assert (cemetery["alert"], cemetery["projected"], cemetery["stale"]) == ("red", None, True)
+    # Five items (beds, east, west, rate, cemetery): (18.75 + 100 + 0 + 100 + 0) / 5.
+    assert data["owners"] == [
+        {"owner": "示例区民政局", "items": 5, "completion": 43.75,
+         "counts": {"done": 2, "on-track": 0, "behind": 2, "overdue": 1},
+         "alerts": {"red": 1, "orange": 0, "yellow": 2, "blue": 0}, "stale": 3},
+    ]  # fmt: skip
     assert [(p["id"], p["current"], p["state"]) for p in homes["parts"]] == [
         ("east", 20, "done"),
         ("west", 0, "behind"),
@@ -104,6 +122,21 @@ def test_status_json_contract(demo: Path) -> None:
     assert cemetery["kind"] == "milestone"
     assert (cemetery["target"], cemetery["current"], cemetery["unit"]) == (None, None, None)
     assert (cemetery["state"], cemetery["completion"]) == ("overdue", 0.0)
+
+
+def test_status_owner_and_alert_filters(demo: Path) -> None:
+    argv = ("status", "--as-of", "2021-07-15", "--owner", "示例区民政局", "--alert", "yellow", "--format", "json")
+    result = run_cli(*argv, cwd=demo)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    [plan] = data["plans"]
+    # Yellow: the beds (behind) and the west part; homes is shown for its part, its counts are the plan's.
+    assert [(i["id"], [p["id"] for p in i["parts"]]) for i in plan["indicators"]] == [
+        ("elder-beds", []),
+        ("homes", ["west"]),
+    ]
+    assert plan["counts"] == {"done": 1, "on-track": 1, "behind": 1, "overdue": 1}
+    assert [o["owner"] for o in data["owners"]] == ["示例区民政局"]
 
 
 def test_status_csv(demo: Path) -> None:
@@ -118,6 +151,10 @@ def test_status_csv(demo: Path) -> None:
         ("cemetery-plan", "", "overdue"),
     ]
     assert rows[0]["completion"] == "18.75"
+    assert [rows[0][key] for key in ("owner", "projected", "eta", "alert", "last_entry", "stale")] == [
+        "示例区民政局", "280.0", "2023-11-07", "yellow", "2021-03-10", "true",
+    ]  # fmt: skip
+    assert (rows[1]["owner"], rows[1]["stale"], rows[5]["projected"]) == ("", "true", "")
 
 
 def test_status_markdown_zh(demo: Path) -> None:

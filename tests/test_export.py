@@ -94,6 +94,10 @@ def test_status_csv_round_trip():
         "completion": "50.0", "current": "1", "target": "2", "baseline": "0", "unit": "个", "comparator": ">=",
         "expected": "2.0", "gap": "1.0", "start": "2021-01-01", "due": "2021-08-31", "days_overdue": "30",
         "owner": "儿童福利科", "weight": "1", "entries": "1",
+        # Rules 10–13: 1 in 272 days, past due (projected = current); 1 more at 1/272 a day: 272 days on;
+        # overdue: red; the one entry 62 days before as-of: stale.
+        "projected": "1.0", "projected_completion": "50.0", "eta": "2022-06-29", "alert": "red",
+        "last_entry": "2021-07-30", "stale": "true",
     }  # fmt: skip
     qingshi = next(r for r in rows if r["part"] == "qingshi")
     assert (qingshi["indicator"], qingshi["name"], qingshi["state"], qingshi["completion"]) == (

@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from benchmarks.generate import generate
 from civtrack import fastyaml, load, yamlsafe
 from civtrack.cache import open_snapshot
-from civtrack.compute import evaluate
 from civtrack.errors import InputError
 from civtrack.workspace import Config
 from tests.conftest import civtrack_exe
@@ -190,15 +189,21 @@ def test_json_written_plan_by_plan_is_status_json(generated: Path) -> None:
     import os
     import subprocess
 
+    from civtrack.compute import fold
     from civtrack.render.data import status_json
+    from civtrack.supervision import owners, supervise
 
     snapshot = open_snapshot(generated, Config(), use_cache=False)
     day = dt.date(2024, 9, 30)
+    # Rules 10–13 from the full ledger (every day kept): the command takes the last entry dates from
+    # the cache's series instead, and must find the same.
+    full = load.load_disk(generated, Config())
+    ledger = fold((item.plan_id, item.entry, (item.month, item.seq)) for item in full.all_entries())
     for chosen in (None, ["county-0003-2024", "county-0001-2024"]):
         ids = chosen or sorted(snapshot.plans)
-        expected = status_json(
-            evaluate([snapshot.plans[p].plan for p in ids], snapshot.ledger_at(day), day), "2024-09-30"
-        )
+        statuses = supervise([snapshot.plans[p].plan for p in ids], ledger, day, Config().pace_tolerance)
+        assert any(w.last_entry for s in statuses for w in s.watches.values())
+        expected = status_json(statuses, "2024-09-30", owners(statuses))
         argv = [
             civtrack_exe(),
             "status",

@@ -85,6 +85,24 @@ class Opened:
         reference (from the cached series: no entry is read). With ``plan_ids``, only those plans'."""
         return self.snapshot.ledger_at(as_of, plan_ids)
 
+    def last_entries(self, plan_id: str, as_of: dt.date) -> dict[str, dt.date]:
+        """Rule 12: per reference of the plan, the date of its last entry on or before ``as_of``, from the
+        cached series (the ledger of one as-of date keeps no dates): one bisection per reference."""
+        from bisect import bisect_right
+
+        ordinal = as_of.toordinal()
+        lasts = {}
+        for ref, series in self.snapshot.series.get(plan_id, {}).items():
+            dates = series.dates
+            if series.sorted:
+                k = bisect_right(dates, ordinal)
+                last = dates[k - 1] if k else None
+            else:
+                last = max((date for date in dates if date <= ordinal), default=None)
+            if last is not None:
+                lasts[ref] = dt.date.fromordinal(last)
+        return lasts
+
     def timelines(self, plan_ids: list[str] | None = None) -> Mapping[str, Timeline]:
         """Per plan id, the plan's entries ready to be evaluated at any date (`report`, `status --chart`)."""
         return self.snapshot.timelines(plan_ids)
@@ -123,6 +141,17 @@ def selected_plans(opened: Opened, plan_ids: list[str] | None, as_of: dt.date) -
     plans = opened.plans
     ids = chosen_plans(opened, plan_ids)
     return evaluate([plans[p].plan for p in ids], opened.ledger(as_of, ids), as_of, opened.config.pace_tolerance)
+
+
+def supervised_plans(opened: Opened, plan_ids: list[str], as_of: dt.date) -> list:
+    """The plans of ``plan_ids`` evaluated with rules 1–13 (supervision.supervise), in the order given."""
+    from civtrack.supervision import supervise
+
+    config = opened.config
+    return supervise(
+        [opened.plans[p].plan for p in plan_ids], opened.ledger(as_of, plan_ids), as_of, config.pace_tolerance,
+        config.due_soon_days, config.stale_days, lambda plan_id: opened.last_entries(plan_id, as_of),
+    )  # fmt: skip
 
 
 def chosen_plans(opened: Opened, plan_ids: list[str] | None) -> list[str]:

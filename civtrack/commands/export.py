@@ -43,13 +43,13 @@ def run(
         ),
     ] = None,
 ) -> None:
-    from civtrack.commands import open_repository, parse_date, selected_plans
+    from civtrack.commands import chosen_plans, open_repository, parse_date, supervised_plans
     from civtrack.commands.report import write_atomic
     from civtrack.render import export
 
     day = parse_date(as_of, "--as-of")
     opened = open_repository(ctx.obj)
-    statuses = selected_plans(opened, plan, day)  # also rejects an unknown --plan
+    statuses = supervised_plans(opened, chosen_plans(opened, plan), day)  # chosen_plans rejects an unknown --plan
     if what is What.status:
         rows, columns = export.status_rows(statuses), export.STATUS_COLUMNS
     else:

@@ -5,13 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
 if TYPE_CHECKING:
     from civtrack.commands import Opened
     from civtrack.compute import PlanStatus
+    from civtrack.supervision import OwnerTally
+
+
+class Alert(StrEnum):
+    red = "red"
+    orange = "orange"
+    yellow = "yellow"
+    blue = "blue"
 
 
 class StatusFormat(StrEnum):
@@ -43,6 +51,16 @@ def run(
         list[State] | None,
         typer.Option("--state", help="Only indicators in this state (repeatable).", show_default=False),
     ] = None,
+    owner: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--owner", metavar="NAME", help="Only the items of this responsible unit (repeatable).", show_default=False
+        ),
+    ] = None,
+    alert: Annotated[
+        list[Alert] | None,
+        typer.Option("--alert", help="Only items with this early warning (repeatable).", show_default=False),
+    ] = None,
     output_format: Annotated[StatusFormat, typer.Option("--format", help="Output format.")] = StatusFormat.table,
     chart: Annotated[
         bool, typer.Option("--chart", help="Add a sparkline of monthly completion per indicator (table format).")
@@ -53,13 +71,25 @@ def run(
     day = parse_date(as_of, "--as-of")
     opened = open_repository(ctx.obj)
     ids = chosen_plans(opened, plan)
-    statuses_of = _evaluator(opened, day, [st.value for st in state] if state else None)
+    from civtrack.supervision import OwnerTally
+
+    tally = OwnerTally()
+    filters = Filters(
+        [st.value for st in state] if state else None, owner or None, [a.value for a in alert] if alert else None
+    )
+    # Rules 10–13 where they show (JSON, CSV) or filter; the table and Markdown do not show them yet.
+    supervised = output_format in (StatusFormat.json, StatusFormat.csv) or bool(owner or alert)
+    statuses_of = _evaluator(opened, day, filters, tally if supervised else None)
     if output_format is StatusFormat.json:
         import sys
 
         from civtrack.render.data import write_status_json
 
-        write_status_json(sys.stdout, ids, statuses_of, day.isoformat())
+        def owners() -> list:
+            summaries = tally.summaries()
+            return [s for s in summaries if s.owner in owner] if owner else summaries
+
+        write_status_json(sys.stdout, ids, statuses_of, day.isoformat(), owners)
     elif output_format is StatusFormat.csv:
         from civtrack.render.data import status_csv
 
@@ -76,15 +106,37 @@ def run(
         write_status_tables(console(), ids, statuses_of, opened.lang, charts_of)
 
 
-def _evaluator(opened: Opened, day: dt.date, states: list[str] | None) -> Callable[[list[str]], list[PlanStatus]]:
-    """The statuses of some plans at ``day``, keeping only ``states`` (all when None)."""
+class Filters(NamedTuple):
+    """--state, --owner, --alert: None when not given."""
+
+    states: list[str] | None
+    owners: list[str] | None
+    alerts: list[str] | None
+
+
+def _evaluator(
+    opened: Opened, day: dt.date, filters: Filters, tally: OwnerTally | None
+) -> Callable[[list[str]], list[PlanStatus]]:
+    """The statuses of some plans at ``day``, keeping only the items the filters match (all when none is
+    given). With a ``tally``, rules 10–13 too (supervision.supervise), each plan added to ``tally`` (the
+    per-owner summary) before it is filtered; without, rules 1–9 only (compute.evaluate: their cost,
+    about 7 µs an item, is not paid where nothing shows them)."""
 
     def statuses_of(plan_ids: list[str]) -> list[PlanStatus]:
-        from civtrack.compute import evaluate, select
+        from civtrack.commands import supervised_plans
+        from civtrack.compute import evaluate
+        from civtrack.supervision import select
 
-        plans = [opened.plans[plan_id].plan for plan_id in plan_ids]
-        statuses = evaluate(plans, opened.ledger(day, plan_ids), day, opened.config.pace_tolerance)
-        return [select(status, states) for status in statuses] if states else statuses
+        if tally is None:
+            plans = [opened.plans[plan_id].plan for plan_id in plan_ids]
+            statuses = evaluate(plans, opened.ledger(day, plan_ids), day, opened.config.pace_tolerance)
+        else:
+            statuses = supervised_plans(opened, plan_ids, day)
+            for status in statuses:
+                tally.add(status)
+        if filters == (None, None, None):
+            return statuses
+        return [select(status, *filters) for status in statuses]
 
     return statuses_of
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
+
+import orjson
 
 from civtrack.compute import PlanStatus, Status
 from civtrack.render import walk
+from civtrack.supervision import OwnerSummary, Watch
+
+UNWATCHED = Watch(None, None, None, None, None, None, False)
 
 
 def status_dict(status: Status) -> dict[str, Any]:
@@ -32,6 +36,50 @@ def status_dict(status: Status) -> dict[str, Any]:
     }
 
 
+def watch_dict(seen: Watch) -> dict[str, Any]:
+    """Rules 10–13 of one item, as status JSON and CSV show them (dates ISO or null)."""
+    return {
+        "owner": seen.owner,
+        "projected": seen.projected,
+        "projected_completion": seen.projected_completion,
+        "eta": seen.eta.isoformat() if seen.eta else None,
+        "alert": seen.alert,
+        "last_entry": seen.last_entry.isoformat() if seen.last_entry else None,
+        "stale": seen.stale,
+    }
+
+
+def watched_dict(status: Status, watches: Mapping[str, Watch]) -> dict[str, Any]:
+    """status_dict with the fields of rules 10–13 before ``parts`` (its parts' too). One dict made at
+    once: a million-entry repository has a hundred thousand items."""
+    milestone = status.kind == "milestone"
+    seen = watches.get(status.ref, UNWATCHED)
+    eta, last = seen.eta, seen.last_entry
+    return {
+        "id": status.id,
+        "name": status.name,
+        "kind": status.kind,
+        "section": status.section,
+        "unit": None if milestone else status.unit,
+        "comparator": status.comparator,
+        "baseline": None if milestone else status.baseline,
+        "target": None if milestone else status.target,
+        "current": None if milestone else status.current,
+        "completion": status.completion,
+        "expected": status.expected,
+        "due": status.due.isoformat(),
+        "state": status.state,
+        "owner": seen.owner,
+        "projected": seen.projected,
+        "projected_completion": seen.projected_completion,
+        "eta": eta.isoformat() if eta else None,
+        "alert": seen.alert,
+        "last_entry": last.isoformat() if last else None,
+        "stale": seen.stale,
+        "parts": [watched_dict(part, watches) for part in status.parts],
+    }
+
+
 def plan_dict(plan: PlanStatus) -> dict[str, Any]:
     return {
         "id": plan.id,
@@ -39,36 +87,65 @@ def plan_dict(plan: PlanStatus) -> dict[str, Any]:
         "organization": plan.organization,
         "completion": plan.completion,
         "counts": dict(plan.counts),
-        "indicators": [status_dict(status) for status in plan.indicators],
+        "indicators": [watched_dict(status, plan.watches) for status in plan.indicators],
     }
 
 
-def status_json(plans: list[PlanStatus], as_of: str) -> str:
-    document = {"as_of": as_of, "plans": [plan_dict(plan) for plan in plans]}
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+def owner_dict(summary: OwnerSummary) -> dict[str, Any]:
+    return {
+        "owner": summary.owner,
+        "items": summary.items,
+        "completion": summary.completion,
+        "counts": dict(summary.counts),
+        "alerts": dict(summary.alerts),
+        "stale": summary.stale,
+    }
+
+
+def _dumps(value: Any) -> str:
+    """JSON indented by 2, as json.dumps(value, ensure_ascii=False, indent=2) writes it, by orjson (several
+    times faster: a million-entry status is 100,000 items). The one difference: orjson writes floats
+    below 1e-4 in plain decimals (0.00001 where json writes 1e-05), the same number."""
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
+
+
+def status_json(plans: list[PlanStatus], as_of: str, owners: Sequence[OwnerSummary] = ()) -> str:
+    document = {
+        "as_of": as_of,
+        "plans": [plan_dict(plan) for plan in plans],
+        "owners": [owner_dict(summary) for summary in owners],
+    }
+    return _dumps(document) + "\n"
 
 
 def write_status_json(
-    out: TextIO, plan_ids: Sequence[str], statuses_of: Callable[[list[str]], list[PlanStatus]], as_of: str
+    out: TextIO,
+    plan_ids: Sequence[str],
+    statuses_of: Callable[[list[str]], list[PlanStatus]],
+    as_of: str,
+    owners: Callable[[], Sequence[OwnerSummary]] = list,
 ) -> None:
     """status_json of ``plan_ids``, written plan by plan (each evaluated by ``statuses_of`` when its
     turn comes): the same characters (a plan nested in the document is its own indented text shifted
-    right by its depth), without holding the document of a thousand plans in memory at once."""
+    right by its depth), without holding the document of a thousand plans in memory at once.
+    ``owners`` is called once the plans are written (the per-owner summary, added up as they came)."""
     if not plan_ids:
-        out.write(json.dumps({"as_of": as_of, "plans": []}, ensure_ascii=False, indent=2) + "\n")
+        out.write(status_json([], as_of, owners()))
         return
-    out.write("{\n" + f'  "as_of": {json.dumps(as_of)},\n' + '  "plans": [\n')
+    out.write("{\n" + f'  "as_of": {_dumps(as_of)},\n' + '  "plans": [\n')
     for index, plan_id in enumerate(plan_ids):
         for status in statuses_of([plan_id]):
-            text = json.dumps(plan_dict(status), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            text = _dumps(plan_dict(status)).replace("\n", "\n    ")
             out.write("    " + text + (",\n" if index < len(plan_ids) - 1 else "\n"))
-    out.write("  ]\n}\n")
+    text = _dumps([owner_dict(summary) for summary in owners()]).replace("\n", "\n  ")
+    out.write("  ],\n" + f'  "owners": {text}\n' + "}\n")
     out.flush()
 
 
 CSV_COLUMNS = (
     "plan", "indicator", "part", "name", "section", "kind", "unit", "comparator",
     "baseline", "target", "current", "completion", "expected", "due", "state",
+    "owner", "projected", "projected_completion", "eta", "alert", "last_entry", "stale",
 )  # fmt: skip
 
 
@@ -77,7 +154,7 @@ def status_rows(plans: list[PlanStatus]) -> list[dict[str, Any]]:
     rows = []
     for plan in plans:
         for status, parent in walk(plan):
-            row = status_dict(status)
+            row = status_dict(status) | watch_dict(plan.watches.get(status.ref, UNWATCHED))
             rows.append({
                 "plan": plan.id,
                 "indicator": parent.id if parent else status.id,
@@ -87,10 +164,18 @@ def status_rows(plans: list[PlanStatus]) -> list[dict[str, Any]]:
     return rows
 
 
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
 def status_csv(plans: list[PlanStatus]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in status_rows(plans):
-        writer.writerow({key: "" if value is None else value for key, value in row.items()})
+        writer.writerow({key: _cell(value) for key, value in row.items()})
     return out.getvalue()

@@ -17,7 +17,7 @@ from civtrack.compute import PlanStatus
 from civtrack.load import EntryAt
 from civtrack.model import Plan
 from civtrack.render import walk
-from civtrack.render.data import status_dict
+from civtrack.render.data import UNWATCHED, status_dict, watch_dict
 from civtrack.workspace import PROGRESS_DIR
 
 ENTRY_COLUMNS: tuple[str, ...] = (
@@ -27,6 +27,7 @@ ENTRY_COLUMNS: tuple[str, ...] = (
 STATUS_COLUMNS: tuple[str, ...] = (
     "as_of", "plan", "indicator", "part", "name", "section", "kind", "state", "completion", "current", "target",
     "baseline", "unit", "comparator", "expected", "gap", "start", "due", "days_overdue", "owner", "weight", "entries",
+    "projected", "projected_completion", "eta", "alert", "last_entry", "stale",
 )  # fmt: skip
 
 
@@ -80,6 +81,9 @@ def status_rows(plans: Iterable[PlanStatus]) -> list[dict[str, Any]]:
                 "owner": status.owner,
                 "weight": status.weight,
                 "entries": status.entries,
+                # Rules 10–13 but the owner: the column above keeps its meaning (the owner written or inherited).
+                **{key: value for key, value in watch_dict(plan.watches.get(status.ref, UNWATCHED)).items()
+                   if key != "owner"},
             })  # fmt: skip
     return rows
 
