@@ -42,9 +42,9 @@ def parse_month(text: str | None, today: dt.date | None = None) -> Month:
         raise typer.BadParameter(f"expected YYYY-MM or last, got '{text}'", param_hint="--month") from None
 
 
-def write_atomic(path: Path, chunks: Iterable[str]) -> None:
-    """Write the text of ``chunks`` to ``path`` through a temporary file renamed over it: a reader
-    (or a cron job interrupted half-way) never sees half a report."""
+def write_atomic(path: Path, chunks: Iterable[str] | bytes) -> None:
+    """Write the text of ``chunks`` (or bytes: a workbook, a Word file) to ``path`` through a temporary
+    file renamed over it: a reader (or a cron job interrupted half-way) never sees half a report."""
     import os
     import tempfile
 
@@ -59,10 +59,16 @@ def write_atomic(path: Path, chunks: Iterable[str]) -> None:
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(temp, 0o666 & ~umask)
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-                out.writelines(chunks)
-                out.flush()
-                os.fsync(out.fileno())
+            if isinstance(chunks, bytes):
+                with os.fdopen(handle, "wb") as binary:
+                    binary.write(chunks)
+                    binary.flush()
+                    os.fsync(binary.fileno())
+            else:
+                with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+                    out.writelines(chunks)
+                    out.flush()
+                    os.fsync(out.fileno())
             os.replace(temp, target)
         except BaseException:
             os.unlink(temp)
