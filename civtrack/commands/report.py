@@ -18,6 +18,7 @@ class ReportFormat(StrEnum):
     markdown = "markdown"
     json = "json"
     html = "html"
+    docx = "docx"
 
 
 class Lang(StrEnum):
@@ -125,6 +126,8 @@ def run(
         from civtrack.render import report_json as renderer
     elif output_format is ReportFormat.html:
         from civtrack.render import report_html as renderer  # type: ignore[no-redef]
+    elif output_format is ReportFormat.docx:
+        from civtrack.render import report_docx as renderer  # type: ignore[no-redef]
     else:
         from civtrack.render import report_md as renderer  # type: ignore[no-redef]
     laid_out = [
@@ -139,12 +142,17 @@ def run(
         for pair in share
     ]
     summaries = [summary for summary, _ in laid_out]
-    chunks = renderer.report_chunks(chosen_month, summaries, [section for _, section in laid_out], language)
-    if output is None:
-        for chunk in chunks:
+    sections = [section for _, section in laid_out]
+    if output_format is ReportFormat.docx:
+        from civtrack.commands.export import write_output
+        from civtrack.render import report_docx
+
+        write_output(output, report_docx.report_bytes(chosen_month, summaries, sections, language))
+    elif output is None:
+        for chunk in renderer.report_chunks(chosen_month, summaries, sections, language):
             typer.echo(chunk, nl=False)
     else:
-        write_atomic(output, chunks)
+        write_atomic(output, renderer.report_chunks(chosen_month, summaries, sections, language))
     if any(summary.counts[state.value] for summary in summaries for state in fail_on or []):
         raise typer.Exit(1)
 
