@@ -50,7 +50,7 @@ def run(
     config = load_config(root)
     lang = ctx.obj.lang or config.lang
     status_day = parse_date(as_of, "--as-of") if as_of else None
-    shown = display_path(file.resolve()) if file.exists() else str(file)
+    shown = str(file)  # as it was typed
     table = read_table(file, shown)
     chosen = parse_month(month) if month else table.month
     checked, problems, plans = check_rows(root, table, config, chosen)
