@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
@@ -54,6 +55,8 @@ from civtrack.spreadsheet import (
 from civtrack.workspace import PROGRESS_DIR, Config
 
 HEADER_SEARCH_ROWS = 10
+# A cell's formula element, <f> or <x:f …> (not <formula1> of a data validation).
+_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
 
 
 @dataclass
@@ -160,10 +163,19 @@ def _find_header(records: list[list[Any]], where: str, table: Table) -> tuple[in
 def _read_workbook(path: Path, shown: str) -> Table:
     from openpyxl import load_workbook
 
+    # Read-only mode streams each sheet's XML: several times faster than building every cell, and
+    # enough, as a merge's range is read from the sheet's XML (``_merges``).
     try:
-        book = load_workbook(path, data_only=True)
+        book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
         raise InputError(_problem(shown, codes.BAD_FILE, f"cannot read the workbook: {exc}")) from None
+    try:
+        return _read_sheets(book, path, shown)
+    finally:
+        book.close()
+
+
+def _read_sheets(book: Any, path: Path, shown: str) -> Table:
     table = Table()
     if META_SHEET in book.sheetnames:
         _read_meta(book[META_SHEET], table)
@@ -173,9 +185,14 @@ def _read_workbook(path: Path, shown: str) -> Table:
         if ws.title == META_SHEET or ws.sheet_state != "visible":
             continue
         where = f"{shown}:{ws.title}"
-        head = list(ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, values_only=True))
+        rows = ws.iter_rows()
+        head = []
+        for record in rows:
+            head.append(record)
+            if len(head) == HEADER_SEARCH_ROWS:
+                break
         probe = Table()
-        keys = _find_header([list(r) for r in head], where, probe)
+        keys = _find_header([[c.value for c in record] for record in head], where, probe)
         if keys is None:
             if len(book.worksheets) == 1 or any(p.code != codes.BAD_FILE for p in probe.problems):
                 table.problems.extend(probe.problems)
@@ -184,19 +201,25 @@ def _read_workbook(path: Path, shown: str) -> Table:
         table.problems.extend(probe.problems)
         start, columns = keys
         first = start + 2
-        merged = _merged(ws, columns, first)
+        merged = _merged(_merges(book, ws), columns, first)
+        tops_wanted = {source for source, _ in merged.values() if isinstance(source, tuple)}
+        tops: dict[tuple[int, int], Any] = {}
         uncached = formulas.get(ws.title, set())
         by_column = {key: i for i, key in columns.items()}
         value_col = by_column.get("value")
-        for r, cells in enumerate(ws.iter_rows(min_row=first), first):
+        for r, cells in enumerate(_chain(head[start + 1 :], rows), first):
             row: dict[str, Any] = {}
+            width = len(cells)
             for i, key in columns.items():
-                row[key] = cells[i].value if i < len(cells) else None
-            for key, i in by_column.items():
-                fill = merged.get((r, i))
-                if fill is not None:
-                    row[key] = fill[0]
-            percent = value_col is not None and value_col < len(cells) and "%" in (cells[value_col].number_format or "")
+                row[key] = cells[i].value if i < width else None
+            if merged:
+                for key, i in by_column.items():
+                    if (r, i) in tops_wanted:
+                        tops[(r, i)] = row[key]
+                    fill = merged.get((r, i))
+                    if fill is not None and fill[0] is not _TOP:
+                        row[key] = None if fill[0] is None else tops.get(fill[0])
+            percent = value_col is not None and value_col < width and "%" in (cells[value_col].number_format or "")
             missing = frozenset(key for key, i in by_column.items() if (r, i + 1) in uncached and row[key] is None)
             spans = next((merged[(r, i)][1] for i in (by_column.get("value"), by_column.get("done"))
                           if i is not None and (r, i) in merged and merged[(r, i)][1]), None)  # fmt: skip
@@ -204,6 +227,28 @@ def _read_workbook(path: Path, shown: str) -> Table:
     if not found and not table.problems:
         table.problems.append(_problem(shown, codes.BAD_FILE, "no sheet with plan and id columns"))
     return table
+
+
+_TOP = object()  # in _merged: the merge's own top-left cell
+
+
+def _chain(first: list[Any], rest: Iterator[Any]) -> Iterator[Any]:
+    yield from first
+    yield from rest
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+
+
+def _merges(book: Any, ws: Any) -> list[Any]:
+    """The merged ranges of a sheet, from its XML (a read-only worksheet does not parse them)."""
+    from openpyxl.worksheet.cell_range import CellRange
+
+    with book._archive.open(ws._worksheet_path) as source:
+        data = source.read()
+    if b"mergeCell" not in data:
+        return []
+    return [CellRange(ref.decode("ascii")) for ref in _MERGE.findall(data)]
 
 
 def _read_meta(ws: Any, table: Table) -> None:
@@ -219,19 +264,21 @@ def _read_meta(ws: Any, table: Table) -> None:
             table.hashes[str(row[1])] = str(row[3])
 
 
-def _merged(ws: Any, columns: dict[int, str], first: int) -> dict[tuple[int, int], tuple[Any, str | None]]:
-    """(row, column index) → (the merge's value, its range when it spans rows of value or done)."""
+def _merged(ranges: list[Any], columns: dict[int, str], first: int) -> dict[tuple[int, int], tuple[Any, str | None]]:
+    """(row, column index) → (the merge's value, its range when it spans rows of value or done).
+    The value is filled in later (``_fill_merged``): here it is the top-left cell's position."""
     found: dict[tuple[int, int], tuple[Any, str | None]] = {}
-    for rng in ws.merged_cells.ranges:
-        value = ws.cell(rng.min_row, rng.min_col).value
+    for rng in ranges:
         for col in range(rng.min_col, rng.max_col + 1):
             key = columns.get(col - 1)
             if key is None:
                 continue
             spans = str(rng.coord) if key in ("value", "done") and rng.max_row > rng.min_row else None
-            for r in range(max(rng.min_row, first), rng.max_row + 1):
-                # Down the first column of the merge: the value belongs to each row; other columns stay empty.
-                found[(r, col - 1)] = (value if col == rng.min_col else None, spans)
+            for r in range(max(rng.min_row + 1, first), rng.max_row + 1):
+                # Down the first column of the merge the value belongs to each row; other columns stay empty.
+                found[(r, col - 1)] = ((rng.min_row, col - 1) if col == rng.min_col else None, spans)
+            if spans and rng.min_row >= first:
+                found[(rng.min_row, col - 1)] = (_TOP, spans)
     return found
 
 
@@ -240,7 +287,7 @@ def _has_formulas(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as archive:
             return any(
-                b"<f" in archive.read(name) or b":f>" in archive.read(name)
+                _FORMULA.search(archive.read(name))
                 for name in archive.namelist()
                 if name.startswith("xl/worksheets/") and name.endswith(".xml")
             )
@@ -274,10 +321,11 @@ class Checked:
     row: Row
     target: Target
     entry: Entry
+    rel: str = ""  # the month file it goes into
 
-    @property
-    def rel(self) -> str:
-        return f"{PROGRESS_DIR}/{self.target.plan_id}/{self.entry.date:%Y-%m}.yaml"
+    def __post_init__(self) -> None:
+        date = self.entry.date
+        self.rel = f"{PROGRESS_DIR}/{self.target.plan_id}/{date.year:04d}-{date.month:02d}.yaml"
 
 
 def is_empty(row: Row) -> bool:
@@ -428,13 +476,27 @@ class Batch:
     lines: dict[str, int] = field(default_factory=dict)  # rel → line of the first appended entry
     skipped: list[Problem] = field(default_factory=list)
 
+    by_file: dict[str, list[Checked]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for item in self.rows:
+            self.by_file.setdefault(item.rel, []).append(item)
+
     def files(self) -> list[str]:
-        return list(dict.fromkeys(item.rel for item in self.rows))
+        return list(self.by_file)
+
+    def skipped_in(self, plan_id: str) -> int:
+        """Rows of the plan found already recorded."""
+        return sum(
+            len(rows) - len(self.written.get(rel, []))
+            for rel, rows in self.by_file.items()
+            if rel.split("/")[1] == plan_id
+        )
 
     def build(self, rel: str, existing: bytes | None) -> bytes:
         from civtrack import store
 
-        mine = [item for item in self.rows if item.rel == rel]
+        mine = self.by_file[rel]
         shown = self.shown(self.root / rel)
         month = rel.rsplit("/", 1)[-1].removesuffix(".yaml")
         target = mine[0].target

@@ -74,6 +74,10 @@ def run(
     _summary(batch, plans, before, dry_run, lang, status_day, config)
 
 
+# Above this many lines of changes for one plan, only the changes of state are listed.
+MOST_LINES = 40
+
+
 def _plan_entries(root: Path, plans: dict[str, PlanFile], ids: set[str], config: Config) -> dict[str, list[EntryAt]]:
     from civtrack.errors import InputError
     from civtrack.oneplan import plan_entries
@@ -119,12 +123,7 @@ def _summary(
         return
     latest = max(item.entry.date for items in added.values() for item in items)
     as_of = status_day or max(dt.date.today(), latest)
-    skipped: dict[str, int] = {}
-    for item in batch.rows:
-        skipped.setdefault(item.target.plan_id, 0)
-    for rel, rows in batch.written.items():
-        plan_id = rel.split("/")[1]
-        skipped[plan_id] += sum(1 for item in batch.rows if item.rel == rel) - len(rows)
+    skipped = {plan_id: batch.skipped_in(plan_id) for plan_id in sorted({i.target.plan_id for i in batch.rows})}
     for plan_id in sorted(skipped):
         plan = plans[plan_id].plan
         items = added.get(plan_id, [])
@@ -151,13 +150,21 @@ def _summary(
 
         old, new = status(before[plan_id]), status([*before[plan_id], *items])
         touched = {item.entry.indicator for item in items}
+        touched |= {ref.split("/")[0] for ref in touched}
         rows_out = []
         for old_ind, new_ind in zip(old.indicators, new.indicators, strict=True):
-            if not any(ref == new_ind.id or ref.startswith(new_ind.id + "/") for ref in touched):
+            if new_ind.id not in touched:
                 continue
             for old_part, new_part in zip(old_ind.parts, new_ind.parts, strict=True):
                 if new_part.ref in touched:
                     rows_out.append((new_part.ref, old_part, new_part))
             rows_out.append((new_ind.id, old_ind, new_ind))
-        out.print(change_grid(rows_out, lang, indent=2))
+        if len(rows_out) > MOST_LINES:
+            # A sheet of a whole province: the items whose state changed, and how many others moved.
+            changed = [row for row in rows_out if row[1].state != row[2].state]
+            out.print(change_grid(changed[:MOST_LINES], lang, indent=2))
+            more = len(rows_out) - min(len(changed), MOST_LINES)
+            out.print(Text("  " + label("import_more", lang).format(count=more), style="dim"))
+        else:
+            out.print(change_grid(rows_out, lang, indent=2))
     out.print(Text(f"{label('as_of', lang)} {as_of.isoformat()}", style="dim"))
