@@ -62,7 +62,9 @@ def run(
 
     day = parse_date(as_of, "--as-of")
     if encoding is not Encoding.utf8 and output_format is not ExportFormat.csv:
-        raise typer.BadParameter("only CSV takes another encoding (JSON Lines is UTF-8; xlsx has none)", param_hint="--encoding")
+        from civtrack.errors import InputError
+
+        raise InputError("--encoding: only CSV takes another encoding (JSON Lines is UTF-8; xlsx has none)")
     opened = open_repository(ctx.obj)
     statuses = selected_plans(opened, plan, day)  # also rejects an unknown --plan
 
