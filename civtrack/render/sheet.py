@@ -149,6 +149,12 @@ def fill_in_workbook(
             for r in milestones:
                 done_check.add(f"{col['done']}{r}")
             date_check.add(f"{col['date']}2:{col['date']}{last}")
+        # Printed: A4 landscape, every column on one page's width, the header row on each page.
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_title_rows = "1:1"
         # Read-only columns are locked against slips, not secrets: no password.
         ws.protection.sheet = True
         ws.protection.formatColumns = False
