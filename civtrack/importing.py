@@ -87,6 +87,8 @@ def _problem(where: str, code: str, message: str, severity: str = "error") -> Pr
 def read_table(path: Path, shown: str) -> Table:
     """The rows of an .xlsx or .csv file; InputError when it cannot be read at all."""
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise InputError(_problem(shown, codes.BAD_FILE, "a folder, not a file"))
     if not path.is_file():
         raise InputError(_problem(shown, codes.BAD_FILE, "no such file"))
     if suffix in (".xlsx", ".xlsm"):
@@ -111,7 +113,10 @@ def _read_csv(path: Path, shown: str) -> Table:
         raise InputError(_problem(shown, codes.BAD_FILE, "not text in UTF-8 or GB18030"))
     if "\x00" in text:
         raise InputError(_problem(shown, codes.BAD_FILE, "not a CSV file (it holds NUL bytes: UTF-16, or binary?)"))
-    records = list(csv.reader(io.StringIO(text, newline="")))
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise InputError(_problem(shown, codes.BAD_FILE, f"not a CSV file: {exc}")) from None
     table = Table()
     keys = _find_header(records, shown, table)
     if keys is None:
@@ -171,6 +176,10 @@ def _read_workbook(path: Path, shown: str) -> Table:
         raise InputError(_problem(shown, codes.BAD_FILE, f"cannot read the workbook: {exc}")) from None
     try:
         return _read_sheets(book, path, shown)
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a damaged sheet inside a readable archive
+        raise InputError(_problem(shown, codes.BAD_FILE, f"cannot read the workbook: {exc}")) from None
     finally:
         book.close()
 

@@ -440,3 +440,33 @@ def test_an_empty_sheet_imports_nothing(town: Path) -> None:
     code, out, err = run(town, "import", str(path))
     assert (code, out, err) == (0, "Nothing to import: no row is filled in.\n", "")
     assert not (town / OCTOBER).exists()
+
+
+# --- cells, one by one ---------------------------------------------------------------------
+
+
+def test_cell_readers() -> None:
+    from civtrack.spreadsheet import cell_date, cell_done, cell_number, cell_text
+
+    assert cell_number("12,345.5", "张", False) == (12345.5, None)
+    assert cell_number(" １,２００ ", "张", False) == (1200, None)
+    assert cell_number(0.5, "%", True) == (50, None)
+    assert cell_number(0.123, "%", True) == (12.3, None)
+    assert cell_number("12.5%", "%", False) == (12.5, None)
+    assert cell_number(" ", "张", False) == (None, None)
+    assert cell_number("1e3", "张", False) == (1000.0, None)
+    assert cell_number("12,34", "张", False) == ("12,34", None)  # worded by record's check
+    assert cell_number(True, "张", False)[1].code == "IMP04"
+    assert cell_date(46326) == (dt.date(2026, 10, 31), None)
+    assert cell_date("46326") == (dt.date(2026, 10, 31), None)
+    assert cell_date(dt.datetime(2026, 10, 5, 14, 30)) == (dt.date(2026, 10, 5), None)
+    assert cell_date("２０２６年１０月５日") == (dt.date(2026, 10, 5), None)
+    assert cell_date("2026-10-05 08:30") == (dt.date(2026, 10, 5), None)
+    assert cell_date(0)[1].code == "IMP08"
+    assert [cell_done(v)[0] for v in ("是", "否", "YES", "n", 1, 0, True, "✓", None, "")] == [
+        True, False, True, False, True, False, True, True, None, None,
+    ]  # fmt: skip
+    assert cell_done(2)[1].code == "IMP15"
+    assert [cell_text(v) for v in (None, "  ", " 说明 ", 12.0, 12.5, dt.datetime(2026, 10, 5))] == [
+        None, None, "说明", "12", "12.5", "2026-10-05",
+    ]  # fmt: skip
