@@ -160,7 +160,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "import_entries": ("{count} entries", "{count}条记录"),
     "import_skipped": ("{count} already recorded, skipped", "{count}条已有记录，已跳过"),
     "import_nothing": ("Nothing to import: every filled row is already recorded.", "没有需要导入的记录：填写的行均已记录。"),
-    "import_more": ("… and {count} more indicators and parts whose state did not change", "……另有{count}项指标和分项状态未变"),
+    "import_more": ("… and {count} more indicators and parts", "……另有{count}项指标和分项"),
     "import_empty": ("Nothing to import: no row is filled in.", "没有需要导入的记录：没有填写的行。"),
     "month_end_completion": ("Completion at each month's end", "各月末完成率"),
     "month": ("Month", "月份"),

@@ -26,6 +26,7 @@ through civtrack.store, like `record`'s.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import zipfile
@@ -550,4 +551,64 @@ def new_items(batch: Batch) -> dict[str, list[EntryAt]]:
             month = f"{item.entry.date:%Y-%m}"
             at = EntryAt(item.target.plan_id, item.entry, rel, line + i, (1 << 62) + i, month)
             found.setdefault(item.target.plan_id, []).append(at)
+    return found
+
+
+# --- the summary -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanImported:
+    """What an import did to one plan: entries added (and where), rows skipped, and before → after
+    of every indicator and part it touched, as (ref, before, after), parts before their indicator."""
+
+    plan_id: str
+    title: str
+    added: int
+    skipped: int
+    spans: tuple[tuple[str, int, int], ...]  # (month file as shown, first line, entries)
+    changes: tuple[tuple[str, Any, Any], ...]
+
+
+def summarize(
+    batch: Batch,
+    plans: dict[str, PlanFile],
+    before: dict[str, list[EntryAt]],
+    added: dict[str, list[EntryAt]],
+    as_of: dt.date,
+    tolerance: float,
+) -> list[PlanImported]:
+    """Per plan the sheet touched, by id: the facts of the summary. ``before``: the plan's entries
+    before the import; ``added``: those appended (``new_items``)."""
+    from civtrack.compute import fold, plan_status
+
+    found = []
+    for plan_id in sorted({item.target.plan_id for item in batch.rows}):
+        plan = plans[plan_id].plan
+        items = added.get(plan_id, [])
+        spans = tuple(
+            (batch.shown(batch.root / rel), batch.lines[rel], len(rows))
+            for rel, rows in sorted(batch.written.items())
+            if rows and rel.split("/")[1] == plan_id
+        )
+        changes: list[tuple[str, Any, Any]] = []
+        if items:
+
+            def status(entries: list[EntryAt], plan: Any = plan) -> Any:
+                ledger = fold((i.plan_id, i.entry, (i.month, i.seq)) for i in entries)
+                return plan_status(plan, ledger, as_of, tolerance)
+
+            old, new = status(before[plan_id]), status([*before[plan_id], *items])
+            touched = {item.entry.indicator for item in items}
+            touched |= {ref.split("/")[0] for ref in touched}
+            for old_ind, new_ind in zip(old.indicators, new.indicators, strict=True):
+                if new_ind.id not in touched:
+                    continue
+                for old_part, new_part in zip(old_ind.parts, new_ind.parts, strict=True):
+                    if new_part.ref in touched:
+                        changes.append((new_part.ref, old_part, new_part))
+                changes.append((new_ind.id, old_ind, new_ind))
+        found.append(
+            PlanImported(plan_id, plan.title, len(items), batch.skipped_in(plan_id), spans, tuple(changes))
+        )
     return found

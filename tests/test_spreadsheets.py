@@ -236,6 +236,22 @@ def test_chinese_headers_and_owner(town: Path) -> None:
     assert status_of(town)["elder-beds"]["current"] == 312
 
 
+def test_a_long_summary_lists_the_changes_of_state(town: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    monkeypatch.setattr(importlib.import_module("civtrack.commands.import"), "MOST_LINES", 3)
+    path = fill(make_sheet(town), {"L2": 500, "L3": 1, "L4": 1, "L5": 10})
+    code, out, err = run(town, "import", str(path), "--as-of", "2026-10-31")
+    assert code == 0, err
+    assert [line.rstrip() for line in out.splitlines()] == [
+        "Imported town  城关镇2026年民生实事  4 entries",
+        "  progress/town/2026-10.yaml:1–4",
+        "  elder-beds  300 → 800 张  37.5% → 100.0%  behind → done",
+        "  … and 5 more indicators and parts",
+        "as of 2026-10-31",
+    ]
+
+
 def test_identical_rows_in_one_sheet_are_both_written_once(town: Path) -> None:
     path = fill(make_sheet(town), {"L2": 5, "A8": "town", "B8": "elder-beds", "L8": 5, "N8": dt.datetime(2026, 10, 31)})
     assert run(town, "import", str(path))[0] == 0

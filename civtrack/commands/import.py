@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from civtrack.load import EntryAt, PlanFile
     from civtrack.workspace import Config
 
+# Above this many lines of changes for one plan, only the changes of state are listed.
+MOST_LINES = 40
+
 
 def run(
     ctx: typer.Context,
@@ -74,10 +77,6 @@ def run(
     _summary(batch, plans, before, dry_run, lang, status_day, config)
 
 
-# Above this many lines of changes for one plan, only the changes of state are listed.
-MOST_LINES = 40
-
-
 def _plan_entries(root: Path, plans: dict[str, PlanFile], ids: set[str], config: Config) -> dict[str, list[EntryAt]]:
     from civtrack.errors import InputError
     from civtrack.oneplan import plan_entries
@@ -108,63 +107,14 @@ def _summary(
     config: Config,
 ) -> None:
     """Per plan: the entries added, where, and the state changes of the items they touch (as record)."""
-    from rich.text import Text
-
-    from civtrack.compute import fold, plan_status
-    from civtrack.i18n import label
-    from civtrack.importing import new_items
-    from civtrack.render.diff import change_grid
+    from civtrack.importing import new_items, summarize
+    from civtrack.render.imported import import_summary
     from civtrack.richout import console
 
-    out = console()
     added = new_items(batch)
-    if not added:
-        out.print(label("import_nothing", lang))
-        return
-    latest = max(item.entry.date for items in added.values() for item in items)
+    latest = max((item.entry.date for items in added.values() for item in items), default=dt.date.today())
     as_of = status_day or max(dt.date.today(), latest)
-    skipped = {plan_id: batch.skipped_in(plan_id) for plan_id in sorted({i.target.plan_id for i in batch.rows})}
-    for plan_id in sorted(skipped):
-        plan = plans[plan_id].plan
-        items = added.get(plan_id, [])
-        head = Text(label("import_dry_run" if dry_run else "imported", lang), style="bold" if dry_run else "bold green")
-        head.append(f" {plan_id}", style="bold")
-        head.append(f"  {plan.title}  ")
-        counts = [label("import_entries", lang).format(count=len(items))]
-        if skipped[plan_id]:
-            counts.append(label("import_skipped", lang).format(count=skipped[plan_id]))
-        head.append(("，" if lang == "zh" else ", ").join(counts))
-        out.print(head)
-        for rel in sorted(batch.written):
-            rows = batch.written[rel]
-            if rows and rel.split("/")[1] == plan_id:
-                first = batch.lines[rel]
-                span = f"{first}" if len(rows) == 1 else f"{first}–{first + len(rows) - 1}"
-                out.print(Text(f"  {batch.shown(batch.root / rel)}:{span}", style="dim"))
-        if not items:
-            continue
-
-        def status(entries: list[EntryAt], plan=plan):
-            ledger = fold((i.plan_id, i.entry, (i.month, i.seq)) for i in entries)
-            return plan_status(plan, ledger, as_of, config.pace_tolerance)
-
-        old, new = status(before[plan_id]), status([*before[plan_id], *items])
-        touched = {item.entry.indicator for item in items}
-        touched |= {ref.split("/")[0] for ref in touched}
-        rows_out = []
-        for old_ind, new_ind in zip(old.indicators, new.indicators, strict=True):
-            if new_ind.id not in touched:
-                continue
-            for old_part, new_part in zip(old_ind.parts, new_ind.parts, strict=True):
-                if new_part.ref in touched:
-                    rows_out.append((new_part.ref, old_part, new_part))
-            rows_out.append((new_ind.id, old_ind, new_ind))
-        if len(rows_out) > MOST_LINES:
-            # A sheet of a whole province: the items whose state changed, and how many others moved.
-            changed = [row for row in rows_out if row[1].state != row[2].state]
-            out.print(change_grid(changed[:MOST_LINES], lang, indent=2))
-            more = len(rows_out) - min(len(changed), MOST_LINES)
-            out.print(Text("  " + label("import_more", lang).format(count=more), style="dim"))
-        else:
-            out.print(change_grid(rows_out, lang, indent=2))
-    out.print(Text(f"{label('as_of', lang)} {as_of.isoformat()}", style="dim"))
+    facts = summarize(batch, plans, before, added, as_of, config.pace_tolerance)
+    out = console()
+    for renderable in import_summary(facts, as_of, dry_run, lang, MOST_LINES):
+        out.print(renderable)
