@@ -247,7 +247,7 @@ def test_a_long_summary_lists_the_changes_of_state(town: Path, monkeypatch: pyte
         "Imported town  城关镇2026年民生实事  4 entries",
         "  progress/town/2026-10.yaml:1–4",
         "  elder-beds  300 → 800 张  37.5% → 100.0%  behind → done",
-        "  … and 5 more indicators and parts",
+        "  … and 4 more indicators and parts",  # homes/east, homes/west, homes, report-rate: still behind
         "as of 2026-10-31",
     ]
 
