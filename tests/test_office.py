@@ -19,7 +19,7 @@ from docx.shared import Mm
 from openpyxl import load_workbook
 
 from civtrack.render.export import ENTRY_COLUMNS, STATUS_COLUMNS
-from civtrack.render.report_docx import TEXT_WIDTH_MM, column_widths
+from civtrack.render.report_docx import CELL_MM, PAD_MM, TEXT_WIDTH_MM, column_widths
 from tests.record_driver import invoke
 from tests.reportkit import FIXTURE, run_fixture
 
@@ -202,5 +202,5 @@ def test_docx_page_and_fonts(tmp_path: Path) -> None:
 def test_column_widths_keep_short_columns_whole() -> None:
     widths = column_widths([40, 10, 6, 12, 10, 6, 8])
     assert sum(widths) == pytest.approx(TEXT_WIDTH_MM)
-    assert widths[1:] == pytest.approx([n * 1.8 + 4.2 for n in (10, 6, 12, 10, 6, 8)])
+    assert widths[1:] == pytest.approx([n * CELL_MM + PAD_MM for n in (10, 6, 12, 10, 6, 8)])
     assert column_widths([4, 4]) == pytest.approx([85, 85])

@@ -249,8 +249,8 @@ def _add(doc: Any, block: Block, lang: str) -> None:
 
 
 # At 9 pt, one display cell (half a Chinese character) of Arial or SimSun takes about 1.75 mm; a cell's
-# padding (both sides) about 4 mm.
-CELL_MM, PAD_MM, SHORT = 1.8, 4.2, 14
+# padding (both sides) about 4 mm, and 2 mm to spare (fonts substituted by LibreOffice run wider).
+CELL_MM, PAD_MM, SHORT = 1.8, 5.8, 14
 
 
 def column_widths(needs: list[int]) -> list[float]:
