@@ -200,7 +200,9 @@ def test_docx_page_and_fonts(tmp_path: Path) -> None:
 
 
 def test_column_widths_keep_short_columns_whole() -> None:
-    widths = column_widths([40, 10, 6, 12, 10, 6, 8])
+    widths = column_widths([60, 10, 6, 12, 10])
     assert sum(widths) == pytest.approx(TEXT_WIDTH_MM)
-    assert widths[1:] == pytest.approx([n * CELL_MM + PAD_MM for n in (10, 6, 12, 10, 6, 8)])
+    assert widths[1:] == pytest.approx([n * CELL_MM + PAD_MM for n in (10, 6, 12, 10)])
+    # Short columns that nearly fill the page leave the long one a quarter of it.
+    assert column_widths([60, 14, 14, 14, 14, 14])[0] == pytest.approx(TEXT_WIDTH_MM / 4 * 170 / (5 * 31 + 42.5))
     assert column_widths([4, 4]) == pytest.approx([85, 85])
