@@ -507,6 +507,7 @@ class Batch:
         from civtrack import store
 
         mine = self.by_file[rel]
+        store.refuse_links(self.root, rel, self.shown(self.root), "import")
         shown = self.shown(self.root / rel)
         month = rel.rsplit("/", 1)[-1].removesuffix(".yaml")
         target = mine[0].target

@@ -387,6 +387,17 @@ def _write_fully(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
+def refuse_links(root: Path, rel: str, shown_root: str, who: str = "record") -> None:
+    """InputError when progress/, the plan's folder or the month file ``rel`` is a symbolic link:
+    progress is written only into real files of the repository."""
+    parts = rel.split("/")
+    for depth in range(1, len(parts) + 1):
+        link = "/".join(parts[:depth])
+        if (root / link).is_symlink():
+            name = link if shown_root == "." else f"{shown_root}/{link}"
+            raise InputError(error(name, None, f"symbolic link not followed: {who} writes only real files"))
+
+
 # --- appending to several files at once --------------------------------------------------
 
 

@@ -486,3 +486,16 @@ def test_cell_readers() -> None:
     assert [cell_text(v) for v in (None, "  ", " 说明 ", 12.0, 12.5, dt.datetime(2026, 10, 5))] == [
         None, None, "说明", "12", "12.5", "2026-10-05",
     ]  # fmt: skip
+
+
+def test_a_linked_progress_folder_is_not_written_through(town: Path, tmp_path: Path) -> None:
+    path = fill(make_sheet(town), {"L2": 5})
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (town / "progress" / "town").rename(outside / "town")
+    (town / "progress" / "town").symlink_to(outside / "town")
+    code, out, err = run(town, "import", str(path))
+    assert (code, err.splitlines()) == (
+        2, ["progress/town: error: symbolic link not followed: import writes only real files"]
+    )  # fmt: skip
+    assert not (outside / "town" / "2026-10.yaml").exists()

@@ -66,7 +66,6 @@ def run(
     from civtrack import store
     from civtrack.commands import parse_date
     from civtrack.entrycheck import check_append
-    from civtrack.errors import InputError, error
     from civtrack.oneplan import read_plan, resolve, split_ref
     from civtrack.workspace import PROGRESS_DIR, display_path, find_root, load_config
 
@@ -84,11 +83,7 @@ def run(
     rel = f"{PROGRESS_DIR}/{plan_id}/{month}.yaml"
     path = root / rel
     shown = display_path(path)
-    for link in (PROGRESS_DIR, f"{PROGRESS_DIR}/{plan_id}", rel):
-        if (root / link).is_symlink():
-            base = display_path(root)  # not display_path(root / link): that would resolve the link
-            name = link if base == "." else f"{base}/{link}"
-            raise InputError(error(name, None, "symbolic link not followed: record writes only real files"))
+    store.refuse_links(root, rel, display_path(root))  # not display_path(root / link): that would resolve it
     block = store.format_entry(entry)
     line = 0
 
