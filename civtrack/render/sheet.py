@@ -70,7 +70,7 @@ def fill_in_workbook(
 ) -> bytes:
     """The workbook as .xlsx bytes; ``hashes``: plan id → (plan file, its hash)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill, Protection
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -78,7 +78,14 @@ def fill_in_workbook(
     book.remove(book.active)
     head_style = (Font(bold=True), PatternFill("solid", fgColor=HEAD_FILL), Alignment(vertical="center", wrap_text=True))
     open_fill, shut_fill = PatternFill("solid", fgColor=OPEN_FILL), PatternFill("solid", fgColor=SHUT_FILL)
-    unlocked = Protection(locked=False)
+    for name, fill, locked, number_format in (
+        ("civtrack-open", open_fill, False, "General"),
+        ("civtrack-date", open_fill, False, DATE_FORMAT),
+        ("civtrack-shut", shut_fill, True, "General"),
+    ):
+        book.add_named_style(
+            NamedStyle(name, fill=fill, protection=Protection(locked=locked), number_format=number_format)
+        )
     month = month_label(month_first.year, month_first.month, lang)
     col = {key: get_column_letter(i) for i, key in enumerate(COLUMNS, 1)}
     yes, no = label("yes", lang), label("no", lang)
@@ -101,17 +108,15 @@ def fill_in_workbook(
                 row.last_entry, None, None, month_last, None, None, None,
             ]  # fmt: skip
             ws.append(values)
-            cells = {key: ws[f"{col[key]}{r}"] for key in COLUMNS}
+            cells = {key: ws.cell(r, i) for i, key in enumerate(COLUMNS, 1)}
             if s.comparator == "<=" and not milestone:
                 cells["target"].number_format = '"≤ "0.##'
             cells["completion"].number_format = '0.0"%"'
             cells["last_entry"].number_format = DATE_FORMAT
-            cells["date"].number_format = DATE_FORMAT
             for key in FILL:
                 shut = (key == "value" and milestone) or (key == "done" and not milestone)
-                cells[key].fill = shut_fill if shut else open_fill
-                if not shut:
-                    cells[key].protection = unlocked
+                # Named styles: one assignment a cell instead of three (a sheet of 10,000 rows has 60,000).
+                cells[key].style = "civtrack-shut" if shut else "civtrack-date" if key == "date" else "civtrack-open"
             (milestones if milestone else numbers).append(str(r))
             for i, value in enumerate(values):
                 if value is not None and i < 11:
