@@ -166,117 +166,77 @@ def _find_header(records: list[list[Any]], where: str, table: Table) -> tuple[in
 # --- workbooks ------------------------------------------------------------------------
 
 
-# Workbooks from this size on are read by every core, sheets shared out (civtrack.parallel).
-PARALLEL_MIN_BYTES = 256 * 1024
-
-
-def _open_book(path: Path, shown: str) -> Any:
+def _read_workbook(path: Path, shown: str) -> Table:
     from openpyxl import load_workbook
 
     # Read-only mode streams each sheet's XML: several times faster than building every cell, and
     # enough, as a merge's range is read from the sheet's XML (``_merges``).
     try:
-        return load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
         raise InputError(_problem(shown, codes.BAD_FILE, f"cannot read the workbook: {exc}")) from None
-
-
-def _read_workbook(path: Path, shown: str) -> Table:
-    from civtrack.parallel import map_shares, workers
-
-    table = Table()
-    book = _open_book(path, shown)
     try:
-        if META_SHEET in book.sheetnames:
-            _read_meta(book[META_SHEET], table)
-        titles = [ws.title for ws in book.worksheets if ws.title != META_SHEET and ws.sheet_state == "visible"]
-        alone = len(book.worksheets) == 1
-    finally:
-        book.close()
-    formulas = _formula_cells(path, shown) if _has_formulas(path) else {}
-    # Each share opens the file itself: forked processes must not share one open archive.
-    processes = workers() if path.stat().st_size >= PARALLEL_MIN_BYTES else 1
-    found = False
-    for rows, problems, any_found in map_shares(
-        lambda share: _read_share(path, shown, share, formulas, alone), titles, processes
-    ):
-        table.rows.extend(rows)
-        table.problems.extend(problems)
-        found = found or any_found
-    if not found and not table.problems:
-        table.problems.append(_problem(shown, codes.BAD_FILE, "no sheet with plan and id columns"))
-    return table
-
-
-def _read_share(
-    path: Path, shown: str, titles: list[str], formulas: dict[str, set[tuple[int, int]]], alone: bool
-) -> tuple[list[Row], list[Problem], bool]:
-    """The rows of some of the workbook's sheets (by title), the problems, whether any was one to import."""
-    book = _open_book(path, shown)
-    rows: list[Row] = []
-    problems: list[Problem] = []
-    found = False
-    try:
-        for title in titles:
-            found = _read_sheet(book, book[title], shown, formulas.get(title, set()), alone, rows, problems) or found
+        return _read_sheets(book, path, shown)
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - a damaged sheet inside a readable archive
         raise InputError(_problem(shown, codes.BAD_FILE, f"cannot read the workbook: {exc}")) from None
     finally:
         book.close()
-    return rows, problems, found
 
 
-def _read_sheet(
-    book: Any,
-    ws: Any,
-    shown: str,
-    uncached: set[tuple[int, int]],
-    alone: bool,
-    out: list[Row],
-    problems: list[Problem],
-) -> bool:
-    """Append the rows of one sheet to ``out``; False when it is not a sheet to import."""
-    where = f"{shown}:{ws.title}"
-    rows = ws.iter_rows()
-    head = []
-    for record in rows:
-        head.append(record)
-        if len(head) == HEADER_SEARCH_ROWS:
-            break
-    probe = Table()
-    keys = _find_header([[c.value for c in record] for record in head], where, probe)
-    if keys is None:
-        if alone or any(p.code != codes.BAD_FILE for p in probe.problems):
-            problems.extend(probe.problems)
-        return False  # another sheet (instructions, a summary): not one to import
-    problems.extend(probe.problems)
-    start, columns = keys
-    first = start + 2
-    merged = _merged(_merges(book, ws), columns, first)
-    tops_wanted = {source for source, _ in merged.values() if isinstance(source, tuple)}
-    tops: dict[tuple[int, int], Any] = {}
-    by_column = {key: i for i, key in columns.items()}
-    value_col = by_column.get("value")
-    for r, cells in enumerate(_chain(head[start + 1 :], rows), first):
-        row: dict[str, Any] = {}
-        width = len(cells)
-        for i, key in columns.items():
-            row[key] = cells[i].value if i < width else None
-        if merged:
-            for key, i in by_column.items():
-                if (r, i) in tops_wanted:
-                    tops[(r, i)] = row[key]
-                fill = merged.get((r, i))
-                if fill is not None and fill[0] is not _TOP:
-                    row[key] = None if fill[0] is None else tops.get(fill[0])
-        percent = value_col is not None and value_col < width and "%" in (cells[value_col].number_format or "")
-        missing = frozenset(key for key, i in by_column.items() if (r, i + 1) in uncached and row[key] is None)
-        spans = next((merged[(r, i)][1] for i in (by_column.get("value"), by_column.get("done"))
-                      if i is not None and (r, i) in merged and merged[(r, i)][1]), None)  # fmt: skip
-        out.append(Row(f"{shown}:{ws.title}!{r}", row, percent, missing, spans))
-    return True
+def _read_sheets(book: Any, path: Path, shown: str) -> Table:
+    table = Table()
+    if META_SHEET in book.sheetnames:
+        _read_meta(book[META_SHEET], table)
+    formulas = _formula_cells(path) if _has_formulas(path) else {}
+    found = False
+    for ws in book.worksheets:
+        if ws.title == META_SHEET or ws.sheet_state != "visible":
+            continue
+        where = f"{shown}:{ws.title}"
+        rows = ws.iter_rows()
+        head = []
+        for record in rows:
+            head.append(record)
+            if len(head) == HEADER_SEARCH_ROWS:
+                break
+        probe = Table()
+        keys = _find_header([[c.value for c in record] for record in head], where, probe)
+        if keys is None:
+            if len(book.worksheets) == 1 or any(p.code != codes.BAD_FILE for p in probe.problems):
+                table.problems.extend(probe.problems)
+            continue  # another sheet (instructions, a summary): not one to import
+        found = True
+        table.problems.extend(probe.problems)
+        start, columns = keys
+        first = start + 2
+        merged = _merged(_merges(book, ws), columns, first)
+        tops_wanted = {source for source, _ in merged.values() if isinstance(source, tuple)}
+        tops: dict[tuple[int, int], Any] = {}
+        uncached = formulas.get(ws.title, set())
+        by_column = {key: i for i, key in columns.items()}
+        value_col = by_column.get("value")
+        for r, cells in enumerate(_chain(head[start + 1 :], rows), first):
+            row: dict[str, Any] = {}
+            width = len(cells)
+            for i, key in columns.items():
+                row[key] = cells[i].value if i < width else None
+            if merged:
+                for key, i in by_column.items():
+                    if (r, i) in tops_wanted:
+                        tops[(r, i)] = row[key]
+                    fill = merged.get((r, i))
+                    if fill is not None and fill[0] is not _TOP:
+                        row[key] = None if fill[0] is None else tops.get(fill[0])
+            percent = value_col is not None and value_col < width and "%" in (cells[value_col].number_format or "")
+            missing = frozenset(key for key, i in by_column.items() if (r, i + 1) in uncached and row[key] is None)
+            spans = next((merged[(r, i)][1] for i in (by_column.get("value"), by_column.get("done"))
+                          if i is not None and (r, i) in merged and merged[(r, i)][1]), None)  # fmt: skip
+            table.rows.append(Row(f"{shown}:{ws.title}!{r}", row, percent, missing, spans))
+    if not found and not table.problems:
+        table.problems.append(_problem(shown, codes.BAD_FILE, "no sheet with plan and id columns"))
+    return table
 
 
 _TOP = object()  # in _merged: the merge's own top-left cell
@@ -345,24 +305,19 @@ def _has_formulas(path: Path) -> bool:
         return False
 
 
-def _formula_cells(path: Path, shown: str) -> dict[str, set[tuple[int, int]]]:
+def _formula_cells(path: Path) -> dict[str, set[tuple[int, int]]]:
     """Per sheet, the (row, column) of every formula cell (the formulas' text, read once more)."""
     from openpyxl import load_workbook
 
+    book = load_workbook(path, read_only=True, data_only=False)
     found: dict[str, set[tuple[int, int]]] = {}
-    try:
-        book = load_workbook(path, read_only=True, data_only=False)
-        try:
-            for ws in book.worksheets:
-                cells = found.setdefault(ws.title, set())
-                for row in ws.iter_rows():
-                    for c in row:
-                        if getattr(c, "data_type", None) == "f":
-                            cells.add((c.row, c.column))
-        finally:
-            book.close()
-    except Exception as exc:  # noqa: BLE001 - a damaged sheet inside a readable archive
-        raise InputError(_problem(shown, codes.BAD_FILE, f"cannot read the workbook: {exc}")) from None
+    for ws in book.worksheets:
+        cells = found.setdefault(ws.title, set())
+        for row in ws.iter_rows():
+            for c in row:
+                if getattr(c, "data_type", None) == "f":
+                    cells.add((c.row, c.column))
+    book.close()
     return found
 
 

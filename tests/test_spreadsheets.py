@@ -499,32 +499,3 @@ def test_a_linked_progress_folder_is_not_written_through(town: Path, tmp_path: P
         2, ["progress/town: error: symbolic link not followed: import writes only real files"]
     )  # fmt: skip
     assert not (outside / "town" / "2026-10.yaml").exists()
-
-
-def test_sheets_read_by_two_processes_keep_their_order(town: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import civtrack.importing
-
-    plan = (town / "plans" / "town.yaml").read_text(encoding="utf-8")
-    (town / "plans" / "village.yaml").write_text(plan.replace("id: town", "id: village"), encoding="utf-8")
-    path = make_sheet(town)
-    book = load_workbook(path)
-    assert book.sheetnames == ["town", "village", "civtrack"]
-    book["town"]["L2"], book["village"]["L2"], book["village"]["L3"] = 1, 2, "x"
-    book.save(path)
-    monkeypatch.setattr(civtrack.importing, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setenv("CIVTRACK_WORKERS", "2")
-    code, out, err = run(town, "import", str(path))
-    assert (code, err.splitlines()) == (
-        2, [f"{path}:village!3: error IMP04: value 'x' is not a number (write digits, e.g. 12, 12.5 or 1,200)"]
-    )  # fmt: skip
-    book["village"]["L3"] = 3
-    book.save(path)
-    code, out, err = run(town, "import", str(path), "--as-of", "2026-10-31")
-    assert code == 0, err
-    assert [line for line in out.splitlines() if line.startswith("Imported")] == [
-        "Imported town  城关镇2026年民生实事  1 entries",
-        "Imported village  城关镇2026年民生实事  2 entries",
-    ]
-    assert (town / "progress" / "village" / "2026-10.yaml").read_text(encoding="utf-8") == (
-        "- {date: 2026-10-31, indicator: elder-beds, value: 2}\n- {date: 2026-10-31, indicator: homes/east, value: 3}\n"
-    )
