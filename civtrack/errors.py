@@ -18,10 +18,13 @@ class Problem:
     line: int | None
     severity: Severity
     message: str
+    # A stable problem code where the input has them (spreadsheet imports: IMP01…, docs/spreadsheets.md).
+    code: str | None = None
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.severity}: {self.message}"
+        kind = self.severity if self.code is None else f"{self.severity} {self.code}"
+        return f"{where}: {kind}: {self.message}"
 
 
 class InputError(Exception):

@@ -188,3 +188,34 @@ def _parse_mentions(
         item.line = chosen[item.line - 1]
         item.seq = first_seq + item.line
     return entries, [replace(p, line=chosen[p.line - 1]) if p.line else p for p in problems]
+
+
+def plan_hash(root: Path, plan_id: str) -> tuple[str, str] | None:
+    """The plan file's path (relative) and the hash of its bytes (None when it cannot be read):
+    written into a fill-in sheet, so that `import` can say when the plan changed since."""
+    import hashlib
+
+    rel = f"{PLANS_DIR}/{plan_id}.yaml"
+    try:
+        data = (root / rel).read_bytes()
+    except OSError:
+        return None
+    return rel, hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def plan_entries(root: Path, plan_file: PlanFile, config: Config) -> tuple[list[EntryAt], list[Problem]]:
+    """Every entry of one plan in file order (each of its month files parsed), and the problems found."""
+    plan = plan_file.plan
+    source = DiskSource(root)
+    entries: list[EntryAt] = []
+    problems: list[Problem] = []
+    seq = 0
+    for rel in month_files(root, plan.id):
+        month = MONTH_FILE.match(rel.rsplit("/", 1)[-1])
+        assert month is not None
+        data = source.read(rel, config.max_file_bytes)
+        found, file_problems = parse_progress(data, source.display(rel), plan.id, f"{month[1]}-{month[2]}", config, seq)
+        seq = max([seq + len(found) + len(file_problems), *(item.seq + 1 for item in found)])
+        entries.extend(found)
+        problems.extend(file_problems)
+    return entries, problems

@@ -27,8 +27,8 @@ import datetime as dt
 import errno
 import os
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -385,3 +385,71 @@ def _write_fully(fd: int, data: bytes) -> None:
         if written <= 0:  # pragma: no cover - os.write raises instead
             raise OSError(errno.EIO, "short write")
         view = view[written:]
+
+
+def refuse_links(root: Path, rel: str, shown_root: str, who: str = "record") -> None:
+    """InputError when progress/, the plan's folder or the month file ``rel`` is a symbolic link:
+    progress is written only into real files of the repository."""
+    parts = rel.split("/")
+    for depth in range(1, len(parts) + 1):
+        link = "/".join(parts[:depth])
+        if (root / link).is_symlink():
+            name = link if shown_root == "." else f"{shown_root}/{link}"
+            raise InputError(error(name, None, f"symbolic link not followed: {who} writes only real files"))
+
+
+# --- appending to several files at once --------------------------------------------------
+
+
+def append_files(
+    root: Path,
+    rels: list[str],
+    limit: int,
+    build: Callable[[str, bytes | None], bytes],
+    *,
+    dry_run: bool = False,
+    shown: Callable[[Path], str] = str,
+) -> dict[str, bytes | None]:
+    """Append to several progress files, all or nothing; returns each file's bytes as they were.
+
+    Every file's lock is taken (in sorted order, so two writers never wait for each
+    other crosswise), every file is read, and ``build(rel, existing)`` gives the bytes
+    to append to it (``payload`` of its blocks; empty for nothing), checked: it raises
+    InputError to refuse, and then nothing is written anywhere. The files are then
+    appended one by one (``append``: fsynced, truncated back on failure); should one
+    fail, those already appended are truncated back to their previous size too. With
+    ``dry_run`` no lock is taken and nothing is written.
+    """
+    ordered = sorted(dict.fromkeys(rels))
+    with ExitStack() as stack:
+        if not dry_run:
+            for rel in ordered:
+                stack.enter_context(locked(root, rel))
+        planned: list[tuple[str, bytes | None, bytes]] = []
+        for rel in dict.fromkeys(rels):
+            existing = read_existing(root / rel, limit)
+            planned.append((rel, existing, build(rel, existing)))
+        if not dry_run:
+            done: list[tuple[Path, int]] = []
+            try:
+                for rel, existing, data in planned:
+                    if data:
+                        path = root / rel
+                        append(path, data, len(existing or b""), shown(path))
+                        done.append((path, len(existing or b"")))
+            except InputError:
+                for path, size in done:
+                    _undo(path, size)
+                raise
+    return {rel: existing for rel, existing, _ in planned}
+
+
+def _undo(path: Path, size: int) -> None:
+    """Take an append back (another file of the same import failed)."""
+    try:
+        if size == 0:
+            path.unlink()
+        else:
+            os.truncate(path, size)
+    except OSError:  # pragma: no cover - the device failed twice; check reports what is left
+        pass

@@ -285,6 +285,8 @@ INSTALLED_RUNS: dict[str, list[str]] = {
     "extract": ["extract", str(SHARED / "seeds" / "binhai-2021.txt")],
     "init": ["init", "new-plans"],
     "schema": ["schema", "progress"],
+    "sheet": ["sheet", "--month", "2021-04", "-o", "sheet.xlsx"],
+    "import": ["import", "county.csv", "--month", "2021-04"],
 }
 
 
@@ -305,6 +307,7 @@ def test_installed_console_script_and_forked_runs_agree(command: str, tmp_path: 
         git(root, "add", "-A")
         git(root, "commit", "-q", "-m", "plan")
         write(root, "progress/demo/2021-04.yaml", "- {date: 2021-04-02, indicator: elder-beds, value: 30}\n")
+        write(root, "county.csv", "plan,id,value,date,note\ndemo,homes/west,4,2021-04-20,西区四家\n")
         result = run_cli(*INSTALLED_RUNS[command], cwd=root, env=GIT_ENV, installed=way == "installed")
         files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if ".git" not in p.parts)
         runs[way] = (result.returncode, result.stdout.replace(str(root), "ROOT"), result.stderr, files)

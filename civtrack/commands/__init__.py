@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 # The order of `civtrack --help`.
 COMMANDS: tuple[str, ...] = (
-    "status", "check", "record", "diff", "history", "report", "export", "extract", "init", "schema",
+    "status", "check", "record", "sheet", "import", "diff", "history", "report", "export", "extract", "init",
+    "schema",
 )  # fmt: skip
 
 

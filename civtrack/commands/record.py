@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -13,10 +12,6 @@ if TYPE_CHECKING:
     from civtrack.load import EntryAt
     from civtrack.model import Entry
     from civtrack.oneplan import Target
-
-_INTEGER = re.compile(r"^[+-]?[0-9]+$")
-_DECIMAL = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
-
 
 def run(
     ctx: typer.Context,
@@ -68,11 +63,9 @@ def run(
         ),
     ] = None,
 ) -> None:
-    from contextlib import nullcontext
-
     from civtrack import store
     from civtrack.commands import parse_date
-    from civtrack.errors import InputError, error
+    from civtrack.entrycheck import check_append
     from civtrack.oneplan import read_plan, resolve, split_ref
     from civtrack.workspace import PROGRESS_DIR, display_path, find_root, load_config
 
@@ -90,20 +83,18 @@ def run(
     rel = f"{PROGRESS_DIR}/{plan_id}/{month}.yaml"
     path = root / rel
     shown = display_path(path)
-    for link in (PROGRESS_DIR, f"{PROGRESS_DIR}/{plan_id}", rel):
-        if (root / link).is_symlink():
-            base = display_path(root)  # not display_path(root / link): that would resolve the link
-            name = link if base == "." else f"{base}/{link}"
-            raise InputError(error(name, None, "symbolic link not followed: record writes only real files"))
+    store.refuse_links(root, rel, display_path(root))  # not display_path(root / link): that would resolve it
     block = store.format_entry(entry)
+    line = 0
 
-    with nullcontext() if dry_run else store.locked(root, rel):
-        existing = store.read_existing(path, config.max_file_bytes)
+    def build(rel: str, existing: bytes | None) -> bytes:
+        nonlocal line
         data = store.payload(existing, block)
         line = store.block_line(existing, data)
-        _check_append(existing, data, line, entry, target, month, shown, config)
-        if not dry_run:
-            store.append(path, data, len(existing or b""), shown)
+        check_append(existing, data, line, [entry], target, month, shown, config)
+        return data
+
+    store.append_files(root, [rel], config.max_file_bytes, build, dry_run=dry_run, shown=lambda _: shown)
 
     if quiet:
         from civtrack.i18n import label
@@ -115,19 +106,9 @@ def run(
 
 def parse_value(text: str) -> int | float:
     """A number as typed: 12 → int, 12.5 or 1e3 → float; InputError otherwise."""
-    from civtrack.errors import InputError
+    from civtrack.entrycheck import parse_value as parse
 
-    candidate = text.strip()
-    try:
-        if _INTEGER.match(candidate):
-            return int(candidate)
-        if _DECIMAL.match(candidate):
-            number = float(candidate)
-            if number == number and abs(number) != float("inf"):
-                return number
-    except ValueError:
-        pass
-    raise InputError(f"value '{text}' is not a number (write digits, e.g. 12 or 12.5; a negative one after --: -- -3)")
+    return parse(text)
 
 
 def build_entry(
@@ -141,146 +122,15 @@ def build_entry(
     evidence: str | None,
     unit: str | None,
 ) -> Entry:
-    """The entry to write, checked against the plan: InputError with every problem found."""
-    from pydantic import ValidationError
-
-    from civtrack.check import check_entry
+    """The entry to write, checked against the plan (civtrack.entrycheck): InputError with every problem found."""
+    from civtrack.entrycheck import check_new_entry
     from civtrack.errors import InputError, error
-    from civtrack.load import EntryAt
-    from civtrack.model import Entry
-    from civtrack.yamlsafe import CONTROL_IN_TEXT
 
-    plan = target.plan_file.plan
-    ind = target.indicator
-    where = target.plan_file.path
-    problems = []
-
-    def fail(message: str) -> None:
+    entry, slips = check_new_entry(target, value, done, day, note=note, by=by, evidence=evidence, unit=unit)
+    if entry is None:
         # Problems of the command line, not of the plan file: named as civtrack's own.
-        problems.append(error("civtrack", None, message))
-
-    number: int | float | None = None
-    if ind.kind == "milestone":
-        if value is not None:
-            fail(f"'{ind.id}' is a milestone: record it with --done, not a value")
-        elif done is None:
-            fail(f"'{ind.id}' is a milestone: record it with --done (or --not-done to correct it)")
-    else:
-        if done is not None:
-            fail(f"'{ind.id}' is a number ({ind.unit or 'no unit'}): give a value, not --done")
-        elif value is None:
-            fail(f"'{ind.id}' is a number: give the value to record (e.g. civtrack record {plan.id}/{target.ref} 12)")
-        else:
-            try:
-                number = parse_value(value)
-            except InputError as exc:
-                problems.extend(exc.problems)
-    if ind.parts and target.part is None:
-        choices = ", ".join(f"{plan.id}/{ind.id}/{p.id}" for p in ind.parts)
-        fail(f"indicator '{ind.id}' has parts: record on one of them ({choices})")
-    if unit is not None:
-        if ind.kind == "milestone" or ind.unit is None:
-            fail(f"'{ind.id}' has no unit: leave --unit out")
-        elif unit != ind.unit:
-            fail(f"unit '{unit}' differs from the indicator's unit '{ind.unit}'")
-    if not (plan.period.start <= day <= plan.period.end):
-        fail(f"date {day} is outside the period of plan '{plan.id}' ({plan.period.start}…{plan.period.end}, {where})")
-    for name, text in (("--note", note), ("--by", by), ("--evidence", evidence), ("--unit", unit)):
-        if text is not None:
-            try:
-                text.encode("utf-8")
-            except UnicodeEncodeError:
-                fail(f"{name} is not valid text (it holds bytes that are not UTF-8)")
-                continue
-            # What the reader refuses (it could rewrite a terminal's screen) is not written either.
-            control = CONTROL_IN_TEXT.search(text)
-            if control:
-                fail(f"{name} holds a control character (U+{ord(control.group()):04X}): delete it")
-    if problems:
-        raise InputError(problems)
-    try:
-        entry = Entry(
-            date=day,
-            indicator=target.ref,
-            value=number,
-            done=done,
-            unit=unit,
-            note=note,
-            by=by,
-            evidence=evidence,
-        )
-    except ValidationError as exc:
-        raise InputError(
-            [error("civtrack", None, e["msg"].removeprefix("Value error, ")) for e in exc.errors(include_url=False)]
-        ) from None
-    item = EntryAt(plan.id, entry, "(new entry)", 0, 0, f"{day:%Y-%m}")
-    indicators = {i.id: i for i in plan.indicators}
-    errors = [p for p in check_entry(plan, indicators, item) if p.severity == "error"]
-    if errors:  # pragma: no cover - the checks above cover check_entry's rules
-        raise InputError([error("civtrack", None, p.message) for p in errors])
+        raise InputError([error("civtrack", None, slip.message) for slip in slips])
     return entry
-
-
-def _check_append(
-    existing: bytes | None,
-    data: bytes,
-    line: int,
-    entry: Entry,
-    target: Target,
-    month: str,
-    shown: str,
-    config,
-) -> None:
-    """Refuse to append to a month file that has errors, or that would not read back with the new entry last.
-
-    The whole month file is parsed and its entries are checked against the plan, as
-    `check` would: an entry must not be added to a file that `status` then refuses
-    to read (the file's own errors are listed, with their lines). The cost grows with
-    this one file only (about 40 entries a millisecond), never with the rest of the
-    repository. A torn last entry (a crash during an earlier write) is refused with
-    its line: record never buries it under a new entry.
-    """
-    from civtrack import store
-    from civtrack.check import check_entry
-    from civtrack.errors import InputError, error
-    from civtrack.load import parse_progress
-
-    before = existing or b""
-    refused = error(shown, None, "cannot append to this file as it stands: fix it first; nothing was recorded")
-    plan = target.plan_file.plan
-    indicators = {ind.id: ind for ind in plan.indicators}
-
-    def read(blob: bytes) -> tuple[list[EntryAt], list[Problem]]:
-        entries, problems = parse_progress(blob, shown, target.plan_id, month, config)
-        errors = [p for p in problems if p.severity == "error"]
-        for item in entries:
-            errors.extend(p for p in check_entry(plan, indicators, item) if p.severity == "error")
-        return entries, sorted(errors, key=lambda p: p.line or 0)
-
-    if len(before) > config.max_file_bytes:  # read_existing stops one byte past the limit
-        raise InputError([*read(before)[1], refused])
-    if before and store.unterminated_tail(before) is not None:
-        torn = [p for p in read(before)[1] if p.message.startswith(store.TORN_MESSAGE)]
-        if torn:
-            raise InputError(
-                [
-                    *torn,
-                    error(
-                        shown,
-                        None,
-                        "record does not append after an incomplete entry: fix it first; nothing was recorded",
-                    ),
-                ]
-            )
-    if len(before) + len(data) > config.max_file_bytes:
-        raise InputError(
-            error(shown, None, f"the file would exceed max_file_bytes ({config.max_file_bytes}); nothing was recorded")
-        )
-    entries, errors = read(before + data)
-    if not errors and entries and entries[-1].line == line and entries[-1].entry == entry:
-        return
-    # The messages are about the file as it stands (one parse more, only when refusing).
-    raise InputError([*(read(before)[1] if before else []), refused])
 
 
 def _report(

@@ -18,6 +18,7 @@ class ReportFormat(StrEnum):
     markdown = "markdown"
     json = "json"
     html = "html"
+    docx = "docx"
 
 
 class Lang(StrEnum):
@@ -42,9 +43,9 @@ def parse_month(text: str | None, today: dt.date | None = None) -> Month:
         raise typer.BadParameter(f"expected YYYY-MM or last, got '{text}'", param_hint="--month") from None
 
 
-def write_atomic(path: Path, chunks: Iterable[str]) -> None:
-    """Write the text of ``chunks`` to ``path`` through a temporary file renamed over it: a reader
-    (or a cron job interrupted half-way) never sees half a report."""
+def write_atomic(path: Path, chunks: Iterable[str] | bytes) -> None:
+    """Write the text of ``chunks`` (or bytes: a workbook, a Word file) to ``path`` through a temporary
+    file renamed over it: a reader (or a cron job interrupted half-way) never sees half a report."""
     import os
     import tempfile
 
@@ -59,10 +60,16 @@ def write_atomic(path: Path, chunks: Iterable[str]) -> None:
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(temp, 0o666 & ~umask)
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-                out.writelines(chunks)
-                out.flush()
-                os.fsync(out.fileno())
+            if isinstance(chunks, bytes):
+                with os.fdopen(handle, "wb") as binary:
+                    binary.write(chunks)
+                    binary.flush()
+                    os.fsync(binary.fileno())
+            else:
+                with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+                    out.writelines(chunks)
+                    out.flush()
+                    os.fsync(out.fileno())
             os.replace(temp, target)
         except BaseException:
             os.unlink(temp)
@@ -119,6 +126,8 @@ def run(
         from civtrack.render import report_json as renderer
     elif output_format is ReportFormat.html:
         from civtrack.render import report_html as renderer  # type: ignore[no-redef]
+    elif output_format is ReportFormat.docx:
+        from civtrack.render import report_docx as renderer  # type: ignore[no-redef]
     else:
         from civtrack.render import report_md as renderer  # type: ignore[no-redef]
     laid_out = [
@@ -133,12 +142,17 @@ def run(
         for pair in share
     ]
     summaries = [summary for summary, _ in laid_out]
-    chunks = renderer.report_chunks(chosen_month, summaries, [section for _, section in laid_out], language)
-    if output is None:
-        for chunk in chunks:
+    sections = [section for _, section in laid_out]
+    if output_format is ReportFormat.docx:
+        from civtrack.commands.export import write_output
+        from civtrack.render import report_docx
+
+        write_output(output, report_docx.report_bytes(chosen_month, summaries, sections, language))
+    elif output is None:
+        for chunk in renderer.report_chunks(chosen_month, summaries, sections, language):
             typer.echo(chunk, nl=False)
     else:
-        write_atomic(output, chunks)
+        write_atomic(output, renderer.report_chunks(chosen_month, summaries, sections, language))
     if any(summary.counts[state.value] for summary in summaries for state in fail_on or []):
         raise typer.Exit(1)
 

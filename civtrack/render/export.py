@@ -107,3 +107,47 @@ def to_csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
 
 def to_jsonl(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
     return "".join(json.dumps({key: row[key] for key in columns}, ensure_ascii=False) + "\n" for row in rows)
+
+
+# Columns that hold dates (written as date cells in a workbook).
+_DATE_COLUMNS = frozenset({"as_of", "date", "start", "due", "eta", "last_entry"})
+
+
+def to_xlsx(sheets: list[tuple[str, list[dict[str, Any]], tuple[str, ...]]]) -> bytes:
+    """A workbook of one sheet per (title, rows, columns): typed cells (numbers as numbers, dates as
+    dates, done as TRUE/FALSE), the header row frozen and filtered, widths fit to the text."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from civtrack.text import display_width
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows, columns in sheets:
+        ws = book.create_sheet(title)
+        ws.append(list(columns))
+        for c in ws[1]:
+            c.font, c.fill = Font(bold=True), PatternFill("solid", fgColor="DCE6F1")
+        widths = [len(name) for name in columns]
+        dated = [i for i, key in enumerate(columns) if key in _DATE_COLUMNS]
+        for row in rows:
+            values = [row[key] for key in columns]
+            for i in dated:
+                if isinstance(values[i], str):
+                    values[i] = dt.date.fromisoformat(values[i])
+            ws.append(values)
+            for i, value in enumerate(values):
+                if value is not None:
+                    widths[i] = max(widths[i], 10 if i in dated else display_width(str(value)))
+        for i in dated:
+            for (c,) in ws.iter_rows(min_row=2, min_col=i + 1, max_col=i + 1):
+                c.number_format = "yyyy-mm-dd"
+        for i, width in enumerate(widths):
+            ws.column_dimensions[get_column_letter(i + 1)].width = min(60, round(width * 1.15) + 2)
+        ws.freeze_panes = "A2"
+        if rows:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
