@@ -307,6 +307,8 @@ def parse_progress(
     """
     tail = unterminated_tail(data) if len(data) <= config.max_file_bytes else None
     entries, problems = _parse_progress(data, path, plan_id, month, config, first_seq)
+    if entries and len(entries) > 1:
+        problems.extend(_identical_lines(data, path))
     if tail is None:
         return entries, problems
     if tail.nul_bytes or any(p.severity == "error" and p.line is not None and p.line >= tail.line for p in problems):
@@ -330,6 +332,33 @@ def parse_progress(
             )
         )
     return entries, problems
+
+
+def _identical_lines(data: bytes, path: str) -> list[Problem]:
+    """A warning for each entry line that is byte for byte an earlier one of the same file.
+
+    git's union merge (.gitattributes) keeps identical added lines once: when two branches add the
+    same line, the merge keeps one and an entry is lost without a conflict. ``record`` writes a random
+    ``id`` in every entry so that this cannot happen; a file with identical lines was written by hand
+    (or by an old civtrack), and one of them may already be a lost entry's survivor or a copy.
+    """
+    seen: dict[bytes, int] = {}
+    problems = []
+    for number, line in enumerate(data.split(b"\n"), 1):
+        if not line.startswith(b"-") or len(line) < 4:
+            continue
+        line = line.rstrip(b"\r")
+        first = seen.setdefault(line, number)
+        if first != number:
+            problems.append(
+                warning(
+                    path,
+                    number,
+                    f"this entry is the same line, byte for byte, as line {first}: git's union merge would keep "
+                    "only one of them; if both happened, add a different `id: ` to each, else delete one",
+                )
+            )
+    return problems
 
 
 def _parse_progress(

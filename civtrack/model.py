@@ -188,6 +188,9 @@ class Entry(_Strict):
     by: Text | None = None
     evidence: Text | None = None
     unit: Text | None = None
+    # A short random text `record` adds so that no two entries are ever the same line (git's union
+    # merge keeps identical lines once: two offices recording the same value would count once).
+    id: Text | None = None
 
     @property
     def indicator_id(self) -> str:

@@ -6,6 +6,8 @@ the file:
 
 * the existing bytes are never rewritten, so ``git diff`` shows only added lines
   and git's union merge (.gitattributes) can combine two branches' entries;
+* every entry written carries a random ``id`` as its last key (``new_entry_id``), so that no two
+  lines are ever the same: the union merge keeps identical added lines once;
 * keys come in the order of ``model.ENTRY_FIELDS``; every text field is written
   as a YAML double-quoted scalar with escapes, so any note (colons, ``#``,
   quotes, Chinese, newlines, control characters) reads back exactly;
@@ -26,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -118,6 +121,25 @@ def _plain_or_quoted(text: str) -> str:
     return quote(text)
 
 
+ENTRY_ID_LENGTH = 8
+_PLAIN_ID = re.compile(r"[a-z][a-z0-9-]*")
+_ID_FIRST = "abcdefghijklmnopqrstuvwxyz"
+_ID_REST = _ID_FIRST + "234567"  # base32 (RFC 4648), lower case
+
+
+def new_entry_id() -> str:
+    """A random entry id: 8 characters of base32, the first a letter (about 40 bits).
+
+    It makes every line ``record`` writes unique: git's union merge keeps identical added
+    lines once, so two branches recording the same value on the same day would otherwise
+    merge into one entry, silently. The first character is a letter so that YAML never reads
+    the id as a number (and the fast reader takes the file).
+    """
+    import secrets
+
+    return secrets.choice(_ID_FIRST) + "".join(secrets.choice(_ID_REST) for _ in range(ENTRY_ID_LENGTH - 1))
+
+
 def format_entry(entry: Entry) -> str:
     """One list item on one line, keys in ENTRY_FIELDS order, ending with a newline.
 
@@ -129,6 +151,7 @@ def format_entry(entry: Entry) -> str:
     interleave (two ``value:`` keys under one ``- date:``, or a field moved to the
     other entry). A whole entry per line can only be kept or not. It also makes
     a torn write exact to detect: every prefix of the line lacks its closing brace.
+    The entry's ``id`` (``new_entry_id``), when it has one, comes last.
     """
     data = entry.model_dump(exclude_none=True)
     fields: list[str] = []
@@ -147,6 +170,9 @@ def format_entry(entry: Entry) -> str:
         else:
             text = quote(value)
         fields.append(f"{key}: {text}")
+    if entry.id is not None:  # last, so that the rest of the line reads as before
+        plain = _PLAIN_ID.fullmatch(entry.id) and _plain_or_quoted(entry.id) == entry.id
+        fields.append(f"id: {entry.id if plain else quote(entry.id)}")
     return "- {" + ", ".join(fields) + "}\n"
 
 

@@ -37,7 +37,7 @@ import pytest
 import yaml
 
 from tests.conftest import civtrack_exe
-from tests.gitkit import GIT_ENV
+from tests.gitkit import GIT_ENV, no_ids
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 BASE = CORPUS / "base"
@@ -314,9 +314,12 @@ def check_record(name: str, command: str, run: Run) -> None:
         assert (run.returncode, run.stdout, run.stderr.splitlines()) == (2, "", refusal), run.stderr
         assert run.after == run.before, "a file changed or appeared"
         return
-    assert (run.returncode, run.stdout, run.stderr) == (0, RECORDED, ""), run.stderr
+    assert (run.returncode, no_ids(run.stdout), run.stderr) == (0, RECORDED, ""), run.stderr
     assert RECORD_MONTH not in run.before  # so that the file written is exactly the line
-    assert run.after == {**run.before, RECORD_MONTH: RECORD_LINE}, "more than one line was written"
+    written = run.after.get(RECORD_MONTH, b"")
+    assert isinstance(written, bytes)
+    assert no_ids(written.decode()).encode() == RECORD_LINE, written  # the line, ending with its random id
+    assert run.after == {**run.before, RECORD_MONTH: written}, "more than one line was written"
 
 
 def check_diff(name: str, command: str, run: Run) -> None:

@@ -144,6 +144,7 @@ def build_entry(
     """The entry to write, checked against the plan: InputError with every problem found."""
     from pydantic import ValidationError
 
+    from civtrack import store
     from civtrack.check import check_entry
     from civtrack.errors import InputError, error
     from civtrack.load import EntryAt
@@ -208,6 +209,7 @@ def build_entry(
             note=note,
             by=by,
             evidence=evidence,
+            id=store.new_entry_id(),
         )
     except ValidationError as exc:
         raise InputError(
