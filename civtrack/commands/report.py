@@ -43,32 +43,16 @@ def parse_month(text: str | None, today: dt.date | None = None) -> Month:
 
 
 def write_atomic(path: Path, chunks: Iterable[str]) -> None:
-    """Write the text of ``chunks`` to ``path`` through a temporary file renamed over it: a reader
-    (or a cron job interrupted half-way) never sees half a report."""
-    import os
-    import tempfile
-
+    """Write the text of ``chunks`` to ``path`` (civtrack.files.write_output): a regular file through a
+    temporary file renamed over it, so that a reader never sees half a report; an existing device or
+    pipe written into, never replaced (``-o /dev/null``)."""
     from civtrack.errors import InputError, error
+    from civtrack.files import reason, write_output
 
-    target = path.expanduser()
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            # mkstemp makes the file private (0600); a report gets the mode a new file would get.
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temp, 0o666 & ~umask)
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-                out.writelines(chunks)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temp, target)
-        except BaseException:
-            os.unlink(temp)
-            raise
+        write_output(path, chunks)
     except OSError as exc:
-        raise InputError(error(str(path), None, f"cannot write the report: {exc.strerror or exc}")) from None
+        raise InputError(error(str(path) or "''", None, f"cannot write the report: {reason(exc)}")) from None
 
 
 def run(
