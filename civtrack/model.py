@@ -202,5 +202,11 @@ class Entry(_Strict):
         return part or None
 
 
+def month_of(date: dt.date) -> str:
+    """YYYY-MM of a date, the year on four digits (strftime's %Y does not pad years below 1000 on glibc:
+    an entry of 0001-01-15 went to progress/<plan>/1-01.yaml, a file no reader takes)."""
+    return f"{date.year:04d}-{date.month:02d}"
+
+
 # Field order used when writing entries (record) so that diffs stay small and stable.
 ENTRY_FIELDS: tuple[str, ...] = ("date", "indicator", "value", "done", "unit", "note", "by", "evidence")

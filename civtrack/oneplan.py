@@ -14,6 +14,7 @@ from pathlib import Path
 
 from civtrack.check import check_entry, check_plan
 from civtrack.errors import InputError, Problem, error
+from civtrack.files import reason
 from civtrack.load import MONTH_FILE, DiskSource, EntryAt, PlanFile, parse_plan, parse_progress
 from civtrack.model import SLUG, Indicator, Part
 from civtrack.workspace import PLANS_DIR, PROGRESS_DIR, Config, display_path
@@ -141,9 +142,24 @@ def indicator_entries(
     entries: list[EntryAt] = []
     problems: list[Problem] = []
     seq = 0
-    for rel in month_files(root, plan.id):
-        data = source.read(rel, config.max_file_bytes)
-        if needle not in data:
+    rels = [rel for rel in source.files(f"{PROGRESS_DIR}/{plan.id}") if MONTH_FILE.match(rel.rsplit("/", 1)[-1])]
+    # What load() says of the folder: a month file that cannot be listed or read could hide an entry.
+    problems.extend(error(source.display(folder), None, why) for folder, why in source.unlistable)
+    problems.extend(
+        error(source.display(rel), None, "not a regular file (a pipe, socket or device): not read")
+        for rel in source.special
+    )
+    problems.extend(
+        error(source.display(rel), None, "symbolic link not followed (it could lead outside the repository)")
+        for rel in source.links
+    )
+    for rel in rels:
+        try:
+            data = source.read(rel, config.max_file_bytes)
+        except OSError as exc:
+            problems.append(error(source.display(rel), None, f"cannot read the file: {reason(exc)}"))
+            continue
+        if needle not in data and not _may_hide(data):
             continue
         month = MONTH_FILE.match(rel.rsplit("/", 1)[-1])
         assert month is not None
@@ -159,6 +175,19 @@ def indicator_entries(
     return entries, problems
 
 
+def _may_hide(data: bytes) -> bool:
+    """Whether an entry of an indicator could be in ``data`` without its id's bytes: through an alias
+    (``indicator: *i``), an escape (``"elder\\x2dbeds"``), or in another encoding (UTF-16, which
+    status refuses; history must too). Such a file is parsed whole, as status reads it."""
+    if b"*" in data or b"\\" in data or b"\x00" in data:
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
 def _parse_mentions(
     data: bytes, needle: bytes, path: str, plan_id: str, month: str, config: Config, first_seq: int
 ) -> tuple[list[EntryAt], list[Problem]]:
@@ -168,8 +197,9 @@ def _parse_mentions(
     unparsed; line numbers (and the order of entries) are those of the whole file.
     Any other file is parsed whole.
     """
-    if not data.endswith(b"\n"):
-        return parse_progress(data, path, plan_id, month, config, first_seq)  # a possibly torn tail: all of it
+    if not data.endswith(b"\n") or _may_hide(data):
+        # A possibly torn tail, or an entry the bytes do not show: all of it.
+        return parse_progress(data, path, plan_id, month, config, first_seq)
     lines = data.split(b"\n")[:-1]
     chosen: list[int] = []
     for number, line in enumerate(lines, 1):

@@ -293,16 +293,18 @@ def wait_for_append(root: Path, relpath: str, timeout: float = 10.0) -> bool:
         os.close(fd)
 
 
-def read_existing(path: Path, limit: int) -> bytes | None:
+def read_existing(path: Path, limit: int, shown: str | None = None) -> bytes | None:
     """The current bytes of a progress file (None when it does not exist yet)."""
+    from civtrack.files import NotRegularFile, read_regular
+
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        return None
+        return read_regular(path, limit)  # a pipe or a folder is refused, never waited on
+    except NotRegularFile as exc:
+        raise InputError(error(shown or str(path), None, f"{exc.strerror}; nothing was recorded")) from None
     except OSError as exc:
-        raise InputError(error(str(path), None, f"cannot read: {_reason(exc)}")) from None
-    with os.fdopen(fd, "rb") as handle:
-        return handle.read(limit + 1)
+        raise InputError(
+            error(shown or str(path), None, f"cannot read: {_reason(exc)}; nothing was recorded")
+        ) from None
 
 
 def payload(existing: bytes | None, block: str) -> bytes:

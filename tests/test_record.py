@@ -440,3 +440,40 @@ def test_one_line_files_are_read_line_by_line_with_the_lines_of_the_file(repo: P
         (10, 9, 18),
     ]
     assert len(document["entries"]) == 9
+
+
+def test_a_month_file_that_is_a_pipe_or_a_folder_is_refused_at_once(repo: Path) -> None:
+    """Issue 18 D9: record on a month file that is a named pipe waited forever, holding the lock; D13: a
+    month file's path that is a folder gave exit 3."""
+    (repo / MARCH).parent.mkdir(parents=True)
+    os.mkfifo(repo / MARCH)
+    (repo / "progress/town/2026-04.yaml").mkdir()
+    pipe = cli(repo, "record", "town/elder-beds", "1", "--date", "2026-03-02")
+    folder = cli(repo, "record", "town/elder-beds", "1", "--date", "2026-04-02")
+    assert (pipe.returncode, pipe.stdout, pipe.stderr) == (
+        2, "", f"{MARCH}: error: not a regular file (a named pipe): not read; nothing was recorded\n"
+    )  # fmt: skip
+    assert (folder.returncode, folder.stderr) == (
+        2, "progress/town/2026-04.yaml: error: not a regular file (a folder): not read; nothing was recorded\n"
+    )  # fmt: skip
+    (repo / "progress/town/2026-04.yaml").rmdir()
+    (repo / "progress/town").rename(repo / "elsewhere")
+    (repo / "progress/town").write_text("", encoding="utf-8")
+    file = cli(repo, "record", "town/elder-beds", "1", "--date", "2026-03-02")
+    assert (file.returncode, file.stderr) == (
+        2, "progress/town: error: a file, not a folder: nothing was recorded\n"
+    )  # fmt: skip
+
+
+def test_a_year_below_1000_goes_to_a_four_digit_month_file(repo: Path) -> None:
+    """Issue 18 D12: glibc's %Y does not pad years below 1000: `--date 0001-01-15` wrote progress/town/1-01.yaml,
+    exit 0, and the entry was never counted."""
+    text = (repo / "plans/town.yaml").read_text(encoding="utf-8")
+    assert "period: {start: 2026-01-01," in text
+    (repo / "plans/town.yaml").write_text(text.replace("start: 2026-01-01", "start: 0001-01-01"), encoding="utf-8")
+    result = cli(repo, "record", "town/elder-beds", "7", "--date", "0001-01-15", "--as-of", "2026-12-01")
+    assert result.returncode == 0, result.stderr
+    assert lines(result.stdout)[0] == "Recorded in progress/town/0001-01.yaml:1"
+    assert sorted(p.name for p in (repo / "progress/town").iterdir()) == ["0001-01.yaml"]
+    assert [e["value"] for e in entries(repo)] == [7]
+    assert lines(result.stdout)[2].startswith("elder-beds  0 → 7 张")

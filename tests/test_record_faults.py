@@ -173,3 +173,40 @@ def test_a_repository_where_the_lock_cannot_be_made(tmp_path: Path) -> None:
     ]
     assert not (root / "progress" / "town").exists()
     root.chmod(0o755)
+
+
+def test_a_folder_that_cannot_be_listed_is_reported_not_skipped(tmp_path: Path) -> None:
+    """Issue 18 D3: a progress folder without permissions was skipped silently: `check` said 0 entries and
+    0 errors and every current was 0; `record` exited 3, and `history` exited 3 on an unreadable month file."""
+    root = make_repo(tmp_path / "repo", with_git=False)
+    (root / MARCH).parent.mkdir(parents=True)
+    (root / MARCH).write_text("- {date: 2026-03-01, indicator: elder-beds, value: 300}\n", encoding="utf-8")
+    folder = root / "progress" / "town"
+    folder.chmod(0)
+    try:
+        check = as_unprivileged(root, "check")
+        status = as_unprivileged(root, "status", "--as-of", "2026-06-01")
+        record = as_unprivileged(root, "record", "town/elder-beds", "1", "--date", "2026-03-02")
+        history = as_unprivileged(root, "history", "town/elder-beds")
+        folder.chmod(0o755)
+        (root / MARCH).chmod(0)
+        unreadable = as_unprivileged(root, "history", "town/elder-beds")
+    finally:
+        folder.chmod(0o755)
+        (root / MARCH).chmod(0o644)
+    listed = "progress/town: error: cannot list this folder (permission denied): the files in it are not read"
+    assert (check.returncode, check.stdout, check.stderr) == (
+        1,
+        listed + "\n",
+        "1 plans, 0 entries: 1 errors, 0 warnings\n",
+    )
+    assert (status.returncode, status.stdout) == (2, "")
+    assert status.stderr.splitlines()[0] == listed
+    assert (record.returncode, record.stdout, record.stderr) == (
+        2, "", f"{MARCH}: error: cannot read: permission denied; nothing was recorded\n"
+    )  # fmt: skip
+    assert (history.returncode, history.stderr.splitlines()[0]) == (2, listed)
+    assert (unreadable.returncode, unreadable.stderr.splitlines()[0]) == (
+        2, f"{MARCH}: error: cannot read the file: permission denied"
+    )  # fmt: skip
+    assert (root / MARCH).read_text(encoding="utf-8").count("\n") == 1

@@ -68,11 +68,15 @@ def run(
         ),
     ] = None,
 ) -> None:
+    import os
+    import stat
     from contextlib import nullcontext
 
     from civtrack import store
     from civtrack.commands import parse_date
     from civtrack.errors import InputError, error
+    from civtrack.files import kind, reason
+    from civtrack.model import month_of
     from civtrack.oneplan import read_plan, resolve, split_ref
     from civtrack.workspace import PROGRESS_DIR, display_path, find_root, load_config
 
@@ -86,19 +90,27 @@ def run(
     target = resolve(plan_file, indicator_id, part_id)
     entry = build_entry(target, value, done, day, note=note, by=by, evidence=evidence, unit=unit)
 
-    month = f"{entry.date:%Y-%m}"
+    month = month_of(entry.date)
     rel = f"{PROGRESS_DIR}/{plan_id}/{month}.yaml"
     path = root / rel
     shown = display_path(path)
     for link in (PROGRESS_DIR, f"{PROGRESS_DIR}/{plan_id}", rel):
-        if (root / link).is_symlink():
-            base = display_path(root)  # not display_path(root / link): that would resolve the link
-            name = link if base == "." else f"{base}/{link}"
+        base = display_path(root)  # not display_path(root / link): that would resolve the link
+        name = link if base == "." else f"{base}/{link}"
+        try:
+            mode = os.lstat(root / link).st_mode
+        except FileNotFoundError:
+            break  # created by the append
+        except OSError as exc:  # a folder on the way that cannot be searched
+            raise InputError(error(name, None, f"cannot read: {reason(exc)}; nothing was recorded")) from None
+        if stat.S_ISLNK(mode):
             raise InputError(error(name, None, "symbolic link not followed: record writes only real files"))
+        if link != rel and not stat.S_ISDIR(mode):
+            raise InputError(error(name, None, f"{kind(mode)}, not a folder: nothing was recorded"))
     block = store.format_entry(entry)
 
     with nullcontext() if dry_run else store.locked(root, rel):
-        existing = store.read_existing(path, config.max_file_bytes)
+        existing = store.read_existing(path, config.max_file_bytes, shown)
         data = store.payload(existing, block)
         line = store.block_line(existing, data)
         _check_append(existing, data, line, entry, target, month, shown, config)
@@ -148,7 +160,7 @@ def build_entry(
     from civtrack.check import check_entry
     from civtrack.errors import InputError, error
     from civtrack.load import EntryAt
-    from civtrack.model import Entry
+    from civtrack.model import Entry, month_of
     from civtrack.yamlsafe import CONTROL_IN_TEXT
 
     plan = target.plan_file.plan
@@ -215,7 +227,7 @@ def build_entry(
         raise InputError(
             [error("civtrack", None, e["msg"].removeprefix("Value error, ")) for e in exc.errors(include_url=False)]
         ) from None
-    item = EntryAt(plan.id, entry, "(new entry)", 0, 0, f"{day:%Y-%m}")
+    item = EntryAt(plan.id, entry, "(new entry)", 0, 0, month_of(day))
     indicators = {i.id: i for i in plan.indicators}
     errors = [p for p in check_entry(plan, indicators, item) if p.severity == "error"]
     if errors:  # pragma: no cover - the checks above cover check_entry's rules
@@ -303,6 +315,7 @@ def _report(
     from civtrack.compute import fold, indicator_status
     from civtrack.i18n import label
     from civtrack.load import EntryAt
+    from civtrack.model import month_of
     from civtrack.oneplan import indicator_entries
     from civtrack.render.diff import change_grid
     from civtrack.richout import console
@@ -319,7 +332,7 @@ def _report(
     if errors:
         _print_problems(errors, label("status_unavailable", lang))
         return
-    month = f"{entry.date:%Y-%m}"
+    month = month_of(entry.date)
     if dry_run:
         before, after = entries, [*entries, EntryAt(target.plan_id, entry, shown, line, 1 << 62, month)]
     else:
