@@ -374,9 +374,9 @@ def _identical_lines(data: bytes, path: str) -> list[Problem]:
     seen: dict[bytes, int] = {}
     problems = []
     for number, line in enumerate(data.split(b"\n"), 1):
-        if not line.startswith(b"-") or len(line) < 4:
+        line = line.rstrip(b"\r ")
+        if not (line.startswith(b"- {") and line.endswith(b"}")):  # a whole entry on one line
             continue
-        line = line.rstrip(b"\r")
         first = seen.setdefault(line, number)
         if first != number:
             problems.append(

@@ -224,3 +224,19 @@ def test_progress_that_is_a_file_is_reported(base: Path) -> None:
     assert problems(base) == [
         "progress: error: it is a file, not a folder: its entries are not read; progress goes in progress/<plan-id>/"
     ]
+
+
+def test_targets_that_make_sense(base: Path) -> None:
+    """Issue 18: `target: -800` with `>=` passed check and showed 100.0% done; so did `target: 0`."""
+    plan = (
+        PLAN.replace("    target: 800\n", "    target: -800\n")
+        .replace("{id: west, name: 西区, target: 10}", "{id: west, name: 西区, target: 0}")
+        .replace("    target: 30\n", "    target: 20\n")
+    )
+    write(base, "plans/p.yaml", plan)
+    assert problems(base) == [
+        "plans/p.yaml:8: error: indicator 'beds': target -800 is below the baseline 0: with '>=' it would be done "
+        "from the start; to bring a level down, write comparator: '<=' (and the baseline above the target)",
+        "plans/p.yaml:15: warning: part 'west' of 'homes': target 0 equals the baseline: it is done before any "
+        "progress; a '>=' target is the level to reach above the baseline",
+    ]
