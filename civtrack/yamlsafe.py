@@ -262,6 +262,8 @@ def _yaml_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, str]:
         return opened.line + 1, "a '{' opened on this line is not closed, or a ',' is missing between its items"
     if "flow sequence" in context and opened is not None:
         return opened.line + 1, "a '[' opened on this line is not closed, or a ',' is missing between its items"
+    if "flow node" in context and at_mark == ":":  # `{note: :x}`: not an unclosed bracket (issue 18, D15)
+        return line, "a value inside '{ }' or '[ ]' cannot start with ':': put the text in quotes"
     if "flow node" in context:
         return line, "a '[' or '{' is not closed"
     if "block mapping" in context and "expected key" in problem and here.lstrip().startswith(":"):

@@ -152,7 +152,11 @@ def prepare(name: str, root: Path, mode: str = "none") -> None:
         shutil.rmtree(target.parent)
         target.parent.symlink_to(outside, target_is_directory=True)
     elif setup == "fifo":
+        target.unlink(missing_ok=True)  # civtrack.toml is in base/
         os.mkfifo(target)
+    elif setup == "folder":  # a folder where a file belongs
+        target.unlink(missing_ok=True)
+        target.mkdir()
     elif setup == "undecodable-name":
         shutil.copyfile(CORPUS / case["file"], target.parent / os.fsdecode(b"\xff\xfe.yaml"))
     else:
