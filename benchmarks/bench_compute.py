@@ -4,7 +4,7 @@
 
 ROOT defaults to /tmp/bench1m (1,000 plans × 50 indicators, 1,000,000 entries; make one with
 `python -m benchmarks.generate --entries 1000000 /tmp/bench1m`). The repository is opened once as
-`status` opens it (civtrack.index.open_snapshot, with its cache), then these are timed in-process,
+`status` opens it (civtrack.cache.open_snapshot, with its cache), then these are timed in-process,
 each the median of ``--runs`` runs:
 
 * (a) ``evaluate`` of every plan at 2024-09-30 on ``snapshot.ledger_at(2024-09-30)``;
@@ -27,8 +27,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from civtrack.cache import open_snapshot
 from civtrack.compute import evaluate, plan_completions, plan_status
-from civtrack.index import open_snapshot
 from civtrack.model import Plan
 from civtrack.workspace import load_config
 

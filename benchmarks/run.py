@@ -85,6 +85,13 @@ def run_case(argv: list[str], cwd: Path, runs: int, before=None, env=None) -> Re
     return result
 
 
+# A console with colour, as in a terminal (rich's FORCE_COLOR), wide enough for the tables: output still
+# goes to a pipe, so only the writing of the styles is added.
+COLOUR_ENV = {**os.environ, "FORCE_COLOR": "1", "COLUMNS": "200", "TERM": "xterm-256color"}
+# Coloured `status` within this factor of the piped one (issue 17).
+COLOUR_RATIO = 1.5
+
+
 def drop_cache(repo: Path) -> None:
     shutil.rmtree(repo / ".civtrack", ignore_errors=True)
 
@@ -146,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
                                                                 env={**os.environ, "CIVTRACK_WORKERS": "1"})))  # fmt: skip
         run_case(status, repo, 1)  # make the cache valid
         rows.append(("status warm", size, run_case(status, repo, runs)))
+        rows.append(("status warm, colour terminal", size, run_case(status, repo, runs, env=COLOUR_ENV)))
         rows.append(("status --format json warm", size, run_case([*status, "--format", "json"], repo, runs)))
         editor = MonthEditor(repo)
         try:
@@ -229,6 +237,13 @@ def print_table(rows: list[tuple[str, str, Result]], sizes: list[str]) -> None:
         if "100k" in found and "1m" in found:
             ratio = found["1m"].median / found["100k"].median  # type: ignore[operator]
             print(f"growth, {case}: time(1M) / time(100k) = {ratio:.1f} (target ≤ 11)")
+    for size in sizes:
+        warm = by_case.get("status warm", {}).get(size)
+        colour = by_case.get("status warm, colour terminal", {}).get(size)
+        if warm and colour and warm.median and colour.median:
+            ratio = colour.median / warm.median
+            verdict = "met" if ratio <= COLOUR_RATIO else "missed"
+            print(f"colour at {size}: status warm, colour terminal / piped = {ratio:.2f} (≤ {COLOUR_RATIO}: {verdict})")
     for size in sizes:
         warm = by_case.get("status warm", {}).get(size)
         cold = by_case.get("status cold (no cache)", {}).get(size)

@@ -137,7 +137,7 @@ class PlanFile:
 
     @property
     def plan_id(self) -> str:
-        """The plan's id (civtrack.index knows it without building the plan)."""
+        """The plan's id (civtrack.cache knows it without building the plan)."""
         return self.plan.id
 
 
@@ -447,7 +447,7 @@ def _entries_of(
 
 
 class Reader(Protocol):
-    """Reads each file for load(): civtrack.index answers from its cache. OSError: unreadable."""
+    """Reads each file for load(): civtrack.cache answers from its cache. OSError: unreadable."""
 
     def plan(self, rel: str, shown: str) -> tuple[PlanFile | None, list[Problem]]: ...
 

@@ -33,8 +33,9 @@ def test_runner_prints_the_table(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert "| case | entries | median | runs | peak RSS | target |" in run.stdout
     for case in ("civtrack --version", "status cold (no cache)", "status warm", "status, one month file changed",
-                 "check cold (no cache)"):  # fmt: skip
+                 "check cold (no cache)", "status warm, colour terminal"):  # fmt: skip
         assert f"| {case} |" in run.stdout
+    assert "colour at 2k: status warm, colour terminal / piped = " in run.stdout
     results = json.loads(out.read_text())
     warm = next(r for r in results if r["case"] == "status warm")
     assert warm["size"] == "2k" and len(warm["times"]) == 1 and warm["rss_kb"] > 0

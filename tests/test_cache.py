@@ -1,4 +1,4 @@
-"""civtrack.index: the snapshot (through the cache, in parallel or not) equals the reference reading.
+"""civtrack.cache: the snapshot (through the cache, in parallel or not) equals the reference reading.
 
 The reference is what civtrack did before the cache: load.load (every entry), check.check_repository and
 compute.fold. Each test compares the snapshot with it (plans, every problem in order, entry counts,
@@ -9,6 +9,7 @@ same-mtime rewrite, a `git checkout`, a plan change, a deleted file, a corrupt o
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import shutil
 import sqlite3
@@ -18,14 +19,20 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate import generate
-from civtrack import index
+from civtrack import cache
+from civtrack.cache import CACHE_DIR, DB_NAME, CacheStore, dump_model, open_snapshot, rebuild_model
 from civtrack.check import check_repository
 from civtrack.compute import evaluate, fold, plan_status
-from civtrack.index import CACHE_DIR, DB_NAME, CacheStore, dump_model, open_snapshot, rebuild_model
 from civtrack.load import load_disk
 from civtrack.model import Plan
 from civtrack.workspace import Config
 from tests.conftest import civtrack_exe
+
+
+def row_sum(body: bytes) -> str:
+    """The checksum CacheStore keeps with a row (BLAKE2b, 16 bytes): to forge a row that passes it."""
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
+
 
 DATES = ["2023-12-31", "2024-01-01", "2024-03-15", "2024-06-30", "2024-09-30", "2024-12-31", "2025-06-30"]
 CONFIG = Config()
@@ -41,7 +48,7 @@ def reference(root: Path) -> tuple[list, list[str], dict[str, int], dict]:
     return plans, [str(p) for p in problems], counts, ledger
 
 
-def assert_matches_reference(root: Path, **kwargs: object) -> index.Snapshot:
+def assert_matches_reference(root: Path, **kwargs: object) -> cache.Snapshot:
     snapshot = open_snapshot(root, CONFIG, **kwargs)  # type: ignore[arg-type]
     plans, problems, counts, ledger = reference(root)
     assert [snapshot.plans[p].plan for p in sorted(snapshot.plans)] == plans
@@ -63,10 +70,10 @@ def repo(tmp_path: Path) -> Path:
 def test_rows_written_in_batches_make_the_same_cache(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A cold run writes its rows as they come (every folder's in its own transaction here): the next
     run takes every file from them, and reads the same as the reference."""
-    monkeypatch.setattr(index, "FLUSH_BYTES", 1)
+    monkeypatch.setattr("civtrack.cache.snapshot.FLUSH_BYTES", 1)
     cold = assert_matches_reference(repo, workers=1)
     assert cold.stats["parsed"] == 36 and cold.stats["cached"] == 0
-    monkeypatch.setattr(index, "FLUSH_BYTES", 16 << 20)
+    monkeypatch.setattr("civtrack.cache.snapshot.FLUSH_BYTES", 16 << 20)
     warm = assert_matches_reference(repo)
     assert warm.stats["parsed"] == 0 and warm.stats["plans_parsed"] == 0 and warm.stats["cached"] == 36
     march = warm.entries(["2024-03"])  # 3 plans' March files, from the rows written in batches
@@ -248,8 +255,8 @@ def test_cache_of_other_settings_is_not_used(repo: Path) -> None:
 
 
 def test_parallel_and_serial_agree(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(index, "PARALLEL_MIN_FILES", 1)
-    monkeypatch.setattr(index, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr("civtrack.cache.folders.PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr("civtrack.cache.folders.PARALLEL_MIN_BYTES", 1)
     parallel = assert_matches_reference(repo, workers=2, use_cache=False)
     serial = assert_matches_reference(repo, workers=1, use_cache=False)
     assert [str(p) for p in parallel.problems] == [str(p) for p in serial.problems]
@@ -313,7 +320,7 @@ def test_a_forged_plan_row_is_read_again_from_the_file(repo: Path) -> None:
     forged = b'[["id"], "county-0001-2024"]'
     db.execute(
         "UPDATE cache SET body = ?, sum = ? WHERE kind = 'plandump' AND name = 'county-0001-2024.yaml'",
-        (forged, index._hash(forged)),
+        (forged, row_sum(forged)),
     )
     db.commit()
     db.close()
@@ -462,7 +469,7 @@ def test_a_file_with_problems_is_parsed_for_its_entries(repo: Path) -> None:
 
 def forge_entries_row(root: Path, rel: str, body: bytes, *, fix_sum: bool) -> None:
     db = sqlite3.connect(root / CACHE_DIR / DB_NAME)
-    digest = index._hash(body) if fix_sum else "0" * 32
+    digest = row_sum(body) if fix_sum else "0" * 32
     changed = db.execute(
         "UPDATE cache SET body = ?, sum = ? WHERE kind = 'entries' AND name = ?", (body, digest, rel)
     ).rowcount

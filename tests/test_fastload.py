@@ -9,21 +9,17 @@ repositories, on a list of scalars where YAML 1.1 and 1.2 disagree, and on hypot
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rich.console import Console
 
 from benchmarks.generate import generate
 from civtrack import fastyaml, load, yamlsafe
+from civtrack.cache import open_snapshot
 from civtrack.compute import evaluate
 from civtrack.errors import InputError
-from civtrack.index import open_snapshot
-from civtrack.render.fasttable import plan_text
-from civtrack.render.table import plan_table
 from civtrack.workspace import Config
 from tests.conftest import civtrack_exe
 
@@ -186,42 +182,7 @@ def test_generated_documents_read_alike(pairs: list[tuple[str, str]], as_list: b
     assert_same_reading(text)
 
 
-# --- the plain table ----------------------------------------------------------------------------------
-
-
-def rich_text(status, lang: str, width: int) -> str:  # noqa: ANN001
-    buffer = io.StringIO()
-    Console(file=buffer, width=width, color_system=None, highlight=False).print(plan_table(status, lang))
-    return buffer.getvalue()
-
-
-def test_plain_tables_are_rich_tables_byte_for_byte(generated: Path) -> None:
-    snapshot = open_snapshot(generated, Config(), use_cache=False)
-    plans = [snapshot.plans[p].plan for p in sorted(snapshot.plans)]
-    compared = 0
-    for as_of in ("2024-01-01", "2024-06-30", "2024-12-31", "2025-03-01"):
-        day = dt.date.fromisoformat(as_of)
-        for status in evaluate(plans, snapshot.ledger_at(day), day):
-            for lang in ("en", "zh"):
-                for width in (60, 100, 120, 200):
-                    text = plan_text(status, lang, width)
-                    if text is not None:
-                        assert text == rich_text(status, lang, width)
-                        compared += 1
-    assert compared >= 24
-
-
-def test_plain_table_declines_what_must_wrap(generated: Path) -> None:
-    snapshot = open_snapshot(generated, Config(), use_cache=False)
-    plan = snapshot.plans[sorted(snapshot.plans)[0]].plan
-    day = dt.date(2024, 6, 30)
-    status = evaluate([plan], snapshot.ledger_at(day), day)[0]
-    assert plan_text(status, "en", 40) is None  # narrower than the table: rich folds it
-    long_name = plan.model_copy(
-        update={"indicators": [plan.indicators[0].model_copy(update={"name": "很" * 41}), *plan.indicators[1:]]}
-    )
-    status = evaluate([long_name], snapshot.ledger_at(day), day)[0]
-    assert plan_text(status, "en", 200) is None  # a name above 40 cells folds
+# --- status --format json -----------------------------------------------------------------------------
 
 
 def test_json_written_plan_by_plan_is_status_json(generated: Path) -> None:

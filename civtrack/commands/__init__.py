@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from civtrack.cache import Snapshot
     from civtrack.compute import Ledger
-    from civtrack.index import Snapshot
     from civtrack.load import Repository
     from civtrack.reporting import Timeline
     from civtrack.workspace import Config
@@ -50,7 +50,7 @@ def parse_date(text: str | None, option: str) -> dt.date:
 
 @dataclass
 class Opened:
-    """An opened repository: plans and problems at once (through civtrack.index and its cache); every
+    """An opened repository: plans and problems at once (through civtrack.cache and its cache); every
     entry (``repo``) only when a command asks for it."""
 
     root: Path
@@ -71,7 +71,7 @@ class Opened:
     def repo(self) -> Repository:
         """The reference Repository, with every entry: read on first use."""
         if self._repo is None:
-            from civtrack.index import full_repository
+            from civtrack.cache import full_repository
 
             self._repo = full_repository(self.snapshot)
         return self._repo
@@ -91,15 +91,15 @@ class Opened:
 
 
 def open_repository(globals_: Globals, *, allow_errors: bool = False) -> Opened:
-    """Find the root, read the config, the plans and every problem (civtrack.index: through the cache).
+    """Find the root, read the config, the plans and every problem (civtrack.cache: through the cache).
 
     Unless ``allow_errors``, any error stops the command (exit 2): a status computed
     from a file that could not be read would be silently wrong.
     """
     import os
 
+    from civtrack.cache import open_snapshot
     from civtrack.errors import InputError
-    from civtrack.index import open_snapshot
     from civtrack.workspace import find_root, load_config
 
     root = find_root(globals_.root)

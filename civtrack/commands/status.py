@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from civtrack.commands import Opened
+    from civtrack.compute import PlanStatus
 
 
 class StatusFormat(StrEnum):
@@ -42,105 +48,54 @@ def run(
         bool, typer.Option("--chart", help="Add a sparkline of monthly completion per indicator (table format).")
     ] = False,
 ) -> None:
-    from civtrack.commands import open_repository, parse_date, selected_plans
+    from civtrack.commands import chosen_plans, open_repository, parse_date
 
     day = parse_date(as_of, "--as-of")
     opened = open_repository(ctx.obj)
-    states = [st.value for st in state] if state else None
-    if output_format is StatusFormat.table and not chart:
-        from civtrack.richout import console
-
-        out = console()
-        if out.color_system is None:
-            from civtrack.commands.plain import plain_tables
-
-            text = plain_tables(opened, plan, day, states, out.width)
-            if text is not None:
-                out.file.write(text)
-                out.file.flush()
-                return
-    if output_format is StatusFormat.json and not state:
-        _print_json(opened, plan, day)
-        return
-    statuses = selected_plans(opened, plan, day)
-    if state:
-        from civtrack.compute import select
-
-        statuses = [select(s, [st.value for st in state]) for s in statuses]
+    ids = chosen_plans(opened, plan)
+    statuses_of = _evaluator(opened, day, [st.value for st in state] if state else None)
     if output_format is StatusFormat.json:
-        from civtrack.render.data import status_json
+        import sys
 
-        typer.echo(status_json(statuses, day.isoformat()), nl=False)
+        from civtrack.render.data import write_status_json
+
+        write_status_json(sys.stdout, ids, statuses_of, day.isoformat())
     elif output_format is StatusFormat.csv:
         from civtrack.render.data import status_csv
 
-        typer.echo(status_csv(statuses), nl=False)
+        typer.echo(status_csv(statuses_of(ids)), nl=False)
     elif output_format is StatusFormat.markdown:
         from civtrack.render.markdown import status_markdown
 
-        typer.echo(status_markdown(statuses, opened.lang), nl=False)
+        typer.echo(status_markdown(statuses_of(ids), opened.lang), nl=False)
     else:
-        from civtrack.i18n import label
-        from civtrack.render.table import status_tables
+        from civtrack.render.table import write_status_tables
         from civtrack.richout import console
 
-        charts = None
-        if chart:
-            from civtrack.reporting import trend_lines
-
-            charts = trend_lines(
-                [opened.plans[s.id].plan for s in statuses], opened.timelines([s.id for s in statuses]), day
-            )
-        out = console()
-        if not statuses:
-            out.print(label("no_plans", opened.lang))
-        if statuses and out.color_system is None and charts is None:
-            _print_plain(out, statuses, opened.lang)
-        else:
-            out.print(status_tables(statuses, opened.lang, charts))
+        charts_of = _charts(opened, day) if chart else None
+        write_status_tables(console(), ids, statuses_of, opened.lang, charts_of)
 
 
-def _print_plain(out, statuses: list, lang: str) -> None:  # noqa: ANN001 - a rich Console
-    """Without colour, tables are laid out by render.fasttable (identical, 100 times faster), plan by
-    plan, falling back to rich for a table whose cells must wrap."""
-    from civtrack.render.fasttable import plan_text
-    from civtrack.render.table import plan_table
+def _evaluator(opened: Opened, day: dt.date, states: list[str] | None) -> Callable[[list[str]], list[PlanStatus]]:
+    """The statuses of some plans at ``day``, keeping only ``states`` (all when None)."""
 
-    chunks: list[str] = []
-    for plan in statuses:
-        text = plan_text(plan, lang, out.width)
-        if text is not None:
-            chunks.append(text)
-            continue
-        out.file.write("".join(chunks))
-        chunks = []
-        out.print(plan_table(plan, lang))
-    out.file.write("".join(chunks))
-    out.file.flush()
+    def statuses_of(plan_ids: list[str]) -> list[PlanStatus]:
+        from civtrack.compute import evaluate, select
+
+        plans = [opened.plans[plan_id].plan for plan_id in plan_ids]
+        statuses = evaluate(plans, opened.ledger(day, plan_ids), day, opened.config.pace_tolerance)
+        return [select(status, states) for status in statuses] if states else statuses
+
+    return statuses_of
 
 
-def _print_json(opened, plan_ids: list[str] | None, day) -> None:  # noqa: ANN001
-    """render.data.status_json, written plan by plan: the same characters (a plan nested in the
-    document is its own indented text shifted right by its depth), without holding the whole document
-    of a thousand plans in memory at once."""
-    import json
-    import sys
+def _charts(opened: Opened, day: dt.date) -> Callable[[list[PlanStatus]], dict[str, dict[str, str]]]:
+    """The sparklines of some evaluated plans (status --chart)."""
 
-    from civtrack.commands import chosen_plans
-    from civtrack.compute import evaluate
-    from civtrack.render.data import plan_dict
+    def charts_of(statuses: list[PlanStatus]) -> dict[str, dict[str, str]]:
+        from civtrack.reporting import trend_lines
 
-    chosen = chosen_plans(opened, plan_ids)
-    write = sys.stdout.write
-    if not chosen:
-        write(json.dumps({"as_of": day.isoformat(), "plans": []}, ensure_ascii=False, indent=2) + "\n")
-        return
-    write("{\n" + f'  "as_of": {json.dumps(day.isoformat())},\n' + '  "plans": [\n')
-    tolerance = opened.config.pace_tolerance
-    for index, plan_id in enumerate(chosen):
-        ledger = opened.snapshot.ledger_at(day, [plan_id])
-        status = evaluate([opened.plans[plan_id].plan], ledger, day, tolerance)[0]
-        text = json.dumps(plan_dict(status), ensure_ascii=False, indent=2).replace("\n", "\n    ")
-        write("    " + text + (",\n" if index < len(chosen) - 1 else "\n"))
-    write("  ]\n}\n")
-    sys.stdout.flush()
+        ids = [status.id for status in statuses]
+        return trend_lines([opened.plans[plan_id].plan for plan_id in ids], opened.timelines(ids), day)
+
+    return charts_of

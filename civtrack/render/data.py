@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO
 
 from civtrack.compute import PlanStatus, Status
 from civtrack.render import walk
@@ -45,6 +46,24 @@ def plan_dict(plan: PlanStatus) -> dict[str, Any]:
 def status_json(plans: list[PlanStatus], as_of: str) -> str:
     document = {"as_of": as_of, "plans": [plan_dict(plan) for plan in plans]}
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_status_json(
+    out: TextIO, plan_ids: Sequence[str], statuses_of: Callable[[list[str]], list[PlanStatus]], as_of: str
+) -> None:
+    """status_json of ``plan_ids``, written plan by plan (each evaluated by ``statuses_of`` when its
+    turn comes): the same characters (a plan nested in the document is its own indented text shifted
+    right by its depth), without holding the document of a thousand plans in memory at once."""
+    if not plan_ids:
+        out.write(json.dumps({"as_of": as_of, "plans": []}, ensure_ascii=False, indent=2) + "\n")
+        return
+    out.write("{\n" + f'  "as_of": {json.dumps(as_of)},\n' + '  "plans": [\n')
+    for index, plan_id in enumerate(plan_ids):
+        for status in statuses_of([plan_id]):
+            text = json.dumps(plan_dict(status), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            out.write("    " + text + (",\n" if index < len(plan_ids) - 1 else "\n"))
+    out.write("  ]\n}\n")
+    out.flush()
 
 
 CSV_COLUMNS = (

@@ -1,0 +1,234 @@
+"""Parsing what changed, in forked worker processes when there is enough of it.
+
+The plan files to parse (``_run_plans``) and the progress folders to redo (``_run_folders``: a
+folder's changed files parsed, its entries checked against the plan and folded into series, its rows
+written) run in one process per core when there are enough files to pay for the processes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from civtrack.cache.files import _LazyPlanFile, _parse_plan_file, parse_progress_file
+from civtrack.cache.rows import FileResult, _cached_cols, _light_items, _problems
+from civtrack.cache.series import Series
+from civtrack.cache.store import CacheStore
+from civtrack.errors import Problem
+from civtrack.load import PlanFile
+from civtrack.workspace import Config
+
+# Below this many files (or bytes) to parse, worker processes cost more than they save.
+PARALLEL_MIN_FILES = 64
+PARALLEL_MIN_BYTES = 2_000_000
+
+
+# State inherited by forked workers (the plans: large to send, already in memory).
+_FORK_STATE: dict[str, Any] = {}
+
+
+def _forked_plan(job: tuple[str, str]) -> dict[str, Any] | None:
+    """In a worker: the plan's cache record (the plan travels back as its dump), or None when it cannot
+    be cached (the parent reads that one itself)."""
+    state = _FORK_STATE
+    rel, shown = job
+    try:
+        return _parse_plan_file(state["root"], rel, shown, state["config"], state["scan_ns"])[4]
+    except OSError:
+        return None  # the parent tries again and reports it
+
+
+def _run_plans(
+    root: Path, config: Config, scan_ns: int, store: CacheStore | None, todo: list[tuple[str, str]], workers: int | None
+) -> Iterator[tuple[str, tuple[PlanFile | None, list[Problem], list[Problem], str] | OSError]]:
+    """Parse the plan files of ``todo``: in worker processes when there are many."""
+    workers = _workers(workers)
+    records: list[dict[str, Any] | None] = [None] * len(todo)
+    if workers > 1 and len(todo) >= PARALLEL_MIN_FILES and os.name == "posix":
+        records = _pool_map(_forked_plan, todo, workers, root=root, config=config, scan_ns=scan_ns, store=store)
+    for (rel, shown), record in zip(todo, records, strict=True):
+        if record is None:
+            try:
+                plan_file, problems, checks, digest, record = _parse_plan_file(root, rel, shown, config, scan_ns)
+            except OSError as exc:
+                yield rel, exc
+                continue
+        else:
+            plan = record["plan"]
+            plan_file = _LazyPlanFile(record["id"], plan, root, rel, shown, config) if plan is not None else None
+            problems, checks, digest = (
+                _problems(shown, record["problems"]),
+                _problems(shown, record["checks"]),
+                record["hash"],
+            )
+        if record is not None and store is not None:
+            name = rel.split("/", 1)[1]
+            store.write("plans", name, {key: value for key, value in record.items() if key != "plan"})
+            if record["plan"] is not None:
+                store.write("plandump", name, record["plan"])
+        yield rel, (plan_file, problems, checks, digest)
+
+
+def _workers(workers: int | None) -> int:
+    from civtrack.parallel import workers as default_workers
+
+    return default_workers() if workers is None else workers
+
+
+def _pool_map(func: Any, items: list[Any], workers: int, **state: Any) -> list[Any]:
+    """func over items in forked worker processes (which inherit ``state``), in order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    store = state.get("store")
+    if store is not None:
+        store.close()  # each process opens its own connection
+    _FORK_STATE.update(state)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            # Small chunks, so that both workers stay busy to the end.
+            return list(pool.map(func, items, chunksize=max(1, min(16, len(items) // (workers * 8)))))
+    finally:
+        _FORK_STATE.clear()
+
+
+@dataclass
+class _FolderJob:
+    """A progress folder whose checks and series must be redone: some files changed, or its plan."""
+
+    plan_id: str
+    files: list[tuple[str, str, str]]  # (rel, month, shown), in load order
+    cached: dict[str, FileResult]  # files unchanged since cached (no columns yet)
+    plan_hash: str
+
+
+@dataclass
+class _FolderOut:
+    results: dict[str, FileResult]  # without columns
+    checks: list[Problem]
+    series: dict[str, Series] | bytes  # bytes: the cached row, decoded when needed
+    writes: dict[tuple[str, str], tuple[bytes, str]] = field(default_factory=dict)  # cache rows to write
+
+
+def _run_folders(
+    root: Path,
+    config: Config,
+    scan_ns: int,
+    store: CacheStore | None,
+    plans: dict[str, Any],
+    jobs: list[_FolderJob],
+    workers: int | None,
+    stats: dict[str, int],
+) -> Iterator[tuple[str, _FolderOut]]:
+    """Redo the folders of ``jobs``: in worker processes (one per core) when there is enough to parse."""
+    from civtrack.errors import InputError, error
+
+    workers = _workers(workers)
+    files = [(job, rel) for job in jobs for rel, _, _ in job.files if rel not in job.cached]
+    stats["parsed"] += len(files)
+    size = 0
+    if workers > 1 and len(files) >= PARALLEL_MIN_FILES and os.name == "posix":
+        for _job, rel in files:
+            try:
+                size += os.stat(os.path.join(root, rel)).st_size
+            except OSError:
+                pass
+    try:
+        if size >= PARALLEL_MIN_BYTES:
+            outputs = _pool_map(
+                _forked_folder, jobs, workers, root=root, config=config, scan_ns=scan_ns, store=store, plans=plans
+            )
+            yield from zip((job.plan_id for job in jobs), outputs, strict=True)
+        else:
+            for job in jobs:
+                yield job.plan_id, _do_folder(root, config, scan_ns, store, plans[job.plan_id], job)
+    except OSError as exc:
+        raise InputError(error(exc.filename or "civtrack", None, f"cannot read file: {exc.strerror}")) from None
+
+
+def _forked_folder(job: _FolderJob) -> _FolderOut:
+    state = _FORK_STATE
+    return _do_folder(
+        state["root"], state["config"], state["scan_ns"], state["store"], state["plans"][job.plan_id], job
+    )
+
+
+def _do_folder(
+    root: Path, config: Config, scan_ns: int, store: CacheStore | None, plan: Any, job: _FolderJob
+) -> _FolderOut:
+    """Parse what changed in a folder, check its entries against the plan (as check_repository does),
+    fold them into series (as compute.fold does) and cache the lot."""
+    from civtrack.check import check_entry
+    from civtrack.compute import add_entry
+
+    indicators = {ind.id: ind for ind in plan.indicators}
+    results: dict[str, FileResult] = {}
+    entries_of: dict[str, list[Any]] = {}  # the columns of the files parsed here: their rows to write
+    checks: list[Problem] = []
+    ledger: dict = {}
+    for rel, month, shown in job.files:
+        result = job.cached.get(rel)
+        items: Iterable[Any] | None = None
+        if result is not None and store is not None:
+            cols = _cached_cols(store, rel, result.hash, result.count)
+            if cols is not None:
+                result.cols = cols
+                items = list(_light_items(result, shown, month))
+        if items is None:
+            try:
+                result, items = parse_progress_file(root, rel, shown, job.plan_id, month, config, scan_ns)
+            except OSError as exc:
+                result, items = FileResult([], "", True, [], cacheable=False, error=exc.strerror or str(exc)), []
+            if result.cacheable and result.cols is not None:
+                entries_of[rel] = result.cols
+        results[rel] = result
+        # Order within the folder: (month, position in the file); the reference's (month, seq) sorts the same.
+        for index, item in enumerate(items):
+            checks.extend(check_entry(plan, indicators, item))
+            add_entry(ledger, job.plan_id, item.entry, (month, index))
+    series = {ref: Series.from_days(days) for ref, days in ledger.get(job.plan_id, {}).items()}
+    writes: dict[tuple[str, str], tuple[bytes, str]] = {}
+    if store is not None:
+        _save_folder(store, job.plan_id, job.files, results, job.plan_hash, checks, series, entries=entries_of)
+        keys = [("entries", rel) for rel in entries_of] + [("series", job.plan_id), ("progress", job.plan_id)]
+        for key in keys:
+            if key in store.pending:
+                writes[key] = store.pending.pop(key)
+    for result in results.values():
+        result.cols = None  # not sent back: the writes hold them
+    return _FolderOut(results, checks, series, writes)
+
+
+def _save_folder(
+    store: CacheStore,
+    plan_id: str,
+    files: list[tuple[str, str, str]],
+    results: dict[str, FileResult],
+    plan_hash: str,
+    checks: list[Problem],
+    series: dict[str, Series] | None,
+    *,
+    entries: dict[str, list[Any]] | None,
+) -> None:
+    """The folder's rows: its files and checks; its series (when given); one row per file of ``entries``
+    (rel → columns: the files just parsed) with the columns of its entries and the hash they were read
+    from."""
+    for rel, cols in (entries or {}).items():
+        if results[rel].cacheable:
+            store.write("entries", rel, {"hash": results[rel].hash, "cols": cols})
+    if not all(results[rel].cacheable for rel, _, _ in files):
+        return
+    shown_to_rel = {shown: rel for rel, _, shown in files}
+    if series is not None:
+        store.write("series", plan_id, {ref: s.record() for ref, s in series.items()})
+    store.write(
+        "progress",
+        plan_id,
+        {
+            "files": {rel: results[rel].meta() for rel, _, _ in files},
+            "plan_hash": plan_hash,
+            "checks": [[shown_to_rel.get(p.path, p.path), p.line, p.severity, p.message] for p in checks],
+        },
+    )
