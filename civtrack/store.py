@@ -224,9 +224,23 @@ def lock_path(root: Path, relpath: str) -> Path:
 
 
 def _ensure_lock_dir(root: Path) -> Path:
+    """``.civtrack/locks``, made one level at a time and never through a link (a link would make record
+    create files wherever it leads): OSError (ELOOP) when a part of it is not a real folder."""
+    import stat
+
     folder = root / LOCK_DIR
-    if not folder.is_dir():
-        folder.mkdir(parents=True, exist_ok=True)
+    made = False
+    level = root
+    for part in LOCK_DIR.split("/"):
+        level = level / part
+        try:
+            level.mkdir()
+            made = True
+        except FileExistsError:
+            pass
+        if not stat.S_ISDIR(os.lstat(level).st_mode):
+            raise OSError(errno.ELOOP, f"{level.relative_to(root)} is a symbolic link or a file, not a folder")
+    if made:
         ignore = folder.parent / ".gitignore"
         try:
             # The folder holds only local state (locks, caches): keep it out of git.
@@ -245,7 +259,13 @@ def locked(root: Path, relpath: str, timeout: float = LOCK_TIMEOUT) -> Iterator[
     shown = relpath
     try:
         _ensure_lock_dir(root)
-        lock = FileLock(str(lock_path(root, relpath)), timeout=timeout)
+        path = lock_path(root, relpath)
+        try:
+            if os.path.islink(path) or not os.path.isfile(path) and os.path.lexists(path):
+                raise OSError(errno.ELOOP, f"{path.name} is a symbolic link or not a file")
+        except FileNotFoundError:
+            pass
+        lock = FileLock(str(path), timeout=timeout)
         lock.acquire()
     except Timeout:
         raise InputError(

@@ -210,3 +210,23 @@ def test_a_folder_that_cannot_be_listed_is_reported_not_skipped(tmp_path: Path) 
         2, f"{MARCH}: error: cannot read the file: permission denied"
     )  # fmt: skip
     assert (root / MARCH).read_text(encoding="utf-8").count("\n") == 1
+
+
+def test_record_never_makes_its_lock_through_a_link(tmp_path: Path) -> None:
+    """Issue 18 D6, for the lock folder: `.civtrack` (or a lock file) that is a link made record create files
+    where it leads. It refuses instead, and writes nothing."""
+    root = make_repo(tmp_path / "repo", with_git=False)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (root / ".civtrack").symlink_to(outside, target_is_directory=True)
+    linked = cli(root, "record", "town/elder-beds", "1", "--date", "2026-03-02")
+    assert linked.returncode == 2 and list(outside.iterdir()) == []
+    assert linked.stderr.startswith(f"{root}/.civtrack/locks: error: cannot create the lock for {MARCH}: ")
+    (root / ".civtrack").unlink()
+    (root / ".civtrack/locks").mkdir(parents=True)
+    victim = outside / "victim"
+    victim.write_text("keep\n", encoding="utf-8")
+    store.lock_path(root, MARCH).symlink_to(victim)
+    file_link = cli(root, "record", "town/elder-beds", "1", "--date", "2026-03-02")
+    assert file_link.returncode == 2 and victim.read_text(encoding="utf-8") == "keep\n"
+    assert not (root / MARCH).exists()
