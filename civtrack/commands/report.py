@@ -36,10 +36,19 @@ def parse_month(text: str | None, today: dt.date | None = None) -> Month:
 
     if text is None or text == "last":
         return Month.of(today or dt.date.today()).previous()
+    from civtrack.yamlsafe import shown
+
     try:
-        return Month.parse(text)
+        month = Month.parse(text)
     except ValueError:
-        raise typer.BadParameter(f"expected YYYY-MM or last, got '{text}'", param_hint="--month") from None
+        raise typer.BadParameter(f"expected YYYY-MM or last, got '{shown(text)}'", param_hint="--month") from None
+    if not Month(1, 2) <= month <= Month(9999, 11):  # dates end at 0001-01-01 and 9999-12-31
+        raise typer.BadParameter(
+            "a report compares with the month before and lists what is due the month after: "
+            f"give a month from 0001-02 to 9999-11, got '{month}'",
+            param_hint="--month",
+        )
+    return month
 
 
 def write_atomic(path: Path, chunks: Iterable[str]) -> None:
