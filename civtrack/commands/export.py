@@ -48,7 +48,7 @@ def run(
     from civtrack.render import export
 
     day = parse_date(as_of, "--as-of")
-    opened = open_repository(ctx.obj)
+    opened = open_repository(ctx.obj, plan_ids=plan)
     statuses = selected_plans(opened, plan, day)  # also rejects an unknown --plan
     if what is What.status:
         rows, columns = export.status_rows(statuses), export.STATUS_COLUMNS

@@ -99,7 +99,7 @@ def run(
     from civtrack.parallel import map_shares, workers
 
     chosen_month = parse_month(month)
-    opened = open_repository(ctx.obj)
+    opened = open_repository(ctx.obj, plan_ids=plan)
     language = lang.value if lang is not None else opened.lang
     plans = opened.plans
     for plan_id in plan or []:

@@ -51,7 +51,7 @@ def run(
     from civtrack.commands import chosen_plans, open_repository, parse_date
 
     day = parse_date(as_of, "--as-of")
-    opened = open_repository(ctx.obj)
+    opened = open_repository(ctx.obj, plan_ids=plan)
     ids = chosen_plans(opened, plan)
     statuses_of = _evaluator(opened, day, [st.value for st in state] if state else None)
     if output_format is StatusFormat.json:
