@@ -18,6 +18,7 @@ from civtrack.files import reason
 from civtrack.load import MONTH_FILE, DiskSource, EntryAt, PlanFile, parse_plan, parse_progress
 from civtrack.model import SLUG, Indicator, Part
 from civtrack.workspace import PLANS_DIR, PROGRESS_DIR, Config, display_path
+from civtrack.yamlsafe import shown as escaped
 
 REF = re.compile(r"^([a-z0-9][a-z0-9-]*)/([a-z0-9][a-z0-9-]*)(?:/([a-z0-9][a-z0-9-]*))?$")
 
@@ -48,7 +49,7 @@ def split_ref(text: str) -> tuple[str, str, str | None]:
             error(
                 "civtrack",
                 None,
-                f"'{text}' is not PLAN/INDICATOR or PLAN/INDICATOR/PART (ids of lower-case letters, digits and '-', "
+                f"'{escaped(text)}' is not PLAN/INDICATOR or PLAN/INDICATOR/PART (ids of lower-case letters, digits and '-', "
                 "e.g. example/elder-beds)",
             )
         )
@@ -58,7 +59,7 @@ def split_ref(text: str) -> tuple[str, str, str | None]:
 def read_plan(root: Path, plan_id: str, config: Config) -> PlanFile:
     """plans/<plan_id>.yaml, parsed and checked; InputError when unknown or invalid."""
     if not SLUG.match(plan_id):  # pragma: no cover - split_ref already checks it
-        raise InputError(f"'{plan_id}' is not a plan id")
+        raise InputError(f"'{escaped(plan_id)}' is not a plan id")
     path = root / PLANS_DIR / f"{plan_id}.yaml"
     shown = display_path(path)
     # What the loader says of these files (it lists them, so "unknown plan" would contradict itself).

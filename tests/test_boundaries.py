@@ -158,3 +158,23 @@ def test_init_never_exits_3_and_leaves_nothing_half_made(tmp_path: Path, place: 
     code, output = run(tmp_path, "init", str(target))
     assert code == 2 and "internal error" not in output, output
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
+
+
+def test_command_line_values_are_echoed_escaped_and_cut(tmp_path: Path) -> None:
+    """D20: values, references, dates, months and plan ids from the command line were echoed whole and raw:
+    escape sequences reached the terminal, and a 5,000-digit value gave a 5 KB message."""
+    root = make(tmp_path / "repo", *ERAS["year 9999"])
+    esc, huge = "1\x1b[2J", "9" * 5000
+    for args in (
+        ("record", "town/beds", esc, "--date", "9999-03-01"),
+        ("record", "town/beds", huge, "--date", "9999-03-01"),
+        ("record", "town/beds", "1.5" + "0" * 5000 + "x", "--date", "9999-03-01"),
+        ("record", f"town/{esc}", "1"),
+        ("status", "--as-of", esc),
+        ("status", "--plan", esc),
+        ("report", "--month", esc),
+        ("export", "--plan", huge),
+    ):
+        code, output = run(root, *args)
+        assert code == 2, output
+        assert "\x1b" not in output and len(output) < 600, (args, output[:200])

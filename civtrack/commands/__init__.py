@@ -40,12 +40,14 @@ def parse_date(text: str | None, option: str) -> dt.date:
     """A --date style option: YYYY-MM-DD, or today when absent."""
     import typer
 
+    from civtrack.yamlsafe import shown
+
     if text is None:
         return dt.date.today()
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise typer.BadParameter(f"expected a date YYYY-MM-DD, got '{text}'", param_hint=option) from None
+        raise typer.BadParameter(f"expected a date YYYY-MM-DD, got '{shown(text)}'", param_hint=option) from None
 
 
 @dataclass
@@ -165,11 +167,12 @@ def selected_plans(opened: Opened, plan_ids: list[str] | None, as_of: dt.date) -
 def chosen_plans(opened: Opened, plan_ids: list[str] | None) -> list[str]:
     """The ids named by --plan (all, sorted, when none); an unknown one is an input error."""
     from civtrack.errors import InputError
+    from civtrack.yamlsafe import shown
 
     plans = opened.plans
     for plan_id in plan_ids or []:
         if plan_id not in plans:
-            raise InputError(f"unknown plan '{plan_id}' (known: {known_ids(plans)})")
+            raise InputError(f"unknown plan '{shown(plan_id)}' (known: {known_ids(plans)})")
     return list(plan_ids or sorted(plans))
 
 

@@ -128,6 +128,7 @@ def run(
 def parse_value(text: str) -> int | float:
     """A number as typed: 12 → int, 12.5 or 1e3 → float; InputError otherwise."""
     from civtrack.errors import InputError
+    from civtrack.yamlsafe import shown
 
     candidate = text.strip()
     try:
@@ -139,7 +140,9 @@ def parse_value(text: str) -> int | float:
                 return number
     except ValueError:
         pass
-    raise InputError(f"value '{text}' is not a number (write digits, e.g. 12 or 12.5; a negative one after --: -- -3)")
+    raise InputError(
+        f"value '{shown(text)}' is not a number (write digits, e.g. 12 or 12.5; a negative one after --: -- -3)"
+    )
 
 
 def build_entry(

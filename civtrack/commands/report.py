@@ -97,6 +97,7 @@ def run(
     from civtrack.commands import known_ids, open_repository
     from civtrack.errors import InputError
     from civtrack.parallel import map_shares, workers
+    from civtrack.yamlsafe import shown
 
     chosen_month = parse_month(month)
     opened = open_repository(ctx.obj, plan_ids=plan)
@@ -104,7 +105,7 @@ def run(
     plans = opened.plans
     for plan_id in plan or []:
         if plan_id not in plans:
-            raise InputError(f"unknown plan '{plan_id}' (known: {known_ids(plans)})")
+            raise InputError(f"unknown plan '{shown(plan_id)}' (known: {known_ids(plans)})")
     # Without --plan, every plan running in the month; which those are, each share finds out (it takes
     # building the plan).
     candidates = list(dict.fromkeys(plan)) if plan else sorted(plans)
