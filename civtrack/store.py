@@ -200,8 +200,8 @@ def unterminated_tail(data: bytes) -> Tail | None:
     nuls = len(data) - len(stripped)
     if b"\x00" in stripped:
         return None  # NULs inside the text: not a torn append but another encoding (UTF-16) or binary
-    if not nuls and (not data or data.endswith(b"\n")):
-        return None
+    if not nuls and (not data or data.endswith(b"\n") or (data.endswith(b"\r") and _lone_cr(data))):
+        return None  # (a file of lone-CR lines ends with its line ending too)
     if nuls and (not stripped or stripped.endswith(b"\n")):
         # Only zeros were appended: the torn part starts after the last whole line.
         return Tail(len(stripped), stripped.count(b"\n") + 1, nuls)
@@ -334,14 +334,25 @@ def payload(existing: bytes | None, block: str) -> bytes:
     instead of starting a new list item.
     """
     data = block.encode("utf-8")
+    if existing and _lone_cr(existing):
+        # A file whose lines end with CR alone (old Mac editors; YAML and `check` read it): the entry gets
+        # the file's own line ending, so that it reads back as one more line (issue 18, D16).
+        data = data.replace(b"\n", b"\r")
+        return data if existing.endswith(b"\r") else b"\r" + data
     if existing and not existing.endswith(b"\n"):
         return b"\n" + data
     return data
 
 
+def _lone_cr(data: bytes) -> bool:
+    return b"\r" in data and b"\n" not in data
+
+
 def block_line(existing: bytes | None, data: bytes) -> int:
     """The 1-based line where the appended block starts."""
     before = existing or b""
+    if before and _lone_cr(before):
+        return before.count(b"\r") + 1 + (1 if data.startswith(b"\r") else 0)
     return before.count(b"\n") + 1 + (1 if data.startswith(b"\n") else 0)
 
 
@@ -381,12 +392,14 @@ def append(path: Path, data: bytes, expected_size: int, shown: str) -> None:
     while not folder.exists():
         created_dirs.append(folder)
         folder = folder.parent
+    existed = os.path.lexists(path)
     try:
         for new in reversed(created_dirs):
             new.mkdir()
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
         fd = os.open(path, flags, 0o666)
     except OSError as exc:
+        _remove_new(None, created_dirs)
         raise InputError(error(shown, None, f"cannot write: {_reason(exc)}; nothing was recorded")) from None
     try:
         size = os.fstat(fd).st_size
@@ -405,13 +418,30 @@ def append(path: Path, data: bytes, expected_size: int, shown: str) -> None:
                 os.fsync(fd)
             except OSError:  # pragma: no cover - the device failed twice; the loader reports the torn block
                 pass
+            os.close(fd)
+            fd = -1
+            # A month file (and folders) made for this entry go too (issue 18, D19: a full disk left an empty
+            # month file and its folder behind, though "nothing was recorded").
+            _remove_new(None if existed else path, created_dirs)
             raise InputError(error(shown, None, f"cannot write: {_reason(exc)}; nothing was recorded")) from None
     finally:
-        os.close(fd)
+        if fd >= 0:
+            os.close(fd)
     if size == 0:
         # A new file (or folders): make their directory entries durable too.
         for folder in {path.parent, *(new.parent for new in created_dirs)}:
             _fsync_dir(folder)
+
+
+def _remove_new(path: Path | None, created_dirs: list[Path]) -> None:
+    """Remove a file and the folders made for it (deepest first), as far as they are still empty."""
+    try:
+        if path is not None:
+            os.unlink(path)
+        for folder in created_dirs:  # deepest first
+            folder.rmdir()
+    except OSError:  # pragma: no cover - another writer put something there meanwhile: leave it
+        pass
 
 
 def _write_all(fd: int, data: bytes) -> None:

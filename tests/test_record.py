@@ -477,3 +477,19 @@ def test_a_year_below_1000_goes_to_a_four_digit_month_file(repo: Path) -> None:
     assert sorted(p.name for p in (repo / "progress/town").iterdir()) == ["0001-01.yaml"]
     assert [e["value"] for e in entries(repo)] == [7]
     assert lines(result.stdout)[2].startswith("elder-beds  0 → 7 张")
+
+
+def test_a_file_of_lone_cr_lines_takes_an_entry_in_its_own_line_ending(repo: Path) -> None:
+    """Issue 18 D16: record refused a file whose lines end with CR alone (which check accepts), saying only
+    "cannot append to this file as it stands". It now appends with the file's line ending."""
+    hand = (
+        "- {date: 2026-03-01, indicator: elder-beds, value: 1}\r- {date: 2026-03-02, indicator: elder-beds, value: 2}\r"
+    )
+    write(repo, MARCH, hand)
+    result = cli(repo, "record", "town/elder-beds", "4", "--date", "2026-03-05", "-q")
+    assert (result.returncode, result.stdout, result.stderr) == (0, f"Recorded in {MARCH}:3\n", "")
+    written = (repo / MARCH).read_bytes().decode("utf-8")
+    assert no_ids(written) == hand + "- {date: 2026-03-05, indicator: elder-beds, value: 4}\r"
+    assert [e["value"] for e in entries(repo)] == [1, 2, 4]
+    check = cli(repo, "check", "--strict")
+    assert (check.returncode, check.stdout) == (0, "1 plans, 3 entries: 0 errors, 0 warnings\n")

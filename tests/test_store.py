@@ -278,3 +278,20 @@ def test_the_lock_lives_in_a_folder_git_ignores_and_excludes_others(tmp_path: Pa
     ]
     with store.locked(tmp_path, rel, timeout=0.2):  # released: free again
         pass
+
+
+def test_a_failed_write_into_a_new_month_leaves_no_file_or_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18 D19: on a full disk, record into a new month said nothing was recorded but left an empty
+    month file and its folder behind."""
+    path = tmp_path / "progress" / "town" / "2026-03.yaml"
+    (tmp_path / "progress").mkdir()
+
+    def full(fd: int, data) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store.os, "write", full)
+    with pytest.raises(InputError, match="no space left on the device; nothing was recorded"):
+        store.append(path, b"- {b: 2}\n", 0, "progress/town/2026-03.yaml")
+    assert list((tmp_path / "progress").iterdir()) == []
