@@ -522,6 +522,8 @@ def load(source: Source, config: Config, *, reader: Reader | None = None) -> Rep
             continue
         repo.plans[plan_id] = plan_file
     seq: dict[str, int] = {}
+    # plans/ could not be listed (reported with the folder): no plan is "unknown" (issue 18, D21).
+    plans_unlisted = any(folder == PLANS_DIR for folder, _ in getattr(source, "unlistable", []))
     for rel in source.files(PROGRESS_DIR):
         parts = rel.split("/")
         if parts[-1].startswith(".") or parts[-1] in ("README.md",):
@@ -533,7 +535,7 @@ def load(source: Source, config: Config, *, reader: Reader | None = None) -> Rep
             continue
         plan_id = parts[1]
         if plan_id not in repo.plans:
-            if plan_id in unreadable:
+            if plan_id in unreadable or plans_unlisted:
                 # Its plan file has errors, reported above: its entries cannot be checked
                 # against it, but their own syntax can (and no second, misleading message).
                 try:

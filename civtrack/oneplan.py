@@ -8,6 +8,7 @@ their cost does not grow with the rest of the repository.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -63,6 +64,12 @@ def read_plan(root: Path, plan_id: str, config: Config) -> PlanFile:
     path = root / PLANS_DIR / f"{plan_id}.yaml"
     shown = display_path(path)
     # What the loader says of these files (it lists them, so "unknown plan" would contradict itself).
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:  # plans/ cannot be searched (issue 18, D21): not an "unknown plan"
+        raise InputError(error(shown, None, f"cannot read: {reason(exc)}")) from None
     if (root / PLANS_DIR).is_symlink() or path.is_symlink():
         link = PLANS_DIR if (root / PLANS_DIR).is_symlink() else f"{PLANS_DIR}/{plan_id}.yaml"
         raise InputError(

@@ -230,3 +230,24 @@ def test_record_never_makes_its_lock_through_a_link(tmp_path: Path) -> None:
     file_link = cli(root, "record", "town/elder-beds", "1", "--date", "2026-03-02")
     assert file_link.returncode == 2 and victim.read_text(encoding="utf-8") == "keep\n"
     assert not (root / MARCH).exists()
+
+
+def test_plans_that_cannot_be_listed_are_not_unknown_plans(tmp_path: Path) -> None:
+    """Issue 18 D21: an unlistable plans/ gave only "unknown plan" errors (check), and exit 3 (record,
+    history). Now the folder is named, and nothing is called unknown."""
+    root = make_repo(tmp_path / "repo", with_git=False)
+    (root / MARCH).parent.mkdir(parents=True)
+    (root / MARCH).write_text("- {date: 2026-03-01, indicator: elder-beds, value: 300}\n", encoding="utf-8")
+    (root / "plans").chmod(0)
+    try:
+        check = as_unprivileged(root, "check")
+        record = as_unprivileged(root, "record", "town/elder-beds", "1", "--date", "2026-03-02")
+        history = as_unprivileged(root, "history", "town/elder-beds")
+    finally:
+        (root / "plans").chmod(0o755)
+    assert (check.returncode, check.stdout) == (
+        1, "plans: error: cannot list this folder (permission denied): the files in it are not read\n"
+    )  # fmt: skip
+    unreadable = "plans/town.yaml: error: cannot read: permission denied\n"
+    assert (record.returncode, record.stderr) == (2, unreadable)
+    assert (history.returncode, history.stderr) == (2, unreadable)
