@@ -228,6 +228,27 @@ def _check_nesting(text: str, path: str) -> None:
         loader.dispose()
 
 
+_QUOTED_VALUE = re.compile(r"""(?:^\s*(?:-\s+)?[^\s#'"][^#'"]*?:\s+|^\s*-\s+)(["'])""")
+
+
+def _quote_left_open(lines: list[str], error_line: int) -> int | None:
+    """The line before ``error_line`` whose value opens a quote it does not close, when ``error_line``
+    holds the quote character that YAML took for the closing one; None otherwise."""
+    for index in range(min(error_line, len(lines)) - 2, -1, -1):
+        found = _QUOTED_VALUE.match(lines[index])
+        if found is None:
+            continue
+        quote, rest = found[1], lines[index][found.end() :]
+        if quote == '"':
+            closed = re.search(r'(?<!\\)(?:\\\\)*"', rest) is not None
+        else:
+            closed = rest.replace("''", "").count("'") > 0
+        if not closed:
+            return index + 1 if quote in lines[error_line - 1] else None
+        return None  # the nearest quoted value above is closed: not this case
+    return None
+
+
 def _yaml_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, str]:
     """libyaml's error in plain words, at the line a person would look at."""
     problem = exc.problem or "invalid YAML"
@@ -244,6 +265,11 @@ def _yaml_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, str]:
     indentation = here[: len(here) - len(here.lstrip(" \t-?:"))]  # spaces and "- ", "? " at the line start
     if "tab" in problem or ("cannot start any token" in problem and "\t" in indentation + at_mark):
         return line, "tab character in the indentation: YAML indents with spaces only"
+    opened_quote = _quote_left_open(lines, line) if line is not None and "quoted scalar" not in context else None
+    if opened_quote is not None:
+        # `name: "新增养老服务床位` without its closing quote: YAML reads on, over the next lines, to the next
+        # quote, and fails there; the line to fix is the one that opened it (issue 18, a new user).
+        return opened_quote, f"a quote opened on this line is not closed on it (YAML read on to line {line})"
     if "cannot start any token" in problem and at_mark:
         return line, f"a value cannot start with '{shown(at_mark)}': put the text in quotes"
     if "mapping values are not allowed" in problem:
@@ -271,6 +297,8 @@ def _yaml_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, str]:
     if "block mapping" in context and "expected key" in problem:
         return line, "bad indentation: this line does not line up with the fields above it"
     if "block collection" in context and "'-' indicator" in problem:
+        if not here.lstrip().startswith("-"):  # a field indented wrongly, not a list item
+            return line, "bad indentation: this line does not line up with the fields above it"
         return line, "bad indentation: this list item does not line up with the items above it"
     if "block sequence entries are not allowed" in problem:
         return line, "a '- ' list item cannot follow a field on the same line: start it on a new line, indented"
