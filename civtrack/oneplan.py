@@ -15,7 +15,7 @@ from pathlib import Path
 
 from civtrack.check import check_entry, check_plan
 from civtrack.errors import InputError, Problem, error
-from civtrack.files import reason
+from civtrack.files import read_regular, reason
 from civtrack.load import MONTH_FILE, DiskSource, EntryAt, PlanFile, parse_plan, parse_progress
 from civtrack.model import SLUG, Indicator, Part
 from civtrack.workspace import PLANS_DIR, PROGRESS_DIR, Config, display_path
@@ -83,10 +83,12 @@ def read_plan(root: Path, plan_id: str, config: Config) -> PlanFile:
             error(shown, None, f"unknown plan '{plan_id}' (known: {', '.join(known) or 'none'})"),
         )
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(config.max_file_bytes + 1)  # enough to refuse a file above the limit
-    except OSError as exc:
-        raise InputError(error(shown, None, f"cannot read: {exc.strerror}")) from None
+        found = read_regular(path, config.max_file_bytes)  # enough to refuse a file above the limit
+    except OSError as exc:  # replaced by a link or a pipe meanwhile, no permission
+        raise InputError(error(shown, None, f"cannot read: {reason(exc)}")) from None
+    if found is None:  # removed meanwhile
+        raise InputError(error(shown, None, f"unknown plan '{plan_id}'"))
+    data = found
     plan_file, problems = parse_plan(data, shown, config)
     problems = [p for p in problems if p.severity == "error"]
     if plan_file is not None:
