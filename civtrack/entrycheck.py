@@ -21,9 +21,11 @@ from typing import NamedTuple
 
 from civtrack.errors import InputError, Problem, error
 from civtrack.load import EntryAt, parse_progress
-from civtrack.model import MAX_NUMBER, Entry
+from civtrack.model import MAX_NUMBER, Entry, month_of
 from civtrack.oneplan import Target
+from civtrack.store import new_entry_id
 from civtrack.workspace import Config
+from civtrack.yamlsafe import shown
 
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _DECIMAL = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
@@ -98,7 +100,7 @@ def parse_value(text: str) -> int | float:
     """A number as typed on the command line: 12 → int, 12.5 or 1e3 → float; InputError otherwise."""
     number = _strict_number(text)
     if number is None:
-        raise InputError(CLI.not_a_number.format(text=text))
+        raise InputError(CLI.not_a_number.format(text=shown(text)))
     return number
 
 
@@ -157,9 +159,9 @@ def check_new_entry(
         elif isinstance(value, str):
             number = _strict_number(value)
             if number is None:
-                slips.append(Slip(NOT_A_NUMBER, words.not_a_number.format(text=value)))
+                slips.append(Slip(NOT_A_NUMBER, words.not_a_number.format(text=shown(value))))
         elif isinstance(value, bool) or not math.isfinite(value):
-            slips.append(Slip(NOT_A_NUMBER, words.not_a_number.format(text=value)))
+            slips.append(Slip(NOT_A_NUMBER, words.not_a_number.format(text=shown(value))))
         else:
             number = value
     if ind.parts and target.part is None:
@@ -196,12 +198,15 @@ def check_new_entry(
     if slips:
         return None, slips
     try:
+        # Every entry written gets a random id (issue 18, D1): no two lines are ever identical, so git's
+        # union merge cannot collapse two offices' entries into one.
         entry = Entry(
-            date=day, indicator=target.ref, value=number, done=done, unit=unit, note=note, by=by, evidence=evidence
-        )
+            date=day, indicator=target.ref, value=number, done=done, unit=unit, note=note, by=by, evidence=evidence,
+            id=new_entry_id(),
+        )  # fmt: skip
     except ValidationError as exc:
         return None, [Slip(NOT_A_NUMBER, e["msg"].removeprefix("Value error, ")) for e in exc.errors(include_url=False)]
-    item = EntryAt(plan.id, entry, "(new entry)", 0, 0, f"{day:%Y-%m}")
+    item = EntryAt(plan.id, entry, "(new entry)", 0, 0, month_of(day))
     indicators = {i.id: i for i in plan.indicators}
     errors = [p for p in check_entry(plan, indicators, item) if p.severity == "error"]
     # pragma: no cover - the checks above cover check_entry's rules

@@ -13,7 +13,7 @@ the reference, so that messages always carry the reference's file, line and word
   markers and every character PyYAML refuses as unprintable;
 * scalars whose YAML 1.1 and 1.2 readings differ: ``yes``/``no``/``on``/``off``, octal and sexagesimal
   numbers, exponents without a sign, ``.5``, ``1_000``, impossible dates, a quoted date (yaml-rs reads
-  it as a date, PyYAML as text), ``key:value``. A scalar that starts like a number must be a plain
+  it as a date, PyYAML as text), ``key:value``, a plain scalar that starts with ``_`` or ``:``, the year 0000. A scalar that starts like a number must be a plain
   decimal integer (at most 15 digits), a decimal fraction, or a possible date ``YYYY-MM-DD``;
 * nesting: yamlsafe's own depth checks run first.
 
@@ -64,7 +64,7 @@ _QUOTE = re.compile(r"['\"](?::\S|[-+.0-9](?![^\s'\"" + _NON_ASCII + r"]*[" + _N
 _BOOL_1_1 = re.compile(r"[ \n\[{,](?=[YyNnOo=])(?:[Yy]es|YES|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF|=)(?=[\s,\]}:#]|$)")
 _SAFE_NUMBER = (
     r"-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,15})?"
-    r"|[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    r"|(?!0000)[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
     r"|02-(?:0[1-9]|1[0-9]|2[0-8]))"
     r"|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29"
 )
@@ -74,6 +74,9 @@ _RISKY_NUMBER = re.compile(
     r"[ \n\[{,](?=[+.0-9]|-\S)(?!(?:" + _SAFE_NUMBER + r")(?=[\s,\]}#]|$))"
     r"(?![^\s,\[\]{}#" + _NON_ASCII + r"]*[" + _NON_ASCII + r"])"
 )
+# A plain scalar that starts with '_' or ':' (yaml-rs reads "_1e3" as 1000 and ":5" in a flow mapping as
+# text, where the reference reads text and refuses the line: issue 18, D2, D14, D15).
+_ODD_START = re.compile(r"[ \n\[{,][_:]")
 _DEEP_COLUMNS = (yamlsafe.MAX_DEPTH - 8) // 2
 _ITEM = re.compile(r"^-(?=[ \n]|$)", re.MULTILINE)
 # Comments hold no scalar: their text cannot be read differently. Only comments on lines without quotes
@@ -98,7 +101,7 @@ def eligible(text: str) -> bool:
     return not (
         _COLON_FLOW.search(scalars) or _FLOW_KEY.search(scalars) or _QUOTE.search(scalars)
         or _EMPTY_KEY.search(scalars) or _EMPTY_FLOW_KEY.search(scalars)
-        or _BOOL_1_1.search(scalars) or _RISKY_NUMBER.search(scalars)
+        or _BOOL_1_1.search(scalars) or _RISKY_NUMBER.search(scalars) or _ODD_START.search(scalars)
     )  # fmt: skip
 
 
@@ -133,6 +136,8 @@ def parse(text: str, path: str, *, max_bytes: int = yamlsafe.DEFAULT_MAX_BYTES) 
 
 class FastDocument(yamlsafe.Document):
     """A document read by the fast path. Lines other than the items' come from the reference, lazily."""
+
+    fast = True  # a problem found in it: civtrack.load reads the file again with the reference
 
     def __init__(self, value: Any, quick: dict[yamlsafe.Path, int], text: str, path: str, max_bytes: int):
         self.value = value

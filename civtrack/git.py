@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from civtrack.errors import InputError, error
+from civtrack.yamlsafe import shown
 
 ZERO = "0" * 40
 
@@ -60,7 +61,7 @@ def prefix(root: Path) -> str:
 def check_revision_text(rev: str) -> None:
     """Refuse what git could read as an option or that cannot be a revision."""
     if not rev or rev.startswith("-") or any(ch in rev for ch in "\0\n\r") or rev.strip() != rev:
-        raise InputError(f"'{rev}' is not a revision (a branch, tag or commit; it must not start with '-')")
+        raise InputError(f"'{shown(rev)}' is not a revision (a branch, tag or commit; it must not start with '-')")
 
 
 def resolve(root: Path, rev: str) -> str:
@@ -69,7 +70,7 @@ def resolve(root: Path, rev: str) -> str:
     result = run(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}", check=False)
     if result.returncode != 0:
         hint = " (the repository has no commits yet)" if rev == "HEAD" else ""
-        raise InputError(f"unknown revision '{rev}'{hint}")
+        raise InputError(f"unknown revision '{shown(rev)}'{hint}")
     return result.stdout.decode("ascii").strip()
 
 

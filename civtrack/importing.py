@@ -40,7 +40,7 @@ from civtrack import entrycheck as codes
 from civtrack.entrycheck import SHEET, Slip, check_append, check_new_entry
 from civtrack.errors import InputError, Problem
 from civtrack.load import EntryAt, PlanFile, parse_progress
-from civtrack.model import Entry
+from civtrack.model import Entry, month_of
 from civtrack.oneplan import Target, read_plan, resolve
 from civtrack.reporting import Month
 from civtrack.spreadsheet import (
@@ -549,7 +549,7 @@ def new_items(batch: Batch) -> dict[str, list[EntryAt]]:
     for rel, rows in batch.written.items():
         line = batch.lines.get(rel, 0)
         for i, item in enumerate(rows):
-            month = f"{item.entry.date:%Y-%m}"
+            month = month_of(item.entry.date)
             at = EntryAt(item.target.plan_id, item.entry, rel, line + i, (1 << 62) + i, month)
             found.setdefault(item.target.plan_id, []).append(at)
     return found

@@ -8,6 +8,7 @@ keeps the file and line it came from. Problems are collected, not raised, so tha
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import re
@@ -20,13 +21,14 @@ from typing import Any, Protocol
 
 from pydantic import TypeAdapter, ValidationError
 
-from civtrack import yamlsafe
+from civtrack import files, yamlsafe
 from civtrack.errors import InputError, Problem, error, warning
 from civtrack.model import Entry, Plan
 from civtrack.store import TORN_MESSAGE, unterminated_tail, wait_for_append
 from civtrack.workspace import PLANS_DIR, PROGRESS_DIR, Config, display_path
 
-MONTH_FILE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])\.yaml$")
+# ASCII digits only, and nothing after ".yaml" ('$' would let "2021-06.yaml\n" pass).
+MONTH_FILE = re.compile(r"\A([0-9]{4})-(0[1-9]|1[0-2])\.yaml\Z")
 
 
 class Source(Protocol):
@@ -53,6 +55,7 @@ class DiskSource:
         self.root = root
         self.links: list[str] = []
         self.special: list[str] = []  # pipes, sockets, devices: listed, never opened
+        self.unlistable: list[tuple[str, str]] = []  # folders that could not be listed, and why
 
     def files(self, folder: str) -> list[str]:
         base = self.root / folder
@@ -60,7 +63,18 @@ class DiskSource:
             self.links.append(folder)
             return []
         found: list[str] = []
-        for dirpath, dirnames, filenames in os.walk(base):
+
+        def unlistable(exc: OSError) -> None:
+            where = Path(exc.filename or base)
+            rel = where.relative_to(self.root).as_posix() if where.is_relative_to(self.root) else str(where)
+            if exc.errno == errno.ENOTDIR:
+                why = "it is a file, not a folder: its entries are not read; progress goes in progress/<plan-id>/"
+                why = why if rel == PROGRESS_DIR else "it is a file, not a folder: not read"
+            else:
+                why = f"cannot list this folder ({files.reason(exc)}): the files in it are not read"
+            self.unlistable.append((rel, why))
+
+        for dirpath, dirnames, filenames in files.walk(base, unlistable):
             rel_dir = Path(dirpath).relative_to(self.root).as_posix()
             for name in list(dirnames):
                 if os.path.islink(os.path.join(dirpath, name)):
@@ -97,8 +111,7 @@ def read_settled(root: Path, relpath: str, limit: int) -> tuple[os.stat_result, 
     file's lock while it writes: wait for the lock (or a moment), then read again
     before calling the last entry torn.
     """
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    with os.fdopen(os.open(os.path.join(root, relpath), flags), "rb") as handle:
+    with os.fdopen(files.open_regular(os.path.join(root, relpath)), "rb") as handle:
         data = handle.read(limit + 1)
         for _ in range(5):
             if not data or data.endswith(b"\n") or len(data) > limit:
@@ -252,27 +265,43 @@ def _too_large(path: str, config: Config) -> InputError:
     )
 
 
-def read_document(data: bytes, path: str, config: Config) -> yamlsafe.Document:
+def read_document(data: bytes, path: str, config: Config, *, fast: bool = True) -> yamlsafe.Document:
     """Decode and parse one file's bytes: the fast path when it reads them exactly as the reference does
-    (civtrack.fastyaml), else the reference reader, which words every error."""
+    (civtrack.fastyaml), else the reference reader, which words every error.
+
+    Any problem found in a document the fast path read makes the caller read the file again with
+    ``fast=False``: the reference defines what a file means and says what is wrong with it, so a doubt
+    is settled by it, never turned into an error of its own (issue 18, D14).
+    """
     # Imported here: a run that finds every file in the cache never loads yaml-rs.
     from civtrack import fastyaml
 
     if len(data) > config.max_file_bytes:
         raise _too_large(path, config)
     text = yamlsafe.decode(data, path)
-    doc = fastyaml.parse(text, path, max_bytes=config.max_file_bytes)
+    doc = fastyaml.parse(text, path, max_bytes=config.max_file_bytes) if fast else None
     if doc is None:
         doc = yamlsafe.parse(text, path, max_bytes=config.max_file_bytes)
     return doc
 
 
-def parse_plan(data: bytes, path: str, config: Config) -> tuple[PlanFile | None, list[Problem]]:
-    """Parse and validate one plan file's bytes."""
+def parse_plan(data: bytes, path: str, config: Config, *, fast: bool = True) -> tuple[PlanFile | None, list[Problem]]:
+    """Parse and validate one plan file's bytes (a problem in what the fast path read: read again by the
+    reference, which words it)."""
     try:
-        doc = read_document(data, path, config)
+        doc = read_document(data, path, config, fast=fast)
     except InputError as exc:
         return None, exc.problems
+    if getattr(doc, "fast", False):
+        try:
+            plan_file, problems = _plan_of(doc, path)
+        except InputError:  # the lines of a problem come from the reference, which refused the file
+            problems = [error(path, None, "")]
+        return (plan_file, problems) if not problems else parse_plan(data, path, config, fast=False)
+    return _plan_of(doc, path)
+
+
+def _plan_of(doc: yamlsafe.Document, path: str) -> tuple[PlanFile | None, list[Problem]]:
     if doc.value is None:
         return None, [error(path, 1, "plan file is empty")]
     if not isinstance(doc.value, dict):
@@ -307,6 +336,8 @@ def parse_progress(
     """
     tail = unterminated_tail(data) if len(data) <= config.max_file_bytes else None
     entries, problems = _parse_progress(data, path, plan_id, month, config, first_seq)
+    if entries and len(entries) > 1:
+        problems.extend(_identical_lines(data, path))
     if tail is None:
         return entries, problems
     if tail.nul_bytes or any(p.severity == "error" and p.line is not None and p.line >= tail.line for p in problems):
@@ -332,13 +363,54 @@ def parse_progress(
     return entries, problems
 
 
+def _identical_lines(data: bytes, path: str) -> list[Problem]:
+    """A warning for each entry line that is byte for byte an earlier one of the same file.
+
+    git's union merge (.gitattributes) keeps identical added lines once: when two branches add the
+    same line, the merge keeps one and an entry is lost without a conflict. ``record`` writes a random
+    ``id`` in every entry so that this cannot happen; a file with identical lines was written by hand
+    (or by an old civtrack), and one of them may already be a lost entry's survivor or a copy.
+    """
+    seen: dict[bytes, int] = {}
+    problems = []
+    for number, line in enumerate(data.split(b"\n"), 1):
+        line = line.rstrip(b"\r ")
+        if not (line.startswith(b"- {") and line.endswith(b"}")):  # a whole entry on one line
+            continue
+        first = seen.setdefault(line, number)
+        if first != number:
+            problems.append(
+                warning(
+                    path,
+                    number,
+                    f"this entry is the same line, byte for byte, as line {first}: git's union merge would keep "
+                    "only one of them; if both happened, add a different `id: ` to each, else delete one",
+                )
+            )
+    return problems
+
+
 def _parse_progress(
-    data: bytes, path: str, plan_id: str, month: str, config: Config, first_seq: int
+    data: bytes, path: str, plan_id: str, month: str, config: Config, first_seq: int, *, fast: bool = True
 ) -> tuple[list[EntryAt], list[Problem]]:
     try:
-        doc = read_document(data, path, config)
+        doc = read_document(data, path, config, fast=fast)
     except InputError as exc:
         return [], exc.problems
+    if getattr(doc, "fast", False):
+        try:
+            entries, problems = _entries_of(doc, path, plan_id, month, first_seq)
+        except InputError:  # the lines of a problem come from the reference, which refused the file
+            entries, problems = [], [error(path, None, "")]
+        if not problems:
+            return entries, problems
+        return _parse_progress(data, path, plan_id, month, config, first_seq, fast=False)
+    return _entries_of(doc, path, plan_id, month, first_seq)
+
+
+def _entries_of(
+    doc: yamlsafe.Document, path: str, plan_id: str, month: str, first_seq: int
+) -> tuple[list[EntryAt], list[Problem]]:
     if doc.value is None:
         return [], []
     if not isinstance(doc.value, list):
@@ -450,6 +522,8 @@ def load(source: Source, config: Config, *, reader: Reader | None = None) -> Rep
             continue
         repo.plans[plan_id] = plan_file
     seq: dict[str, int] = {}
+    # plans/ could not be listed (reported with the folder): no plan is "unknown" (issue 18, D21).
+    plans_unlisted = any(folder == PLANS_DIR for folder, _ in getattr(source, "unlistable", []))
     for rel in source.files(PROGRESS_DIR):
         parts = rel.split("/")
         if parts[-1].startswith(".") or parts[-1] in ("README.md",):
@@ -461,7 +535,7 @@ def load(source: Source, config: Config, *, reader: Reader | None = None) -> Rep
             continue
         plan_id = parts[1]
         if plan_id not in repo.plans:
-            if plan_id in unreadable:
+            if plan_id in unreadable or plans_unlisted:
                 # Its plan file has errors, reported above: its entries cannot be checked
                 # against it, but their own syntax can (and no second, misleading message).
                 try:
@@ -490,6 +564,8 @@ def load(source: Source, config: Config, *, reader: Reader | None = None) -> Rep
         repo.problems.append(
             error(source.display(link), None, "symbolic link not followed (it could lead outside the repository)")
         )
+    for folder, why in getattr(source, "unlistable", []):
+        repo.problems.append(error(source.display(folder), None, why))
     for special in getattr(source, "special", []):
         repo.problems.append(
             error(source.display(special), None, "not a regular file (a pipe, socket or device): not read")

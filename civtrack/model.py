@@ -188,6 +188,9 @@ class Entry(_Strict):
     by: Text | None = None
     evidence: Text | None = None
     unit: Text | None = None
+    # A short random text `record` adds so that no two entries are ever the same line (git's union
+    # merge keeps identical lines once: two offices recording the same value would count once).
+    id: Text | None = None
 
     @property
     def indicator_id(self) -> str:
@@ -197,6 +200,12 @@ class Entry(_Strict):
     def part_id(self) -> str | None:
         _, _, part = self.indicator.partition("/")
         return part or None
+
+
+def month_of(date: dt.date) -> str:
+    """YYYY-MM of a date, the year on four digits (strftime's %Y does not pad years below 1000 on glibc:
+    an entry of 0001-01-15 went to progress/<plan>/1-01.yaml, a file no reader takes)."""
+    return f"{date.year:04d}-{date.month:02d}"
 
 
 # Field order used when writing entries (record) so that diffs stay small and stable.

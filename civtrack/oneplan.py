@@ -8,15 +8,18 @@ their cost does not grow with the rest of the repository.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from civtrack.check import check_entry, check_plan
 from civtrack.errors import InputError, Problem, error
+from civtrack.files import read_regular, reason
 from civtrack.load import MONTH_FILE, DiskSource, EntryAt, PlanFile, parse_plan, parse_progress
 from civtrack.model import SLUG, Indicator, Part
 from civtrack.workspace import PLANS_DIR, PROGRESS_DIR, Config, display_path
+from civtrack.yamlsafe import shown as escaped
 
 REF = re.compile(r"^([a-z0-9][a-z0-9-]*)/([a-z0-9][a-z0-9-]*)(?:/([a-z0-9][a-z0-9-]*))?$")
 
@@ -47,7 +50,7 @@ def split_ref(text: str) -> tuple[str, str, str | None]:
             error(
                 "civtrack",
                 None,
-                f"'{text}' is not PLAN/INDICATOR or PLAN/INDICATOR/PART (ids of lower-case letters, digits and '-', "
+                f"'{escaped(text)}' is not PLAN/INDICATOR or PLAN/INDICATOR/PART (ids of lower-case letters, digits and '-', "
                 "e.g. example/elder-beds)",
             )
         )
@@ -57,10 +60,16 @@ def split_ref(text: str) -> tuple[str, str, str | None]:
 def read_plan(root: Path, plan_id: str, config: Config) -> PlanFile:
     """plans/<plan_id>.yaml, parsed and checked; InputError when unknown or invalid."""
     if not SLUG.match(plan_id):  # pragma: no cover - split_ref already checks it
-        raise InputError(f"'{plan_id}' is not a plan id")
+        raise InputError(f"'{escaped(plan_id)}' is not a plan id")
     path = root / PLANS_DIR / f"{plan_id}.yaml"
     shown = display_path(path)
     # What the loader says of these files (it lists them, so "unknown plan" would contradict itself).
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:  # plans/ cannot be searched (issue 18, D21): not an "unknown plan"
+        raise InputError(error(shown, None, f"cannot read: {reason(exc)}")) from None
     if (root / PLANS_DIR).is_symlink() or path.is_symlink():
         link = PLANS_DIR if (root / PLANS_DIR).is_symlink() else f"{PLANS_DIR}/{plan_id}.yaml"
         raise InputError(
@@ -74,10 +83,12 @@ def read_plan(root: Path, plan_id: str, config: Config) -> PlanFile:
             error(shown, None, f"unknown plan '{plan_id}' (known: {', '.join(known) or 'none'})"),
         )
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(config.max_file_bytes + 1)  # enough to refuse a file above the limit
-    except OSError as exc:
-        raise InputError(error(shown, None, f"cannot read: {exc.strerror}")) from None
+        found = read_regular(path, config.max_file_bytes)  # enough to refuse a file above the limit
+    except OSError as exc:  # replaced by a link or a pipe meanwhile, no permission
+        raise InputError(error(shown, None, f"cannot read: {reason(exc)}")) from None
+    if found is None:  # removed meanwhile
+        raise InputError(error(shown, None, f"unknown plan '{plan_id}'"))
+    data = found
     plan_file, problems = parse_plan(data, shown, config)
     problems = [p for p in problems if p.severity == "error"]
     if plan_file is not None:
@@ -141,9 +152,24 @@ def indicator_entries(
     entries: list[EntryAt] = []
     problems: list[Problem] = []
     seq = 0
-    for rel in month_files(root, plan.id):
-        data = source.read(rel, config.max_file_bytes)
-        if needle not in data:
+    rels = [rel for rel in source.files(f"{PROGRESS_DIR}/{plan.id}") if MONTH_FILE.match(rel.rsplit("/", 1)[-1])]
+    # What load() says of the folder: a month file that cannot be listed or read could hide an entry.
+    problems.extend(error(source.display(folder), None, why) for folder, why in source.unlistable)
+    problems.extend(
+        error(source.display(rel), None, "not a regular file (a pipe, socket or device): not read")
+        for rel in source.special
+    )
+    problems.extend(
+        error(source.display(rel), None, "symbolic link not followed (it could lead outside the repository)")
+        for rel in source.links
+    )
+    for rel in rels:
+        try:
+            data = source.read(rel, config.max_file_bytes)
+        except OSError as exc:
+            problems.append(error(source.display(rel), None, f"cannot read the file: {reason(exc)}"))
+            continue
+        if needle not in data and not _may_hide(data):
             continue
         month = MONTH_FILE.match(rel.rsplit("/", 1)[-1])
         assert month is not None
@@ -159,6 +185,19 @@ def indicator_entries(
     return entries, problems
 
 
+def _may_hide(data: bytes) -> bool:
+    """Whether an entry of an indicator could be in ``data`` without its id's bytes: through an alias
+    (``indicator: *i``), an escape (``"elder\\x2dbeds"``), or in another encoding (UTF-16, which
+    status refuses; history must too). Such a file is parsed whole, as status reads it."""
+    if b"*" in data or b"\\" in data or b"\x00" in data:
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
 def _parse_mentions(
     data: bytes, needle: bytes, path: str, plan_id: str, month: str, config: Config, first_seq: int
 ) -> tuple[list[EntryAt], list[Problem]]:
@@ -168,8 +207,9 @@ def _parse_mentions(
     unparsed; line numbers (and the order of entries) are those of the whole file.
     Any other file is parsed whole.
     """
-    if not data.endswith(b"\n"):
-        return parse_progress(data, path, plan_id, month, config, first_seq)  # a possibly torn tail: all of it
+    if not data.endswith(b"\n") or _may_hide(data):
+        # A possibly torn tail, or an entry the bytes do not show: all of it.
+        return parse_progress(data, path, plan_id, month, config, first_seq)
     lines = data.split(b"\n")[:-1]
     chosen: list[int] = []
     for number, line in enumerate(lines, 1):

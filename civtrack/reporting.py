@@ -10,6 +10,7 @@ documents them as the JSON schema.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -61,6 +62,8 @@ class Month:
 
     @property
     def last(self) -> dt.date:
+        if self.month == 12:  # not through next(): December 9999 has no next month
+            return dt.date(self.year, 12, 31)
         return self.next().first - dt.timedelta(days=1)
 
     def next(self) -> Month:
@@ -474,12 +477,16 @@ class Pace:
         """The expected value at ``day`` (None for a milestone)."""
         if not self.knots:
             return None
-        if day <= self.knots[0][0]:
-            return self.knots[0][1]
-        for (d0, v0), (d1, v1) in zip(self.knots, self.knots[1:], strict=False):
-            if day <= d1:
-                return v0 + (v1 - v0) * (day - d0).days / (d1 - d0).days
-        return self.knots[-1][1]
+        knots = self.knots
+        # The first knot on or after ``day``, by bisection: a chart asks once per month, and `every: month`
+        # over a long period has a knot per month (a scan made the HTML report quadratic: issue 18, D10).
+        index = bisect.bisect_left(knots, (day,))
+        if index == 0:
+            return knots[0][1]
+        if index == len(knots):
+            return knots[-1][1]
+        (d0, v0), (d1, v1) = knots[index - 1], knots[index]
+        return v0 + (v1 - v0) * (day - d0).days / (d1 - d0).days
 
     def completion(self, day: dt.date) -> float:
         """The expected completion at ``day``, 0–100."""

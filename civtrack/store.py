@@ -6,6 +6,8 @@ the file:
 
 * the existing bytes are never rewritten, so ``git diff`` shows only added lines
   and git's union merge (.gitattributes) can combine two branches' entries;
+* every entry written carries a random ``id`` as its last key (``new_entry_id``), so that no two
+  lines are ever the same: the union merge keeps identical added lines once;
 * keys come in the order of ``model.ENTRY_FIELDS``; every text field is written
   as a YAML double-quoted scalar with escapes, so any note (colons, ``#``,
   quotes, Chinese, newlines, control characters) reads back exactly;
@@ -26,6 +28,8 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+import re
+import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -118,6 +122,25 @@ def _plain_or_quoted(text: str) -> str:
     return quote(text)
 
 
+ENTRY_ID_LENGTH = 8
+_PLAIN_ID = re.compile(r"[a-z][a-z0-9-]*")
+_ID_FIRST = "abcdefghijklmnopqrstuvwxyz"
+_ID_REST = _ID_FIRST + "234567"  # base32 (RFC 4648), lower case
+
+
+def new_entry_id() -> str:
+    """A random entry id: 8 characters of base32, the first a letter (about 40 bits).
+
+    It makes every line ``record`` writes unique: git's union merge keeps identical added
+    lines once, so two branches recording the same value on the same day would otherwise
+    merge into one entry, silently. The first character is a letter so that YAML never reads
+    the id as a number (and the fast reader takes the file).
+    """
+    import secrets
+
+    return secrets.choice(_ID_FIRST) + "".join(secrets.choice(_ID_REST) for _ in range(ENTRY_ID_LENGTH - 1))
+
+
 def format_entry(entry: Entry) -> str:
     """One list item on one line, keys in ENTRY_FIELDS order, ending with a newline.
 
@@ -129,6 +152,7 @@ def format_entry(entry: Entry) -> str:
     interleave (two ``value:`` keys under one ``- date:``, or a field moved to the
     other entry). A whole entry per line can only be kept or not. It also makes
     a torn write exact to detect: every prefix of the line lacks its closing brace.
+    The entry's ``id`` (``new_entry_id``), when it has one, comes last.
     """
     data = entry.model_dump(exclude_none=True)
     fields: list[str] = []
@@ -147,6 +171,9 @@ def format_entry(entry: Entry) -> str:
         else:
             text = quote(value)
         fields.append(f"{key}: {text}")
+    if entry.id is not None:  # last, so that the rest of the line reads as before
+        plain = _PLAIN_ID.fullmatch(entry.id) and _plain_or_quoted(entry.id) == entry.id
+        fields.append(f"id: {entry.id if plain else quote(entry.id)}")
     return "- {" + ", ".join(fields) + "}\n"
 
 
@@ -174,8 +201,8 @@ def unterminated_tail(data: bytes) -> Tail | None:
     nuls = len(data) - len(stripped)
     if b"\x00" in stripped:
         return None  # NULs inside the text: not a torn append but another encoding (UTF-16) or binary
-    if not nuls and (not data or data.endswith(b"\n")):
-        return None
+    if not nuls and (not data or data.endswith(b"\n") or (data.endswith(b"\r") and _lone_cr(data))):
+        return None  # (a file of lone-CR lines ends with its line ending too)
     if nuls and (not stripped or stripped.endswith(b"\n")):
         # Only zeros were appended: the torn part starts after the last whole line.
         return Tail(len(stripped), stripped.count(b"\n") + 1, nuls)
@@ -198,9 +225,23 @@ def lock_path(root: Path, relpath: str) -> Path:
 
 
 def _ensure_lock_dir(root: Path) -> Path:
+    """``.civtrack/locks``, made one level at a time and never through a link (a link would make record
+    create files wherever it leads): OSError (ELOOP) when a part of it is not a real folder."""
+    import stat
+
     folder = root / LOCK_DIR
-    if not folder.is_dir():
-        folder.mkdir(parents=True, exist_ok=True)
+    made = False
+    level = root
+    for part in LOCK_DIR.split("/"):
+        level = level / part
+        try:
+            level.mkdir()
+            made = True
+        except FileExistsError:
+            pass
+        if not stat.S_ISDIR(os.lstat(level).st_mode):
+            raise OSError(errno.ELOOP, f"{level.relative_to(root)} is a symbolic link or a file, not a folder")
+    if made:
         ignore = folder.parent / ".gitignore"
         try:
             # The folder holds only local state (locks, caches): keep it out of git.
@@ -219,7 +260,13 @@ def locked(root: Path, relpath: str, timeout: float = LOCK_TIMEOUT) -> Iterator[
     shown = relpath
     try:
         _ensure_lock_dir(root)
-        lock = FileLock(str(lock_path(root, relpath)), timeout=timeout)
+        path = lock_path(root, relpath)
+        try:
+            if os.path.islink(path) or not os.path.isfile(path) and os.path.lexists(path):
+                raise OSError(errno.ELOOP, f"{path.name} is a symbolic link or not a file")
+        except FileNotFoundError:
+            pass
+        lock = FileLock(str(path), timeout=timeout)
         lock.acquire()
     except Timeout:
         raise InputError(
@@ -267,16 +314,18 @@ def wait_for_append(root: Path, relpath: str, timeout: float = 10.0) -> bool:
         os.close(fd)
 
 
-def read_existing(path: Path, limit: int) -> bytes | None:
+def read_existing(path: Path, limit: int, shown: str | None = None) -> bytes | None:
     """The current bytes of a progress file (None when it does not exist yet)."""
+    from civtrack.files import NotRegularFile, read_regular
+
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        return None
+        return read_regular(path, limit)  # a pipe or a folder is refused, never waited on
+    except NotRegularFile as exc:
+        raise InputError(error(shown or str(path), None, f"{exc.strerror}; nothing was recorded")) from None
     except OSError as exc:
-        raise InputError(error(str(path), None, f"cannot read: {_reason(exc)}")) from None
-    with os.fdopen(fd, "rb") as handle:
-        return handle.read(limit + 1)
+        raise InputError(
+            error(shown or str(path), None, f"cannot read: {_reason(exc)}; nothing was recorded")
+        ) from None
 
 
 def payload(existing: bytes | None, block: str) -> bytes:
@@ -286,14 +335,25 @@ def payload(existing: bytes | None, block: str) -> bytes:
     instead of starting a new list item.
     """
     data = block.encode("utf-8")
+    if existing and _lone_cr(existing):
+        # A file whose lines end with CR alone (old Mac editors; YAML and `check` read it): the entry gets
+        # the file's own line ending, so that it reads back as one more line (issue 18, D16).
+        data = data.replace(b"\n", b"\r")
+        return data if existing.endswith(b"\r") else b"\r" + data
     if existing and not existing.endswith(b"\n"):
         return b"\n" + data
     return data
 
 
+def _lone_cr(data: bytes) -> bool:
+    return b"\r" in data and b"\n" not in data
+
+
 def block_line(existing: bytes | None, data: bytes) -> int:
     """The 1-based line where the appended block starts."""
     before = existing or b""
+    if before and _lone_cr(before):
+        return before.count(b"\r") + 1 + (1 if data.startswith(b"\r") else 0)
     return before.count(b"\n") + 1 + (1 if data.startswith(b"\n") else 0)
 
 
@@ -333,12 +393,14 @@ def append(path: Path, data: bytes, expected_size: int, shown: str) -> None:
     while not folder.exists():
         created_dirs.append(folder)
         folder = folder.parent
+    existed = os.path.lexists(path)
     try:
         for new in reversed(created_dirs):
             new.mkdir()
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
         fd = os.open(path, flags, 0o666)
     except OSError as exc:
+        _remove_new(None, created_dirs)
         raise InputError(error(shown, None, f"cannot write: {_reason(exc)}; nothing was recorded")) from None
     try:
         size = os.fstat(fd).st_size
@@ -357,13 +419,30 @@ def append(path: Path, data: bytes, expected_size: int, shown: str) -> None:
                 os.fsync(fd)
             except OSError:  # pragma: no cover - the device failed twice; the loader reports the torn block
                 pass
+            os.close(fd)
+            fd = -1
+            # A month file (and folders) made for this entry go too (issue 18, D19: a full disk left an empty
+            # month file and its folder behind, though "nothing was recorded").
+            _remove_new(None if existed else path, created_dirs)
             raise InputError(error(shown, None, f"cannot write: {_reason(exc)}; nothing was recorded")) from None
     finally:
-        os.close(fd)
+        if fd >= 0:
+            os.close(fd)
     if size == 0:
         # A new file (or folders): make their directory entries durable too.
         for folder in {path.parent, *(new.parent for new in created_dirs)}:
             _fsync_dir(folder)
+
+
+def _remove_new(path: Path | None, created_dirs: list[Path]) -> None:
+    """Remove a file and the folders made for it (deepest first), as far as they are still empty."""
+    try:
+        if path is not None:
+            os.unlink(path)
+        for folder in created_dirs:  # deepest first
+            folder.rmdir()
+    except OSError:  # pragma: no cover - another writer put something there meanwhile: leave it
+        pass
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -388,14 +467,25 @@ def _write_fully(fd: int, data: bytes) -> None:
 
 
 def refuse_links(root: Path, rel: str, shown_root: str, who: str = "record") -> None:
-    """InputError when progress/, the plan's folder or the month file ``rel`` is a symbolic link:
-    progress is written only into real files of the repository."""
+    """InputError when progress/, the plan's folder or the month file ``rel`` is a symbolic link (progress is
+    written only into real files of the repository), when a folder on the way is not a folder, or when it
+    cannot be searched (never exit 3, issue 18 D3)."""
+    from civtrack.files import kind, reason
+
     parts = rel.split("/")
     for depth in range(1, len(parts) + 1):
         link = "/".join(parts[:depth])
-        if (root / link).is_symlink():
-            name = link if shown_root == "." else f"{shown_root}/{link}"
+        name = link if shown_root == "." else f"{shown_root}/{link}"  # not display_path(root / link): it resolves
+        try:
+            mode = os.lstat(root / link).st_mode
+        except FileNotFoundError:
+            return  # created by the append
+        except OSError as exc:  # a folder on the way that cannot be searched
+            raise InputError(error(name, None, f"cannot read: {reason(exc)}; nothing was recorded")) from None
+        if stat.S_ISLNK(mode):
             raise InputError(error(name, None, f"symbolic link not followed: {who} writes only real files"))
+        if depth < len(parts) and not stat.S_ISDIR(mode):
+            raise InputError(error(name, None, f"{kind(mode)}, not a folder: nothing was recorded"))
 
 
 # --- appending to several files at once --------------------------------------------------
@@ -427,7 +517,7 @@ def append_files(
                 stack.enter_context(locked(root, rel))
         planned: list[tuple[str, bytes | None, bytes]] = []
         for rel in dict.fromkeys(rels):
-            existing = read_existing(root / rel, limit)
+            existing = read_existing(root / rel, limit, shown(root / rel))
             planned.append((rel, existing, build(rel, existing)))
         if not dry_run:
             done: list[tuple[Path, int]] = []

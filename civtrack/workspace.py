@@ -14,6 +14,9 @@ CONFIG_NAME = "civtrack.toml"
 PLANS_DIR = "plans"
 PROGRESS_DIR = "progress"
 LANGS = ("en", "zh")
+# The largest max_file_bytes accepted: a file is read whole into memory, and a limit such as 2^63 made
+# reads fail with an internal error (issue 18, D13).
+MAX_FILE_BYTES_LIMIT = 1 << 30
 
 
 @dataclass(frozen=True)
@@ -76,12 +79,20 @@ def _toml_reason(message: str) -> str:
 
 
 def load_config(root: Path) -> Config:
+    from civtrack.files import NotRegularFile, read_regular, reason
+
     path = root / CONFIG_NAME
-    if not path.is_file():
-        return Config()
     name = display_path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = read_regular(path, 1 << 20)  # a settings file is a few lines; a pipe or folder is refused
+    except NotRegularFile as exc:
+        raise InputError(error(name, None, f"{exc.strerror} (civtrack.toml must be a file)")) from None
+    except OSError as exc:
+        raise InputError(error(name, None, f"cannot read the settings: {reason(exc)}")) from None
+    if raw is None:
+        return Config()
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         # tomllib gives the line only inside its message ("... (at line 4, column 20)").
         where = re.search(r"\(at line (\d+), column \d+\)$", str(exc))
@@ -104,9 +115,14 @@ def load_config(root: Path) -> Config:
     config = Config(**values)  # type: ignore[arg-type]
     if config.lang not in LANGS:
         raise InputError(error(name, None, f"lang must be one of {', '.join(LANGS)}"))
-    if config.max_file_bytes <= 0:
+    if not 0 < config.max_file_bytes <= MAX_FILE_BYTES_LIMIT:
         raise InputError(
-            error(name, None, f"max_file_bytes must be a positive number of bytes, got {config.max_file_bytes}")
+            error(
+                name,
+                None,
+                f"max_file_bytes must be a positive number of bytes, at most {MAX_FILE_BYTES_LIMIT} (1 GiB), "
+                f"got {config.max_file_bytes}",
+            )
         )
     for key in ("due_soon_days", "stale_days"):
         if getattr(config, key) < 0:

@@ -7,6 +7,7 @@ by name (pytest puts tests/ on sys.path for test modules in a folder without __i
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import textwrap
 from pathlib import Path
@@ -120,3 +121,11 @@ def record(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def lines(text: str) -> list[str]:
     """Output lines without rich's trailing padding."""
     return [line.rstrip() for line in text.splitlines()]
+
+
+ENTRY_ID = re.compile(r", id: [a-z][a-z2-7]{7}\}")
+
+
+def no_ids(text: str) -> str:
+    """Text with the random ids `record` ends each entry with taken out (checked for their form)."""
+    return ENTRY_ID.sub("}", text)

@@ -39,7 +39,7 @@ import pytest
 import yaml
 
 from tests.conftest import civtrack_exe, run_civtrack
-from tests.gitkit import GIT_ENV
+from tests.gitkit import GIT_ENV, no_ids
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 BASE = CORPUS / "base"
@@ -169,7 +169,11 @@ def prepare(name: str, root: Path, mode: str = "none") -> None:
         shutil.rmtree(target.parent)
         target.parent.symlink_to(outside, target_is_directory=True)
     elif setup == "fifo":
+        target.unlink(missing_ok=True)  # civtrack.toml is in base/
         os.mkfifo(target)
+    elif setup == "folder":  # a folder where a file belongs
+        target.unlink(missing_ok=True)
+        target.mkdir()
     elif setup == "undecodable-name":
         shutil.copyfile(CORPUS / case["file"], target.parent / os.fsdecode(b"\xff\xfe.yaml"))
     else:
@@ -301,9 +305,12 @@ def check_record(name: str, command: str, run: Run) -> None:
         assert (run.returncode, run.stdout, run.stderr.splitlines()) == (2, "", refusal), run.stderr
         assert run.after == run.before, "a file changed or appeared"
         return
-    assert (run.returncode, run.stdout, run.stderr) == (0, RECORDED, ""), run.stderr
+    assert (run.returncode, no_ids(run.stdout), run.stderr) == (0, RECORDED, ""), run.stderr
     assert RECORD_MONTH not in run.before  # so that the file written is exactly the line
-    assert run.after == {**run.before, RECORD_MONTH: RECORD_LINE}, "more than one line was written"
+    written = run.after.get(RECORD_MONTH, b"")
+    assert isinstance(written, bytes)
+    assert no_ids(written.decode()).encode() == RECORD_LINE, written  # the line, ending with its random id
+    assert run.after == {**run.before, RECORD_MONTH: written}, "more than one line was written"
 
 
 def check_diff(name: str, command: str, run: Run) -> None:
@@ -343,9 +350,9 @@ def _sample() -> list[tuple[str, str]]:
 def test_fork_server_runs_as_the_console_script(name: str, command: str, tmp_path: Path) -> None:
     installed = run_case(name, command, tmp_path / "installed" / "repo", installed=True)
     forked = run_case(name, command, tmp_path / "forked" / "repo")
-    assert (forked.returncode, forked.stdout, forked.stderr) == (
+    assert (forked.returncode, no_ids(forked.stdout), forked.stderr) == (
         installed.returncode,
-        installed.stdout.replace(str(tmp_path / "installed"), str(tmp_path / "forked")),
+        no_ids(installed.stdout.replace(str(tmp_path / "installed"), str(tmp_path / "forked"))),
         installed.stderr.replace(str(tmp_path / "installed"), str(tmp_path / "forked")),
     )
     assert forked.after.keys() == installed.after.keys()

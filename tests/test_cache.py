@@ -21,6 +21,7 @@ import pytest
 from benchmarks.generate import generate
 from civtrack import cache
 from civtrack.cache import CACHE_DIR, DB_NAME, CacheStore, dump_model, open_snapshot, rebuild_model
+from civtrack.cache.store import cache_key, mac
 from civtrack.check import check_repository
 from civtrack.compute import evaluate, fold, plan_status
 from civtrack.load import load_disk
@@ -29,9 +30,12 @@ from civtrack.workspace import Config
 from tests.conftest import civtrack_exe
 
 
-def row_sum(body: bytes) -> str:
-    """The checksum CacheStore keeps with a row (BLAKE2b, 16 bytes): to forge a row that passes it."""
-    return hashlib.blake2b(body, digest_size=16).hexdigest()
+def row_sum(kind: str, name: str, body: bytes) -> str:
+    """The MAC CacheStore keeps with a row, made with this user's key: to make a row that passes it, as
+    only this user's civtrack can (the shape checks behind the MAC are what such rows test)."""
+    key = cache_key()
+    assert key is not None
+    return mac(key, kind, name, body)
 
 
 DATES = ["2023-12-31", "2024-01-01", "2024-03-15", "2024-06-30", "2024-09-30", "2024-12-31", "2025-06-30"]
@@ -320,7 +324,7 @@ def test_a_forged_plan_row_is_read_again_from_the_file(repo: Path) -> None:
     forged = b'[["id"], "county-0001-2024"]'
     db.execute(
         "UPDATE cache SET body = ?, sum = ? WHERE kind = 'plandump' AND name = 'county-0001-2024.yaml'",
-        (forged, row_sum(forged)),
+        (forged, row_sum("plandump", "county-0001-2024.yaml", forged)),
     )
     db.commit()
     db.close()
@@ -469,7 +473,7 @@ def test_a_file_with_problems_is_parsed_for_its_entries(repo: Path) -> None:
 
 def forge_entries_row(root: Path, rel: str, body: bytes, *, fix_sum: bool) -> None:
     db = sqlite3.connect(root / CACHE_DIR / DB_NAME)
-    digest = row_sum(body) if fix_sum else "0" * 32
+    digest = row_sum("entries", rel, body) if fix_sum else "0" * 32
     changed = db.execute(
         "UPDATE cache SET body = ?, sum = ? WHERE kind = 'entries' AND name = ?", (body, digest, rel)
     ).rowcount
@@ -528,3 +532,78 @@ def test_month_entries_without_a_usable_cache_are_parsed(repo: Path, damage: str
     assert facts(snapshot.entries(["2024-06"])) == facts(parsed)
     assert snapshot.stats["entries_parsed"] == 3 and "entries_cached" not in snapshot.stats
     assert db.exists() == (damage != "deleted")
+
+
+# --- issue 18: the cache is keyed (D4) and never used through a link (D6) ---------------------------------
+
+
+def test_rows_forged_without_the_key_are_rebuilt(repo: Path) -> None:
+    """D4: the row checksum was an unkeyed BLAKE2b, so anyone who could write the cache recomputed it:
+    forged `series` and `plandump` rows made `status` show other figures, forged `checks` hid errors. Rows
+    now carry a MAC keyed with a key outside the repository; an attacker's rows (every kind, each with the
+    unkeyed checksum the old code accepted) are rebuilt from the files."""
+    open_snapshot(repo, CONFIG)
+    db = sqlite3.connect(repo / CACHE_DIR / DB_NAME)
+    rows = db.execute("SELECT kind, name, body FROM cache").fetchall()
+    assert {kind for kind, _, _ in rows} >= {"plandump", "series", "progress"}
+    for kind, name, body in rows:
+        forged = body.replace(b"800", b"799") if b"800" in body else body
+        db.execute(
+            "UPDATE cache SET body = ?, sum = ? WHERE kind = ? AND name = ?",
+            (forged, hashlib.blake2b(forged, digest_size=16).hexdigest(), kind, name),
+        )
+    db.commit()
+    db.close()
+    snapshot = assert_matches_reference(repo)
+    assert snapshot.stats["plans_parsed"] == 3 and snapshot.stats["folders_rebuilt"] == 3
+
+
+def test_rows_from_another_users_key_are_rebuilt(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key is made on first use, 0600, outside the repository; rows made under another key (a cache
+    copied or cloned from elsewhere) are not trusted. A key others could read is not used: no cache."""
+    from civtrack.cache import store as cache_store
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "one"))
+    cache_store._key_cache.clear()
+    open_snapshot(repo, CONFIG)
+    key = tmp_path / "one" / "civtrack" / "cache-key"
+    assert os.stat(key).st_mode & 0o777 == 0o600 and key.stat().st_size == 32
+    assert open_snapshot(repo, CONFIG).stats["plans_parsed"] == 0  # the same key: rows trusted
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "two"))
+    assert assert_matches_reference(repo).stats["plans_parsed"] == 3  # another key: rebuilt
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "one"))
+    key.chmod(0o644)
+    cache_store._key_cache.clear()
+    assert cache_key() is None
+    assert assert_matches_reference(repo).stats["plans_parsed"] == 3
+    cache_store._key_cache.clear()
+
+
+@pytest.mark.parametrize("link", ["database", "gitignore", "cache folder", "civtrack folder"])
+def test_the_cache_is_never_used_through_a_link(repo: Path, tmp_path: Path, link: str) -> None:
+    """D6: a repository that force-added `.civtrack/cache/cache.sqlite3 → /elsewhere/app.db` and
+    `.civtrack/cache/.gitignore → /elsewhere/missing` made a plain `check` add a table to the other
+    database and create the outside file. A link anywhere on the cache's path: no cache, nothing written
+    outside, and the same results."""
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    app = outside / "app.db"
+    other = sqlite3.connect(app)
+    other.execute("CREATE TABLE accounts (name TEXT)")
+    other.commit()
+    other.close()
+    before = app.read_bytes()
+    folder = repo / CACHE_DIR
+    if link == "civtrack folder":
+        (repo / ".civtrack").symlink_to(outside, target_is_directory=True)
+    elif link == "cache folder":
+        (repo / ".civtrack").mkdir()
+        folder.symlink_to(outside, target_is_directory=True)
+    else:
+        folder.mkdir(parents=True)
+        (folder / DB_NAME).symlink_to(app)
+        (folder / ".gitignore").symlink_to(outside / "missing")
+    assert_matches_reference(repo)
+    assert_matches_reference(repo)
+    assert app.read_bytes() == before
+    assert sorted(p.name for p in outside.iterdir()) == ["app.db"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,43 @@ class TestCommand:
             "(yes/no/on/off are booleans in YAML)"
         )
         assert "Traceback" not in result.stderr
+
+
+def test_month_file_names_in_ascii_digits_and_nothing_after(base: Path) -> None:
+    """Issue 18 D18: `2021-06.yaml\\n` (a trailing newline) was read as June; full-width or Arabic-Indic digits
+    were taken as a month, and then every entry got a misleading "move it" message."""
+    entry = "- {date: 2021-06-05, indicator: beds, value: 1}\n"
+    write(base, "progress/p/2021-06.yaml\n", entry)
+    write(base, "progress/p/２０２１-06.yaml", entry)
+    write(base, "progress/p/٢٠٢١-06.yaml", entry)
+    named = "error: progress files are named progress/<plan-id>/YYYY-MM.yaml"
+    assert problems(base) == [
+        f"progress/p/2021-06.yaml\\n: {named}",
+        f"progress/p/٢٠٢١-06.yaml: {named}",
+        f"progress/p/２０２１-06.yaml: {named}",
+    ]
+
+
+def test_progress_that_is_a_file_is_reported(base: Path) -> None:
+    """Issue 18 D17: a `progress` that is a regular file holding entries was ignored, and check exited 0."""
+    shutil.rmtree(base / "progress", ignore_errors=True)
+    write(base, "progress", "- {date: 2021-06-05, indicator: beds, value: 1}\n")
+    assert problems(base) == [
+        "progress: error: it is a file, not a folder: its entries are not read; progress goes in progress/<plan-id>/"
+    ]
+
+
+def test_targets_that_make_sense(base: Path) -> None:
+    """Issue 18: `target: -800` with `>=` passed check and showed 100.0% done; so did `target: 0`."""
+    plan = (
+        PLAN.replace("    target: 800\n", "    target: -800\n")
+        .replace("{id: west, name: 西区, target: 10}", "{id: west, name: 西区, target: 0}")
+        .replace("    target: 30\n", "    target: 20\n")
+    )
+    write(base, "plans/p.yaml", plan)
+    assert problems(base) == [
+        "plans/p.yaml:8: error: indicator 'beds': target -800 is below the baseline 0: with '>=' it would be done "
+        "from the start; to bring a level down, write comparator: '<=' (and the baseline above the target)",
+        "plans/p.yaml:15: warning: part 'west' of 'homes': target 0 equals the baseline: it is done before any "
+        "progress; a '>=' target is the level to reach above the baseline",
+    ]

@@ -11,6 +11,7 @@ from civtrack import git as civgit
 from civtrack.errors import InputError
 from civtrack.load import load, load_disk
 from civtrack.workspace import Config
+from civtrack.yamlsafe import shown  # what messages show of a value (escaped)
 from tests.gitkit import commit, git, make_repo, write
 
 MARCH = "progress/town/2026-03.yaml"
@@ -98,7 +99,7 @@ def test_revisions_that_git_could_read_as_options_never_reach_it(repo: Path, rev
         civgit.resolve(repo, rev)
     assert (
         str(caught.value)
-        == f"civtrack: error: '{rev}' is not a revision (a branch, tag or commit; it must not start with '-')"
+        == f"civtrack: error: '{shown(rev)}' is not a revision (a branch, tag or commit; it must not start with '-')"
     )
 
 

@@ -146,3 +146,38 @@ def test_unknown_indicator(repo: Path) -> None:
     result = cli(repo, "history", "town/beds")
     assert result.returncode == 2
     assert result.stderr.startswith("plans/town.yaml: error: unknown indicator 'beds' in plan 'town'")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        # an alias: the id's bytes are only on another line
+        b"- {date: 2026-05-01, indicator: &i elder-beds, value: 1, note: x}\n- {date: 2026-05-02, indicator: *i, value: 7}\n",
+        # an escape: the id's bytes are nowhere
+        b'- {date: 2026-05-02, indicator: "elder\\x2dbeds", value: 7}\n',
+    ],
+    ids=["alias", "escape"],
+)
+def test_history_counts_what_status_counts(repo: Path, content: bytes) -> None:
+    """Issue 18 D5: history looked for the indicator's id in the raw bytes and missed entries status counts."""
+    if b"*i" not in content:
+        content = b"- {date: 2026-05-01, indicator: homes/east, value: 1}\n" + content
+    (repo / "progress/town/2026-05.yaml").write_bytes(content)
+    status = json.loads(cli(repo, "status", "--as-of", "2026-12-31", "--format", "json").stdout)
+    (beds,) = [i for i in status["plans"][0]["indicators"] if i["id"] == "elder-beds"]
+    result = cli(repo, "history", "town/elder-beds", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    history = json.loads(result.stdout)
+    assert beds["current"] == 505 + 7 + (1 if b"*i" in content else 0)
+    assert history["entries"][-1]["current"] == beds["current"]
+
+
+def test_history_refuses_a_month_file_status_refuses(repo: Path) -> None:
+    """Issue 18 D5: a month file in UTF-16 is refused by status; history used to exit 0 without it."""
+    text = "- {date: 2026-05-02, indicator: elder-beds, value: 7}\n"
+    (repo / "progress/town/2026-05.yaml").write_bytes(text.encode("utf-16"))
+    status = cli(repo, "status", "--as-of", "2026-12-31")
+    history = cli(repo, "history", "town/elder-beds")
+    assert (status.returncode, history.returncode) == (2, 2)
+    assert history.stderr.splitlines()[0] == status.stderr.splitlines()[0]
+    assert "progress/town/2026-05.yaml" in history.stderr.splitlines()[0]

@@ -514,6 +514,8 @@ def recorded_entries(draw: st.DrawFn) -> list[Entry]:
                 note=draw(text),
                 by=draw(st.none() | text),
                 evidence=draw(st.none() | text),
+                # as record gives each entry one (distinct: the last letter is the entry's place)
+                id=draw(st.from_regex(r"\A[a-z][a-z2-7]{6}\Z")) + "abcd"[len(entries)],
             )
         )
     return entries

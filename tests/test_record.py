@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
 
 from civtrack.load import load_disk
 from civtrack.workspace import Config
-from tests.gitkit import cli, lines, make_repo, write
+from tests.gitkit import cli, make_repo, no_ids, write
+from tests.gitkit import lines as _lines
 
 MARCH = "progress/town/2026-03.yaml"
 
@@ -20,10 +22,19 @@ def repo(tmp_path: Path) -> Path:
     return make_repo(tmp_path / "repo", with_git=False)
 
 
+def lines(text: str) -> list[str]:
+    """Output lines, without the random id that ends each entry written."""
+    return _lines(no_ids(text))
+
+
 def entries(root: Path) -> list[dict]:
     loaded = load_disk(root, Config())
     assert loaded.problems == []
-    return [item.entry.model_dump(exclude_none=True) for item in loaded.all_entries()]
+    dumped = [item.entry.model_dump(exclude_none=True) for item in loaded.all_entries()]
+    for entry in dumped:
+        ident = entry.pop("id", None)  # record writes one; a hand-written entry may have none
+        assert ident is None or re.fullmatch(r"[a-z][a-z2-7]{7}", ident)
+    return dumped
 
 
 def test_record_appends_one_line_and_prints_the_new_state(repo: Path) -> None:
@@ -58,7 +69,7 @@ def test_record_appends_one_line_and_prints_the_new_state(repo: Path) -> None:
         "elder-beds  480 → 620 张  60.0% → 77.5%  behind → on track",
         "as of 2026-12-01",
     ]
-    assert (repo / MARCH).read_text(encoding="utf-8") == (
+    assert no_ids((repo / MARCH).read_text(encoding="utf-8")) == (
         "- {date: 2026-03-31, indicator: elder-beds, value: 480}\n"
         '- {date: 2026-03-31, indicator: elder-beds, value: 140, unit: "张", note: "两个街道：新增床位", '
         'by: "养老服务科", evidence: "民发〔2026〕12号"}\n'
@@ -97,7 +108,7 @@ def test_milestones_latest_and_at_most_indicators(repo: Path) -> None:
 def test_a_negative_correction_follows_a_double_dash(repo: Path) -> None:
     result = cli(repo, "record", "town/elder-beds", "--date", "2026-03-02", "--note", "更正：重复统计", "--", "-5")
     assert result.returncode == 0, result.stderr
-    assert (repo / MARCH).read_text(encoding="utf-8") == (
+    assert no_ids((repo / MARCH).read_text(encoding="utf-8")) == (
         '- {date: 2026-03-02, indicator: elder-beds, value: -5, note: "更正：重复统计"}\n'
     )
 
@@ -106,7 +117,7 @@ def test_any_note_round_trips_through_the_command_line(repo: Path) -> None:
     note = "a: b # not a comment, \"double\" and 'single' quotes \\ 中文 {x: [1]}\nsecond line\ttab - end"
     result = cli(repo, "record", "town/elder-beds", "1", "--date", "2026-03-02", "--note", note, "--by", "- 李 :")
     assert result.returncode == 0, result.stderr
-    assert len((repo / MARCH).read_text(encoding="utf-8").splitlines()) == 1
+    assert len(no_ids((repo / MARCH).read_text(encoding="utf-8")).splitlines()) == 1
     (entry,) = entries(repo)
     assert (entry["note"], entry["by"]) == (note, "- 李 :")
 
@@ -255,7 +266,7 @@ def test_a_torn_last_entry_is_refused_with_its_line(repo: Path) -> None:
         "complete the entry or delete it (line 2 to the end of the file), then run `civtrack check`",
         f"{MARCH}: error: record does not append after an incomplete entry: fix it first; nothing was recorded",
     ]
-    assert (repo / MARCH).read_text(encoding="utf-8") == torn
+    assert no_ids((repo / MARCH).read_text(encoding="utf-8")) == torn
     check = cli(repo, "check")
     assert check.returncode == 1
     assert check.stdout.splitlines()[0].startswith(f"{MARCH}:2: error: incomplete last entry (interrupted write?)")
@@ -267,9 +278,10 @@ def test_a_hand_written_file_without_its_last_newline(repo: Path) -> None:
     result = cli(repo, "record", "town/elder-beds", "2", "--date", "2026-03-03")
     assert result.returncode == 0, result.stderr
     assert lines(result.stdout)[0] == f"Recorded in {MARCH}:5"
-    assert (repo / MARCH).read_text(
-        encoding="utf-8"
-    ) == hand + "\n- {date: 2026-03-03, indicator: elder-beds, value: 2}\n"
+    assert (
+        no_ids((repo / MARCH).read_text(encoding="utf-8"))
+        == hand + "\n- {date: 2026-03-03, indicator: elder-beds, value: 2}\n"
+    )
     assert [e["value"] for e in entries(repo)] == [7, 2]
 
 
@@ -298,7 +310,7 @@ def test_a_file_that_cannot_take_an_entry_is_left_alone(repo: Path, content: str
     )
     if first:
         assert result.stderr.splitlines()[0].startswith(first)
-    assert (repo / MARCH).read_text(encoding="utf-8") == content
+    assert no_ids((repo / MARCH).read_text(encoding="utf-8")) == content
 
 
 def test_a_month_file_with_an_error_anywhere_is_left_alone(repo: Path) -> None:
@@ -317,7 +329,7 @@ def test_a_month_file_with_an_error_anywhere_is_left_alone(repo: Path) -> None:
         f"{MARCH}:3: error: unit '个' differs from the indicator's unit '家'",
         f"{MARCH}: error: cannot append to this file as it stands: fix it first; nothing was recorded",
     ]
-    assert (repo / MARCH).read_text(encoding="utf-8") == content
+    assert no_ids((repo / MARCH).read_text(encoding="utf-8")) == content
 
 
 def test_a_plan_that_is_a_link_or_a_pipe_is_named_as_such(repo: Path, tmp_path: Path) -> None:
@@ -382,9 +394,10 @@ def test_any_readable_list_takes_a_new_entry(repo: Path, content: str) -> None:
     (repo / MARCH).write_text(content, encoding="utf-8")
     result = cli(repo, "record", "town/elder-beds", "2", "--date", "2026-03-03")
     assert result.returncode == 0, result.stderr
-    assert (repo / MARCH).read_text(
-        encoding="utf-8"
-    ) == content + "- {date: 2026-03-03, indicator: elder-beds, value: 2}\n"
+    assert (
+        no_ids((repo / MARCH).read_text(encoding="utf-8"))
+        == content + "- {date: 2026-03-03, indicator: elder-beds, value: 2}\n"
+    )
     assert entries(repo)[-1]["value"] == 2
 
 
@@ -397,14 +410,16 @@ def test_a_file_would_grow_past_the_size_limit(repo: Path) -> None:
     assert result.stderr.splitlines() == [
         f"{MARCH}: error: the file would exceed max_file_bytes (1000); nothing was recorded"
     ]
-    assert (repo / MARCH).read_text(encoding="utf-8") == content
+    assert no_ids((repo / MARCH).read_text(encoding="utf-8")) == content
 
 
 def test_quiet_prints_where_the_entry_went_and_reads_no_other_progress(repo: Path) -> None:
     write(repo, "progress/town/2026-01.yaml", "- {date: 2026-01-05, indicator: elder-beds, value: [\n")
     result = cli(repo, "record", "town/elder-beds", "3", "--date", "2026-03-03", "--quiet")
     assert (result.returncode, result.stdout, result.stderr) == (0, f"Recorded in {MARCH}:1\n", "")
-    assert (repo / MARCH).read_text(encoding="utf-8") == "- {date: 2026-03-03, indicator: elder-beds, value: 3}\n"
+    assert (
+        no_ids((repo / MARCH).read_text(encoding="utf-8")) == "- {date: 2026-03-03, indicator: elder-beds, value: 3}\n"
+    )
 
 
 def test_one_line_files_are_read_line_by_line_with_the_lines_of_the_file(repo: Path) -> None:
@@ -425,3 +440,56 @@ def test_one_line_files_are_read_line_by_line_with_the_lines_of_the_file(repo: P
         (10, 9, 18),
     ]
     assert len(document["entries"]) == 9
+
+
+def test_a_month_file_that_is_a_pipe_or_a_folder_is_refused_at_once(repo: Path) -> None:
+    """Issue 18 D9: record on a month file that is a named pipe waited forever, holding the lock; D13: a
+    month file's path that is a folder gave exit 3."""
+    (repo / MARCH).parent.mkdir(parents=True)
+    os.mkfifo(repo / MARCH)
+    (repo / "progress/town/2026-04.yaml").mkdir()
+    pipe = cli(repo, "record", "town/elder-beds", "1", "--date", "2026-03-02")
+    folder = cli(repo, "record", "town/elder-beds", "1", "--date", "2026-04-02")
+    assert (pipe.returncode, pipe.stdout, pipe.stderr) == (
+        2, "", f"{MARCH}: error: not a regular file (a named pipe): not read; nothing was recorded\n"
+    )  # fmt: skip
+    assert (folder.returncode, folder.stderr) == (
+        2, "progress/town/2026-04.yaml: error: not a regular file (a folder): not read; nothing was recorded\n"
+    )  # fmt: skip
+    (repo / "progress/town/2026-04.yaml").rmdir()
+    (repo / "progress/town").rename(repo / "elsewhere")
+    (repo / "progress/town").write_text("", encoding="utf-8")
+    file = cli(repo, "record", "town/elder-beds", "1", "--date", "2026-03-02")
+    assert (file.returncode, file.stderr) == (
+        2, "progress/town: error: a file, not a folder: nothing was recorded\n"
+    )  # fmt: skip
+
+
+def test_a_year_below_1000_goes_to_a_four_digit_month_file(repo: Path) -> None:
+    """Issue 18 D12: glibc's %Y does not pad years below 1000: `--date 0001-01-15` wrote progress/town/1-01.yaml,
+    exit 0, and the entry was never counted."""
+    text = (repo / "plans/town.yaml").read_text(encoding="utf-8")
+    assert "period: {start: 2026-01-01," in text
+    (repo / "plans/town.yaml").write_text(text.replace("start: 2026-01-01", "start: 0001-01-01"), encoding="utf-8")
+    result = cli(repo, "record", "town/elder-beds", "7", "--date", "0001-01-15", "--as-of", "2026-12-01")
+    assert result.returncode == 0, result.stderr
+    assert lines(result.stdout)[0] == "Recorded in progress/town/0001-01.yaml:1"
+    assert sorted(p.name for p in (repo / "progress/town").iterdir()) == ["0001-01.yaml"]
+    assert [e["value"] for e in entries(repo)] == [7]
+    assert lines(result.stdout)[2].startswith("elder-beds  0 → 7 张")
+
+
+def test_a_file_of_lone_cr_lines_takes_an_entry_in_its_own_line_ending(repo: Path) -> None:
+    """Issue 18 D16: record refused a file whose lines end with CR alone (which check accepts), saying only
+    "cannot append to this file as it stands". It now appends with the file's line ending."""
+    hand = (
+        "- {date: 2026-03-01, indicator: elder-beds, value: 1}\r- {date: 2026-03-02, indicator: elder-beds, value: 2}\r"
+    )
+    write(repo, MARCH, hand)
+    result = cli(repo, "record", "town/elder-beds", "4", "--date", "2026-03-05", "-q")
+    assert (result.returncode, result.stdout, result.stderr) == (0, f"Recorded in {MARCH}:3\n", "")
+    written = (repo / MARCH).read_bytes().decode("utf-8")
+    assert no_ids(written) == hand + "- {date: 2026-03-05, indicator: elder-beds, value: 4}\r"
+    assert [e["value"] for e in entries(repo)] == [1, 2, 4]
+    check = cli(repo, "check", "--strict")
+    assert (check.returncode, check.stdout) == (0, "1 plans, 3 entries: 0 errors, 0 warnings\n")

@@ -178,3 +178,81 @@ def test_a_repository_where_the_lock_cannot_be_made(tmp_path: Path) -> None:
     ]
     assert not (root / "progress" / "town").exists()
     root.chmod(0o755)
+
+
+def test_a_folder_that_cannot_be_listed_is_reported_not_skipped(tmp_path: Path) -> None:
+    """Issue 18 D3: a progress folder without permissions was skipped silently: `check` said 0 entries and
+    0 errors and every current was 0; `record` exited 3, and `history` exited 3 on an unreadable month file."""
+    root = make_repo(tmp_path / "repo", with_git=False)
+    (root / MARCH).parent.mkdir(parents=True)
+    (root / MARCH).write_text("- {date: 2026-03-01, indicator: elder-beds, value: 300}\n", encoding="utf-8")
+    folder = root / "progress" / "town"
+    folder.chmod(0)
+    try:
+        check = as_unprivileged(root, "check")
+        status = as_unprivileged(root, "status", "--as-of", "2026-06-01")
+        record = as_unprivileged(root, "record", "town/elder-beds", "1", "--date", "2026-03-02")
+        history = as_unprivileged(root, "history", "town/elder-beds")
+        folder.chmod(0o755)
+        (root / MARCH).chmod(0)
+        unreadable = as_unprivileged(root, "history", "town/elder-beds")
+    finally:
+        folder.chmod(0o755)
+        (root / MARCH).chmod(0o644)
+    listed = "progress/town: error: cannot list this folder (permission denied): the files in it are not read"
+    assert (check.returncode, check.stdout, check.stderr) == (
+        1,
+        listed + "\n",
+        "1 plans, 0 entries: 1 errors, 0 warnings\n",
+    )
+    assert (status.returncode, status.stdout) == (2, "")
+    assert status.stderr.splitlines()[0] == listed
+    assert (record.returncode, record.stdout, record.stderr) == (
+        2, "", f"{MARCH}: error: cannot read: permission denied; nothing was recorded\n"
+    )  # fmt: skip
+    assert (history.returncode, history.stderr.splitlines()[0]) == (2, listed)
+    assert (unreadable.returncode, unreadable.stderr.splitlines()[0]) == (
+        2, f"{MARCH}: error: cannot read the file: permission denied"
+    )  # fmt: skip
+    assert (root / MARCH).read_text(encoding="utf-8").count("\n") == 1
+
+
+def test_record_never_makes_its_lock_through_a_link(tmp_path: Path) -> None:
+    """Issue 18 D6, for the lock folder: `.civtrack` (or a lock file) that is a link made record create files
+    where it leads. It refuses instead, and writes nothing."""
+    root = make_repo(tmp_path / "repo", with_git=False)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (root / ".civtrack").symlink_to(outside, target_is_directory=True)
+    linked = cli(root, "record", "town/elder-beds", "1", "--date", "2026-03-02")
+    assert linked.returncode == 2 and list(outside.iterdir()) == []
+    assert linked.stderr.startswith(f"{root}/.civtrack/locks: error: cannot create the lock for {MARCH}: ")
+    (root / ".civtrack").unlink()
+    (root / ".civtrack/locks").mkdir(parents=True)
+    victim = outside / "victim"
+    victim.write_text("keep\n", encoding="utf-8")
+    store.lock_path(root, MARCH).symlink_to(victim)
+    file_link = cli(root, "record", "town/elder-beds", "1", "--date", "2026-03-02")
+    assert file_link.returncode == 2 and victim.read_text(encoding="utf-8") == "keep\n"
+    assert not (root / MARCH).exists()
+
+
+def test_plans_that_cannot_be_listed_are_not_unknown_plans(tmp_path: Path) -> None:
+    """Issue 18 D21: an unlistable plans/ gave only "unknown plan" errors (check), and exit 3 (record,
+    history). Now the folder is named, and nothing is called unknown."""
+    root = make_repo(tmp_path / "repo", with_git=False)
+    (root / MARCH).parent.mkdir(parents=True)
+    (root / MARCH).write_text("- {date: 2026-03-01, indicator: elder-beds, value: 300}\n", encoding="utf-8")
+    (root / "plans").chmod(0)
+    try:
+        check = as_unprivileged(root, "check")
+        record = as_unprivileged(root, "record", "town/elder-beds", "1", "--date", "2026-03-02")
+        history = as_unprivileged(root, "history", "town/elder-beds")
+    finally:
+        (root / "plans").chmod(0o755)
+    assert (check.returncode, check.stdout) == (
+        1, "plans: error: cannot list this folder (permission denied): the files in it are not read\n"
+    )  # fmt: skip
+    unreadable = "plans/town.yaml: error: cannot read: permission denied\n"
+    assert (record.returncode, record.stderr) == (2, unreadable)
+    assert (history.returncode, history.stderr) == (2, unreadable)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -90,3 +91,49 @@ def test_without_the_attributes_the_same_merge_conflicts(tmp_path: Path) -> None
     merge = subprocess.run(["git", "merge", "--no-edit", "b"], cwd=root, env=env(), capture_output=True, text=True)
     assert merge.returncode == 1
     assert f"CONFLICT (content): Merge conflict in {MARCH}" in merge.stdout
+
+
+def test_two_branches_recording_the_same_value_both_count(tmp_path: Path) -> None:
+    """Issue 18 D1: the same `record` on two branches (same indicator, value, date) used to write the same
+    line; git's union merge keeps identical added lines once, so one entry was lost without a conflict.
+    Every entry now carries a random id: both lines survive the merge, in a month file that existed before
+    the branches and in one each branch created."""
+    root = tmp_path / "repo"
+    assert cli(tmp_path, "init", str(root)).returncode == 0
+    git(root, "init", "-q", "-b", "main")
+    real_record(root, "example/elder-beds", "100", "--date", "2026-03-01")
+    commit(root, "base")
+    for branch in ("a", "b"):
+        git(root, "checkout", "-q", "-b", branch, "main")
+        real_record(root, "example/elder-beds", "1", "--date", "2026-03-20")  # March: the file existed
+        real_record(root, "example/elder-beds", "1", "--date", "2026-04-20")  # April: each branch creates it
+        commit(root, f"office {branch}")
+    merge = subprocess.run(["git", "merge", "--no-edit", "a"], cwd=root, env=env(), capture_output=True, text=True)
+    assert merge.returncode == 0, merge.stdout + merge.stderr
+    march = (root / MARCH).read_text(encoding="utf-8").splitlines()
+    april = (root / "progress/example/2026-04.yaml").read_text(encoding="utf-8").splitlines()
+    assert (len(march), len(april)) == (3, 2)
+    for line in (*march, *april):
+        assert re.fullmatch(
+            r"- \{date: 2026-0[34]-\d\d, indicator: elder-beds, value: 1(00)?, id: [a-z][a-z2-7]{7}\}", line
+        )
+    loaded = load_disk(root, Config())
+    assert loaded.problems == []
+    assert sum(i.entry.value for i in loaded.all_entries()) == 104  # 100 + 1 + 1 in March, 1 + 1 in April
+
+
+def test_check_warns_on_identical_entry_lines(tmp_path: Path) -> None:
+    """Lines written by hand (or before entries had ids) that are byte for byte the same: a warning, since a
+    union merge would have kept one of them."""
+    from civtrack.load import parse_progress
+
+    data = (
+        b"- {date: 2026-03-20, indicator: elder-beds, value: 1}\n- {date: 2026-03-21, indicator: elder-beds, value: 1}\n"
+        b"- {date: 2026-03-20, indicator: elder-beds, value: 1}\r\n"
+    )
+    entries, problems = parse_progress(data, MARCH, "example", "2026-03", Config())
+    assert len(entries) == 3
+    assert [str(p) for p in problems] == [
+        f"{MARCH}:3: warning: this entry is the same line, byte for byte, as line 1: git's union merge would keep "
+        "only one of them; if both happened, add a different `id: ` to each, else delete one"
+    ]

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.gitkit import PLAN, cli, commit, git, make_repo, record
+from tests.gitkit import PLAN, cli, commit, git, make_repo, no_ids, record
 from tests.record_driver import invoke
 
 OCTOBER = "progress/town/2026-10.yaml"
@@ -150,13 +150,16 @@ def test_round_trip_sheet_fill_import_status(town: Path) -> None:
         "  smoke             30 → 24 %   0.0% → 60.0%  behind → on track",
         "as of 2026-10-31",
     ]
-    assert (town / OCTOBER).read_text(encoding="utf-8") == (
+    assert no_ids((town / OCTOBER).read_text(encoding="utf-8")) == (
         '- {date: 2026-10-31, indicator: elder-beds, value: 180, note: "城南中心投用", by: "养老服务科"}\n'
         "- {date: 2026-10-20, indicator: homes/east, value: 4}\n"
         "- {date: 2026-10-31, indicator: report-rate, value: 76.5}\n"
         "- {date: 2026-10-31, indicator: cemetery-plan, done: true}\n"
         "- {date: 2026-10-31, indicator: smoke, value: 24}\n"
     )
+    # Each imported line ends with its own random id, as record's do (issue 18, D1: union merges keep both).
+    ids = re.findall(r", id: ([a-z][a-z2-7]{7})\}\n", (town / OCTOBER).read_text(encoding="utf-8"))
+    assert len(ids) == len(set(ids)) == 5
     now = status_of(town)
     assert (now["elder-beds"]["current"], now["elder-beds"]["completion"]) == (480, 60.0)
     assert (now["homes/east"]["current"], now["homes"]["current"]) == (4, 4)
@@ -255,10 +258,10 @@ def test_a_long_summary_lists_the_changes_of_state(town: Path, monkeypatch: pyte
 def test_identical_rows_in_one_sheet_are_both_written_once(town: Path) -> None:
     path = fill(make_sheet(town), {"L2": 5, "A8": "town", "B8": "elder-beds", "L8": 5, "N8": dt.datetime(2026, 10, 31)})
     assert run(town, "import", str(path))[0] == 0
-    assert (town / OCTOBER).read_text(encoding="utf-8").count("value: 5}") == 2
+    assert no_ids((town / OCTOBER).read_text(encoding="utf-8")).count("value: 5}") == 2
     code, out, err = run(town, "import", str(path))
     assert (code, len(err.splitlines())) == (0, 2)
-    assert (town / OCTOBER).read_text(encoding="utf-8").count("value: 5}") == 2
+    assert no_ids((town / OCTOBER).read_text(encoding="utf-8")).count("value: 5}") == 2
 
 
 def test_a_changed_plan_is_warned_of(town: Path) -> None:
@@ -299,7 +302,7 @@ def test_formulas_count_with_their_saved_value(town: Path) -> None:
     _with_cached_values(path, {"L2": "180", "L3": "4"})
     code, out, err = run(town, "import", str(path), "--as-of", "2026-10-31")
     assert code == 0, err
-    assert (town / OCTOBER).read_text(encoding="utf-8") == (
+    assert no_ids((town / OCTOBER).read_text(encoding="utf-8")) == (
         "- {date: 2026-10-31, indicator: elder-beds, value: 180}\n- {date: 2026-10-31, indicator: homes/east, value: 4}\n"
     )
 
@@ -326,7 +329,7 @@ def test_merged_cells(town: Path) -> None:
     ws.merge_cells("P2:P4")
     book.save(path)
     assert run(town, "import", str(path))[0] == 0
-    assert (town / OCTOBER).read_text(encoding="utf-8") == (
+    assert no_ids((town / OCTOBER).read_text(encoding="utf-8")) == (
         '- {date: 2026-10-15, indicator: elder-beds, value: 1, by: "城关镇民政办"}\n'
         '- {date: 2026-10-15, indicator: homes/east, value: 2, by: "城关镇民政办"}\n'
         '- {date: 2026-10-15, indicator: homes/west, value: 3, by: "城关镇民政办"}\n'
@@ -351,7 +354,7 @@ def test_dates_as_serial_numbers_and_text(town: Path) -> None:
         {"L2": 1, "N2": 46310, "L3": 1, "N3": "2026/10/3", "L4": 1, "N4": "2026年10月4日", "L5": 50, "N5": "2026.10.05"},
     )
     assert run(town, "import", str(path))[0] == 0
-    dates = re.findall(r"date: (\S+),", (town / OCTOBER).read_text(encoding="utf-8"))
+    dates = re.findall(r"date: (\S+),", no_ids((town / OCTOBER).read_text(encoding="utf-8")))
     assert dates == ["2026-10-15", "2026-10-03", "2026-10-04", "2026-10-05"]
 
 
@@ -366,7 +369,7 @@ def test_numbers_as_spreadsheets_show_them(town: Path) -> None:
     ws["L7"] = "24%"
     book.save(path)
     assert run(town, "import", str(path))[0] == 0
-    values = re.findall(r"value: ([^,}]+)", (town / OCTOBER).read_text(encoding="utf-8"))
+    values = re.findall(r"value: ([^,}]+)", no_ids((town / OCTOBER).read_text(encoding="utf-8")))
     assert values == ["1200", "12", "76.5", "24"]
 
 
@@ -405,7 +408,7 @@ def test_csv_in_gb18030_with_chinese_headers(town: Path) -> None:
     (town / "county.csv").write_bytes(text.encode("gb18030"))
     code, out, err = run(town, "import", str(town / "county.csv"), "--as-of", "2026-10-31")
     assert code == 0, err
-    assert (town / OCTOBER).read_text(encoding="utf-8") == (
+    assert no_ids((town / OCTOBER).read_text(encoding="utf-8")) == (
         '- {date: 2026-10-09, indicator: homes/west, value: 3, note: "西区三家完工"}\n'
         "- {date: 2026-10-10, indicator: elder-beds, value: 20}\n"
     )

@@ -114,11 +114,12 @@ ENTRIES = st.builds(
     by=st.one_of(st.none(), TEXT),
     evidence=st.one_of(st.none(), TEXT),
     unit=st.one_of(st.none(), TEXT),
+    id=st.one_of(st.from_regex(r"\A[a-z][a-z2-7]{7}\Z"), TEXT),  # record's form, or any text written by hand
 )
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(ENTRIES, min_size=1, max_size=5))
+@given(st.lists(ENTRIES, min_size=1, max_size=5, unique_by=lambda e: e.id))
 def test_entries_read_back_exactly_through_the_loader(entries: list[Entry]) -> None:
     data = "".join(store.format_entry(e) for e in entries).encode("utf-8")
     loaded, problems = parse_progress(data, "p.yaml", "town", "2026-03", CONFIG)
@@ -277,3 +278,20 @@ def test_the_lock_lives_in_a_folder_git_ignores_and_excludes_others(tmp_path: Pa
     ]
     with store.locked(tmp_path, rel, timeout=0.2):  # released: free again
         pass
+
+
+def test_a_failed_write_into_a_new_month_leaves_no_file_or_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18 D19: on a full disk, record into a new month said nothing was recorded but left an empty
+    month file and its folder behind."""
+    path = tmp_path / "progress" / "town" / "2026-03.yaml"
+    (tmp_path / "progress").mkdir()
+
+    def full(fd: int, data) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store.os, "write", full)
+    with pytest.raises(InputError, match="no space left on the device; nothing was recorded"):
+        store.append(path, b"- {b: 2}\n", 0, "progress/town/2026-03.yaml")
+    assert list((tmp_path / "progress").iterdir()) == []

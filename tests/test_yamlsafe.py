@@ -126,3 +126,27 @@ def test_decode() -> None:
         decode("a: 1\nb: 养老床位\n".encode("gb18030"), "f.yaml")
     with pytest.raises(InputError, match="f.yaml:2: error: file contains a NUL byte"):
         decode(b"a: 1\nb: \x00\n", "f.yaml")
+
+
+def test_aliases_are_bounded_by_the_text_they_expand_to() -> None:
+    """Issue 18 D8: a 100 KB note referenced by 2,000 entries (a 400 KB file: few nodes, 200 MB of text) made
+    check use 653 MB; with 1 MB notes it crashed. The text built, aliases expanded, is bounded by max_file_bytes."""
+    import time
+
+    from civtrack import yamlsafe
+    from civtrack.errors import InputError
+
+    note = "长" * 100_000
+    text = f"- {{date: 2021-06-01, indicator: a, value: 1, note: &n {note}}}\n" + "".join(
+        "- {date: 2021-06-01, indicator: a, value: 1, note: *n}\n" for _ in range(2000)
+    )
+    start = time.perf_counter()
+    with pytest.raises(InputError) as caught:
+        yamlsafe.parse(text, "p.yaml", max_bytes=16 * 1024 * 1024)
+    assert time.perf_counter() - start < 5
+    assert str(caught.value) == (
+        "p.yaml:168: error: aliases expand this file to more than 16777216 characters of text (max_file_bytes): "
+        "write the text where it belongs instead of repeating it through aliases"
+    )
+    few = f"- {{note: &n {note}}}\n" + "- {note: *n}\n" * 100  # 10 MB of text: within the limit
+    assert len(yamlsafe.parse(few, "q.yaml", max_bytes=16 * 1024 * 1024).value) == 101

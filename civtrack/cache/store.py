@@ -1,16 +1,30 @@
-"""The cache's row store: one SQLite file of checksummed rows (``CacheStore``).
+"""The cache's row store: one SQLite file of keyed, checksummed rows (``CacheStore``).
 
-``.civtrack/cache/cache.sqlite3`` (git-ignored) holds rows (kind, name) → the format stamp, a BLAKE2b
-checksum of the body and the body (JSON, orjson; never pickle). Reading checks the stamp and the
-checksum; anything wrong means the row (or the database) is rebuilt. What the rows hold is the business
-of civtrack.cache.rows; this module only stores and checks bytes."""
+``.civtrack/cache/cache.sqlite3`` (git-ignored) holds rows (kind, name) → the format stamp, a MAC of the
+row and the body (JSON, orjson; never pickle). Reading checks the stamp and the MAC; anything wrong means
+the row (or the database) is rebuilt. What the rows hold is the business of civtrack.cache.rows; this
+module only stores and checks bytes.
+
+The MAC is keyed BLAKE2b (a MAC by design, as HMAC is for other hashes) over the row's kind, name and
+body, with a key that lives outside the repository: ``$XDG_CACHE_HOME/civtrack/cache-key`` (by default
+``~/.cache/civtrack/cache-key``), 32 random bytes, mode 0600, made on first use. Anyone who can write a
+repository's cache (a clone of a repository that force-added one, a shared folder) cannot make rows
+this user's civtrack trusts: a row from elsewhere, or forged, is rebuilt from the files (issue 18, D4).
+Without a usable key (no home folder, a key file that is a link, not this user's or readable by others)
+there is no cache: every file is read.
+
+The cache folder is used only when ``.civtrack``, ``.civtrack/cache`` and the files in it are real
+folders and regular files, never symbolic links: a link could make a read-only command write another
+application's database or a file outside the repository (issue 18, D6)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import secrets
 import sqlite3
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +35,107 @@ from civtrack.workspace import Config
 
 CACHE_DIR = ".civtrack/cache"
 DB_NAME = "cache.sqlite3"
-FORMAT = 3
+FORMAT = 4  # 4: rows carry a keyed MAC (issue 18, D4)
 
 
 def _hash(data: bytes) -> str:
+    """A file's content hash (what a row says it was made from; the row's MAC covers it)."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+KEY_NAME = "cache-key"
+_KEY_BYTES = 32
+_DB_FILES = ("", "-journal", "-wal", "-shm")
+
+
+def key_path() -> Path:
+    """Where the key of this user's cache rows is: outside every repository."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "civtrack" / KEY_NAME
+
+
+_key_cache: dict[str, bytes | None] = {}
+
+
+def cache_key() -> bytes | None:
+    """This user's key (made on first use, mode 0600), or None when there is no trustworthy one."""
+    path = key_path()
+    found = _key_cache.get(str(path), b"")
+    if found != b"":
+        return found
+    key = _read_or_make_key(path)
+    _key_cache[str(path)] = key
+    return key
+
+
+def _read_or_make_key(path: Path) -> bytes | None:
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(2):
+        try:
+            fd = os.open(path, flags)
+        except FileNotFoundError:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            except FileExistsError:
+                continue  # made by another run meanwhile: read it
+            except OSError:
+                return None
+            try:
+                os.write(fd, secrets.token_bytes(_KEY_BYTES))
+                os.fsync(fd)
+            except OSError:
+                os.close(fd)
+                return None
+            os.close(fd)
+            continue
+        except OSError:
+            return None  # a link (ELOOP), no permission: no trusted key
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            key = handle.read(_KEY_BYTES + 1)
+        private = stat.S_ISREG(info.st_mode) and not info.st_mode & 0o077
+        if not private or info.st_uid != os.geteuid() or len(key) != _KEY_BYTES:
+            return None  # anyone else could read (or have written) it
+        return key
+    return None
+
+
+def mac(key: bytes, kind: str, name: str, data: bytes) -> str:
+    """The MAC a row carries: keyed BLAKE2b of its kind, name and body (a row cannot be moved either)."""
+    digest = hashlib.blake2b(key=key, digest_size=16)
+    digest.update(kind.encode("utf-8", "surrogatepass") + b"\0" + name.encode("utf-8", "surrogatepass") + b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def safe_cache_folder(root: Path, *, create: bool) -> Path | None:
+    """``.civtrack/cache`` when it and ``.civtrack`` are real folders (made when ``create``) and no file of
+    the database is anything but a regular file; None otherwise (then there is no cache)."""
+    folder = root
+    for part in CACHE_DIR.split("/"):
+        folder = folder / part
+        if create:
+            try:
+                folder.mkdir()  # never through a link: mkdir fails on one, even a dangling one
+            except FileExistsError:
+                pass
+            except OSError:
+                return None
+        try:
+            if not stat.S_ISDIR(os.lstat(folder).st_mode):
+                return None  # a link, or a file
+        except OSError:
+            return None
+    for suffix in _DB_FILES:
+        try:
+            if not stat.S_ISREG(os.lstat(folder / f"{DB_NAME}{suffix}").st_mode):
+                return None
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return None
+    return folder
 
 
 class CacheStore:
@@ -37,7 +147,9 @@ class CacheStore:
     A cache that cannot be written is only a slower next run."""
 
     def __init__(self, root: Path, config: Config, *, readonly: bool = False):
+        self.root = root
         self.path = root / CACHE_DIR / DB_NAME
+        self.key = cache_key()
         self.readonly = readonly  # only reads: nothing created, nothing removed
         self.stamp = json.dumps({"format": FORMAT, "civtrack": __version__, "max_file_bytes": config.max_file_bytes})
         self.rebuilt: list[str] = []  # rows (or the database) found damaged: for tests
@@ -53,6 +165,10 @@ class CacheStore:
             return self._db
         self._db = None
         self._pid = os.getpid()  # a forked worker opens its own connection
+        if self.key is None:
+            return None  # no key to trust rows with: no cache
+        if safe_cache_folder(self.root, create=create and not self.readonly) is None:
+            return None  # a link on the way (or nothing there): never read or written through
         if not create and not self.path.exists():
             return None
         if self.readonly:
@@ -69,11 +185,14 @@ class CacheStore:
             return db
         for attempt in (1, 2):
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
                 ignore = self.path.parent / ".gitignore"
-                if not ignore.exists():
-                    # Never versioned, in whatever repository it is made (as .pytest_cache does).
-                    ignore.write_text("# civtrack's cache: not versioned\n*\n", encoding="utf-8")
+                try:
+                    # Never versioned, in whatever repository it is made (as .pytest_cache does). "x":
+                    # O_EXCL, so that a link (even a dangling one) is never written through.
+                    with open(ignore, "x", encoding="utf-8") as handle:
+                        handle.write("# civtrack's cache: not versioned\n*\n")
+                except FileExistsError:
+                    pass
                 db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
                 db.execute("PRAGMA synchronous=OFF")
                 db.execute(
@@ -142,7 +261,7 @@ class CacheStore:
         if stamp != self.stamp:
             return None  # another version or other settings: not an error, just not usable
         try:
-            if not isinstance(body, bytes) or digest != _hash(body):
+            if not isinstance(body, bytes) or self.key is None or digest != mac(self.key, kind, name, body):
                 raise ValueError("checksum")
             return body if raw else orjson.loads(body)
         except ValueError:
@@ -153,7 +272,9 @@ class CacheStore:
         try:
             name.encode("utf-8")
             data = orjson.dumps(body)
-            self.pending[(kind, name)] = (data, _hash(data))
+            if self.key is None:
+                return  # no cache without a key
+            self.pending[(kind, name)] = (data, mac(self.key, kind, name, data))
         except (TypeError, ValueError):  # a file name that is not UTF-8 (surrogates): not cached
             self.pending.pop((kind, name), None)
 

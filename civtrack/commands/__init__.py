@@ -41,12 +41,14 @@ def parse_date(text: str | None, option: str) -> dt.date:
     """A --date style option: YYYY-MM-DD, or today when absent."""
     import typer
 
+    from civtrack.yamlsafe import shown
+
     if text is None:
         return dt.date.today()
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise typer.BadParameter(f"expected a date YYYY-MM-DD, got '{text}'", param_hint=option) from None
+        raise typer.BadParameter(f"expected a date YYYY-MM-DD, got '{shown(text)}'", param_hint=option) from None
 
 
 @dataclass
@@ -109,11 +111,13 @@ class Opened:
         return self.snapshot.timelines(plan_ids)
 
 
-def open_repository(globals_: Globals, *, allow_errors: bool = False) -> Opened:
+def open_repository(globals_: Globals, *, allow_errors: bool = False, plan_ids: list[str] | None = None) -> Opened:
     """Find the root, read the config, the plans and every problem (civtrack.cache: through the cache).
 
     Unless ``allow_errors``, any error stops the command (exit 2): a status computed
-    from a file that could not be read would be silently wrong.
+    from a file that could not be read would be silently wrong. With ``plan_ids`` (--plan), only the
+    errors that can touch those plans stop it: the errors of other plans' files (their plan file, their
+    progress folder) are printed on stderr with a pointer to `civtrack check`, and the command goes on.
     """
     import os
 
@@ -125,8 +129,43 @@ def open_repository(globals_: Globals, *, allow_errors: bool = False) -> Opened:
     config = load_config(root)
     snapshot = open_snapshot(root, config, use_cache=not os.environ.get("CIVTRACK_NO_CACHE"))
     if snapshot.errors and not allow_errors:
-        raise InputError([*snapshot.errors, *_hint()])
+        blocking = [p for p in snapshot.errors if not plan_ids or _touches(p, root, plan_ids)]
+        if blocking:
+            raise InputError([*snapshot.errors, *_hint()])
+        import sys
+
+        for problem in snapshot.errors:
+            print(problem, file=sys.stderr)
+        print(
+            "civtrack: warning: other plans' files have the errors above; "
+            f"{', '.join(plan_ids or [])} computed without them (`civtrack check` lists every problem)",
+            file=sys.stderr,
+        )
     return Opened(root, config, snapshot, globals_.lang or config.lang)
+
+
+def _touches(problem, root, plan_ids: list[str]) -> bool:
+    """Whether an error could change the chosen plans: anything but another plan's own files (its plan
+    file, its progress folder) and naming none of the chosen ids."""
+    from civtrack.workspace import PLANS_DIR, PROGRESS_DIR, display_path
+
+    if any(f"'{plan_id}'" in problem.message for plan_id in plan_ids):
+        return True  # e.g. a duplicate plan id, in another file
+    path = problem.path
+    for plan_id in plan_ids:
+        if path == display_path(root / PLANS_DIR / f"{plan_id}.yaml"):
+            return True
+        if path.startswith(display_path(root / PROGRESS_DIR / plan_id) + "/"):
+            return True
+    for folder in (PLANS_DIR, PROGRESS_DIR):
+        prefix = display_path(root / folder) + "/"
+        if (
+            path.startswith(prefix)
+            and "/" in path[len(prefix) :].rstrip("/")
+            or (folder == PLANS_DIR and path.startswith(prefix))
+        ):
+            return False  # a file of another plan (plans/<other>.yaml, progress/<other>/…)
+    return True
 
 
 def _hint() -> list:
@@ -158,11 +197,12 @@ def supervised_plans(opened: Opened, plan_ids: list[str], as_of: dt.date) -> lis
 def chosen_plans(opened: Opened, plan_ids: list[str] | None) -> list[str]:
     """The ids named by --plan (all, sorted, when none); an unknown one is an input error."""
     from civtrack.errors import InputError
+    from civtrack.yamlsafe import shown
 
     plans = opened.plans
     for plan_id in plan_ids or []:
         if plan_id not in plans:
-            raise InputError(f"unknown plan '{plan_id}' (known: {known_ids(plans)})")
+            raise InputError(f"unknown plan '{shown(plan_id)}' (known: {known_ids(plans)})")
     return list(plan_ids or sorted(plans))
 
 

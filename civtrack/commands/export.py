@@ -65,7 +65,7 @@ def run(
         from civtrack.errors import InputError
 
         raise InputError("--encoding: only CSV takes another encoding (JSON Lines is UTF-8; xlsx has none)")
-    opened = open_repository(ctx.obj)
+    opened = open_repository(ctx.obj, plan_ids=plan)
     statuses = supervised_plans(opened, chosen_plans(opened, plan), day)  # chosen_plans rejects an unknown --plan
 
     def entry_rows() -> list:

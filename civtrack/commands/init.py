@@ -18,10 +18,12 @@ def run(
     path: Annotated[Path, typer.Argument(help="Folder to set up (created if missing).")] = Path("."),
 ) -> None:
     import importlib.resources
+    import os
 
     import tomli_w
 
     from civtrack.errors import InputError, error
+    from civtrack.files import reason
     from civtrack.workspace import CONFIG_NAME, PLANS_DIR, PROGRESS_DIR, Config
 
     example = importlib.resources.files("civtrack").joinpath("templates/example.yaml").read_text(encoding="utf-8")
@@ -32,17 +34,32 @@ def run(
         f"{PROGRESS_DIR}/.gitkeep": "",
         ".gitattributes": GITATTRIBUTES,
     }
-    existing = [name for name in files if (path / name).exists()]
+    # lexists: a dangling symbolic link is there too ("x" below would fail on it).
+    existing = [name for name in files if os.path.lexists(path / name)]
     if existing:
         raise InputError(
             [error(str(path / name), None, "already exists: init does not overwrite") for name in existing]
         )
-    if path.exists() and not path.is_dir():
+    if os.path.lexists(path) and not path.is_dir():
         raise InputError(error(str(path), None, "not a folder"))
-    for name, text in files.items():
-        target = path / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
-            handle.write(text)
+    made: list[Path] = []  # files and folders created, removed again if a later one fails
+    try:
+        for name, text in files.items():
+            target = path / name
+            for folder in reversed(target.parents):
+                if not os.path.lexists(folder):
+                    folder.mkdir()
+                    made.append(folder)
+            with open(target, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+                made.append(target)
+                handle.write(text)
+    except OSError as exc:
+        for done in reversed(made):
+            try:
+                done.rmdir() if done.is_dir() and not done.is_symlink() else done.unlink()
+            except OSError:
+                pass
+        where = Path(exc.filename) if exc.filename else path
+        raise InputError(error(str(where), None, f"cannot write: {reason(exc)}; nothing was left behind")) from None
     typer.echo(f"Initialised a civtrack repository in {path}: {', '.join(files)}")
     typer.echo("Next: edit plans/example.yaml (or add your own plan), then `civtrack check` and `civtrack status`.")

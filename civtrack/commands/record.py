@@ -66,6 +66,7 @@ def run(
     from civtrack import store
     from civtrack.commands import parse_date
     from civtrack.entrycheck import check_append
+    from civtrack.model import month_of
     from civtrack.oneplan import read_plan, resolve, split_ref
     from civtrack.workspace import PROGRESS_DIR, display_path, find_root, load_config
 
@@ -79,7 +80,7 @@ def run(
     target = resolve(plan_file, indicator_id, part_id)
     entry = build_entry(target, value, done, day, note=note, by=by, evidence=evidence, unit=unit)
 
-    month = f"{entry.date:%Y-%m}"
+    month = month_of(entry.date)
     rel = f"{PROGRESS_DIR}/{plan_id}/{month}.yaml"
     path = root / rel
     shown = display_path(path)
@@ -151,6 +152,7 @@ def _report(
     from civtrack.compute import fold, indicator_status
     from civtrack.i18n import label
     from civtrack.load import EntryAt
+    from civtrack.model import month_of
     from civtrack.oneplan import indicator_entries
     from civtrack.render.diff import change_grid
     from civtrack.richout import console
@@ -167,7 +169,7 @@ def _report(
     if errors:
         _print_problems(errors, label("status_unavailable", lang))
         return
-    month = f"{entry.date:%Y-%m}"
+    month = month_of(entry.date)
     if dry_run:
         before, after = entries, [*entries, EntryAt(target.plan_id, entry, shown, line, 1 << 62, month)]
     else:

@@ -37,45 +37,33 @@ def parse_month(text: str | None, today: dt.date | None = None) -> Month:
 
     if text is None or text == "last":
         return Month.of(today or dt.date.today()).previous()
+    from civtrack.yamlsafe import shown
+
     try:
-        return Month.parse(text)
+        month = Month.parse(text)
     except ValueError:
-        raise typer.BadParameter(f"expected YYYY-MM or last, got '{text}'", param_hint="--month") from None
+        raise typer.BadParameter(f"expected YYYY-MM or last, got '{shown(text)}'", param_hint="--month") from None
+    if not Month(1, 2) <= month <= Month(9999, 11):  # dates end at 0001-01-01 and 9999-12-31
+        raise typer.BadParameter(
+            "a report compares with the month before and lists what is due the month after: "
+            f"give a month from 0001-02 to 9999-11, got '{month}'",
+            param_hint="--month",
+        )
+    return month
 
 
 def write_atomic(path: Path, chunks: Iterable[str] | bytes) -> None:
-    """Write the text of ``chunks`` (or bytes: a workbook, a Word file) to ``path`` through a temporary
-    file renamed over it: a reader (or a cron job interrupted half-way) never sees half a report."""
-    import os
-    import tempfile
-
+    """Write the text of ``chunks`` (or bytes: a workbook, a Word file) to ``path``
+    (civtrack.files.write_output): a regular file through a temporary file renamed over it, so that a
+    reader never sees half a report; an existing device or pipe written into, never replaced
+    (``-o /dev/null``)."""
     from civtrack.errors import InputError, error
+    from civtrack.files import reason, write_output
 
-    target = path.expanduser()
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            # mkstemp makes the file private (0600); a report gets the mode a new file would get.
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temp, 0o666 & ~umask)
-            if isinstance(chunks, bytes):
-                with os.fdopen(handle, "wb") as binary:
-                    binary.write(chunks)
-                    binary.flush()
-                    os.fsync(binary.fileno())
-            else:
-                with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-                    out.writelines(chunks)
-                    out.flush()
-                    os.fsync(out.fileno())
-            os.replace(temp, target)
-        except BaseException:
-            os.unlink(temp)
-            raise
+        write_output(path, chunks)
     except OSError as exc:
-        raise InputError(error(str(path), None, f"cannot write the report: {exc.strerror or exc}")) from None
+        raise InputError(error(str(path) or "''", None, f"cannot write the report: {reason(exc)}")) from None
 
 
 def run(
@@ -111,14 +99,15 @@ def run(
     from civtrack.commands import known_ids, open_repository
     from civtrack.errors import InputError
     from civtrack.parallel import map_shares, workers
+    from civtrack.yamlsafe import shown
 
     chosen_month = parse_month(month)
-    opened = open_repository(ctx.obj)
+    opened = open_repository(ctx.obj, plan_ids=plan)
     language = lang.value if lang is not None else opened.lang
     plans = opened.plans
     for plan_id in plan or []:
         if plan_id not in plans:
-            raise InputError(f"unknown plan '{plan_id}' (known: {known_ids(plans)})")
+            raise InputError(f"unknown plan '{shown(plan_id)}' (known: {known_ids(plans)})")
     # Without --plan, every plan running in the month; which those are, each share finds out (it takes
     # building the plan).
     candidates = list(dict.fromkeys(plan)) if plan else sorted(plans)

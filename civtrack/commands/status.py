@@ -69,7 +69,7 @@ def run(
     from civtrack.commands import chosen_plans, open_repository, parse_date
 
     day = parse_date(as_of, "--as-of")
-    opened = open_repository(ctx.obj)
+    opened = open_repository(ctx.obj, plan_ids=plan)
     ids = chosen_plans(opened, plan)
     from civtrack.supervision import OwnerTally
 

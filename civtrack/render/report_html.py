@@ -126,6 +126,10 @@ def burn_up(p: PlanReport, lang: str) -> str:
         # A month's end point sits at the end of its day, so the line reaches the band's edge.
         return LEFT + width * min(span, max(0, (day - start).days + 1)) / span
 
+    def x_before(day: dt.date) -> float:
+        # x(day - 1 day), without the date before 0001-01-01 (issue 18, D13).
+        return LEFT + width * min(span, max(0, (day - start).days)) / span
+
     def y(value: float) -> float:
         return TOP + height * (1 - min(100.0, max(0.0, value)) / 100)
 
@@ -148,7 +152,7 @@ def burn_up(p: PlanReport, lang: str) -> str:
     months = [pt.month for pt in points_]
     step = 1 if len(months) <= 18 else 3 if len(months) <= 48 else 12
     for month in months:
-        left, right = x(max(start, month.first) - dt.timedelta(days=1)), x(min(end, month.last))
+        left, right = x_before(max(start, month.first)), x(min(end, month.last))
         out.append(
             f'<line x1="{_n(right)}" x2="{_n(right)}" y1="{TOP + height}" y2="{TOP + height + 5}" stroke="{MUTED}"/>'
         )
@@ -160,14 +164,14 @@ def burn_up(p: PlanReport, lang: str) -> str:
             )
     out.append(f'<line x1="{LEFT}" x2="{LEFT + width}" y1="{TOP + height}" y2="{TOP + height}" stroke="{MUTED}"/>')
 
-    pace = [(x(start - dt.timedelta(days=1)), y(0))] + [(x(pt.date), y(pt.expected or 0)) for pt in points_]
+    pace = [(x_before(start), y(0))] + [(x(pt.date), y(pt.expected or 0)) for pt in points_]
     out.append(
         f'<polyline class="pace" points="{_pairs(pace)}" fill="none" stroke="{PACE}" '
         f'stroke-width="2" stroke-dasharray="6 5"/>'
     )
     done: list[Point] = [pt for pt in points_ if pt.completion is not None]
     if done:
-        line = [(x(start - dt.timedelta(days=1)), y(0))] + [(x(pt.date), y(pt.completion or 0)) for pt in done]
+        line = [(x_before(start), y(0))] + [(x(pt.date), y(pt.completion or 0)) for pt in done]
         area = [*line, (line[-1][0], y(0))]
         out.append(f'<polygon points="{_pairs(area)}" fill="{ACTUAL}" fill-opacity="0.08"/>')
         out.append(f'<polyline class="actual" points="{_pairs(line)}" fill="none" stroke="{ACTUAL}" stroke-width="3"/>')
