@@ -74,7 +74,8 @@ def _child(job: dict[str, Any]) -> int:
     return code
 
 
-def _run(job: dict[str, Any]) -> dict[str, Any]:
+def _start(job: dict[str, Any]) -> int:
+    """Fork a child that runs the job; its pid."""
     pid = os.fork()
     if pid == 0:  # the child: never returns into the server's loop
         status = 70
@@ -86,20 +87,44 @@ def _run(job: dict[str, Any]) -> dict[str, Any]:
             traceback.print_exc()
         finally:
             os._exit(status)
-    deadline = time.monotonic() + job["timeout"]
-    timed_out = False
+    return pid
+
+
+def _wait(pid: int, timeout: float) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
     while True:
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
-            break
+            return {"returncode": os.waitstatus_to_exitcode(status), "timed_out": False}
         if time.monotonic() > deadline:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
-            timed_out, status = True, -signal.SIGKILL
-            break
+            return {"returncode": -signal.SIGKILL, "timed_out": True}
         time.sleep(0.002)
-    code = status if timed_out else os.waitstatus_to_exitcode(status)
-    return {"returncode": code, "timed_out": timed_out}
+
+
+def _run(job: dict[str, Any]) -> dict[str, Any]:
+    return _wait(_start(job), job["timeout"])
+
+
+def _answer(job: dict[str, Any], finished: dict[int, int | None]) -> dict[str, Any]:
+    """One request: run a job to its end, or spawn one and answer its pid, poll it, or wait for it."""
+    op = job.get("op", "run")
+    if op == "run":
+        return _run(job)
+    if op == "spawn":
+        pid = _start(job)
+        finished[pid] = None
+        return {"pid": pid}
+    pid = job["pid"]
+    if finished[pid] is None:
+        if op == "poll":
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                finished[pid] = os.waitstatus_to_exitcode(status)
+        else:
+            finished[pid] = _wait(pid, job["timeout"])["returncode"]
+    return {"returncode": finished[pid]}
 
 
 def serve() -> None:
@@ -111,8 +136,9 @@ def serve() -> None:
         __import__(f"civtrack.commands.{name}")
     for module in ("cache", "check", "compute", "diffing", "git", "load", "oneplan", "store", "render.table"):
         __import__(f"civtrack.{module}")
+    finished: dict[int, int | None] = {}  # spawned children: their exit code once reaped
     for line in sys.stdin:
-        print(json.dumps(_run(json.loads(line))), flush=True)
+        print(json.dumps(_answer(json.loads(line), finished)), flush=True)
 
 
 class ForkServer:
@@ -129,38 +155,78 @@ class ForkServer:
             env={key: value for key, value in os.environ.items() if key != "CIVTRACK_ROOT"},
         )
 
-    def run(
-        self, args: list[str], cwd: Path, env: dict[str, str], timeout: float = 60, input: str | None = None
-    ) -> subprocess.CompletedProcess[str]:
+    def _ask(self, job: dict[str, Any]) -> dict[str, Any]:
         assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps(job) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the fork server ended (exit {self.proc.wait()}); its error is above")
+        return json.loads(line)
+
+    def _job(
+        self, args: list[str], cwd: Path, env: dict[str, str], timeout: float, input: str | None
+    ) -> dict[str, Any]:
         self.count += 1
         out, err = self.scratch / f"{self.count}.out", self.scratch / f"{self.count}.err"
         job = {"args": args, "cwd": str(cwd), "env": env, "stdout": str(out), "stderr": str(err), "timeout": timeout}
         if input is not None:
             job["stdin"] = str(self.scratch / f"{self.count}.in")
             Path(job["stdin"]).write_text(input, encoding="utf-8")
-        self.proc.stdin.write(json.dumps(job) + "\n")
-        self.proc.stdin.flush()
-        line = self.proc.stdout.readline()
-        if not line:
-            raise RuntimeError(f"the fork server ended (exit {self.proc.wait()}); its error is above")
-        answer = json.loads(line)
-        if answer["timed_out"]:
-            raise subprocess.TimeoutExpired(["civtrack", *args], timeout)
+        return job
+
+    def _result(self, job: dict[str, Any], returncode: int) -> subprocess.CompletedProcess[str]:
+        out, err = Path(job["stdout"]), Path(job["stderr"])
         result = subprocess.CompletedProcess(
-            ["civtrack", *args],
-            answer["returncode"],
+            ["civtrack", *job["args"]],
+            returncode,
             out.read_bytes().decode("utf-8", "surrogateescape"),
             err.read_bytes().decode("utf-8", "surrogateescape"),
         )
-        for used in self.scratch.glob(f"{self.count}.*"):
-            used.unlink()
+        for used in (out, err, Path(job.get("stdin") or out)):
+            used.unlink(missing_ok=True)
         return result
+
+    def run(
+        self, args: list[str], cwd: Path, env: dict[str, str], timeout: float = 60, input: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        job = self._job(args, cwd, env, timeout, input)
+        answer = self._ask(job)
+        if answer["timed_out"]:
+            raise subprocess.TimeoutExpired(["civtrack", *args], timeout)
+        return self._result(job, answer["returncode"])
+
+    def spawn(self, args: list[str], cwd: Path, env: dict[str, str]) -> Spawned:
+        """Start a run and return at once (for tests that kill it): a Popen-like handle."""
+        job = self._job(args, cwd, env, 60, None)
+        return Spawned(self, job, self._ask({**job, "op": "spawn"})["pid"])
 
     def close(self) -> None:
         assert self.proc.stdin is not None
         self.proc.stdin.close()
         self.proc.wait(timeout=30)
+
+
+class Spawned:
+    """A run started by ``ForkServer.spawn``: poll, send_signal and communicate, as with subprocess.Popen."""
+
+    def __init__(self, server: ForkServer, job: dict[str, Any], pid: int) -> None:
+        self.server, self.job, self.pid = server, job, pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            self.returncode = self.server._ask({"op": "poll", "pid": self.pid})["returncode"]
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def communicate(self, timeout: float = 60) -> tuple[str, str]:
+        self.returncode = self.server._ask({"op": "wait", "pid": self.pid, "timeout": timeout})["returncode"]
+        result = self.server._result(self.job, self.returncode)
+        return result.stdout, result.stderr
 
 
 _SHARED: ForkServer | None = None
