@@ -128,14 +128,17 @@ def _answer(job: dict[str, Any], finished: dict[int, int | None]) -> dict[str, A
 
 
 def serve() -> None:
-    # Everything a command may import, imported once here (the children inherit it).
-    import civtrack.cli  # noqa: F401
-    from civtrack.commands import COMMANDS
+    # Every module of civtrack imported once here, and what the commands import lazily (rich's tables,
+    # typer's help): the children inherit them, and each run costs only its own work.
+    import pkgutil
 
-    for name in COMMANDS:
-        __import__(f"civtrack.commands.{name}")
-    for module in ("cache", "check", "compute", "diffing", "git", "load", "oneplan", "store", "render.table"):
-        __import__(f"civtrack.{module}")
+    import civtrack
+
+    for module in pkgutil.walk_packages(civtrack.__path__, "civtrack."):
+        if not module.name.endswith("__main__"):
+            __import__(module.name)
+    for name in ("rich.console", "rich.table", "rich.text", "rich.markdown", "typer.rich_utils"):
+        __import__(name)
     finished: dict[int, int | None] = {}  # spawned children: their exit code once reaped
     for line in sys.stdin:
         print(json.dumps(_answer(json.loads(line), finished)), flush=True)
