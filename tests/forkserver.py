@@ -173,6 +173,9 @@ class ForkServer:
         self.count += 1
         out, err = self.scratch / f"{self.count}.out", self.scratch / f"{self.count}.err"
         job = {"args": args, "cwd": str(cwd), "env": env, "stdout": str(out), "stderr": str(err), "timeout": timeout}
+        # Made here, not only by the child: a child killed before it opens them still leaves them (empty).
+        out.write_bytes(b"")
+        err.write_bytes(b"")
         if input is not None:
             job["stdin"] = str(self.scratch / f"{self.count}.in")
             Path(job["stdin"]).write_text(input, encoding="utf-8")
