@@ -64,7 +64,8 @@ WIDTHS = (60, 100, 120, 200)
 def test_tables_are_rich_tables_byte_for_byte(generated: Path) -> None:
     compared = 0
     turn = 0
-    for as_of in ("2024-01-01", "2024-06-30", "2025-03-01"):
+    # The start of the period (nothing yet) and a day after its end (overdue, done); mid-year under soak.
+    for as_of in ("2024-01-01", "2024-06-30", "2025-03-01") if SOAK else ("2024-01-01", "2025-03-01"):
         evaluated, charts = statuses(generated, as_of)
         for status in evaluated:
             for lang in ("en", "zh"):
@@ -77,7 +78,7 @@ def test_tables_are_rich_tables_byte_for_byte(generated: Path) -> None:
                             if text is not None:
                                 assert text == rich_text(status, lang, out, chart), (status.id, lang, width)
                                 compared += 1
-    assert compared >= (200 if SOAK else 50)
+    assert compared >= (200 if SOAK else 40)
 
 
 def test_bundled_plans_are_rich_tables_byte_for_byte() -> None:
