@@ -96,14 +96,6 @@ SHEET = Words(
 )
 
 
-def parse_value(text: str) -> int | float:
-    """A number as typed on the command line: 12 → int, 12.5 or 1e3 → float; InputError otherwise."""
-    number = _strict_number(text)
-    if number is None:
-        raise InputError(CLI.not_a_number.format(text=shown(text)))
-    return number
-
-
 def _strict_number(text: str) -> int | float | None:
     candidate = text.strip()
     try:

@@ -358,14 +358,13 @@ def block_line(existing: bytes | None, data: bytes) -> int:
 
 
 def _reason(exc: OSError) -> str:
+    """files.reason's words, with a hint where a write is refused (a folder made read-only)."""
+    from civtrack.files import reason
+
     if exc.errno in (errno.EACCES, errno.EPERM):
         return "permission denied (is the folder read-only?)"
-    if exc.errno == errno.EROFS:
-        return "read-only file system"
-    if exc.errno == errno.ENOSPC:
-        return "no space left on the device"
-    if exc.errno == errno.ELOOP:
-        return "it is a symbolic link (not followed)"
+    if exc.errno in (errno.EROFS, errno.ENOSPC, errno.ELOOP):
+        return reason(exc)
     return exc.strerror or str(exc)
 
 

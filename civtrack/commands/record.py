@@ -105,13 +105,6 @@ def run(
     _report(root, target, entry, shown, line, block, dry_run, config, lang, status_day)
 
 
-def parse_value(text: str) -> int | float:
-    """A number as typed: 12 → int, 12.5 or 1e3 → float; InputError otherwise."""
-    from civtrack.entrycheck import parse_value as parse
-
-    return parse(text)
-
-
 def build_entry(
     target: Target,
     value: str | None,
