@@ -14,7 +14,7 @@ import bisect
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import NamedTuple, Protocol
 
@@ -33,6 +33,16 @@ from civtrack.compute import (
 )
 from civtrack.load import EntryAt
 from civtrack.model import Entry, Indicator, Plan
+from civtrack.supervision import (
+    ALERTS,
+    DEFAULT_DUE_SOON_DAYS,
+    DEFAULT_STALE_DAYS,
+    OwnerSummary,
+    OwnerTally,
+    Watch,
+    select,
+    watch,
+)
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -109,6 +119,10 @@ class Timeline(Protocol):
 
     def dates(self, indicator: str, first: dt.date, last: dt.date) -> list[dt.date]: ...
 
+    def last_entries(self, as_of: dt.date) -> dict[str, dt.date]:
+        """Rule 12: per reference, the date of its last entry on or before ``as_of`` (where there is one)."""
+        ...
+
 
 class DaysTimeline:
     """A Timeline over a plan's full ledger (every day of every reference), as compute.fold builds it."""
@@ -128,6 +142,11 @@ class DaysTimeline:
             if first <= day <= last
         }
         return sorted(found)
+
+    def last_entries(self, as_of: dt.date) -> dict[str, dt.date]:
+        from civtrack.supervision import last_entries
+
+        return last_entries(self._refs, as_of)
 
 
 def timeline_of(ledger: Mapping[str, object], plan_id: str) -> Timeline:
@@ -231,11 +250,70 @@ class Summary:
         return {state: self.counts[state] - self.previous_counts[state] for state in STATES}
 
 
+class Flagged(NamedTuple):
+    """An item of rules 13 (a part, or an indicator without parts) with an early warning (rule 11) or
+    not reported (rule 12), as the report's Warnings and Not reported list it."""
+
+    plan_id: str
+    plan_title: str
+    status: Status
+    parent: Status | None
+    watch: Watch
+    days_left: int  # from the as-of date to the due date (negative when overdue)
+
+
+@dataclass
+class Supervised:
+    """A plan's share of the report's supervision sections, small enough to travel between processes:
+    its items per owner (unfiltered), and its flagged items (only the chosen owners' with --owner)."""
+
+    tally: OwnerTally
+    warnings: list[Flagged]
+    stale: list[Flagged]
+
+
+@dataclass(frozen=True)
+class Supervision:
+    """The report's supervision sections across its plans (rules 10–13): the ranking of owners (By
+    responsible unit), the items with an early warning (red, orange, yellow, blue; most days overdue or
+    fewest days left first within a colour), and the stale items grouped by owner in rank order."""
+
+    owners: tuple[OwnerSummary, ...]
+    warnings: tuple[Flagged, ...]
+    not_reported: tuple[tuple[str | None, tuple[Flagged, ...]], ...]
+
+    @classmethod
+    def of(cls, shares: Iterable[Supervised], owners: Sequence[str | None] | None = None) -> Supervision:
+        """From the plans' shares, in plan order; with ``owners`` (report --owner), theirs only."""
+        tally = OwnerTally()
+        warnings: list[Flagged] = []
+        stale: list[Flagged] = []
+        for share in shares:
+            tally.merge(share.tally)
+            warnings += share.warnings
+            stale += share.stale
+        ranked = [s for s in tally.summaries() if owners is None or s.owner in owners]
+        rank = {alert: index for index, alert in enumerate(ALERTS)}
+        warnings.sort(key=lambda f: (rank[f.watch.alert], f.days_left))  # type: ignore[index]
+        grouped: dict[str | None, list[Flagged]] = {summary.owner: [] for summary in ranked}
+        for flagged in stale:
+            grouped.setdefault(flagged.watch.owner, []).append(flagged)
+        return cls(
+            tuple(ranked), tuple(warnings), tuple((owner, tuple(items)) for owner, items in grouped.items() if items)
+        )
+
+    def fails(self, what: str) -> bool:
+        """--fail-on red / orange / stale: whether any item listed is so."""
+        if what == "stale":
+            return bool(self.not_reported)
+        return any(f.watch.alert == what for f in self.warnings)
+
+
 @dataclass(frozen=True)
 class PlanReport:
     month: Month
     plan: Plan
-    status: PlanStatus  # at the as-of date
+    status: PlanStatus  # at the as-of date, with its watches (rules 10–13); with --owner, their items only
     previous: PlanStatus  # at the previous month's end
     entries: tuple[EntryFact, ...]
     newly_done: tuple[NewlyDone, ...]
@@ -246,6 +324,40 @@ class PlanReport:
     paces: tuple[Pace, ...]  # per top-level indicator, in the plan's order
     # For the month-by-month figures, which only charts and JSON read: computed when first asked for.
     timeline: Timeline = field(repr=False, compare=False)
+    supervised: Supervised | None = field(default=None, repr=False, compare=False)
+    # report --owner: the owners whose items ``status`` keeps; ``whole_status``: the plan with every item.
+    owners: tuple[str, ...] | None = field(default=None, repr=False, compare=False)
+    whole_status: PlanStatus | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def whole(self) -> PlanStatus:
+        """The plan at the as-of date with every item (``status`` keeps only the chosen owners')."""
+        return self.whole_status if self.whole_status is not None else self.status
+
+    def owner_of(self, status: Status) -> str | None:
+        """Rule 13's owner of an indicator or part (None for an indicator with parts, and unassigned)."""
+        seen = self.whole.watches.get(status.ref)
+        return None if seen is None else seen.owner
+
+    def watch_of(self, status: Status) -> Watch | None:
+        return self.whole.watches.get(status.ref)
+
+    @cached_property
+    def projection(self) -> float | None:
+        """The plan's completion projected to the due dates along rule 10's straight lines: the weighted
+        mean, as rule 9, of each top-level indicator's projected completion capped at 100 (a milestone,
+        or an item without a projection, counts its completion now). None when nothing weighs, or when
+        the as-of date is not after the plan's start."""
+        whole = self.whole
+        if whole.as_of <= self.plan.period.start:
+            return None
+        weight = total = 0.0
+        for status in whole.indicators:
+            seen = whole.watches.get(status.ref)
+            projected = None if seen is None else seen.projected_completion
+            weight += status.weight
+            total += status.weight * min(100.0, status.completion if projected is None else projected)
+        return total / weight if weight else None
 
     @cached_property
     def summary(self) -> Summary:
@@ -300,6 +412,7 @@ class PlanReport:
 class Report:
     month: Month
     plans: tuple[PlanReport, ...]
+    supervision: Supervision = field(default_factory=lambda: Supervision((), (), ()))
 
     def count(self, state: str) -> int:
         """Top-level indicators in ``state`` over every plan of the report."""
@@ -319,6 +432,9 @@ def build_report(
     entries: Iterable[EntryAt],
     month: Month,
     tolerance: float = DEFAULT_PACE_TOLERANCE,
+    owners: Sequence[str] | None = None,
+    due_soon_days: int = DEFAULT_DUE_SOON_DAYS,
+    stale_days: int = DEFAULT_STALE_DAYS,
 ) -> Report:
     """The report of ``month`` for ``plans`` (in the order given).
 
@@ -330,22 +446,48 @@ def build_report(
     for item in entries:
         if item.entry.date in month:
             in_month.setdefault(item.plan_id, []).append(item)
+    reports = [
+        plan_report(
+            plan,
+            timeline_of(ledger, plan.id),
+            in_month.get(plan.id, []),
+            month,
+            tolerance,
+            owners,
+            due_soon_days,
+            stale_days,
+        )  # fmt: skip
+        for plan in plans
+    ]
+    if owners is not None:
+        reports = [p for p in reports if p.status.indicators]
     return Report(
         month=month,
-        plans=tuple(
-            plan_report(plan, timeline_of(ledger, plan.id), in_month.get(plan.id, []), month, tolerance)
-            for plan in plans
-        ),
+        plans=tuple(reports),
+        supervision=Supervision.of((p.supervised for p in reports if p.supervised is not None), owners),
     )
 
 
-def plan_report(plan: Plan, timeline: Timeline, items: list[EntryAt], month: Month, tolerance: float) -> PlanReport:
-    """One plan's part of the report of ``month``; ``items``: its entries dated in the month."""
+def plan_report(
+    plan: Plan,
+    timeline: Timeline,
+    items: list[EntryAt],
+    month: Month,
+    tolerance: float,
+    owners: Sequence[str] | None = None,
+    due_soon_days: int = DEFAULT_DUE_SOON_DAYS,
+    stale_days: int = DEFAULT_STALE_DAYS,
+) -> PlanReport:
+    """One plan's part of the report of ``month``; ``items``: its entries dated in the month. Rules
+    10–13 at the month's end are in its status's watches; with ``owners`` (report --owner), its lists,
+    entries and status keep only the items of those owners (completion and counts stay the plan's)."""
     as_of = month.last
-    now = plan_status_at(plan, timeline, as_of, tolerance)
+    whole = plan_status_at(plan, timeline, as_of, tolerance)
+    whole = replace(whole, watches=watch(plan, whole, timeline.last_entries(as_of), due_soon_days, stale_days))
+    now = whole if owners is None else select(whole, owners=owners)
     indicators = {ind.id: ind for ind in plan.indicators}
     checkpoints = plan_checkpoints(plan)
-    paces = tuple(Pace.of(status, checkpoints[status.id]) for status in now.indicators)
+    paces = tuple(Pace.of(status, checkpoints[status.id]) for status in whole.indicators)
     before = plan_status_at(plan, timeline, month.previous().last, tolerance)
     earlier = _by_ref(before)
 
@@ -367,6 +509,14 @@ def plan_report(plan: Plan, timeline: Timeline, items: list[EntryAt], month: Mon
     ]
     # Longest overdue first: that is what a reader acts on; ties keep the plan's order.
     overdue.sort(key=lambda o: -o.days)
+    if owners is not None:
+        watches = whole.watches
+        wanted = set(owners)
+        items = [
+            item
+            for item in items
+            if (found := watches.get(_entry_ref(item.entry))) is not None and found.owner in wanted
+        ]
 
     return PlanReport(
         month=month,
@@ -381,7 +531,35 @@ def plan_report(plan: Plan, timeline: Timeline, items: list[EntryAt], month: Mon
         lagging=tuple(lagging),
         paces=paces,
         timeline=timeline,
+        supervised=_supervised(plan, whole, now),
+        owners=None if owners is None else tuple(owners),
+        whole_status=None if owners is None else whole,
     )
+
+
+def _entry_ref(entry: Entry) -> str:
+    return entry.indicator_id if entry.part_id is None else f"{entry.indicator_id}/{entry.part_id}"
+
+
+def _supervised(plan: Plan, whole: PlanStatus, shown: PlanStatus) -> Supervised:
+    """The plan's share of the report's supervision sections: every item in the tally, the items
+    ``shown`` (rule 13's: parts, and indicators without parts) in the lists."""
+    tally = OwnerTally()
+    tally.add(whole)
+    warnings: list[Flagged] = []
+    stale: list[Flagged] = []
+    as_of = whole.as_of
+    watches = whole.watches
+    for status in shown.indicators:
+        for item, parent in ((part, status) for part in status.parts) if status.parts else ((status, None),):
+            seen = watches[item.ref]
+            if seen.alert is not None or seen.stale:
+                flagged = Flagged(plan.id, plan.title, item, parent, seen, (item.due - as_of).days)
+                if seen.alert is not None:
+                    warnings.append(flagged)
+                if seen.stale:
+                    stale.append(flagged)
+    return Supervised(tally, warnings, stale)
 
 
 def _entry_order(item: EntryAt) -> tuple:

@@ -228,6 +228,21 @@ class OwnerTally:
                     sums.alerts[seen.alert] += 1  # type: ignore[index]
                 sums.stale += seen.stale
 
+    def merge(self, other: OwnerTally) -> None:
+        """Add another tally's figures (a share of plans tallied in another process)."""
+        for owner, theirs in other._owners.items():
+            sums = self._owners.get(owner)
+            if sums is None:
+                sums = self._owners[owner] = _Sums(counts=dict.fromkeys(STATES, 0), alerts=dict.fromkeys(ALERTS, 0))
+            sums.items += theirs.items
+            sums.weight += theirs.weight
+            sums.weighted += theirs.weighted
+            sums.stale += theirs.stale
+            for state, count in (theirs.counts or {}).items():
+                sums.counts[state] += count  # type: ignore[index]
+            for alert, count in (theirs.alerts or {}).items():
+                sums.alerts[alert] += count  # type: ignore[index]
+
     def summaries(self) -> list[OwnerSummary]:
         """Ranked by completion, highest first (an owner whose items weigh nothing last), then by name
         (unassigned after every name)."""

@@ -163,9 +163,7 @@ def test_docx_has_the_markdown_reports_headings_and_tables(tmp_path: Path, lang:
         for p in doc.paragraphs
         if p.style.name.startswith("Heading")
     ]
-    md_headings = [
-        (len(m[1]), m[2].replace("\\|", "|")) for m in re.finditer(r"^(#+) (.*)$", markdown, re.M)
-    ]
+    md_headings = [(len(m[1]), m[2].replace("\\|", "|")) for m in re.finditer(r"^(#+) (.*)$", markdown, re.M)]
     assert [h for h in headings if h[1] != burn_up] == md_headings
     assert headings[0] == (1, "Monthly report: September 2021" if lang == "en" else "2021年9月工作进展月报")
     assert sum(1 for h in headings if h[1] == burn_up) == 2  # one per plan
