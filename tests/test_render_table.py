@@ -278,3 +278,32 @@ def test_markers_and_projection_in_a_row() -> None:
     write_status_tables(coloured, [plan.id], lambda ids: [plan], "en")
     text = coloured.file.getvalue()  # type: ignore[attr-defined]
     assert "│ \x1b[31m●\x1b[0m \x1b[1;31moverdue\x1b[0m\x1b[35m stale\x1b[0m  │" in text
+
+
+def test_by_owner_at_80_columns_in_chinese() -> None:
+    """status --by owner on the report fixture at 2021-09-30: a table per owner in rank order (rule 13),
+    each with its items under their plan's title and its summary line; no line wider than 80 cells."""
+    from civtrack.render.table import write_owner_tables
+    from civtrack.supervision import owners
+
+    root = ROOT / "tests" / "fixtures" / "report-repo"
+    config = load_config(root)
+    snapshot = open_snapshot(root, config, use_cache=False)
+    plans = supervised_plans(Opened(root, config, snapshot, "zh"), ["hexi-2021", "qingshan-2021"], dt.date(2021, 9, 30))
+    out = console(80, None)
+    write_owner_tables(out, plans, owners(plans), "zh")
+    lines = out.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    assert max(_w(line) for line in lines) <= 80
+    titles = [line.split("  截至")[0] for line in lines if "  截至 2021-09-30" in line]
+    assert titles == ["河西区民政局", "社会救助科", "养老服务科", "青山区民政局", "儿童福利科", "社会事务科"]
+    summaries = [line.rstrip() for line in lines if line.startswith("完成率")]
+    assert summaries[0] == "完成率 78.8% · 4项 · 红色 0 · 橙色 0 · 黄色 1 · 蓝色 0 · 未报送 1"
+    assert summaries[4] == "完成率 50.0% · 1项 · 红色 1 · 橙色 0 · 黄色 0 · 蓝色 0 · 未报送 1"
+    elder = "\n".join(lines).split("养老服务科  截至")[1].split("青山区民政局  截至")[0]
+    assert [line.split("│")[1].strip() for line in elder.splitlines() if line.startswith("│")] == [
+        "青山区民政局2021年工作要点", "城乡社区养老服务设施项目", "└ 东湖街道", "└ 青石镇", "└ 河口镇", "新增养老机构床位",
+    ]  # fmt: skip
+    # Only some owners (status --owner with --by owner): their tables alone.
+    out = console(80, None)
+    write_owner_tables(out, plans, [s for s in owners(plans) if s.owner == "社会事务科"], "zh")
+    assert out.file.getvalue().startswith("社会事务科  截至 2021-09-30")  # type: ignore[attr-defined]
