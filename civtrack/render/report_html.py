@@ -89,7 +89,6 @@ td.r,th.r{{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap
 {"".join(f".pill.a-{a}{{background:{c}}}" for a, c in ALERT_COLOURS.items())}
 .pill.a-yellow{{color:{INK}}}
 h4{{font-size:14px;margin:16px 0 6px}}
-section.supervision h3:first-child{{margin-top:0}}
 td.own{{color:{MUTED};font-size:12px;width:160px}}
 .remark{{display:inline-block;margin-left:6px;padding:0 6px;border-radius:4px;font-size:11px;
   background:#fdecea;color:{STATE_COLOURS["overdue"]}}}
