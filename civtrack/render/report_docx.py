@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, NamedTuple
 
 from civtrack.compute import STATES
@@ -156,6 +157,9 @@ def _overview(summaries: Sequence[Summary], lang: str) -> list[Block]:
 def _supervision(sup: Supervision, lang: str, many_plans: bool) -> list[Block]:
     """By responsible unit, Warnings and Not reported (a table per owner), as the Markdown lays them out."""
     ranking, warnings, not_reported, *owners = supervision_listings(sup, lang, many_plans)
+    # On A4 the warnings drop their plan and due date (days left stays), so that no figure wraps.
+    lean = supervision_listings(sup, lang, False)[1]
+    warnings = replace(lean, head=lean.head[:-1], align=lean.align[:-1], rows=tuple(row[:-1] for row in lean.rows))
     blocks: list[Block] = []
     for listing, title in (
         (ranking, ranking.title),
