@@ -296,6 +296,8 @@ def test_by_owner_at_80_columns_in_chinese() -> None:
     assert max(_w(line) for line in lines) <= 80
     titles = [line.split("  截至")[0] for line in lines if "  截至 2021-09-30" in line]
     assert titles == ["河西区民政局", "社会救助科", "养老服务科", "青山区民政局", "儿童福利科", "社会事务科"]
+    heads = [[cell.strip() for cell in line.strip("┃").split("┃")] for line in lines if line.startswith("┃")]
+    assert heads == [["指标", "目标", "当前", "进度", "预计完成", "状态"]] * 6  # the same columns in every table
     summaries = [line.rstrip() for line in lines if line.startswith("完成率")]
     assert summaries[0] == "完成率 78.8% · 4项 · 红色 0 · 橙色 0 · 黄色 1 · 蓝色 0 · 未报送 1"
     assert summaries[4] == "完成率 50.0% · 1项 · 红色 1 · 橙色 0 · 黄色 0 · 蓝色 0 · 未报送 1"

@@ -321,8 +321,10 @@ def table_text(
     styles: Styles = PLAIN,
     chart: dict[str, str] | None = None,
     supervised: bool = False,
+    columns: list[str] | None = None,
 ) -> str | None:
-    """A table as rich would print it (``rich_table``'s), or None when rich must lay it out."""
+    """A table as rich would print it (``rich_table``'s), or None when rich must lay it out. ``columns``:
+    the columns to show (default: choose_columns, for ``width``)."""
     candidates = _candidates(supervised, chart is not None)
     rows: list[tuple[list[Cell], bool]] = []  # (cells, ends a section)
     blank: Cell = ("", 0, "")
@@ -351,7 +353,7 @@ def table_text(
                 return None  # the name would fold onto a second line
             size = max(size, NAME_MIN)
         natural[key] = size
-    keys = choose_columns(natural, width, supervised, chart is not None)
+    keys = columns or choose_columns(natural, width, supervised, chart is not None)
     if len(keys) != len(candidates):
         chosen = [candidates.index(key) for key in keys]
         rows = [([cells[index] for index in chosen], ends) for cells, ends in rows]
@@ -517,6 +519,7 @@ def rich_table(
     chart: dict[str, str] | None = None,
     width: int | None = None,
     supervised: bool = False,
+    columns: list[str] | None = None,
 ) -> Table:
     main, tail = title_parts
     title = Text(main, style="bold")
@@ -529,7 +532,7 @@ def rich_table(
         header_style="bold",
         expand=False,
     )
-    keys = choose_columns(_natural(groups, lang, chart, supervised), width, supervised, chart is not None)
+    keys = columns or choose_columns(_natural(groups, lang, chart, supervised), width, supervised, chart is not None)
     for key in keys:
         header = label(HEADER_KEYS.get(key, key), lang)
         if key == "indicator":
@@ -588,21 +591,26 @@ def write_owner_tables(out: Console, plans: Sequence[PlanStatus], summaries: Seq
     styles = _styles(out)
     width = out.width
     as_of = plans[0].as_of.isoformat()
+    tables: list[tuple[OwnerSummary, list[Group_]]] = []
     for summary in summaries:
         groups: list[Group_] = []
         for plan in plans:
             kept = select(plan, owners=[summary.owner])
             if kept.indicators:
                 groups.append((plan.title, kept.indicators, plan.watches))
-        if not groups:
-            continue
+        if groups:
+            tables.append((summary, groups))
+    # The same columns in every owner's table: those that fit the widest cells of all of them.
+    every = [group for _, groups in tables for group in groups]
+    columns = choose_columns(_natural(every, lang, None, True), width, True, False)
+    for summary, groups in tables:
         name = summary.owner if summary.owner is not None else label("unassigned", lang)
         title = (name, f"  {label('as_of', lang)} {as_of}")
         caption = [owner_line(summary, lang)]
-        text = table_text(title, groups, caption, lang, width, styles, None, True)
+        text = table_text(title, groups, caption, lang, width, styles, None, True, columns)
         if text is None:
             with out.capture() as captured:
-                out.print(rich_table(title, groups, caption, lang, None, width, True))
+                out.print(rich_table(title, groups, caption, lang, None, width, True, columns))
             text = captured.get()
         out.file.write(text)
     out.file.flush()
