@@ -309,3 +309,6 @@ def test_by_owner_at_80_columns_in_chinese() -> None:
     out = console(80, None)
     write_owner_tables(out, plans, [s for s in owners(plans) if s.owner == "社会事务科"], "zh")
     assert out.file.getvalue().startswith("社会事务科  截至 2021-09-30")  # type: ignore[attr-defined]
+    out = console(80, None)
+    write_owner_tables(out, plans, [], "zh")
+    assert out.file.getvalue() == "没有符合条件的指标。\n"  # type: ignore[attr-defined]

@@ -158,3 +158,10 @@ def test_html_owner_column_and_projection(report) -> None:
     assert x1 == 880 and y1 == pytest.approx(20 + 240 * (1 - 88.38235294117646 / 100), abs=0.01)
     assert x0 < x1
     assert "Projected 88.4%" in hexi
+
+
+def test_an_owner_with_no_items() -> None:
+    result = run_fixture("report", "--month", "2021-09", "--owner", "不存在科")
+    assert result.returncode == 0
+    assert result.stderr == "civtrack: warning: no plan of the month has an item of 不存在科\n"
+    assert result.stdout.endswith("No plan runs in September 2021.\n")

@@ -146,6 +146,11 @@ def run(
     ]
     from civtrack.reporting import Supervision
 
+    if owner and not laid_out:
+        import sys
+
+        print(f"civtrack: warning: no plan of the month has an item of {', '.join(owner)}", file=sys.stderr)
+
     summaries = [summary for summary, _, _ in laid_out]
     sections = [section for _, section, _ in laid_out]
     supervision = Supervision.of((supervised for _, _, supervised in laid_out), owner)

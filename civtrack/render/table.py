@@ -600,6 +600,9 @@ def write_owner_tables(out: Console, plans: Sequence[PlanStatus], summaries: Seq
                 groups.append((plan.title, kept.indicators, plan.watches))
         if groups:
             tables.append((summary, groups))
+    if not tables:
+        out.print(label("no_match", lang))
+        return
     # The same columns in every owner's table: those that fit the widest cells of all of them.
     every = [group for _, groups in tables for group in groups]
     columns = choose_columns(_natural(every, lang, None, True), width, True, False)
