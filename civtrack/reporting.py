@@ -5,7 +5,13 @@ of the month before: completion and counts and their change, the entries of the
 month, what became done, what is overdue or behind, what falls due next month,
 the parts that lag, and the month-by-month completion for charts. Renderers
 (civtrack/render/report_*.py) only lay these facts out; docs/reports.md
-documents them as the JSON schema.
+documents them as the JSON schema. Rules 10–13 at the month's end ride along in each
+plan's status (its watches); the report-wide supervision sections are put together in
+civtrack.supervision (Supervision.of).
+
+It stays one module past 600 lines because its parts are one pipeline over the same
+types (a plan's status at two dates, its lists, its pace and series): the renderers and
+the JSON schema read them together, and a split would only move imports around.
 """
 
 from __future__ import annotations
@@ -34,13 +40,13 @@ from civtrack.compute import (
 from civtrack.load import EntryAt
 from civtrack.model import Entry, Indicator, Plan
 from civtrack.supervision import (
-    ALERTS,
     DEFAULT_DUE_SOON_DAYS,
     DEFAULT_STALE_DAYS,
-    OwnerSummary,
-    OwnerTally,
+    Supervised,
+    Supervision,
     Watch,
     select,
+    share,
     watch,
 )
 
@@ -248,65 +254,6 @@ class Summary:
     @property
     def counts_change(self) -> dict[str, int]:
         return {state: self.counts[state] - self.previous_counts[state] for state in STATES}
-
-
-class Flagged(NamedTuple):
-    """An item of rules 13 (a part, or an indicator without parts) with an early warning (rule 11) or
-    not reported (rule 12), as the report's Warnings and Not reported list it."""
-
-    plan_id: str
-    plan_title: str
-    status: Status
-    parent: Status | None
-    watch: Watch
-    days_left: int  # from the as-of date to the due date (negative when overdue)
-
-
-@dataclass
-class Supervised:
-    """A plan's share of the report's supervision sections, small enough to travel between processes:
-    its items per owner (unfiltered), and its flagged items (only the chosen owners' with --owner)."""
-
-    tally: OwnerTally
-    warnings: list[Flagged]
-    stale: list[Flagged]
-
-
-@dataclass(frozen=True)
-class Supervision:
-    """The report's supervision sections across its plans (rules 10–13): the ranking of owners (By
-    responsible unit), the items with an early warning (red, orange, yellow, blue; most days overdue or
-    fewest days left first within a colour), and the stale items grouped by owner in rank order."""
-
-    owners: tuple[OwnerSummary, ...]
-    warnings: tuple[Flagged, ...]
-    not_reported: tuple[tuple[str | None, tuple[Flagged, ...]], ...]
-
-    @classmethod
-    def of(cls, shares: Iterable[Supervised], owners: Sequence[str | None] | None = None) -> Supervision:
-        """From the plans' shares, in plan order; with ``owners`` (report --owner), theirs only."""
-        tally = OwnerTally()
-        warnings: list[Flagged] = []
-        stale: list[Flagged] = []
-        for share in shares:
-            tally.merge(share.tally)
-            warnings += share.warnings
-            stale += share.stale
-        ranked = [s for s in tally.summaries() if owners is None or s.owner in owners]
-        rank = {alert: index for index, alert in enumerate(ALERTS)}
-        warnings.sort(key=lambda f: (rank[f.watch.alert], f.days_left))  # type: ignore[index]
-        grouped: dict[str | None, list[Flagged]] = {summary.owner: [] for summary in ranked}
-        for flagged in stale:
-            grouped.setdefault(flagged.watch.owner, []).append(flagged)
-        return cls(
-            tuple(ranked), tuple(warnings), tuple((owner, tuple(items)) for owner, items in grouped.items() if items)
-        )
-
-    def fails(self, what: str) -> bool:
-        """--fail-on red / orange / stale: whether any item listed is so."""
-        if what == "stale":
-            return bool(self.not_reported)
-        return any(f.watch.alert == what for f in self.warnings)
 
 
 @dataclass(frozen=True)
@@ -531,7 +478,7 @@ def plan_report(
         lagging=tuple(lagging),
         paces=paces,
         timeline=timeline,
-        supervised=_supervised(plan, whole, now),
+        supervised=share(plan.id, plan.title, whole, now),
         owners=None if owners is None else tuple(owners),
         whole_status=None if owners is None else whole,
     )
@@ -539,27 +486,6 @@ def plan_report(
 
 def _entry_ref(entry: Entry) -> str:
     return entry.indicator_id if entry.part_id is None else f"{entry.indicator_id}/{entry.part_id}"
-
-
-def _supervised(plan: Plan, whole: PlanStatus, shown: PlanStatus) -> Supervised:
-    """The plan's share of the report's supervision sections: every item in the tally, the items
-    ``shown`` (rule 13's: parts, and indicators without parts) in the lists."""
-    tally = OwnerTally()
-    tally.add(whole)
-    warnings: list[Flagged] = []
-    stale: list[Flagged] = []
-    as_of = whole.as_of
-    watches = whole.watches
-    for status in shown.indicators:
-        for item, parent in ((part, status) for part in status.parts) if status.parts else ((status, None),):
-            seen = watches[item.ref]
-            if seen.alert is not None or seen.stale:
-                flagged = Flagged(plan.id, plan.title, item, parent, seen, (item.due - as_of).days)
-                if seen.alert is not None:
-                    warnings.append(flagged)
-                if seen.stale:
-                    stale.append(flagged)
-    return Supervised(tally, warnings, stale)
 
 
 def _entry_order(item: EntryAt) -> tuple:

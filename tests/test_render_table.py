@@ -283,7 +283,7 @@ def test_markers_and_projection_in_a_row() -> None:
 def test_by_owner_at_80_columns_in_chinese() -> None:
     """status --by owner on the report fixture at 2021-09-30: a table per owner in rank order (rule 13),
     each with its items under their plan's title and its summary line; no line wider than 80 cells."""
-    from civtrack.render.table import write_owner_tables
+    from civtrack.render.owner_table import write_owner_tables
     from civtrack.supervision import owners
 
     root = ROOT / "tests" / "fixtures" / "report-repo"

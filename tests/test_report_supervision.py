@@ -12,7 +12,7 @@ import pytest
 
 from civtrack.render.report_html import report_html
 from civtrack.render.report_md import report_markdown
-from civtrack.reporting import Supervision
+from civtrack.supervision import Supervision
 from tests.reportkit import fixture_report, run_fixture
 
 

@@ -144,7 +144,7 @@ def run(
         )
         for pair in share
     ]
-    from civtrack.reporting import Supervision
+    from civtrack.supervision import Supervision
 
     if owner and not laid_out:
         import sys

@@ -109,7 +109,7 @@ def run(
 
         typer.echo(status_markdown(statuses_of(ids), opened.lang), nl=False)
     elif by is By.owner:
-        from civtrack.render.table import write_owner_tables
+        from civtrack.render.owner_table import write_owner_tables
         from civtrack.richout import console
 
         statuses = statuses_of(ids)

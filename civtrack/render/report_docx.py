@@ -44,7 +44,8 @@ from civtrack.render.report_text import (
     supervision_listings,
     with_remark,
 )
-from civtrack.reporting import Month, PlanReport, Report, Summary, Supervision
+from civtrack.reporting import Month, PlanReport, Report, Summary
+from civtrack.supervision import Supervision
 from civtrack.text import display_width, pct
 
 LATIN_FONT = "Arial"

@@ -29,7 +29,8 @@ from civtrack.render.report_text import (
     supervision_listings,
     with_remark,
 )
-from civtrack.reporting import Month, PlanReport, Point, Report, Summary, Supervision
+from civtrack.reporting import Month, PlanReport, Point, Report, Summary
+from civtrack.supervision import Supervision
 from civtrack.text import pct
 
 # Colours of the four states (the terminal's green, cyan, yellow and red, made print-worthy).

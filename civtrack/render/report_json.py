@@ -12,7 +12,8 @@ from typing import Any
 
 from civtrack.compute import Status
 from civtrack.render.data import UNWATCHED, owner_dict, status_dict, watch_dict
-from civtrack.reporting import EntryFact, Flagged, Month, PlanReport, Report, Summary, Supervision
+from civtrack.reporting import EntryFact, Month, PlanReport, Report, Summary
+from civtrack.supervision import Flagged, Supervision
 
 SCHEMA = "civtrack-report/1"
 

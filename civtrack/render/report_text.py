@@ -15,8 +15,8 @@ from typing import NamedTuple
 
 from civtrack.compute import STATES, Status
 from civtrack.i18n import label, month_label
-from civtrack.reporting import EntryFact, Flagged, Month, PlanReport, Supervision
-from civtrack.supervision import ALERTS
+from civtrack.reporting import EntryFact, Month, PlanReport
+from civtrack.supervision import ALERTS, Flagged, Supervision
 from civtrack.text import fmt, pct
 
 

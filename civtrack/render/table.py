@@ -32,7 +32,7 @@ from civtrack.text import display_width as _w
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from civtrack.supervision import OwnerSummary, Watch
+    from civtrack.supervision import Watch
 
 BAR_CELLS = 10
 # Below this many indicators (about 50 a plan), a fork costs more than it saves.
@@ -439,16 +439,6 @@ def summary_lines(plan: PlanStatus, lang: str) -> list[Segments]:
     return lines
 
 
-def owner_line(summary: OwnerSummary, lang: str) -> Segments:
-    """One owner's summary (status --by owner): items, completion, early warnings, not reported."""
-    line: Segments = [(f"{label('completion', lang)} ", None), (pct(summary.completion), "bold"),
-                      (" · " + label("owner_items", lang).format(count=summary.items), None)]  # fmt: skip
-    for alert, count in summary.alerts.items():
-        line += [(" · ", None), (f"{label(alert, lang)} {count}", ALERT_STYLES[alert] if count else "dim")]
-    line += [(" · ", None), (f"{label('stale_count', lang)} {summary.stale}", STALE_STYLE if summary.stale else "dim")]
-    return line
-
-
 # --- rich, for the tables that wrap ------------------------------------------------------------------
 
 
@@ -532,7 +522,9 @@ def rich_table(
         header_style="bold",
         expand=False,
     )
-    keys = columns or choose_columns(_natural(groups, lang, chart, supervised), width, supervised, chart is not None)
+    keys = columns or choose_columns(
+        natural_widths(groups, lang, chart, supervised), width, supervised, chart is not None
+    )
     for key in keys:
         header = label(HEADER_KEYS.get(key, key), lang)
         if key == "indicator":
@@ -550,7 +542,7 @@ def rich_table(
     return table
 
 
-def _natural(groups: list[Group_], lang: str, chart: dict[str, str] | None, supervised: bool) -> dict[str, int]:
+def natural_widths(groups: list[Group_], lang: str, chart: dict[str, str] | None, supervised: bool) -> dict[str, int]:
     """Each column's natural width (as table_text measures it), for choose_columns."""
     candidates = _candidates(supervised, chart is not None)
     natural = {key: _w(label(HEADER_KEYS.get(key, key), lang)) for key in candidates}
@@ -574,46 +566,3 @@ def status_tables(
     return Group(
         *(plan_table(plan, lang, None if charts is None else charts.get(plan.id, {}), width) for plan in plans)
     )
-
-
-# --- status --by owner -------------------------------------------------------------------------------
-
-
-def write_owner_tables(out: Console, plans: Sequence[PlanStatus], summaries: Sequence[OwnerSummary], lang: str) -> None:
-    """status --by owner: one table per responsible unit in rank order (rule 13), its items under the
-    title of their plan, and its summary line under it. ``plans``: from supervision.supervise
-    (filtered or not); ``summaries``: the ranking of the owners to show."""
-    from civtrack.supervision import select
-
-    if not plans:
-        out.print(label("no_plans", lang))
-        return
-    styles = _styles(out)
-    width = out.width
-    as_of = plans[0].as_of.isoformat()
-    tables: list[tuple[OwnerSummary, list[Group_]]] = []
-    for summary in summaries:
-        groups: list[Group_] = []
-        for plan in plans:
-            kept = select(plan, owners=[summary.owner])
-            if kept.indicators:
-                groups.append((plan.title, kept.indicators, plan.watches))
-        if groups:
-            tables.append((summary, groups))
-    if not tables:
-        out.print(label("no_match", lang))
-        return
-    # The same columns in every owner's table: those that fit the widest cells of all of them.
-    every = [group for _, groups in tables for group in groups]
-    columns = choose_columns(_natural(every, lang, None, True), width, True, False)
-    for summary, groups in tables:
-        name = summary.owner if summary.owner is not None else label("unassigned", lang)
-        title = (name, f"  {label('as_of', lang)} {as_of}")
-        caption = [owner_line(summary, lang)]
-        text = table_text(title, groups, caption, lang, width, styles, None, True, columns)
-        if text is None:
-            with out.capture() as captured:
-                out.print(rich_table(title, groups, caption, lang, None, width, True, columns))
-            text = captured.get()
-        out.file.write(text)
-    out.file.flush()
