@@ -96,9 +96,7 @@ def read_table(path: Path, shown: str) -> Table:
         return _read_workbook(path, shown)
     if suffix in (".csv", ".txt"):
         return _read_csv(path, shown)
-    raise InputError(
-        _problem(shown, codes.BAD_FILE, f"cannot import '{path.suffix}' files: give an .xlsx or .csv file")
-    )
+    raise InputError(_problem(shown, codes.BAD_FILE, f"cannot import '{path.suffix}' files: give an .xlsx or .csv file"))
 
 
 # --- CSV ---------------------------------------------------------------------------
@@ -151,9 +149,7 @@ def _find_header(records: list[list[Any]], where: str, table: Table) -> tuple[in
                 return None
             for name in unknown:
                 table.problems.append(
-                    _problem(
-                        where, codes.IGNORED_COLUMN, f"column '{name}' is not one civtrack reads: ignored", "warning"
-                    )
+                    _problem(where, codes.IGNORED_COLUMN, f"column '{name}' is not one civtrack reads: ignored", "warning")
                 )
             return index, columns
     table.problems.append(
@@ -613,5 +609,7 @@ def summarize(
                     if new_part.ref in touched:
                         changes.append((new_part.ref, old_part, new_part))
                 changes.append((new_ind.id, old_ind, new_ind))
-        found.append(PlanImported(plan_id, plan.title, len(items), batch.skipped_in(plan_id), spans, tuple(changes)))
+        found.append(
+            PlanImported(plan_id, plan.title, len(items), batch.skipped_in(plan_id), spans, tuple(changes))
+        )
     return found

@@ -146,9 +146,7 @@ def cell_date(value: Any, epoch: dt.datetime | None = None) -> tuple[dt.date | N
     if isinstance(value, int | float) and not isinstance(value, bool):
         if 1 <= value <= _SERIAL_MAX:
             return from_excel(int(value), epoch or CALENDAR_WINDOWS_1900).date(), None
-        return None, Slip(
-            NOT_A_DATE, f"date {value} is not a date (an Excel date number lies between 1 and {_SERIAL_MAX})"
-        )
+        return None, Slip(NOT_A_DATE, f"date {value} is not a date (an Excel date number lies between 1 and {_SERIAL_MAX})")
     return None, Slip(NOT_A_DATE, f"date {_shown(value)} is not a date")
 
 

@@ -45,10 +45,7 @@ def test_eight_processes_record_many_entries_each_into_one_file(tmp_path: Path) 
         mine = [v for v in values(root) if v // 1000 == worker]
         assert mine == sorted(mine)
     check = cli(root, "check")
-    assert (check.returncode, check.stdout + check.stderr) == (
-        0,
-        f"1 plans, {8 * EACH} entries: 0 errors, 0 warnings\n",
-    )
+    assert (check.returncode, check.stdout + check.stderr) == (0, f"1 plans, {8 * EACH} entries: 0 errors, 0 warnings\n")
 
 
 def test_installed_commands_started_together(tmp_path: Path) -> None:

@@ -197,24 +197,14 @@ def test_every_bad_row_is_reported_with_its_code(town: Path) -> None:
         make_sheet(town),
         {
             "L2": "abc",  # not a number
-            "L3": 4,
-            "N3": "2026-11-02",  # outside the month
-            "L4": 1,
-            "B4": "homes",  # the parent of parts
-            "B5": "nope",
-            "L5": 1,  # unknown indicator
+            "L3": 4, "N3": "2026-11-02",  # outside the month
+            "L4": 1, "B4": "homes",  # the parent of parts
+            "B5": "nope", "L5": 1,  # unknown indicator
             "L6": 1,  # a value for a milestone (the cell is locked in Excel, not in openpyxl)
-            "L7": 24,
-            "M7": "yes",  # done for a number
-            "A8": "town",
-            "B8": "cemetery-plan",
-            "M8": "maybe",  # a row added by hand: done not yes/no
-            "A9": "nowhere",
-            "B9": "x",
-            "L9": 1,  # unknown plan
-            "A10": "town",
-            "B10": "elder-beds",
-            "O10": "说明而无数值",  # a note without a value
+            "L7": 24, "M7": "yes",  # done for a number
+            "A8": "town", "B8": "cemetery-plan", "M8": "maybe",  # a row added by hand: done not yes/no
+            "A9": "nowhere", "B9": "x", "L9": 1,  # unknown plan
+            "A10": "town", "B10": "elder-beds", "O10": "说明而无数值",  # a note without a value
         },  # fmt: skip
     )
     code, out, err = run(town, "import", str(path))
@@ -299,9 +289,7 @@ def _with_cached_values(path: Path, values: dict[str, str]) -> None:
             data[name] = archive.read(name)
     sheet = data["xl/worksheets/sheet1.xml"].decode("utf-8")
     for ref, value in values.items():
-        sheet, count = re.subn(
-            rf'(<c r="{ref}"[^>]*>)<f>([^<]*)</f><v\s*/?>(</v>)?', rf"\1<f>\2</f><v>{value}</v>", sheet
-        )
+        sheet, count = re.subn(rf'(<c r="{ref}"[^>]*>)<f>([^<]*)</f><v\s*/?>(</v>)?', rf"\1<f>\2</f><v>{value}</v>", sheet)
         assert count == 1, sheet
     data["xl/worksheets/sheet1.xml"] = sheet.encode("utf-8")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -363,16 +351,7 @@ def test_a_value_merged_over_rows_is_refused(town: Path) -> None:
 def test_dates_as_serial_numbers_and_text(town: Path) -> None:
     path = fill(
         make_sheet(town),
-        {
-            "L2": 1,
-            "N2": 46310,
-            "L3": 1,
-            "N3": "2026/10/3",
-            "L4": 1,
-            "N4": "2026年10月4日",
-            "L5": 50,
-            "N5": "2026.10.05",
-        },
+        {"L2": 1, "N2": 46310, "L3": 1, "N3": "2026/10/3", "L4": 1, "N4": "2026年10月4日", "L5": 50, "N5": "2026.10.05"},
     )
     assert run(town, "import", str(path))[0] == 0
     dates = re.findall(r"date: (\S+),", no_ids((town / OCTOBER).read_text(encoding="utf-8")))

@@ -78,10 +78,7 @@ def run(
     if output_format is ExportFormat.xlsx:
         # Both sheets, whatever --what says: a workbook holds them side by side.
         data = export.to_xlsx(
-            [
-                ("status", export.status_rows(statuses), export.STATUS_COLUMNS),
-                ("entries", entry_rows(), export.ENTRY_COLUMNS),
-            ]
+            [("status", export.status_rows(statuses), export.STATUS_COLUMNS), ("entries", entry_rows(), export.ENTRY_COLUMNS)]
         )
     else:
         if what is What.status:

@@ -20,9 +20,7 @@ MOST_LINES = 40
 def run(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(metavar="FILE.xlsx|FILE.csv", help="The filled-in sheet.")],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Check every row and show the summary; write nothing.")
-    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and show the summary; write nothing.")] = False,
     month: Annotated[
         str | None,
         typer.Option(

@@ -13,7 +13,6 @@ if TYPE_CHECKING:
     from civtrack.model import Entry
     from civtrack.oneplan import Target
 
-
 def run(
     ctx: typer.Context,
     ref: Annotated[

@@ -32,9 +32,7 @@ def run(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option(
-            "-o", "--output", help="The workbook to write (.xlsx; default: MONTH-填报表.xlsx).", show_default=False
-        ),
+        typer.Option("-o", "--output", help="The workbook to write (.xlsx; default: MONTH-填报表.xlsx).", show_default=False),
     ] = None,
 ) -> None:
     import datetime as dt

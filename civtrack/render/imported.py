@@ -13,7 +13,9 @@ from civtrack.importing import PlanImported
 from civtrack.render.diff import change_grid
 
 
-def import_summary(plans: Sequence[PlanImported], as_of: dt.date, dry_run: bool, lang: str, most: int) -> Iterator[Any]:
+def import_summary(
+    plans: Sequence[PlanImported], as_of: dt.date, dry_run: bool, lang: str, most: int
+) -> Iterator[Any]:
     """Rich renderables, one after the other. Each plan: a headline (entries added, rows skipped),
     where they went, and the lines of `record` (current, completion and state, before → after) for
     each item touched; above ``most`` lines, only the items whose state changed."""

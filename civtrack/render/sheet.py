@@ -39,7 +39,9 @@ class SheetRow:
     last_entry: dt.date | None
 
 
-def sheet_rows(plan: PlanStatus, last_entries: Mapping[str, dt.date], owners: Sequence[str] = ()) -> list[SheetRow]:
+def sheet_rows(
+    plan: PlanStatus, last_entries: Mapping[str, dt.date], owners: Sequence[str] = ()
+) -> list[SheetRow]:
     """The items of a plan to report on: numbers without parts, parts, milestones not done.
     ``last_entries``: ref → date of its last entry; ``owners``: keep only these owners' items."""
     rows = []
@@ -74,11 +76,7 @@ def fill_in_workbook(
 
     book = Workbook()
     book.remove(book.active)
-    head_style = (
-        Font(bold=True),
-        PatternFill("solid", fgColor=HEAD_FILL),
-        Alignment(vertical="center", wrap_text=True),
-    )
+    head_style = (Font(bold=True), PatternFill("solid", fgColor=HEAD_FILL), Alignment(vertical="center", wrap_text=True))
     open_fill, shut_fill = PatternFill("solid", fgColor=OPEN_FILL), PatternFill("solid", fgColor=SHUT_FILL)
     for name, fill, locked, number_format in (
         ("civtrack-open", open_fill, False, "General"),
