@@ -84,7 +84,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "stale_mark": ("stale", "未报"),
     "stale_count": ("not reported", "未报送"),
     "projected": ("Projected", "预计完成"),
-    "eta": ("ETA", "预计达标"),
     "item_count": ("Items", "事项数"),
     "owner_items": ("{count} items", "{count}项"),
     "by_owner": ("By responsible unit", "按责任单位"),
