@@ -171,6 +171,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "uncommitted": ("not committed", "未提交"),
     "file": ("File", "文件"),
     "history_empty": ("No entries yet.", "尚无记录。"),
+    # the command line (issue 13)
+    "init_done": ("Initialised a civtrack repository in {path}: {files}", "已在 {path} 建立 civtrack 仓库：{files}"),
+    "init_next": (
+        "Next: edit plans/example.yaml (or add your own plan), then `civtrack check` and `civtrack status`.",
+        "下一步：修改 plans/example.yaml（或添加自己的计划），然后运行 `civtrack check` 和 `civtrack status`。",
+    ),
+    "negative_hint": (
+        "No such option: {value} (a negative value goes after --: civtrack {command} … -- {value})",
+        "没有 {value} 这个选项（负数请写在 -- 之后：civtrack {command} … -- {value}）",
+    ),
 }
 
 MONTHS_EN: tuple[str, ...] = (

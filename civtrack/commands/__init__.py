@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,9 +30,16 @@ def doc(name: str) -> str:
     return (Path(__file__).parent / f"{name}.md").read_text(encoding="utf-8").strip()
 
 
+class Lang(StrEnum):
+    """--lang: the language of labels and messages."""
+
+    en = "en"
+    zh = "zh"
+
+
 @dataclass
 class Globals:
-    """Options given before the command."""
+    """Options of every command: --root (before the command), --lang (before or after it)."""
 
     root: Path | None
     lang: str | None

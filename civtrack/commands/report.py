@@ -21,11 +21,6 @@ class ReportFormat(StrEnum):
     docx = "docx"
 
 
-class Lang(StrEnum):
-    en = "en"
-    zh = "zh"
-
-
 class FailOn(StrEnum):
     overdue = "overdue"
     behind = "behind"
@@ -81,10 +76,6 @@ def run(
         ),
     ] = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.markdown,
-    lang: Annotated[
-        Lang | None,
-        typer.Option("--lang", help="Language of labels (overrides the global --lang).", show_default=False),
-    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -103,7 +94,7 @@ def run(
 
     chosen_month = parse_month(month)
     opened = open_repository(ctx.obj, plan_ids=plan)
-    language = lang.value if lang is not None else opened.lang
+    language = opened.lang
     plans = opened.plans
     for plan_id in plan or []:
         if plan_id not in plans:

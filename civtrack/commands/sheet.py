@@ -7,8 +7,6 @@ from typing import Annotated
 
 import typer
 
-from civtrack.commands.report import Lang
-
 
 def run(
     ctx: typer.Context,
@@ -26,10 +24,6 @@ def run(
         list[str] | None,
         typer.Option("--owner", help="Only the items of this owner (责任单位; repeatable).", show_default=False),
     ] = None,
-    lang: Annotated[
-        Lang | None,
-        typer.Option("--lang", help="Language of the headers (overrides the global --lang).", show_default=False),
-    ] = None,
     output: Annotated[
         Path | None,
         typer.Option("-o", "--output", help="The workbook to write (.xlsx; default: MONTH-填报表.xlsx).", show_default=False),
@@ -45,7 +39,7 @@ def run(
 
     chosen = parse_month(month) if month else Month.of(dt.date.today())
     opened = open_repository(ctx.obj)
-    language = lang.value if lang is not None else opened.lang
+    language = opened.lang
     ids = chosen_plans(opened, plan)
     if not plan:
         ids = [p for p in ids if runs_in(opened.plans[p].plan, chosen)]
