@@ -99,3 +99,26 @@ def test_flags_show_no_bool_placeholder(tmp_path: Path) -> None:
         assert result.returncode == 0
         assert "<bool>" not in result.stdout
     assert "<en|zh>" in result.stdout
+
+
+def test_schema_output_creates_its_folders(tmp_path: Path) -> None:
+    result = run_cli("schema", "progress", "-o", "schema/deep/progress.schema.json", cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    written = (tmp_path / "schema" / "deep" / "progress.schema.json").read_text(encoding="utf-8")
+    assert written == run_cli("schema", "progress", cwd=tmp_path).stdout
+    (tmp_path / "file").write_text("x")
+    result = run_cli("schema", "-o", "file/plan.schema.json", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("file/plan.schema.json: error: cannot write the schema: ")
+
+
+@pytest.mark.parametrize("command", ["record", "schema", "status", "history", "diff"])
+def test_help_examples_are_one_a_line(command: str, tmp_path: Path) -> None:
+    from civtrack.commands import doc
+
+    result = run_cli(command, "--help", cwd=tmp_path, env={"COLUMNS": "200"})
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    examples = [line for line in doc(command).splitlines() if line.startswith("civtrack ")]
+    assert examples
+    for example in examples:
+        assert example.rstrip() in lines, example
