@@ -143,9 +143,9 @@ def test_a_file_that_cannot_be_read_stops_the_history(repo: Path) -> None:
 
 
 def test_unknown_indicator(repo: Path) -> None:
-    result = cli(repo, "history", "town/beds")
+    result = cli(repo, "history", "town/nothing")
     assert result.returncode == 2
-    assert result.stderr.startswith("plans/town.yaml: error: unknown indicator 'beds' in plan 'town'")
+    assert result.stderr.startswith("plans/town.yaml: error: unknown indicator 'nothing' in plan 'town'")
 
 
 @pytest.mark.parametrize(

@@ -136,6 +136,7 @@ def open_repository(globals_: Globals, *, allow_errors: bool = False, plan_ids: 
     root = find_root(globals_.root)
     config = load_config(root)
     snapshot = open_snapshot(root, config, use_cache=not os.environ.get("CIVTRACK_NO_CACHE"))
+    plan_ids = plan_ids and resolved_plans(snapshot.plans, plan_ids)
     if snapshot.errors and not allow_errors:
         blocking = [p for p in snapshot.errors if not plan_ids or _touches(p, root, plan_ids)]
         if blocking:
@@ -202,12 +203,26 @@ def supervised_plans(opened: Opened, plan_ids: list[str], as_of: dt.date) -> lis
     )  # fmt: skip
 
 
+def resolved_plans(plans: Mapping, texts: list[str]) -> list[str]:
+    """--plan values (ids, titles or fragments of one: civtrack.refs) → plan ids; one that names nothing
+    is kept as typed (chosen_plans names it unknown), one that names several plans is an input error."""
+    from civtrack.errors import InputError
+    from civtrack.refs import Unresolved, plan_ids
+
+    try:
+        return plan_ids(texts, {plan_id: found.plan.title for plan_id, found in plans.items()}) or []
+    except Unresolved as exc:
+        raise InputError(exc.message()) from None
+
+
 def chosen_plans(opened: Opened, plan_ids: list[str] | None) -> list[str]:
-    """The ids named by --plan (all, sorted, when none); an unknown one is an input error."""
+    """The ids named by --plan (all, sorted, when none): ids, titles or fragments of one (civtrack.refs);
+    an unknown or ambiguous one is an input error."""
     from civtrack.errors import InputError
     from civtrack.yamlsafe import shown
 
     plans = opened.plans
+    plan_ids = plan_ids and resolved_plans(plans, plan_ids)
     for plan_id in plan_ids or []:
         if plan_id not in plans:
             raise InputError(f"unknown plan '{shown(plan_id)}' (known: {known_ids(plans)})")

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from civtrack.completion import complete_ref
+
 
 class HistoryFormat(StrEnum):
     table = "table"
@@ -16,7 +18,12 @@ class HistoryFormat(StrEnum):
 def run(
     ctx: typer.Context,
     ref: Annotated[
-        str, typer.Argument(metavar="PLAN/INDICATOR[/PART]", help="The indicator (or part), e.g. example/elder-beds.")
+        str,
+        typer.Argument(
+            metavar="PLAN/INDICATOR[/PART]",
+            help="The indicator (or part): ids, names or a fragment of one, e.g. example/elder-beds or example/床位.",
+            autocompletion=complete_ref,
+        ),
     ],
     output_format: Annotated[HistoryFormat, typer.Option("--format", help="Output format.")] = HistoryFormat.table,
 ) -> None:
@@ -24,7 +31,8 @@ def run(
     from civtrack.compute import add_entry, indicator_status
     from civtrack.errors import InputError
     from civtrack.i18n import label
-    from civtrack.oneplan import indicator_entries, read_plan, resolve, split_ref
+    from civtrack.oneplan import indicator_entries
+    from civtrack.refs import target as named_target
     from civtrack.render.history import Step, history_json, history_table
     from civtrack.text import fmt
     from civtrack.workspace import find_root, load_config
@@ -32,9 +40,8 @@ def run(
     root = find_root(ctx.obj.root)
     config = load_config(root)
     lang = ctx.obj.lang or config.lang
-    plan_id, indicator_id, part_id = split_ref(ref)
-    plan_file = read_plan(root, plan_id, config)
-    target = resolve(plan_file, indicator_id, part_id)
+    target = named_target(root, ref, config)
+    plan_file = target.plan_file
     plan, ind = plan_file.plan, target.indicator
     entries, problems = indicator_entries(root, plan_file, ind.id, config)
     errors = [p for p in problems if p.severity == "error"]

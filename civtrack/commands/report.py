@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from civtrack.completion import complete_plan
+
 if TYPE_CHECKING:
     from civtrack.reporting import Month
 
@@ -72,7 +74,11 @@ def run(
     plan: Annotated[
         list[str] | None,
         typer.Option(
-            "--plan", help="Only this plan (repeatable; default: every plan running in the month).", show_default=False
+            "--plan",
+            autocompletion=complete_plan,
+            help="Only this plan (repeatable; its id, title or a fragment of one; default: every plan running in "
+            "the month).",
+            show_default=False,
         ),
     ] = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.markdown,
@@ -87,21 +93,15 @@ def run(
         typer.Option("--fail-on", help="Exit 1 when any indicator is in this state (repeatable).", show_default=False),
     ] = None,
 ) -> None:
-    from civtrack.commands import known_ids, open_repository
-    from civtrack.errors import InputError
+    from civtrack.commands import chosen_plans, open_repository
     from civtrack.parallel import map_shares, workers
-    from civtrack.yamlsafe import shown
 
     chosen_month = parse_month(month)
     opened = open_repository(ctx.obj, plan_ids=plan)
     language = opened.lang
-    plans = opened.plans
-    for plan_id in plan or []:
-        if plan_id not in plans:
-            raise InputError(f"unknown plan '{shown(plan_id)}' (known: {known_ids(plans)})")
     # Without --plan, every plan running in the month; which those are, each share finds out (it takes
     # building the plan).
-    candidates = list(dict.fromkeys(plan)) if plan else sorted(plans)
+    candidates = list(dict.fromkeys(chosen_plans(opened, plan)))
     if output_format is ReportFormat.json:
         from civtrack.render import report_json as renderer
     elif output_format is ReportFormat.html:

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from civtrack.completion import complete_plan
+
 
 def run(
     ctx: typer.Context,
@@ -17,7 +19,11 @@ def run(
     plan: Annotated[
         list[str] | None,
         typer.Option(
-            "--plan", help="Only this plan (repeatable; default: every plan running in the month).", show_default=False
+            "--plan",
+            autocompletion=complete_plan,
+            help="Only this plan (repeatable; its id, title or a fragment of one; default: every plan running in "
+            "the month).",
+            show_default=False,
         ),
     ] = None,
     owner: Annotated[
