@@ -128,6 +128,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "field_quote": ("quote", "原文"),
     "field_note": ("note", "备注"),
     "field_title": ("title", "标题"),
+    "field_date": ("date", "日期"),
+    "field_indicator": ("indicator", "指标"),
+    "field_value": ("value", "数值"),
+    "field_done": ("done", "完成"),
+    "field_by": ("by", "填报"),
+    "field_evidence": ("evidence", "佐证"),
     "field_organization": ("organization", "单位"),
     "field_source": ("source", "来源"),
     # sheet and import (civtrack/spreadsheet.py): column heads of the fill-in sheet, and import's summary
@@ -172,6 +178,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "file": ("File", "文件"),
     "history_empty": ("No entries yet.", "尚无记录。"),
     # the command line (issue 13)
+    "columns_left_out": (
+        "Not shown at this width: {columns} (a wider terminal, or --format json, shows them).",
+        "终端宽度不足，未显示：{columns}（加宽终端或使用 --format json 可查看）。",
+    ),
     "init_done": ("Initialised a civtrack repository in {path}: {files}", "已在 {path} 建立 civtrack 仓库：{files}"),
     "init_next": (
         "Next: edit plans/example.yaml (or add your own plan), then `civtrack check` and `civtrack status`.",

@@ -84,7 +84,6 @@ def run(
         return
     from civtrack.richout import console
 
-    name = target.part.name if target.part else ind.name
     if ind.kind == "milestone":
         subtitle = f"{label('milestone', lang)}, {label('due', lang)} {(ind.due or plan.period.end).isoformat()}"
     else:
@@ -97,11 +96,13 @@ def run(
             f"{label('target', lang)} {'≤ ' if ind.comparator == '<=' else ''}{fmt(goal)} {ind.unit or ''}".rstrip()
         )
     out = console()
+    title = f"{ind.name} / {target.part.name}" if target.part else ind.name
     if not steps:
-        out.print(f"{plan.id}/{target.ref}  {name}: {label('history_empty', lang)}")
+        out.print(f"{title}: {label('history_empty', lang)}")
         return
     show_parts = bool(ind.parts) and target.part is None
-    out.print(history_table(f"{plan.id}/{target.ref}  {name}", subtitle, steps, lang, in_git, show_parts))
+    part_names = {part.id: part.name for part in ind.parts}
+    out.print(history_table(title, subtitle, steps, lang, in_git, show_parts, part_names, out.width))
 
 
 def _hint() -> list:

@@ -183,9 +183,9 @@ def _report(
     if target.part is not None:
         old_part = next(p for p in old_status.parts if p.id == target.part.id)
         new_part = next(p for p in new_status.parts if p.id == target.part.id)
-        rows.append((target.ref, old_part, new_part))
-    rows.append((target.indicator.id, old_status, new_status))
-    out.print(change_grid(rows, lang))
+        rows.append((f"{target.indicator.name} / {target.part.name}", old_part, new_part))
+    rows.append((target.indicator.name, old_status, new_status))
+    out.print(change_grid(rows, lang, width=out.width))
     note = Text(f"{label('as_of', lang)} {as_of.isoformat()}", style="dim")
     if entry.date > as_of:
         note.append(f"  ({label('future_entry', lang)})", style="yellow")
