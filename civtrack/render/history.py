@@ -52,7 +52,7 @@ def history_table(
     completion = Column(label("completion", lang), justify="right")
     state = Column(label("state", lang))
     note = Column(label("note", lang), fold=True, least=12, most=40, drop=5)
-    by = Column(label("by", lang), fold=True, least=6, most=16, drop=2)
+    by = Column(label("by", lang), fold=True, least=10, most=16, drop=2)
     commit = Column(label("commit", lang), drop=3)
     author = Column(label("author", lang), fold=True, least=6, most=20, drop=6)
     committed = Column(label("committed", lang), drop=1)
@@ -73,9 +73,10 @@ def history_table(
         by.cells.append(entry.by or "")
         origin = step.origin
         if origin is None or origin.commit is None:
-            commit.cells.append(Text(label("uncommitted", lang), style="yellow"))
+            # Said in the column kept longest, so that it shows at any width.
+            commit.cells.append("")
             author.cells.append("")
-            committed.cells.append("")
+            committed.cells.append(Text(label("uncommitted", lang), style="yellow"))
         else:
             commit.cells.append(short(origin.commit))
             author.cells.append(origin.author or "")
