@@ -21,6 +21,7 @@ class ReportFormat(StrEnum):
     json = "json"
     html = "html"
     docx = "docx"
+    text = "text"
 
 
 class FailOn(StrEnum):
@@ -108,6 +109,8 @@ def run(
         from civtrack.render import report_html as renderer  # type: ignore[no-redef]
     elif output_format is ReportFormat.docx:
         from civtrack.render import report_docx as renderer  # type: ignore[no-redef]
+    elif output_format is ReportFormat.text:
+        from civtrack.render import report_terminal as renderer  # type: ignore[no-redef]
     else:
         from civtrack.render import report_md as renderer  # type: ignore[no-redef]
     laid_out = [
@@ -123,7 +126,9 @@ def run(
     ]
     summaries = [summary for summary, _ in laid_out]
     sections = [section for _, section in laid_out]
-    if output_format is ReportFormat.docx:
+    if output_format is ReportFormat.text:
+        _print_text(chosen_month, summaries, sections, language, output)
+    elif output_format is ReportFormat.docx:
         from civtrack.commands.export import write_output
         from civtrack.render import report_docx
 
@@ -135,6 +140,25 @@ def run(
         write_atomic(output, renderer.report_chunks(chosen_month, summaries, sections, language))
     if any(summary.counts[state.value] for summary in summaries for state in fail_on or []):
         raise typer.Exit(1)
+
+
+def _print_text(month: Month, summaries: list, sections: list, lang: str, output: Path | None) -> None:
+    """--format text: laid out for the terminal's width (to a file: the width of the terminal, or 120
+    cells when there is none; no colour)."""
+    import io
+
+    from rich.console import Console
+
+    from civtrack.render.report_terminal import report_renderables
+    from civtrack.richout import console
+
+    out = console()
+    if output is not None:
+        out = Console(width=out.width, file=io.StringIO(), color_system=None, highlight=False)
+    for renderable in report_renderables(month, summaries, sections, lang, out.width):
+        out.print(renderable)
+    if output is not None:
+        write_atomic(output, [out.file.getvalue()])  # type: ignore[attr-defined]
 
 
 # Below this many plans, a fork costs more than it saves.
