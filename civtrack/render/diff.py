@@ -109,9 +109,11 @@ def _when(value: Any) -> str:
 
 
 def change_label(change: PlanChange, lang: str) -> str:
+    """``target lowered`` / ``目标下调`` (no space between Chinese words)."""
+    space = "" if lang == "zh" else " "
     if change.field in ("indicator", "part", "plan"):
-        return f"{label('change_' + change.field, lang)} {label(change.what, lang)}"
-    return f"{label('field_' + change.field, lang)} {label(change.what, lang)}"
+        return f"{label('change_' + change.field, lang)}{space}{label(change.what, lang)}"
+    return f"{label('field_' + change.field, lang)}{space}{label(change.what, lang)}"
 
 
 def _entry_cells(data: dict[str, Any], unit: str | None, name: str | None = None) -> tuple[Text, Text, Text, Text]:
@@ -326,7 +328,7 @@ def summary(diff: Diff, lang: str) -> Text:
     text = Text(f"{label('entries_added', lang)} {added}", style="green" if added else "dim")
     if diff.rewritten:
         text.append("  ·  ")
-        text.append(f"⚠ {label('rewritten', lang)}: ", style=WARN)
+        text.append(f"⚠ {label('rewritten', lang)}{'：' if lang == 'zh' else ': '}", style=WARN)
         counts = [(label("entry_changed", lang), changed), (label("entry_removed", lang), removed)]
         counts.append((label("plan_changes", lang), rewrites))
         text.append(", ".join(f"{name} {count}" for name, count in counts if count), style=WARN)
