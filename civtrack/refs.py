@@ -7,6 +7,8 @@ sheet, export) resolves through here, one level at a time, in this order:
 2. the exact name (the indicator's or part's ``name``, the plan's ``title``), when one thing has it;
 3. a fragment of one id or name (case ignored): ``养老`` for 乡镇养老服务, ``beds`` for elder-beds.
 
+An INDICATOR that names no indicator may name one part of any (``example/东区``: elder-homes/east).
+
 A fragment that matches more than one is refused, listing the candidates with their ids; one that
 matches none lists what is known. What is written (a progress entry's ``indicator``) is always the id.
 Shell completion (civtrack/completion.py) offers the ids.
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from civtrack.load import PlanFile
     from civtrack.oneplan import Target
     from civtrack.workspace import Config
 
@@ -178,6 +181,9 @@ def target(root: Path, text: str, config: Config) -> Target:
     try:
         found = match(indicator_text, [Named(i.id, i.name) for i in indicators], "indicator")
     except Unresolved as exc:
+        part = _any_part(plan_file, indicator_text) if not exc.candidates and part_text is None else None
+        if part is not None:
+            return part
         raise InputError(error(plan_file.path, None, exc.message(f" in plan '{plan}'"))) from None
     indicator = next(i for i in indicators if i.id == found.id)
     if part_text is None:
@@ -191,3 +197,27 @@ def target(root: Path, text: str, config: Config) -> Target:
     except Unresolved as exc:
         raise InputError(error(plan_file.path, line, exc.message(f" of indicator '{indicator.id}'"))) from None
     return Target(plan_file, indicator, next(p for p in indicator.parts if p.id == part.id))
+
+
+def _any_part(plan_file: PlanFile, text: str) -> Target | None:
+    """The one part of any indicator that ``text`` names, when it names no indicator (``example/东区``);
+    None when it names no part either; InputError (with the candidates) when it names several."""
+    from civtrack.errors import InputError, error
+    from civtrack.oneplan import Target
+
+    parts = {
+        f"{ind.id}/{part.id}": (ind, part) for ind in plan_file.plan.indicators for part in ind.parts
+    }
+    if not parts:
+        return None
+    known = [Named(ref, f"{ind.name} / {part.name}") for ref, (ind, part) in parts.items()]
+    by_part = [Named(ref, parts[ref][1].name) for ref in parts]
+    try:
+        exact = [item for item in by_part if item.id.split("/")[1] == text or item.name == text]
+        found = exact[0] if len(exact) == 1 else match(text, known, "part")
+    except Unresolved as exc:
+        if not exc.candidates:
+            return None
+        raise InputError(error(plan_file.path, None, exc.message(f" in plan '{plan_file.plan.id}'"))) from None
+    ind, part = parts[found.id]
+    return Target(plan_file, ind, part)

@@ -95,6 +95,20 @@ def test_ambiguous_fragment_is_refused_and_nothing_is_written(town: Path) -> Non
     assert not (town / "progress" / "town" / "2026-03.yaml").exists()
 
 
+def test_a_part_by_its_name_alone(town: Path) -> None:
+    result = cli(town, "record", "town/西区", "2", "--date", "2026-03-02")
+    assert result.returncode == 0, result.stderr
+    assert no_ids((town / "progress/town/2026-03.yaml").read_text(encoding="utf-8")) == (
+        "- {date: 2026-03-02, indicator: homes/west, value: 2}\n"
+    )
+    result = cli(town, "record", "town/区", "2", "--date", "2026-03-03")
+    assert (result.returncode, result.stderr) == (
+        2,
+        "plans/town.yaml: error: '区' matches 2 parts in plan 'town': homes/east (特困供养设施改造 / 东区); "
+        "homes/west (特困供养设施改造 / 西区) (write more of the name, or the id)\n",
+    )
+
+
 def test_unknown_name(town: Path) -> None:
     result = cli(town, "history", "town/床铺")
     assert (result.returncode, result.stderr) == (
