@@ -95,9 +95,12 @@ def plan_id(root: Path, text: str, config: Config) -> str:
     from civtrack.workspace import PLANS_DIR
 
     folder = root / PLANS_DIR
-    if SLUG.match(text) and (folder / f"{text}.yaml").is_file() or not folder.is_dir():
-        return text  # read_plan says what is wrong with it, if anything
-    ids = sorted(p.stem for p in folder.glob("*.yaml") if not p.name.startswith("."))
+    try:
+        if SLUG.match(text) and (folder / f"{text}.yaml").is_file() or not folder.is_dir():
+            return text  # read_plan says what is wrong with it, if anything
+        ids = sorted(p.stem for p in folder.glob("*.yaml") if not p.name.startswith("."))
+    except OSError:  # plans/ cannot be searched: read_plan names the folder's problem
+        return text
     try:
         return match(text, [Named(i, None) for i in ids], "plan").id
     except Unresolved as exc:
