@@ -159,7 +159,7 @@ def test_diff_at_60_columns_exactly(town: Path, monkeypatch: pytest.MonkeyPatch)
         "      ○ → ✓  0.0% → 100.0%  正常 → 已完成",
         "    成人吸烟率",
         "      30 → 26 %  0.0% → 40.0%  滞后 → 正常",
-        "  新增记录 (4)",
+        "  新增记录（4）",
         "    + 2026-06-21  特困供养设施改造 / 西区  2 家",
         "        progress/town/2026-06.yaml:2",
         "    + 2026-06-25  公墓布点规划  ✓",

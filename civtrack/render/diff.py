@@ -132,6 +132,11 @@ def _entry_summary(data: dict[str, Any], unit: str | None, name: str | None = No
     return Text("  ").join(cell for cell in _entry_cells(data, unit, name) if cell)
 
 
+def _paren(text: str, lang: str) -> str:
+    """(3) in English, （3） in Chinese."""
+    return f"（{text}）" if lang == "zh" else f"({text})"
+
+
 def _named(plan: PlanDiff, ref: str | None) -> str:
     """What people read for a reference: its name ("parent / part"), else the reference; the plan's title
     for the plan itself."""
@@ -168,7 +173,7 @@ def _warnings(plan: PlanDiff, lang: str) -> Table | None:
             if unit:
                 detail.append(f" {unit}")
         if change.eased:
-            detail.append(f"  ({label('eased', lang)})", style=WARN)
+            detail.append(f"  {_paren(label('eased', lang), lang)}", style=WARN)
         grid.add_row(what, detail)
         rows += 1
     for change in plan.changed:
@@ -235,7 +240,8 @@ def plan_text(plan: PlanDiff, lang: str, width: int | None = None) -> Renderable
         inner = None if width is None else width - 4
         parts.append(_indented(change_grid(_indicator_rows(plan.indicators), lang, width=inner), 4))
     if plan.added:
-        parts.append(Text(f"  {label('entries_added', lang)} ({len(plan.added)})", style="bold underline"))
+        count = _paren(str(len(plan.added)), lang)
+        parts.append(Text(f"  {label('entries_added', lang)}{'' if lang == 'zh' else ' '}{count}", style="bold underline"))
         rows = []
         for change in plan.added:
             assert change.new is not None
