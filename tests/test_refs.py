@@ -153,3 +153,12 @@ def test_completion_offers_ids(town: Path, monkeypatch: pytest.MonkeyPatch) -> N
     ]  # fmt: skip
     assert complete_plan(None, "") == ["town"]
     assert complete_ref(None, "nope/x") == []  # an unknown plan completes nothing, silently
+
+
+def test_shell_completion_through_typer(town: Path) -> None:
+    result = cli(
+        town, "record", _CIVTRACK_COMPLETE="complete_bash", COMP_WORDS="civtrack record town/ho", COMP_CWORD="2"
+    )
+    assert result.stdout.split() == ["town/homes", "town/homes/east", "town/homes/west"]
+    result = cli(town, _CIVTRACK_COMPLETE="complete_bash", COMP_WORDS="civtrack status --plan t", COMP_CWORD="3")
+    assert result.stdout.split() == ["town"]
