@@ -8,18 +8,25 @@ modules import the heavy parts of civtrack inside their functions, so that
 
 from __future__ import annotations
 
+import functools
 import gc
 import importlib
+import inspect
 import os
+import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperOption
 
 from civtrack import __version__
-from civtrack.commands import COMMANDS, Globals, doc
+from civtrack.commands import COMMANDS, Globals, Lang, doc
 from civtrack.errors import InputError
+
+LANG_HELP = "Language of labels and messages: en or zh (default: civtrack.toml, else en)."
 
 app = typer.Typer(
     name="civtrack",
@@ -48,24 +55,80 @@ def global_options(
             show_default=False,
         ),
     ] = None,
-    lang: Annotated[
-        str | None,
-        typer.Option(
-            "--lang", help="Language of labels: en or zh (default: civtrack.toml, else en).", show_default=False
-        ),
-    ] = None,
+    lang: Annotated[Lang | None, typer.Option("--lang", help=LANG_HELP, show_default=False)] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
-    if lang is not None and lang not in ("en", "zh"):
-        raise typer.BadParameter("choose en or zh", param_hint="--lang")
-    ctx.obj = Globals(root=root, lang=lang)
+    ctx.obj = Globals(root=root, lang=lang.value if lang is not None else None)
 
+
+def with_lang(run: Callable[..., Any]) -> Callable[..., Any]:
+    """A command's function with a --lang option of its own (``civtrack status --lang zh``), which
+    overrides the one given before the command; and a context, which init and schema do not take."""
+    signature = inspect.signature(run, eval_str=True)
+    takes_ctx = "ctx" in signature.parameters
+    ctx = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
+    lang = inspect.Parameter(
+        "lang",
+        inspect.Parameter.KEYWORD_ONLY,
+        default=None,
+        annotation=Annotated[Lang | None, typer.Option("--lang", help=LANG_HELP, show_default=False)],
+    )
+
+    @functools.wraps(run)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        chosen = kwargs.pop("lang")
+        context = kwargs["ctx"] if takes_ctx else kwargs.pop("ctx")
+        if chosen is not None:
+            context.obj.lang = chosen.value
+        return run(*args, **kwargs)
+
+    parameters = [*([] if takes_ctx else [ctx]), *signature.parameters.values(), lang]
+    command.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in parameters}
+    return command
+
+
+# A negative number where an option could be: `civtrack record plan/x -5` (click reads -2.5 as -2 -. -5).
+NEGATIVE = re.compile(r"^-[0-9.]")
+NUMBER = re.compile(r"^-[0-9]*\.?[0-9]+$")
+
+
+class Command(TyperCommand):
+    """Every command: a negative value taken for an option gets a hint (write it after --)."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        given = list(args)  # the parser consumes ``args``
+        try:
+            return super().parse_args(ctx, args)
+        except Exception as exc:
+            name = getattr(exc, "option_name", None)
+            if isinstance(name, str) and NEGATIVE.match(name) and hasattr(exc, "message"):
+                from civtrack.i18n import label
+
+                lang = getattr(ctx.obj, "lang", None) or "en"
+                value = next((arg for arg in given if arg.startswith(name) and NUMBER.match(arg)), name)
+                exc.message = label("negative_hint", lang).format(value=value, command=ctx.info_name)
+            raise
+
+
+_display_type = TyperOption.display_type_rich
+
+
+def _flag_type(option: TyperOption, ctx: Any) -> str | None:
+    """An on/off flag shows no type in the help (typer shows ``--version <bool>``)."""
+    return None if option.is_flag else _display_type(option, ctx)
+
+
+# typer builds its options itself (there is no class to pass it): the type column of its help is set here.
+TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
 
 for _name in COMMANDS:
     _module = importlib.import_module(f"civtrack.commands.{_name}")
-    app.command(name=_name, help=doc(_name), short_help=doc(_name).split("\n", 1)[0])(_module.run)
+    app.command(name=_name, help=doc(_name), short_help=doc(_name).split("\n", 1)[0], cls=Command)(
+        with_lang(_module.run)
+    )
 
 
 def main() -> None:

@@ -106,6 +106,7 @@ class PlanDiff:
     removed: list[EntryChange] = field(default_factory=list)
     plan_changes: list[PlanChange] = field(default_factory=list)
     units: dict[str, str | None] = field(default_factory=dict)  # reference → unit, for display
+    names: dict[str, str] = field(default_factory=dict)  # reference → name ("parent / part"), for display
 
     @property
     def rewrites(self) -> list[PlanChange]:
@@ -176,6 +177,8 @@ def compare(old: Repository, new: Repository, as_of: dt.date, tolerance: float) 
             for ind in side.plan.indicators if side else []:
                 diff.units[ind.id] = ind.unit
                 diff.units.update({f"{ind.id}/{part.id}": ind.unit for part in ind.parts})
+                diff.names[ind.id] = ind.name
+                diff.names.update({f"{ind.id}/{part.id}": f"{ind.name} / {part.name}" for part in ind.parts})
         plans.append(diff)
     return Diff(as_of, plans)
 

@@ -149,6 +149,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "field_quote": ("quote", "原文"),
     "field_note": ("note", "备注"),
     "field_title": ("title", "标题"),
+    "field_date": ("date", "日期"),
+    "field_indicator": ("indicator", "指标"),
+    "field_value": ("value", "数值"),
+    "field_done": ("done", "完成"),
+    "field_by": ("by", "填报"),
+    "field_evidence": ("evidence", "佐证"),
     "field_organization": ("organization", "单位"),
     "field_source": ("source", "来源"),
     # sheet and import (civtrack/spreadsheet.py): column heads of the fill-in sheet, and import's summary
@@ -195,6 +201,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "uncommitted": ("not committed", "未提交"),
     "file": ("File", "文件"),
     "history_empty": ("No entries yet.", "尚无记录。"),
+    # the command line (issue 13)
+    "columns_left_out": (
+        "Not shown at this width: {columns} (a wider terminal, or --format json, shows them).",
+        "终端宽度不足，未显示：{columns}（加宽终端或使用 --format json 可查看）。",
+    ),
+    "init_done": ("Initialised a civtrack repository in {path}: {files}", "已在 {path} 建立 civtrack 仓库：{files}"),
+    "init_next": (
+        "Next: edit plans/example.yaml (or add your own plan), then `civtrack check` and `civtrack status`.",
+        "下一步：修改 plans/example.yaml（或添加自己的计划），然后运行 `civtrack check` 和 `civtrack status`。",
+    ),
+    "negative_hint": (
+        "No such option: {value} (a negative value goes after --: civtrack {command} … -- {value})",
+        "没有 {value} 这个选项（负数请写在 -- 之后：civtrack {command} … -- {value}）",
+    ),
 }
 
 MONTHS_EN: tuple[str, ...] = (

@@ -607,8 +607,8 @@ def summarize(
                     continue
                 for old_part, new_part in zip(old_ind.parts, new_ind.parts, strict=True):
                     if new_part.ref in touched:
-                        changes.append((new_part.ref, old_part, new_part))
-                changes.append((new_ind.id, old_ind, new_ind))
+                        changes.append((f"{new_ind.name} / {new_part.name}", old_part, new_part))
+                changes.append((new_ind.name, old_ind, new_ind))
         found.append(
             PlanImported(plan_id, plan.title, len(items), batch.skipped_in(plan_id), spans, tuple(changes))
         )

@@ -9,7 +9,6 @@ their cost does not grow with the rest of the repository.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -20,8 +19,6 @@ from civtrack.load import MONTH_FILE, DiskSource, EntryAt, PlanFile, parse_plan,
 from civtrack.model import SLUG, Indicator, Part
 from civtrack.workspace import PLANS_DIR, PROGRESS_DIR, Config, display_path
 from civtrack.yamlsafe import shown as escaped
-
-REF = re.compile(r"^([a-z0-9][a-z0-9-]*)/([a-z0-9][a-z0-9-]*)(?:/([a-z0-9][a-z0-9-]*))?$")
 
 
 @dataclass(frozen=True)
@@ -42,27 +39,14 @@ class Target:
         return self.indicator.id if self.part is None else f"{self.indicator.id}/{self.part.id}"
 
 
-def split_ref(text: str) -> tuple[str, str, str | None]:
-    """``PLAN/INDICATOR[/PART]`` → its three ids; InputError when malformed."""
-    match = REF.match(text)
-    if match is None:
-        raise InputError(
-            error(
-                "civtrack",
-                None,
-                f"'{escaped(text)}' is not PLAN/INDICATOR or PLAN/INDICATOR/PART (ids of lower-case letters, digits and '-', "
-                "e.g. example/elder-beds)",
-            )
-        )
-    return match[1], match[2], match[3]
-
-
 def read_plan(root: Path, plan_id: str, config: Config) -> PlanFile:
     """plans/<plan_id>.yaml, parsed and checked; InputError when unknown or invalid."""
-    if not SLUG.match(plan_id):  # pragma: no cover - split_ref already checks it
-        raise InputError(f"'{escaped(plan_id)}' is not a plan id")
     path = root / PLANS_DIR / f"{plan_id}.yaml"
     shown = display_path(path)
+    if not SLUG.match(plan_id):  # what refs.plan_id found no plan for
+        known = sorted(p.stem for p in (root / PLANS_DIR).glob("*.yaml") if not p.name.startswith("."))
+        where = f"{display_path(root / PLANS_DIR)}/{escaped(plan_id)}.yaml"
+        raise InputError(error(where, None, f"unknown plan '{escaped(plan_id)}' (known: {', '.join(known) or 'none'})"))
     # What the loader says of these files (it lists them, so "unknown plan" would contradict itself).
     try:
         os.lstat(path)

@@ -58,7 +58,7 @@ RECORD_LINE = b"- {date: 2021-06-15, indicator: elder-beds, value: 5}\n"
 RECORDED = (
     f"Recorded in {RECORD_MONTH}:1\n"
     f"  {RECORD_LINE.decode().strip()}\n"
-    "elder-beds  120 → 125 张  15.0% → 15.6%  behind\n"
+    "新增养老服务床位  120 → 125 张  15.0% → 15.6%  behind\n"
     "as of 2021-09-30\n"
 )
 # The last line of record's refusals (after the problems, each with its line).

@@ -40,11 +40,11 @@ def test_record_commit_record_shows_exactly_the_new_entries_and_state_changes(re
         "",
         "town  城关镇2026年民生实事  completion 14.7% → 38.2%",
         "  indicators",
-        "    elder-beds     480 → 620 张  60.0% → 77.5%  behind → on track",
-        "    cemetery-plan         ○ → ✓  0.0% → 100.0%  overdue → done",
+        "    新增养老床位  480 → 620 张  60.0% → 77.5%  behind → on track",
+        "    公墓布点规划         ○ → ✓  0.0% → 100.0%  overdue → done",
         "  entries added (2)",
-        "    + 2026-06-28  cemetery-plan       ✓                                  progress/town/2026-06.yaml:1",
-        f"    + 2026-11-20  elder-beds     140 张  “三批：新增床位”  — 养老服务科  {NOV}:1",
+        "    + 2026-06-28  公墓布点规划       ✓                                  progress/town/2026-06.yaml:1",
+        f"    + 2026-11-20  新增养老床位  140 张  “三批：新增床位”  — 养老服务科  {NOV}:1",
         "",
         "entries added 2",
     ]
@@ -102,13 +102,13 @@ def test_a_rewritten_entry_and_a_lowered_target_are_flagged_and_fail_the_gate(re
     assert result.returncode == 0
     assert lines(result.stdout)[2:] == [
         "town  城关镇2026年民生实事  completion 14.7% → 19.3%",
-        "  ⚠ target lowered  elder-beds  800 → 600 张  (easier to meet)",
-        f"  ⚠ entry changed   {MARCH}:2  2026-03-02  elder-beds  value 180 → 280",
-        f"  ⚠ entry removed   HEAD:{MARCH}:3  2026-03-05  homes/east  4 家",  # the line in HEAD
+        "  ⚠ target lowered  新增养老床位  800 → 600 张  (easier to meet)",
+        f"  ⚠ entry changed   {MARCH}:2  2026-03-02  新增养老床位  value 180 → 280",
+        f"  ⚠ entry removed   HEAD:{MARCH}:3  2026-03-05  特困供养设施改造 / 东区  4 家",  # the line in HEAD
         "  indicators",
-        "    elder-beds    480 → 580 张  60.0% → 96.7%  behind → on track",
-        "    homes             4 → 0 家   13.3% → 0.0%  behind",
-        "      homes/east      4 → 0 家   20.0% → 0.0%  behind",
+        "    新增养老床位      480 → 580 张  60.0% → 96.7%  behind → on track",
+        "    特困供养设施改造      4 → 0 家   13.3% → 0.0%  behind",
+        "      东区                4 → 0 家   20.0% → 0.0%  behind",
         "",
         "entries added 0  ·  ⚠ history or targets rewritten: entry changed 1, entry removed 1, plan changes 1",
     ]
@@ -164,7 +164,7 @@ def test_a_raised_target_also_fails_the_gate_but_is_not_called_easier(repo: Path
     )
     result = cli(repo, "diff", *AS_OF, "--fail-on", "rewrite")
     assert result.returncode == 1
-    assert lines(result.stdout)[3] == "  ⚠ target raised  elder-beds  800 → 900 张"
+    assert lines(result.stdout)[3] == "  ⚠ target raised  新增养老床位  800 → 900 张"
 
 
 def test_problems_in_the_new_side_are_shown(repo: Path) -> None:
@@ -191,9 +191,9 @@ def test_chinese_labels(repo: Path) -> None:
         "",
         "town  城关镇2026年民生实事  总体完成率 14.7% → 18.2%",
         "  指标变化",
-        "    elder-beds  480 → 620 张  60.0% → 77.5%  滞后 → 正常",
-        "  新增记录 (1)",
-        f"    + 2026-11-20  elder-beds  140 张    {NOV}:1",
+        "    新增养老床位  480 → 620 张  60.0% → 77.5%  滞后 → 正常",
+        "  新增记录（1）",
+        f"    + 2026-11-20  新增养老床位  140 张    {NOV}:1",
         "",
         "新增记录 1",
     ]

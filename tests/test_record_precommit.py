@@ -62,4 +62,4 @@ def test_the_no_rewrite_hook_lets_appends_through_and_stops_rewrites(tmp_path: P
     write(root, MARCH, "- {date: 2026-03-01, indicator: elder-beds, value: 10}\n")
     result = run_hook(root, "civtrack-no-rewrite")
     assert result.returncode == 1
-    assert f"  ⚠ entry changed  {MARCH}:1  2026-03-01  elder-beds  value 1 → 10\n" in result.stdout
+    assert f"  ⚠ entry changed  {MARCH}:1  2026-03-01  新增养老床位  value 1 → 10\n" in result.stdout

@@ -142,12 +142,12 @@ def test_round_trip_sheet_fill_import_status(town: Path) -> None:
     assert [line.rstrip() for line in result.stdout.splitlines()] == [
         "Imported town  城关镇2026年民生实事  5 entries",
         "  progress/town/2026-10.yaml:1–5",
-        "  elder-beds     300 → 480 张  37.5% → 60.0%  behind → on track",
-        "  homes/east         0 → 4 家   0.0% → 20.0%  behind",
-        "  homes              0 → 4 家   0.0% → 13.3%  behind",
-        "  report-rate      0 → 76.5 %   0.0% → 95.6%  behind → on track",
-        "  cemetery-plan         ○ → ✓  0.0% → 100.0%  overdue → done",
-        "  smoke             30 → 24 %   0.0% → 60.0%  behind → on track",
+        "  新增养老床位             300 → 480 张  37.5% → 60.0%  behind → on track",
+        "  特困供养设施改造 / 东区      0 → 4 家   0.0% → 20.0%  behind",
+        "  特困供养设施改造             0 → 4 家   0.0% → 13.3%  behind",
+        "  社会组织年报率             0 → 76.5 %   0.0% → 95.6%  behind → on track",
+        "  公墓布点规划                    ○ → ✓  0.0% → 100.0%  overdue → done",
+        "  成人吸烟率                  30 → 24 %   0.0% → 60.0%  behind → on track",
         "as of 2026-10-31",
     ]
     assert no_ids((town / OCTOBER).read_text(encoding="utf-8")) == (
@@ -249,7 +249,7 @@ def test_a_long_summary_lists_the_changes_of_state(town: Path, monkeypatch: pyte
     assert [line.rstrip() for line in out.splitlines()] == [
         "Imported town  城关镇2026年民生实事  4 entries",
         "  progress/town/2026-10.yaml:1–4",
-        "  elder-beds  300 → 800 张  37.5% → 100.0%  behind → done",
+        "  新增养老床位  300 → 800 张  37.5% → 100.0%  behind → done",
         "  … and 4 more indicators and parts",  # homes/east, homes/west, homes, report-rate: still behind
         "as of 2026-10-31",
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,9 +30,16 @@ def doc(name: str) -> str:
     return (Path(__file__).parent / f"{name}.md").read_text(encoding="utf-8").strip()
 
 
+class Lang(StrEnum):
+    """--lang: the language of labels and messages."""
+
+    en = "en"
+    zh = "zh"
+
+
 @dataclass
 class Globals:
-    """Options given before the command."""
+    """Options of every command: --root (before the command), --lang (before or after it)."""
 
     root: Path | None
     lang: str | None
@@ -117,6 +125,7 @@ def open_repository(globals_: Globals, *, allow_errors: bool = False, plan_ids: 
     root = find_root(globals_.root)
     config = load_config(root)
     snapshot = open_snapshot(root, config, use_cache=not os.environ.get("CIVTRACK_NO_CACHE"))
+    plan_ids = plan_ids and resolved_plans(snapshot.plans, plan_ids)
     if snapshot.errors and not allow_errors:
         blocking = [p for p in snapshot.errors if not plan_ids or _touches(p, root, plan_ids)]
         if blocking:
@@ -183,12 +192,26 @@ def supervised_plans(opened: Opened, plan_ids: list[str], as_of: dt.date) -> lis
     )  # fmt: skip
 
 
+def resolved_plans(plans: Mapping, texts: list[str]) -> list[str]:
+    """--plan values (ids, titles or fragments of one: civtrack.refs) → plan ids; one that names nothing
+    is kept as typed (chosen_plans names it unknown), one that names several plans is an input error."""
+    from civtrack.errors import InputError
+    from civtrack.refs import Unresolved, plan_ids
+
+    try:
+        return plan_ids(texts, {plan_id: found.plan.title for plan_id, found in plans.items()}) or []
+    except Unresolved as exc:
+        raise InputError(exc.message()) from None
+
+
 def chosen_plans(opened: Opened, plan_ids: list[str] | None) -> list[str]:
-    """The ids named by --plan (all, sorted, when none); an unknown one is an input error."""
+    """The ids named by --plan (all, sorted, when none): ids, titles or fragments of one (civtrack.refs);
+    an unknown or ambiguous one is an input error."""
     from civtrack.errors import InputError
     from civtrack.yamlsafe import shown
 
     plans = opened.plans
+    plan_ids = plan_ids and resolved_plans(plans, plan_ids)
     for plan_id in plan_ids or []:
         if plan_id not in plans:
             raise InputError(f"unknown plan '{shown(plan_id)}' (known: {known_ids(plans)})")

@@ -140,10 +140,15 @@ def run(
 
         typer.echo(diff_json(result, old_side.as_dict(), new_side.as_dict(), problems), nl=False)
     else:
-        from civtrack.render.diff import diff_text
+        from civtrack.render.diff import diff_body, diff_head, diff_problems
         from civtrack.richout import console
 
-        # soft_wrap: long lines (problems, notes) are never folded, so `path:line` stays whole.
-        console().print(diff_text(result, lang, old_side.name(lang), new_side.name(lang), problems), soft_wrap=True)
+        out = console()
+        # Laid out for the terminal's width: rows that would not fit become two-line records, long notes
+        # wrap. The problems stay one a line (`path:line: …`), left for the terminal to wrap.
+        old_name, new_name = old_side.name(lang), new_side.name(lang)
+        out.print(diff_head(result, lang, old_name, new_name))
+        out.print(diff_problems(lang, new_name, problems), soft_wrap=True)
+        out.print(diff_body(result, lang, out.width))
     if fail_on is FailOn.rewrite and result.rewritten:
         raise typer.Exit(1)

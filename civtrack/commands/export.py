@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from civtrack.completion import complete_plan
+
 
 class What(StrEnum):
     entries = "entries"
@@ -41,7 +43,13 @@ def run(
     ] = What.entries,
     output_format: Annotated[ExportFormat, typer.Option("--format", help="Output format.")] = ExportFormat.csv,
     plan: Annotated[
-        list[str] | None, typer.Option("--plan", help="Only this plan (repeatable).", show_default=False)
+        list[str] | None,
+        typer.Option(
+            "--plan",
+            autocompletion=complete_plan,
+            help="Only this plan (repeatable): its id, title or a fragment of one.",
+            show_default=False,
+        ),
     ] = None,
     output: Annotated[
         Path | None,

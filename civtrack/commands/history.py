@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from civtrack.completion import complete_ref
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from rich.console import RenderableType
+
+    from civtrack.oneplan import Target
+    from civtrack.render.history import Step
+    from civtrack.workspace import Config
 
 
 class HistoryFormat(StrEnum):
@@ -16,25 +27,84 @@ class HistoryFormat(StrEnum):
 def run(
     ctx: typer.Context,
     ref: Annotated[
-        str, typer.Argument(metavar="PLAN/INDICATOR[/PART]", help="The indicator (or part), e.g. example/elder-beds.")
+        str,
+        typer.Argument(
+            metavar="PLAN/INDICATOR[/PART]",
+            help="The indicator (or part): ids, names or a fragment of one, e.g. example/elder-beds or example/床位.",
+            autocompletion=complete_ref,
+        ),
     ],
     output_format: Annotated[HistoryFormat, typer.Option("--format", help="Output format.")] = HistoryFormat.table,
 ) -> None:
-    from civtrack import git
-    from civtrack.compute import add_entry, indicator_status
-    from civtrack.errors import InputError
-    from civtrack.i18n import label
-    from civtrack.oneplan import indicator_entries, read_plan, resolve, split_ref
-    from civtrack.render.history import Step, history_json, history_table
-    from civtrack.text import fmt
+    from civtrack.refs import target as named_target
+    from civtrack.render.history import history_json
     from civtrack.workspace import find_root, load_config
 
     root = find_root(ctx.obj.root)
     config = load_config(root)
     lang = ctx.obj.lang or config.lang
-    plan_id, indicator_id, part_id = split_ref(ref)
-    plan_file = read_plan(root, plan_id, config)
-    target = resolve(plan_file, indicator_id, part_id)
+    target = named_target(root, ref, config)
+    plan_file = target.plan_file
+    plan, ind = plan_file.plan, target.indicator
+    steps, in_git = history_steps(root, target, config)
+
+    if output_format is HistoryFormat.json:
+        header = {
+            "plan": plan.id,
+            "indicator": target.ref,
+            "name": target.part.name if target.part else ind.name,
+            "kind": ind.kind,
+            "unit": ind.unit,
+            "comparator": ind.comparator,
+            "accumulate": ind.accumulate,
+            "git": in_git,
+        }
+        typer.echo(history_json(header, steps), nl=False)
+        return
+    from civtrack.richout import console
+
+    out = console()
+    out.print(history_view(target, steps, in_git, lang, out.width))
+
+
+def history_view(target: Target, steps: list[Step], in_git: bool, lang: str, width: int) -> RenderableType:
+    """What `history` prints: the names, the target and the table of steps, within ``width`` cells."""
+    from rich.text import Text
+
+    from civtrack.i18n import label
+    from civtrack.render.history import history_table
+    from civtrack.text import fmt
+
+    plan, ind = target.plan_file.plan, target.indicator
+    if ind.kind == "milestone":
+        subtitle = f"{label('milestone', lang)}, {label('due', lang)} {(ind.due or plan.period.end).isoformat()}"
+    else:
+        goal = (
+            target.part.target
+            if target.part
+            else (ind.target if ind.target is not None else sum(p.target for p in ind.parts))
+        )
+        subtitle = (
+            f"{label('target', lang)} {'≤ ' if ind.comparator == '<=' else ''}{fmt(goal)} {ind.unit or ''}".rstrip()
+        )
+    title = f"{ind.name} / {target.part.name}" if target.part else ind.name
+    if not steps:
+        return Text(f"{title}: {label('history_empty', lang)}")
+    show_parts = bool(ind.parts) and target.part is None
+    part_names = {part.id: part.name for part in ind.parts}
+    return history_table(title, subtitle, steps, lang, in_git, show_parts, part_names, width)
+
+
+def history_steps(root: Path, target: Target, config: Config) -> tuple[list[Step], bool]:
+    """Each entry of the target in date order with the indicator (or part) right after it, and whether
+    ``root`` is a git repository (then each step has its commit, from git blame)."""
+    from civtrack import git
+    from civtrack.compute import add_entry, indicator_status
+    from civtrack.errors import InputError
+    from civtrack.oneplan import indicator_entries
+    from civtrack.render.history import Step
+
+    plan_file = target.plan_file
     plan, ind = plan_file.plan, target.indicator
     entries, problems = indicator_entries(root, plan_file, ind.id, config)
     errors = [p for p in problems if p.severity == "error"]
@@ -61,40 +131,7 @@ def run(
                 origins[file] = git.blame(root, file)
             origin = origins[file].get(item.line, git.Origin(None, None, None, None, None))
         steps.append(Step(item, file, status, origin))
-
-    if output_format is HistoryFormat.json:
-        header = {
-            "plan": plan.id,
-            "indicator": target.ref,
-            "name": target.part.name if target.part else ind.name,
-            "kind": ind.kind,
-            "unit": ind.unit,
-            "comparator": ind.comparator,
-            "accumulate": ind.accumulate,
-            "git": in_git,
-        }
-        typer.echo(history_json(header, steps), nl=False)
-        return
-    from civtrack.richout import console
-
-    name = target.part.name if target.part else ind.name
-    if ind.kind == "milestone":
-        subtitle = f"{label('milestone', lang)}, {label('due', lang)} {(ind.due or plan.period.end).isoformat()}"
-    else:
-        goal = (
-            target.part.target
-            if target.part
-            else (ind.target if ind.target is not None else sum(p.target for p in ind.parts))
-        )
-        subtitle = (
-            f"{label('target', lang)} {'≤ ' if ind.comparator == '<=' else ''}{fmt(goal)} {ind.unit or ''}".rstrip()
-        )
-    out = console()
-    if not steps:
-        out.print(f"{plan.id}/{target.ref}  {name}: {label('history_empty', lang)}")
-        return
-    show_parts = bool(ind.parts) and target.part is None
-    out.print(history_table(f"{plan.id}/{target.ref}  {name}", subtitle, steps, lang, in_git, show_parts))
+    return steps, in_git
 
 
 def _hint() -> list:

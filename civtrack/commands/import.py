@@ -116,5 +116,5 @@ def _summary(
     as_of = status_day or max(dt.date.today(), latest)
     facts = summarize(batch, plans, before, added, as_of, config.pace_tolerance)
     out = console()
-    for renderable in import_summary(facts, as_of, dry_run, lang, MOST_LINES):
+    for renderable in import_summary(facts, as_of, dry_run, lang, MOST_LINES, out.width):
         out.print(renderable)

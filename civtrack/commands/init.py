@@ -15,6 +15,7 @@ progress/**/*.yaml merge=union
 
 
 def run(
+    ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="Folder to set up (created if missing).")] = Path("."),
 ) -> None:
     import importlib.resources
@@ -24,12 +25,15 @@ def run(
 
     from civtrack.errors import InputError, error
     from civtrack.files import reason
+    from civtrack.i18n import label
     from civtrack.workspace import CONFIG_NAME, PLANS_DIR, PROGRESS_DIR, Config
 
-    example = importlib.resources.files("civtrack").joinpath("templates/example.yaml").read_text(encoding="utf-8")
+    lang = ctx.obj.lang or "en"
+    template = "templates/example.zh.yaml" if lang == "zh" else "templates/example.yaml"
+    example = importlib.resources.files("civtrack").joinpath(template).read_text(encoding="utf-8")
     config = Config()
     files = {
-        CONFIG_NAME: tomli_w.dumps({"lang": config.lang, "pace_tolerance": config.pace_tolerance}),
+        CONFIG_NAME: tomli_w.dumps({"lang": lang, "pace_tolerance": config.pace_tolerance}),
         f"{PLANS_DIR}/example.yaml": example,
         f"{PROGRESS_DIR}/.gitkeep": "",
         ".gitattributes": GITATTRIBUTES,
@@ -61,5 +65,5 @@ def run(
                 pass
         where = Path(exc.filename) if exc.filename else path
         raise InputError(error(str(where), None, f"cannot write: {reason(exc)}; nothing was left behind")) from None
-    typer.echo(f"Initialised a civtrack repository in {path}: {', '.join(files)}")
-    typer.echo("Next: edit plans/example.yaml (or add your own plan), then `civtrack check` and `civtrack status`.")
+    typer.echo(label("init_done", lang).format(path=path, files=", ".join(files)))
+    typer.echo(label("init_next", lang))

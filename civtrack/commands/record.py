@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from civtrack.completion import complete_ref
+
 if TYPE_CHECKING:
     from civtrack.errors import Problem
     from civtrack.load import EntryAt
@@ -19,7 +21,9 @@ def run(
         str,
         typer.Argument(
             metavar="PLAN/INDICATOR[/PART]",
-            help="What to record on, e.g. example/elder-beds or example/elder-homes/east.",
+            help="What to record on: ids, names or a fragment of one, e.g. example/elder-beds, example/elder-homes/east "
+            "or example/床位.",
+            autocompletion=complete_ref,
         ),
     ],
     value: Annotated[
@@ -67,17 +71,16 @@ def run(
     from civtrack.commands import parse_date
     from civtrack.entrycheck import check_append
     from civtrack.model import month_of
-    from civtrack.oneplan import read_plan, resolve, split_ref
+    from civtrack.refs import target as named_target
     from civtrack.workspace import PROGRESS_DIR, display_path, find_root, load_config
 
     root = find_root(ctx.obj.root)
     config = load_config(root)
     lang = ctx.obj.lang or config.lang
-    plan_id, indicator_id, part_id = split_ref(ref)
     day = parse_date(date, "--date")
     status_day = parse_date(as_of, "--as-of") if as_of else None
-    plan_file = read_plan(root, plan_id, config)
-    target = resolve(plan_file, indicator_id, part_id)
+    target = named_target(root, ref, config)
+    plan_id = target.plan_id
     entry = build_entry(target, value, done, day, note=note, by=by, evidence=evidence, unit=unit)
 
     month = month_of(entry.date)
@@ -180,9 +183,9 @@ def _report(
     if target.part is not None:
         old_part = next(p for p in old_status.parts if p.id == target.part.id)
         new_part = next(p for p in new_status.parts if p.id == target.part.id)
-        rows.append((target.ref, old_part, new_part))
-    rows.append((target.indicator.id, old_status, new_status))
-    out.print(change_grid(rows, lang))
+        rows.append((f"{target.indicator.name} / {target.part.name}", old_part, new_part))
+    rows.append((target.indicator.name, old_status, new_status))
+    out.print(change_grid(rows, lang, width=out.width))
     note = Text(f"{label('as_of', lang)} {as_of.isoformat()}", style="dim")
     if entry.date > as_of:
         note.append(f"  ({label('future_entry', lang)})", style="yellow")

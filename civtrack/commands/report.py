@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from civtrack.completion import complete_plan
+
 if TYPE_CHECKING:
     from civtrack.reporting import Month
 
@@ -19,11 +21,7 @@ class ReportFormat(StrEnum):
     json = "json"
     html = "html"
     docx = "docx"
-
-
-class Lang(StrEnum):
-    en = "en"
-    zh = "zh"
+    text = "text"
 
 
 class FailOn(StrEnum):
@@ -80,14 +78,14 @@ def run(
     plan: Annotated[
         list[str] | None,
         typer.Option(
-            "--plan", help="Only this plan (repeatable; default: every plan running in the month).", show_default=False
+            "--plan",
+            autocompletion=complete_plan,
+            help="Only this plan (repeatable; its id, title or a fragment of one; default: every plan running in "
+            "the month).",
+            show_default=False,
         ),
     ] = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.markdown,
-    lang: Annotated[
-        Lang | None,
-        typer.Option("--lang", help="Language of labels (overrides the global --lang).", show_default=False),
-    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -110,27 +108,23 @@ def run(
         ),
     ] = None,
 ) -> None:
-    from civtrack.commands import known_ids, open_repository
-    from civtrack.errors import InputError
+    from civtrack.commands import chosen_plans, open_repository
     from civtrack.parallel import map_shares, workers
-    from civtrack.yamlsafe import shown
 
     chosen_month = parse_month(month)
     opened = open_repository(ctx.obj, plan_ids=plan)
-    language = lang.value if lang is not None else opened.lang
-    plans = opened.plans
-    for plan_id in plan or []:
-        if plan_id not in plans:
-            raise InputError(f"unknown plan '{shown(plan_id)}' (known: {known_ids(plans)})")
+    language = opened.lang
     # Without --plan, every plan running in the month; which those are, each share finds out (it takes
     # building the plan).
-    candidates = list(dict.fromkeys(plan)) if plan else sorted(plans)
+    candidates = list(dict.fromkeys(chosen_plans(opened, plan)))
     if output_format is ReportFormat.json:
         from civtrack.render import report_json as renderer
     elif output_format is ReportFormat.html:
         from civtrack.render import report_html as renderer  # type: ignore[no-redef]
     elif output_format is ReportFormat.docx:
         from civtrack.render import report_docx as renderer  # type: ignore[no-redef]
+    elif output_format is ReportFormat.text:
+        from civtrack.render import report_terminal as renderer  # type: ignore[no-redef]
     else:
         from civtrack.render import report_md as renderer  # type: ignore[no-redef]
     laid_out = [
@@ -154,7 +148,9 @@ def run(
     summaries = [summary for summary, _, _ in laid_out]
     sections = [section for _, section, _ in laid_out]
     supervision = Supervision.of((supervised for _, _, supervised in laid_out), owner)
-    if output_format is ReportFormat.docx:
+    if output_format is ReportFormat.text:
+        _print_text(chosen_month, summaries, sections, language, output)
+    elif output_format is ReportFormat.docx:
         from civtrack.commands.export import write_output
         from civtrack.render import report_docx
 
@@ -169,6 +165,25 @@ def run(
         supervision.fails(what) for what in failing & {"red", "orange", "stale"}
     ):
         raise typer.Exit(1)
+
+
+def _print_text(month: Month, summaries: list, sections: list, lang: str, output: Path | None) -> None:
+    """--format text: laid out for the terminal's width (to a file: the width of the terminal, or 120
+    cells when there is none; no colour)."""
+    import io
+
+    from rich.console import Console
+
+    from civtrack.render.report_terminal import report_renderables
+    from civtrack.richout import console
+
+    out = console()
+    if output is not None:
+        out = Console(width=out.width, file=io.StringIO(), color_system=None, highlight=False)
+    for renderable in report_renderables(month, summaries, sections, lang, out.width):
+        out.print(renderable)
+    if output is not None:
+        write_atomic(output, [out.file.getvalue()])  # type: ignore[attr-defined]
 
 
 # Below this many plans, a fork costs more than it saves.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -15,7 +16,27 @@ class Which(StrEnum):
 
 def run(
     which: Annotated[Which, typer.Argument(help="Which file's schema: plan or progress.")] = Which.plan,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="PATH",
+            help="Write to PATH (its folders created, the file replaced atomically) instead of standard output.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     from civtrack.schema import schema_json
 
-    typer.echo(schema_json(which.value), nl=False)
+    text = schema_json(which.value)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    from civtrack.errors import InputError, error
+    from civtrack.files import reason, write_output
+
+    try:
+        write_output(output, [text])
+    except OSError as exc:
+        raise InputError(error(str(output) or "''", None, f"cannot write the schema: {reason(exc)}")) from None

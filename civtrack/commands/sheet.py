@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from civtrack.commands.report import Lang
+from civtrack.completion import complete_plan
 
 
 def run(
@@ -19,16 +19,16 @@ def run(
     plan: Annotated[
         list[str] | None,
         typer.Option(
-            "--plan", help="Only this plan (repeatable; default: every plan running in the month).", show_default=False
+            "--plan",
+            autocompletion=complete_plan,
+            help="Only this plan (repeatable; its id, title or a fragment of one; default: every plan running in "
+            "the month).",
+            show_default=False,
         ),
     ] = None,
     owner: Annotated[
         list[str] | None,
         typer.Option("--owner", help="Only the items of this owner (责任单位; repeatable).", show_default=False),
-    ] = None,
-    lang: Annotated[
-        Lang | None,
-        typer.Option("--lang", help="Language of the headers (overrides the global --lang).", show_default=False),
     ] = None,
     output: Annotated[
         Path | None,
@@ -45,7 +45,7 @@ def run(
 
     chosen = parse_month(month) if month else Month.of(dt.date.today())
     opened = open_repository(ctx.obj)
-    language = lang.value if lang is not None else opened.lang
+    language = opened.lang
     ids = chosen_plans(opened, plan)
     if not plan:
         ids = [p for p in ids if runs_in(opened.plans[p].plan, chosen)]

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
+from civtrack.completion import complete_plan
+
 if TYPE_CHECKING:
     from civtrack.commands import Opened
     from civtrack.compute import PlanStatus
@@ -49,7 +51,14 @@ def run(
         ),
     ] = None,
     plan: Annotated[
-        list[str] | None, typer.Option("--plan", metavar="ID", help="Only this plan (repeatable).", show_default=False)
+        list[str] | None,
+        typer.Option(
+            "--plan",
+            autocompletion=complete_plan,
+            metavar="ID",
+            help="Only this plan (repeatable): its id, title or a fragment of one.",
+            show_default=False,
+        ),
     ] = None,
     state: Annotated[
         list[State] | None,

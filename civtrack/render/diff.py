@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -22,6 +23,9 @@ from civtrack.render import STATE_STYLES
 from civtrack.text import fmt, pct
 
 WARN = "bold red"
+# The narrowest a note of the entries added gets (it wraps within its column) before each entry becomes
+# a two-line record.
+NOTE_LEAST = 20
 ARROW = " → "
 
 
@@ -64,16 +68,31 @@ def change_cells(old: Status | None, new: Status | None, lang: str) -> tuple[Tex
     return value, completion, state
 
 
-def change_grid(rows: list[tuple[str, Status | None, Status | None]], lang: str, indent: int = 0) -> Table:
-    """Aligned lines ``ref  value  completion  state``."""
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(no_wrap=True)
-    grid.add_column(justify="right", no_wrap=True)
-    grid.add_column(justify="right", no_wrap=True)
-    grid.add_column(no_wrap=True)
-    for ref, old, new in rows:
-        grid.add_row(Text(" " * indent + ref, style="bold"), *change_cells(old, new, lang))
-    return grid
+def change_grid(
+    rows: list[tuple[str, Status | None, Status | None]], lang: str, indent: int = 0, width: int | None = None
+) -> RenderableType:
+    """Aligned lines ``name  value  completion  state``; when they are wider than ``width``, a two-line
+    record each (the name, then its figures and state indented below it), nothing cut off."""
+    cells = [(Text(" " * indent + name, style="bold"), *change_cells(old, new, lang)) for name, old, new in rows]
+    widths = [max((cell_len(row[i].plain) for row in cells), default=0) for i in range(4)]
+    if width is None or sum(widths) + 2 * 3 <= width:
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True)
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_column(no_wrap=True)
+        for row in cells:
+            grid.add_row(*row)
+        return grid
+    records: list[RenderableType] = []
+    for name, value, completion, state in cells:
+        plain = name.plain
+        inset = len(plain) - len(plain.lstrip(" "))
+        name = Text(plain[inset:], style="bold", overflow="fold")
+        figures = Text("  ").join([value, completion, state])
+        figures.overflow = "fold"
+        records += [_indented(name, inset), _indented(figures, inset + 2)]
+    return Group(*records)
 
 
 # --- text ------------------------------------------------------------------------------
@@ -90,13 +109,15 @@ def _when(value: Any) -> str:
 
 
 def change_label(change: PlanChange, lang: str) -> str:
+    """``target lowered`` / ``目标下调`` (no space between Chinese words)."""
+    space = "" if lang == "zh" else " "
     if change.field in ("indicator", "part", "plan"):
-        return f"{label('change_' + change.field, lang)} {label(change.what, lang)}"
-    return f"{label('field_' + change.field, lang)} {label(change.what, lang)}"
+        return f"{label('change_' + change.field, lang)}{space}{label(change.what, lang)}"
+    return f"{label('field_' + change.field, lang)}{space}{label(change.what, lang)}"
 
 
-def _entry_cells(data: dict[str, Any], unit: str | None) -> tuple[Text, Text, Text, Text]:
-    """date, reference, value (with unit), note (and who reported it)."""
+def _entry_cells(data: dict[str, Any], unit: str | None, name: str | None = None) -> tuple[Text, Text, Text, Text]:
+    """date, name (the reference where the plan has none), value (with unit), note (and who reported it)."""
     if "value" in data:
         value = Text(fmt(data["value"]) + (f" {unit}" if unit else ""), style="bold")
     else:
@@ -104,11 +125,24 @@ def _entry_cells(data: dict[str, Any], unit: str | None) -> tuple[Text, Text, Te
     note = Text(f"“{data['note']}”" if data.get("note") is not None else "")
     if data.get("by") is not None:
         note.append(f"{'  ' if note else ''}— {data['by']}", style="dim")
-    return Text(str(data["date"])), Text(data["indicator"]), value, note
+    return Text(str(data["date"])), Text(name or data["indicator"]), value, note
 
 
-def _entry_summary(data: dict[str, Any], unit: str | None) -> Text:
-    return Text("  ").join(cell for cell in _entry_cells(data, unit) if cell)
+def _entry_summary(data: dict[str, Any], unit: str | None, name: str | None = None) -> Text:
+    return Text("  ").join(cell for cell in _entry_cells(data, unit, name) if cell)
+
+
+def _paren(text: str, lang: str) -> str:
+    """(3) in English, （3） in Chinese."""
+    return f"（{text}）" if lang == "zh" else f"({text})"
+
+
+def _named(plan: PlanDiff, ref: str | None) -> str:
+    """What people read for a reference: its name ("parent / part"), else the reference; the plan's title
+    for the plan itself."""
+    if ref is None:
+        return plan.title or plan.id
+    return plan.names.get(ref) or ref
 
 
 def _entry_where(item_path: str, line: int) -> Text:
@@ -118,16 +152,19 @@ def _entry_where(item_path: str, line: int) -> Text:
 def _warnings(plan: PlanDiff, lang: str) -> Table | None:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(no_wrap=True)
-    grid.add_column()
+    grid.add_column(overflow="fold")
     rows = 0
     for change in plan.plan_changes:
         if not change.rewrite:
             continue
         what = Text("⚠ " + change_label(change, lang), style=WARN)
-        detail = Text(change.ref or plan.id, style="bold")
+        detail = Text(_named(plan, change.ref), style="bold")
         detail.append("  ")
         if change.field in ("indicator", "part", "plan"):
-            detail.append(str(change.new if change.new is not None else change.old))
+            if change.ref is not None and _named(plan, change.ref) == change.ref:
+                detail.append(str(change.new if change.new is not None else change.old))
+            else:
+                detail.append(change.ref or plan.id, style="dim")
         else:
             detail.append(_when(change.old))
             detail.append(ARROW, style="dim")
@@ -136,18 +173,20 @@ def _warnings(plan: PlanDiff, lang: str) -> Table | None:
             if unit:
                 detail.append(f" {unit}")
         if change.eased:
-            detail.append(f"  ({label('eased', lang)})", style=WARN)
+            detail.append(f"  {_paren(label('eased', lang), lang)}", style=WARN)
         grid.add_row(what, detail)
         rows += 1
     for change in plan.changed:
         assert change.old is not None and change.new is not None
         detail = Text()
         detail.append_text(_entry_where(change.new.path, change.new.line))
-        detail.append(f"  {change.new.entry.date}  {change.new.entry.indicator}  ")
+        detail.append(f"  {change.new.entry.date}  {_named(plan, change.new.entry.indicator)}  ")
         for i, (name, old, new) in enumerate(change.fields):
             if i:
                 detail.append(", ")
-            detail.append(f"{name} {_when(old)}")
+            if name == "indicator":
+                old, new = _named(plan, old), _named(plan, new)
+            detail.append(f"{label('field_' + name, lang)} {_when(old)}")
             detail.append(ARROW, style="dim")
             detail.append(_when(new), style=WARN)
         grid.add_row(Text("⚠ " + label("entry_changed", lang), style=WARN), detail)
@@ -156,17 +195,20 @@ def _warnings(plan: PlanDiff, lang: str) -> Table | None:
         assert change.old is not None
         detail = _entry_where(change.old.path, change.old.line)
         detail.append("  ")
-        detail.append_text(_entry_summary(entry_data(change.old), plan.units.get(change.old.entry.indicator)))
+        ref = change.old.entry.indicator
+        detail.append_text(_entry_summary(entry_data(change.old), plan.units.get(ref), _named(plan, ref)))
         grid.add_row(Text("⚠ " + label("entry_removed", lang), style=WARN), detail)
         rows += 1
     return grid if rows else None
 
 
 def _indicator_rows(changes: list[IndicatorChange]) -> list[tuple[str, Status | None, Status | None]]:
-    return [(("  " if c.is_part else "") + c.ref, c.old, c.new) for c in changes]
+    return [(("  " if c.is_part else "") + (c.name or c.ref), c.old, c.new) for c in changes]
 
 
-def plan_text(plan: PlanDiff, lang: str) -> RenderableType:
+def plan_text(plan: PlanDiff, lang: str, width: int | None = None) -> RenderableType:
+    """One plan's changes; within ``width`` cells (None: as wide as they come), two-line records where a
+    row would not fit."""
     head = Text(plan.id, style="bold")
     head.append(f"  {plan.title}")
     if plan.presence != "both":
@@ -184,8 +226,10 @@ def plan_text(plan: PlanDiff, lang: str) -> RenderableType:
     info = [c for c in plan.plan_changes if not c.rewrite]
     if info:
         grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
         for change in info:
-            detail = Text(change.ref or plan.id, style="bold")
+            detail = Text(_named(plan, change.ref), style="bold")
             detail.append(f"  {_when(change.old)}")
             detail.append(ARROW, style="dim")
             detail.append(_when(change.new))
@@ -193,23 +237,44 @@ def plan_text(plan: PlanDiff, lang: str) -> RenderableType:
         parts.append(_indented(grid))
     if plan.indicators:
         parts.append(Text(f"  {label('diff_indicators', lang)}", style="bold underline"))
-        parts.append(_indented(change_grid(_indicator_rows(plan.indicators), lang), 4))
+        inner = None if width is None else width - 4
+        parts.append(_indented(change_grid(_indicator_rows(plan.indicators), lang, width=inner), 4))
     if plan.added:
-        parts.append(Text(f"  {label('entries_added', lang)} ({len(plan.added)})", style="bold underline"))
+        count = _paren(str(len(plan.added)), lang)
+        parts.append(Text(f"  {label('entries_added', lang)}{'' if lang == 'zh' else ' '}{count}", style="bold underline"))
+        rows = []
+        for change in plan.added:
+            assert change.new is not None
+            ref = change.new.entry.indicator
+            day, name, value, note = _entry_cells(entry_data(change.new), plan.units.get(ref), _named(plan, ref))
+            rows.append((Text("+ ", style="green") + day, name, value, note, _entry_where(change.new.path, change.new.line)))
+        parts.append(_indented(_added(rows, None if width is None else width - 4), 4))
+    return Group(*parts)
+
+
+def _added(rows: list[tuple[Text, Text, Text, Text, Text]], width: int | None) -> RenderableType:
+    """The entries added: aligned ``+ date  name  value  note  path:line`` lines, or, when those would be
+    wider than ``width``, a two-line record each (``+ date  name  value``, then the note and where)."""
+    widths = [max((cell_len(row[i].plain) for row in rows), default=0) for i in range(5)]
+    widths[3] = min(widths[3], NOTE_LEAST)  # the note wraps within its column
+    if width is None or sum(widths) + 2 * 4 <= width:
         grid = Table.grid(padding=(0, 2))
         grid.add_column(no_wrap=True)
         grid.add_column(no_wrap=True)
         grid.add_column(justify="right", no_wrap=True)
-        grid.add_column()
+        grid.add_column(overflow="fold")
         grid.add_column(no_wrap=True)
-        for change in plan.added:
-            assert change.new is not None
-            day, ref, value, note = _entry_cells(entry_data(change.new), plan.units.get(change.new.entry.indicator))
-            grid.add_row(
-                Text("+ ", style="green") + day, ref, value, note, _entry_where(change.new.path, change.new.line)
-            )
-        parts.append(_indented(grid, 4))
-    return Group(*parts)
+        for row in rows:
+            grid.add_row(*row)
+        return grid
+    records: list[RenderableType] = []
+    for day, name, value, note, where in rows:
+        first = Text("  ").join([day, name, value])
+        second = Text("  ").join([cell for cell in (note, where) if cell])
+        for line in (first, second):
+            line.overflow = "fold"
+        records += [first, _indented(second, 4)]
+    return Group(*records)
 
 
 def _indented(renderable: RenderableType, cells: int = 2) -> RenderableType:
@@ -218,21 +283,44 @@ def _indented(renderable: RenderableType, cells: int = 2) -> RenderableType:
     return Padding(renderable, (0, 0, 0, cells), expand=False)
 
 
-def diff_text(diff: Diff, lang: str, old_name: str, new_name: str, problems: list[str]) -> RenderableType:
-    """The whole comparison for a terminal."""
+def diff_text(
+    diff: Diff, lang: str, old_name: str, new_name: str, problems: list[str], width: int | None = None
+) -> RenderableType:
+    """The whole comparison for a terminal ``width`` cells wide (None: lines as long as they come)."""
+    return Group(
+        diff_head(diff, lang, old_name, new_name),
+        diff_problems(lang, new_name, problems),
+        diff_body(diff, lang, width),
+    )
+
+
+def diff_head(diff: Diff, lang: str, old_name: str, new_name: str) -> Text:
+    """``HEAD (abc) → working tree  as of 2026-06-30``."""
     head = Text(f"{old_name}{ARROW}{new_name}", style="bold")
     head.append(f"  {label('as_of', lang)} {diff.as_of.isoformat()}", style="dim")
-    parts: list[RenderableType] = [head]
-    if problems:
-        parts.append(Text(f"⚠ {label('problems_in', lang)} {new_name}:", style=WARN))
-        parts.extend(Text("  " + p, style="red") for p in problems)
+    return head
+
+
+def diff_problems(lang: str, new_name: str, problems: list[str]) -> RenderableType:
+    """The problems of the new side, one a line, each whole (``path:line: …`` for editors and scripts:
+    printed unwrapped, the terminal wraps them)."""
+    if not problems:
+        return Group()
+    lines = [Text(f"⚠ {label('problems_in', lang)} {new_name}:", style=WARN)]
+    lines.extend(Text("  " + p, style="red") for p in problems)
+    return Group(*lines)
+
+
+def diff_body(diff: Diff, lang: str, width: int | None = None) -> RenderableType:
+    """Each plan's changes and the summary, within ``width`` cells."""
+    parts: list[RenderableType] = []
     changed = [plan for plan in diff.plans if not plan.empty]
     if not changed:
         parts.append(Text(label("no_changes", lang)))
         return Group(*parts)
     for plan in changed:
         parts.append(Text(""))
-        parts.append(plan_text(plan, lang))
+        parts.append(plan_text(plan, lang, width))
     parts.append(Text(""))
     parts.append(summary(diff, lang))
     return Group(*parts)
@@ -246,7 +334,7 @@ def summary(diff: Diff, lang: str) -> Text:
     text = Text(f"{label('entries_added', lang)} {added}", style="green" if added else "dim")
     if diff.rewritten:
         text.append("  ·  ")
-        text.append(f"⚠ {label('rewritten', lang)}: ", style=WARN)
+        text.append(f"⚠ {label('rewritten', lang)}{'：' if lang == 'zh' else ': '}", style=WARN)
         counts = [(label("entry_changed", lang), changed), (label("entry_removed", lang), removed)]
         counts.append((label("plan_changes", lang), rewrites))
         text.append(", ".join(f"{name} {count}" for name, count in counts if count), style=WARN)

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from rich.table import Table
+from rich.console import Group, RenderableType
 from rich.text import Text
 
 from civtrack.compute import Status
@@ -14,6 +14,7 @@ from civtrack.git import Origin, short
 from civtrack.i18n import label
 from civtrack.load import EntryAt
 from civtrack.render import STATE_STYLES
+from civtrack.render.fit import Column, fit_table
 from civtrack.text import fmt, pct
 
 
@@ -28,52 +29,66 @@ class Step:
 
 
 def history_table(
-    title: str, subtitle: str, steps: list[Step], lang: str, in_git: bool, show_parts: bool = False
-) -> Table:
+    title: str,
+    subtitle: str,
+    steps: list[Step],
+    lang: str,
+    in_git: bool,
+    show_parts: bool = False,
+    part_names: dict[str, str] | None = None,
+    width: int = 200,
+) -> RenderableType:
+    """The entries, one a row, at most ``width`` cells wide (civtrack.render.fit): date, part, value,
+    current, completion and state always; the commit's date, who reported, the commit, the note and the
+    author fold, then drop (in that order of keeping) when the terminal is narrow, and a last line says
+    which were left out."""
+    names = part_names or {}
     heading = Text(title, style="bold")
     heading.append(f"  {subtitle}", style="dim")
-    table = Table(title=heading, title_justify="left", header_style="bold", expand=False)
-    table.add_column(label("date", lang), no_wrap=True)
-    if show_parts:
-        table.add_column(label("part", lang), no_wrap=True)
-    table.add_column(label("value", lang), justify="right", no_wrap=True)
-    table.add_column(label("current", lang), justify="right", no_wrap=True)
-    table.add_column(label("completion", lang), justify="right", no_wrap=True)
-    table.add_column(label("state", lang), no_wrap=True)
-    table.add_column(label("note", lang), overflow="fold", max_width=40)
-    table.add_column(label("by", lang), overflow="fold", max_width=16)
-    if in_git:
-        table.add_column(label("commit", lang), no_wrap=True)
-        table.add_column(label("author", lang), overflow="fold", max_width=20)
-        table.add_column(label("committed", lang), no_wrap=True)
+    date = Column(label("date", lang))
+    part = Column(label("part", lang), fold=True, least=4, most=20)
+    value = Column(label("value", lang), justify="right")
+    current = Column(label("current", lang), justify="right")
+    completion = Column(label("completion", lang), justify="right")
+    state = Column(label("state", lang))
+    note = Column(label("note", lang), fold=True, least=12, most=40, drop=5)
+    by = Column(label("by", lang), fold=True, least=10, most=16, drop=2)
+    commit = Column(label("commit", lang), drop=3)
+    author = Column(label("author", lang), fold=True, least=6, most=20, drop=6)
+    committed = Column(label("committed", lang), drop=1)
     for step in steps:
         entry = step.item.entry
         status = step.status
+        date.cells.append(entry.date.isoformat())
+        part.cells.append(names.get(entry.part_id or "", entry.part_id or ""))
         if entry.value is not None:
-            value = fmt(entry.value)
+            value.cells.append(fmt(entry.value))
         else:
-            value = "✓" if entry.done else "○"
-        current = ("✓" if status.state == "done" else "○") if status.kind == "milestone" else fmt(status.current)
-        row: list[Any] = [entry.date.isoformat(), *([entry.part_id or ""] if show_parts else []), value]
-        row += [
-            current,
-            pct(status.completion),
-            Text(label(status.state, lang), style=STATE_STYLES[status.state]),
-            entry.note or "",
-            entry.by or "",
-        ]
-        if in_git:
-            origin = step.origin
-            if origin is None or origin.commit is None:
-                row += [Text(label("uncommitted", lang), style="yellow"), "", ""]
-            else:
-                row += [
-                    short(origin.commit),
-                    origin.author or "",
-                    origin.date.date().isoformat() if origin.date else "",
-                ]
-        table.add_row(*row)
-    return table
+            value.cells.append("✓" if entry.done else "○")
+        milestone = status.kind == "milestone"
+        current.cells.append(("✓" if status.state == "done" else "○") if milestone else fmt(status.current))
+        completion.cells.append(pct(status.completion))
+        state.cells.append(Text(label(status.state, lang), style=STATE_STYLES[status.state]))
+        note.cells.append(entry.note or "")
+        by.cells.append(entry.by or "")
+        origin = step.origin
+        if origin is None or origin.commit is None:
+            # Said in the column kept longest, so that it shows at any width.
+            commit.cells.append("")
+            author.cells.append("")
+            committed.cells.append(Text(label("uncommitted", lang), style="yellow"))
+        else:
+            commit.cells.append(short(origin.commit))
+            author.cells.append(origin.author or "")
+            committed.cells.append(origin.date.date().isoformat() if origin.date else "")
+    columns = [date, *([part] if show_parts else []), value, current, completion, state, note, by]
+    if in_git:
+        columns += [commit, author, committed]
+    fitted = fit_table(columns, len(steps), width, header_style="bold", expand=False)
+    parts: list[RenderableType] = [heading, fitted.table]
+    if fitted.dropped:
+        parts.append(Text(label("columns_left_out", lang).format(columns=", ".join(fitted.dropped)), style="dim"))
+    return Group(*parts)
 
 
 def step_dict(step: Step) -> dict[str, Any]:

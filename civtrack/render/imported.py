@@ -14,7 +14,7 @@ from civtrack.render.diff import change_grid
 
 
 def import_summary(
-    plans: Sequence[PlanImported], as_of: dt.date, dry_run: bool, lang: str, most: int
+    plans: Sequence[PlanImported], as_of: dt.date, dry_run: bool, lang: str, most: int, width: int | None = None
 ) -> Iterator[Any]:
     """Rich renderables, one after the other. Each plan: a headline (entries added, rows skipped),
     where they went, and the lines of `record` (current, completion and state, before → after) for
@@ -37,12 +37,12 @@ def import_summary(
         if not plan.changes:
             continue
         if len(plan.changes) <= most:
-            yield change_grid(list(plan.changes), lang, indent=2)
+            yield change_grid(list(plan.changes), lang, indent=2, width=width)
             continue
         # A sheet of a whole county: the items whose state changed, and how many others there are.
         changed = [row for row in plan.changes if row[1].state != row[2].state][:most]
         if changed:
-            yield change_grid(changed, lang, indent=2)
+            yield change_grid(changed, lang, indent=2, width=width)
         more = len(plan.changes) - len(changed)
         yield Text("  " + label("import_more", lang).format(count=more), style="dim")
     yield Text(f"{label('as_of', lang)} {as_of.isoformat()}", style="dim")
