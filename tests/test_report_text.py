@@ -19,7 +19,7 @@ def _text(lang: str, width: int) -> tuple[list[str], list[str]]:
     report = fixture_report("2021-09")
     sections = [report_section(p, lang) for p in report.plans]
     out = Console(width=width, file=io.StringIO(), color_system=None, highlight=False)
-    for renderable in report_renderables(report.month, report.summaries, sections, lang, width):
+    for renderable in report_renderables(report.month, report.summaries, sections, lang, width, report.supervision):
         out.print(renderable)
     states = [item.state for p in report.plans for s in p.status.indicators for item in (s, *s.parts)]
     return out.file.getvalue().splitlines(), states  # type: ignore[attr-defined]
@@ -45,3 +45,25 @@ def test_report_text_through_the_command() -> None:
     lines = result.stdout.splitlines()
     assert lines[:2] == ["2021年9月工作进展月报", "截至2021-09-30，与2021-08-31比较。"]
     assert max(cell_len(line) for line in lines) <= 80
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("width", [60, 80, 160])
+def test_report_text_has_the_supervision_sections(width: int, lang: str) -> None:
+    """By responsible unit, Warnings and Not reported come before the plans, as in the Markdown; the
+    ranking keeps its unit at every width (elsewhere the owner column is the first to go)."""
+    report = fixture_report("2021-09")
+    lines, _ = _text(lang, width)
+    sup = report.supervision
+    warnings = f"{label('warnings', lang)}{'（' if lang == 'zh' else ' ('}{len(sup.warnings)}"
+    not_reported = sum(len(items) for _, items in sup.not_reported)
+    headings = [label("by_owner", lang), warnings, f"{label('not_reported', lang)}"]
+    at = [next(i for i, line in enumerate(lines) if line.startswith(h)) for h in headings]
+    assert at == sorted(at) and at[-1] < lines.index(report.plans[0].plan.title + f" ({report.plans[0].plan.id})")
+    assert str(not_reported) in lines[at[-1]]
+    ranking = "\n".join(lines[at[0] : at[1]])
+    assert label("owner", lang) in ranking
+    first = sup.owners[0]
+    assert f"{first.completion:.1f}%" in ranking
+    alert_words = [label(f.watch.alert, lang) for f in sup.warnings]
+    assert [w for line in lines[at[1] : at[2]] for w in line.split() if w in alert_words] == alert_words

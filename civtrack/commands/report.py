@@ -149,7 +149,7 @@ def run(
     sections = [section for _, section, _ in laid_out]
     supervision = Supervision.of((supervised for _, _, supervised in laid_out), owner)
     if output_format is ReportFormat.text:
-        _print_text(chosen_month, summaries, sections, language, output)
+        _print_text(chosen_month, summaries, sections, language, output, supervision)
     elif output_format is ReportFormat.docx:
         from civtrack.commands.export import write_output
         from civtrack.render import report_docx
@@ -167,7 +167,9 @@ def run(
         raise typer.Exit(1)
 
 
-def _print_text(month: Month, summaries: list, sections: list, lang: str, output: Path | None) -> None:
+def _print_text(
+    month: Month, summaries: list, sections: list, lang: str, output: Path | None, supervision: Any
+) -> None:
     """--format text: laid out for the terminal's width (to a file: the width of the terminal, or 120
     cells when there is none; no colour)."""
     import io
@@ -180,7 +182,7 @@ def _print_text(month: Month, summaries: list, sections: list, lang: str, output
     out = console()
     if output is not None:
         out = Console(width=out.width, file=io.StringIO(), color_system=None, highlight=False)
-    for renderable in report_renderables(month, summaries, sections, lang, out.width):
+    for renderable in report_renderables(month, summaries, sections, lang, out.width, supervision):
         out.print(renderable)
     if output is not None:
         write_atomic(output, [out.file.getvalue()])  # type: ignore[attr-defined]

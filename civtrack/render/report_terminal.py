@@ -17,27 +17,33 @@ from rich.text import Text
 
 from civtrack.compute import STATES
 from civtrack.i18n import label
-from civtrack.render import STATE_STYLES
+from civtrack.render import ALERT_STYLES, STATE_STYLES
 from civtrack.render.fit import Column, fit_table
 from civtrack.render.report_text import (
     Cell,
+    Listing,
     current_of_target,
     headline,
+    item_owner,
     listings,
     month_name,
     points,
     signed_count,
+    supervision_listings,
     with_remark,
 )
 from civtrack.reporting import Month, PlanReport, Summary
+from civtrack.supervision import Supervision
 from civtrack.text import pct
 
 # Columns that fold (names and free text), with the narrowest they get.
-FOLD = {"indicator": 12, "part": 6, "note": 10, "by": 8, "owner": 8, "what": 6, "required": 8, "plan": 12}
+FOLD = {"unit": 8, "indicator": 12, "part": 6, "note": 10, "by": 8, "owner": 8, "what": 6, "required": 8, "plan": 12}
 # Columns left out on a narrow terminal, the highest first (absent: always shown).
 DROP = {
     "owner": 9, "by": 8, "note": 7, "change": 6, "expected": 5, "gap": 5, "required": 4, "what": 3,
     "days_overdue": 2, "done_on": 1, "due": 1, "date": 1,
+    # the ranking by responsible unit keeps its unit, completion, overdue, red and stale longest
+    "blue": 9, "on-track": 9, "yellow": 8, "done": 8, "orange": 7, "behind": 6, "item_count": 5,
 }  # fmt: skip
 
 # A section as plain data (it may be built in another process): ("heading", text), ("line", text), or
@@ -63,14 +69,7 @@ def report_section(p: PlanReport, lang: str = "en") -> list[Block]:
     counts = [[Cell(label(s, lang), state=s), str(now.counts[s]), signed_count(p.counts_change[s])] for s in STATES]
     keys = ("state", "indicator_count", "change")
     blocks.append(_table(keys, [label(k, lang) for k in keys], "lrr", counts))
-    by_label: dict[str, str] = {}
-    for listing in listings(p, lang):
-        blocks.append(("heading", with_remark(listing.title, str(len(listing.rows)), lang)))
-        if not listing.rows:
-            blocks.append(("line", label("none", lang)))
-            continue
-        keys = tuple(by_label.get(head) or _key(head, lang, by_label) for head in listing.head)
-        blocks.append(_table(keys, listing.head, listing.align, listing.rows))
+    blocks += _listing_blocks(listings(p, lang), lang)
     blocks.append(("heading", label("all_indicators", lang)))
     rows: list[list[str | Cell]] = []
     for status in p.status.indicators:
@@ -83,11 +82,39 @@ def report_section(p: PlanReport, lang: str = "en") -> list[Block]:
                 points(item.completion - before.completion, lang) if before is not None else "—",
                 item.due.isoformat(),
                 Cell(label(item.state, lang), state=item.state),
-                item.owner or "",
+                item_owner(p, item, lang),
             ])  # fmt: skip
     keys = ("indicator", "current_target", "completion", "change", "due", "state", "owner")
     blocks.append(_table(keys, [label(k, lang) for k in keys], "lrrrlll", rows))
     return blocks
+
+
+def _listing_blocks(found: Sequence[Listing], lang: str, counted: bool = True) -> list[Block]:
+    """Each listing under its heading (with its count when ``counted``), or "none"."""
+    blocks: list[Block] = []
+    by_label: dict[str, str] = {}
+    for listing in found:
+        title = with_remark(listing.title, str(len(listing.rows)), lang) if counted else listing.title
+        blocks.append(("heading", title))
+        if not listing.rows:
+            blocks.append(("line", label("none", lang)))
+            continue
+        keys = tuple(by_label.get(head) or _key(head, lang, by_label) for head in listing.head)
+        blocks.append(_table(keys, listing.head, listing.align, listing.rows))
+    return blocks
+
+
+def _supervision(sup: Supervision, lang: str, many_plans: bool) -> list[Block]:
+    """By responsible unit, Warnings and Not reported (a table per owner), as the Markdown has them."""
+    ranking, warnings, not_reported, *owners = supervision_listings(sup, lang, many_plans)
+    blocks = _listing_blocks([ranking], lang, counted=False) + _listing_blocks([warnings], lang)
+    if ranking.rows:  # the ranking's unit is what it ranks: never left out (elsewhere the owner goes first)
+        kind, (keys, heads, align, rows) = blocks[1]
+        blocks[1] = (kind, (tuple("unit" if key == "owner" else key for key in keys), heads, align, rows))
+    blocks.append(("heading", with_remark(not_reported.title, str(len(not_reported.rows)), lang)))
+    if not owners:
+        blocks.append(("line", label("none", lang)))
+    return blocks + _listing_blocks(owners, lang)
 
 
 def _key(head: str, lang: str, known: dict[str, str]) -> str:
@@ -104,7 +131,8 @@ def _key(head: str, lang: str, known: dict[str, str]) -> str:
 def _cell(cell: str | Cell, lang: str) -> Text:
     if isinstance(cell, str):
         return Text(cell)
-    text = Text(cell.text, style=STATE_STYLES.get(cell.state or "", ""))
+    style = ALERT_STYLES.get(cell.alert, "") if cell.alert else STATE_STYLES.get(cell.state or "", "")
+    text = Text(cell.text, style=style)
     if cell.remark:
         text.append(f"（{cell.remark}）" if lang == "zh" else f" ({cell.remark})", style="dim")
     return text
@@ -140,7 +168,12 @@ def draw_section(blocks: Sequence[Block], lang: str, width: int) -> RenderableTy
 
 
 def report_renderables(
-    month: Month, summaries: Sequence[Summary], sections: Sequence[list[Block]], lang: str, width: int
+    month: Month,
+    summaries: Sequence[Summary],
+    sections: Sequence[list[Block]],
+    lang: str,
+    width: int,
+    supervision: Supervision | None = None,
 ) -> Iterator[RenderableType]:
     """The whole report for a terminal, piece by piece."""
     title = label("report_title", lang).format(month=month_name(month, lang))
@@ -161,5 +194,7 @@ def report_renderables(
             for p in summaries
         ]
         yield draw_section([("heading", label("overview", lang)), _table(keys, heads, "lrrrrrr", rows)], lang, width)
+    if summaries and supervision is not None:
+        yield draw_section(_supervision(supervision, lang, len(summaries) > 1), lang, width)
     for section in sections:
         yield draw_section(section, lang, width)
