@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 
 from civtrack import __version__
-from civtrack.commands import COMMANDS, Globals, doc
+from civtrack.commands import COMMANDS, Globals, doc, remember
 from civtrack.errors import InputError
 
 app = typer.Typer(
@@ -61,6 +61,7 @@ def global_options(
     if lang is not None and lang not in ("en", "zh"):
         raise typer.BadParameter("choose en or zh", param_hint="--lang")
     ctx.obj = Globals(root=root, lang=lang)
+    remember(ctx.obj)
 
 
 for _name in COMMANDS:
@@ -77,8 +78,10 @@ def main() -> None:
     try:
         app()
     except InputError as exc:
+        from civtrack.commands import say
+
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            print(say(problem), file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)

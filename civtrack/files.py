@@ -122,6 +122,35 @@ def reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+def reason_msg(exc: OSError) -> Any:
+    """``reason`` as a message fragment (civtrack.messages), worded in the language it is shown in."""
+    from civtrack.messages import msg
+
+    if isinstance(exc, NotRegularFile):
+        return msg("f.os.notregular", kind_msg(exc.what))
+    if exc.filename is None and exc.strerror and exc.errno in _OURS:
+        return msg("f.text", exc.strerror)
+    key = _REASON_KEYS.get(exc.errno or 0)
+    return msg(key) if key else msg("f.text", exc.strerror or str(exc))
+
+
+_REASON_KEYS = {
+    errno.EACCES: "f.os.denied", errno.EPERM: "f.os.denied", errno.ENOSPC: "f.os.nospace",
+    errno.EROFS: "f.os.readonly", errno.ELOOP: "f.os.link", errno.ENOTDIR: "f.os.notdir", errno.EISDIR: "f.os.isdir",
+}  # fmt: skip
+_KIND_KEYS = {
+    "a folder": "f.kind.folder", "a file": "f.kind.file", "a named pipe": "f.kind.pipe", "a socket": "f.kind.socket",
+    "a symbolic link": "f.kind.link", "a device": "f.kind.device", "not a regular file": "f.kind.other",
+}  # fmt: skip
+
+
+def kind_msg(what: str) -> Any:
+    """``kind``'s words as a message fragment."""
+    from civtrack.messages import msg
+
+    return msg(_KIND_KEYS[what])
+
+
 def write_output(path: Path, chunks: Iterable[str] | bytes) -> None:
     """Write the text of ``chunks`` (or bytes: a workbook, a Word file) to ``path`` (``-o`` of report and
     export). OSError on failure.

@@ -21,6 +21,7 @@ def run(
     output_format: Annotated[HistoryFormat, typer.Option("--format", help="Output format.")] = HistoryFormat.table,
 ) -> None:
     from civtrack import git
+    from civtrack.commands import use_lang
     from civtrack.compute import add_entry, indicator_status
     from civtrack.errors import InputError
     from civtrack.i18n import label
@@ -31,7 +32,7 @@ def run(
 
     root = find_root(ctx.obj.root)
     config = load_config(root)
-    lang = ctx.obj.lang or config.lang
+    lang = use_lang(ctx.obj, config)
     plan_id, indicator_id, part_id = split_ref(ref)
     plan_file = read_plan(root, plan_id, config)
     target = resolve(plan_file, indicator_id, part_id)
@@ -100,4 +101,4 @@ def run(
 def _hint() -> list:
     from civtrack.errors import error
 
-    return [error("civtrack", None, "fix the problems above (`civtrack check` lists them all)")]
+    return [error("civtrack", None, "E309")]

@@ -23,7 +23,7 @@ def run(
     import tomli_w
 
     from civtrack.errors import InputError, error
-    from civtrack.files import reason
+    from civtrack.files import reason_msg
     from civtrack.workspace import CONFIG_NAME, PLANS_DIR, PROGRESS_DIR, Config
 
     example = importlib.resources.files("civtrack").joinpath("templates/example.yaml").read_text(encoding="utf-8")
@@ -37,11 +37,9 @@ def run(
     # lexists: a dangling symbolic link is there too ("x" below would fail on it).
     existing = [name for name in files if os.path.lexists(path / name)]
     if existing:
-        raise InputError(
-            [error(str(path / name), None, "already exists: init does not overwrite") for name in existing]
-        )
+        raise InputError([error(str(path / name), None, "E513") for name in existing])
     if os.path.lexists(path) and not path.is_dir():
-        raise InputError(error(str(path), None, "not a folder"))
+        raise InputError(error(str(path), None, "E514"))
     made: list[Path] = []  # files and folders created, removed again if a later one fails
     try:
         for name, text in files.items():
@@ -60,6 +58,6 @@ def run(
             except OSError:
                 pass
         where = Path(exc.filename) if exc.filename else path
-        raise InputError(error(str(where), None, f"cannot write: {reason(exc)}; nothing was left behind")) from None
+        raise InputError(error(str(where), None, "E515", reason_msg(exc))) from None
     typer.echo(f"Initialised a civtrack repository in {path}: {', '.join(files)}")
     typer.echo("Next: edit plans/example.yaml (or add your own plan), then `civtrack check` and `civtrack status`.")

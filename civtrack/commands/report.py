@@ -58,12 +58,12 @@ def write_atomic(path: Path, chunks: Iterable[str] | bytes) -> None:
     reader never sees half a report; an existing device or pipe written into, never replaced
     (``-o /dev/null``)."""
     from civtrack.errors import InputError, error
-    from civtrack.files import reason, write_output
+    from civtrack.files import reason_msg, write_output
 
     try:
         write_output(path, chunks)
     except OSError as exc:
-        raise InputError(error(str(path) or "''", None, f"cannot write the report: {reason(exc)}")) from None
+        raise InputError(error(str(path) or "''", None, "E516", reason_msg(exc))) from None
 
 
 def run(
@@ -97,7 +97,7 @@ def run(
     ] = None,
 ) -> None:
     from civtrack.commands import known_ids, open_repository
-    from civtrack.errors import InputError
+    from civtrack.errors import fail
     from civtrack.parallel import map_shares, workers
     from civtrack.yamlsafe import shown
 
@@ -107,7 +107,7 @@ def run(
     plans = opened.plans
     for plan_id in plan or []:
         if plan_id not in plans:
-            raise InputError(f"unknown plan '{shown(plan_id)}' (known: {known_ids(plans)})")
+            raise fail("E305", shown(plan_id), known_ids(plans))
     # Without --plan, every plan running in the month; which those are, each share finds out (it takes
     # building the plan).
     candidates = list(dict.fromkeys(plan)) if plan else sorted(plans)
