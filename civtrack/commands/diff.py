@@ -138,7 +138,9 @@ def run(
     if output_format is DiffFormat.json:
         from civtrack.render.diff import diff_json
 
-        typer.echo(diff_json(result, old_side.as_dict(), new_side.as_dict(), problems), nl=False)
+        # Scripts match each problem's code, never its words.
+        found = [p.as_dict(lang) for p in new.errors]
+        typer.echo(diff_json(result, old_side.as_dict(), new_side.as_dict(), found), nl=False)
     else:
         from civtrack.render.diff import diff_text
         from civtrack.richout import console
