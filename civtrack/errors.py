@@ -50,7 +50,12 @@ class Problem:
 
     def __lt__(self, other: Problem) -> bool:
         """In file order, then by severity and English text (as when problems were text)."""
-        return (self.path, self.line, self.severity, self.message) < (other.path, other.line, other.severity, other.message)
+        return (self.path, self.line, self.severity, self.message) < (
+            other.path,
+            other.line,
+            other.severity,
+            other.message,
+        )
 
     def as_dict(self, lang: str = "en") -> dict[str, Any]:
         """For JSON outputs: scripts match ``code``, never ``message``."""

@@ -129,9 +129,33 @@ def reason_msg(exc: OSError) -> Any:
     if isinstance(exc, NotRegularFile):
         return msg("f.os.notregular", kind_msg(exc.what))
     if exc.filename is None and exc.strerror and exc.errno in _OURS:
-        return msg("f.text", exc.strerror)
+        return msg(_OWN_KEYS[exc.strerror]) if exc.strerror in _OWN_KEYS else msg("f.text", exc.strerror)
     key = _REASON_KEYS.get(exc.errno or 0)
-    return msg(key) if key else msg("f.text", exc.strerror or str(exc))
+    return msg(key) if key else system_msg(exc)
+
+
+def system_msg(exc: OSError) -> Any:
+    """The system's words for an OSError (its ``strerror``) as a fragment: in English as the system says
+    them, in Chinese translated where the error is a common one."""
+    from civtrack.messages import msg
+
+    key = _SYSTEM_KEYS.get(exc.errno or 0)
+    text = exc.strerror or str(exc)
+    return msg(key, text) if key and exc.strerror else msg("f.text", text)
+
+
+_SYSTEM_KEYS = {
+    errno.ENOENT: "f.sys.enoent", errno.ENOTDIR: "f.sys.enotdir", errno.EISDIR: "f.sys.eisdir",
+    errno.EEXIST: "f.sys.eexist", errno.EACCES: "f.sys.eacces", errno.EPERM: "f.sys.eacces",
+    errno.ENOSPC: "f.sys.enospc", errno.EROFS: "f.sys.erofs", errno.ELOOP: "f.sys.eloop",
+}  # fmt: skip
+# write_output's own words (an OSError without a file name: see there).
+_OWN_KEYS = {
+    "no file name given": "f.out.noname",
+    "a part of the path is a file, not a folder": "f.os.notdir",
+    "it is a folder: give a file name": "f.out.folder",
+    "it is a named pipe that no process reads": "f.out.pipe",
+}
 
 
 _REASON_KEYS = {

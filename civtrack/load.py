@@ -225,7 +225,7 @@ def _validation_message(err: Any, loc: tuple[str | int, ...]) -> tuple[Any, ...]
     if kind == "string_pattern_mismatch":
         return ("E063", name, yamlsafe.shown(err["input"]))
     if kind == "literal_error":
-        return ("E064", name, str(err["ctx"]["expected"]), _kind_of(err["input"]))
+        return ("E064", name, _choices(str(err["ctx"]["expected"])), _kind_of(err["input"]))
     if kind == "greater_than_equal":
         return ("E065", name, str(err["ctx"]["ge"]), _kind_of(err["input"]))
     if kind == "model_type" and not loc:
@@ -240,6 +240,12 @@ def _validation_message(err: Any, loc: tuple[str | int, ...]) -> tuple[Any, ...]
         return ("E070", name, _kind_of(err["input"]))
     message = err["msg"].removeprefix("Value error, ")  # pydantic's own words (English)
     return ("E071", name, message) if name else ("E071.bare", message)
+
+
+def _choices(expected: str) -> Any:
+    """pydantic's "'a', 'b' or 'c'" with the "or" in the message's language."""
+    first, sep, last = expected.rpartition(" or ")
+    return msg("f.or", first, last) if sep else expected
 
 
 def _kind_of(value: Any) -> Msg:
@@ -443,7 +449,7 @@ def load(source: Source, config: Config, *, reader: Reader | None = None) -> Rep
     read = reader or _SourceReader(source, config)
 
     def cannot_read(shown: str, exc: OSError) -> None:
-        repo.problems.append(error(shown, None, "E001", msg("f.text", exc.strerror or str(exc))))
+        repo.problems.append(error(shown, None, "E001", files.system_msg(exc)))
 
     unreadable: set[str] = set()  # plan files that exist but could not be read
     for rel in source.files(PLANS_DIR):

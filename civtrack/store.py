@@ -39,7 +39,7 @@ from pathlib import Path
 import yaml.resolver
 
 from civtrack.errors import InputError, error
-from civtrack.messages import Msg, msg
+from civtrack.messages import Msg, msg, render_message
 from civtrack.model import ENTRY_FIELDS, Entry
 
 LOCK_DIR = ".civtrack/locks"
@@ -242,7 +242,7 @@ def _ensure_lock_dir(root: Path) -> Path:
         except FileExistsError:
             pass
         if not stat.S_ISDIR(os.lstat(level).st_mode):
-            raise OSError(errno.ELOOP, f"{level.relative_to(root)} is a symbolic link or a file, not a folder")
+            raise _LockError(msg("f.lock.folder", str(level.relative_to(root))))
     if made:
         ignore = folder.parent / ".gitignore"
         try:
@@ -254,10 +254,20 @@ def _ensure_lock_dir(root: Path) -> Path:
     return folder
 
 
+class _LockError(OSError):
+    """The lock's folder or file is not what it must be: civtrack's own words (``words``, a fragment)."""
+
+    def __init__(self, words: Msg):
+        super().__init__(errno.ELOOP, render_message(words.key, words.args, "en"))
+        self.words = words
+
+
 @contextmanager
 def locked(root: Path, relpath: str, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     """Hold the lock of one progress file (other ``record`` processes wait for it)."""
     from filelock import FileLock, Timeout
+
+    from civtrack.files import system_msg
 
     shown = relpath
     try:
@@ -265,7 +275,7 @@ def locked(root: Path, relpath: str, timeout: float = LOCK_TIMEOUT) -> Iterator[
         path = lock_path(root, relpath)
         try:
             if os.path.islink(path) or not os.path.isfile(path) and os.path.lexists(path):
-                raise OSError(errno.ELOOP, f"{path.name} is a symbolic link or not a file")
+                raise _LockError(msg("f.lock.file", path.name))
         except FileNotFoundError:
             pass
         lock = FileLock(str(path), timeout=timeout)
@@ -274,7 +284,7 @@ def locked(root: Path, relpath: str, timeout: float = LOCK_TIMEOUT) -> Iterator[
         raise InputError(error(shown, None, "E505", f"{timeout:g}")) from None
     except OSError as exc:
         raise InputError(
-            error(str(root / LOCK_DIR), None, "E506", shown, msg("f.text", exc.strerror or str(exc)))
+            error(str(root / LOCK_DIR), None, "E506", shown, getattr(exc, "words", None) or system_msg(exc))
         ) from None
     try:
         yield
@@ -357,13 +367,13 @@ def block_line(existing: bytes | None, data: bytes) -> int:
 
 def _reason(exc: OSError) -> Msg:
     """files.reason's words, with a hint where a write is refused (a folder made read-only)."""
-    from civtrack.files import reason_msg
+    from civtrack.files import reason_msg, system_msg
 
     if exc.errno in (errno.EACCES, errno.EPERM):
         return msg("f.os.denied_write")
     if exc.errno in (errno.EROFS, errno.ENOSPC, errno.ELOOP):
         return reason_msg(exc)
-    return msg("f.text", exc.strerror or str(exc))
+    return reason_msg(exc) if exc.errno in (errno.ENOTDIR, errno.EISDIR) else system_msg(exc)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -37,6 +37,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
 from civtrack.errors import InputError, Problem, error
+from civtrack.files import system_msg
 from civtrack.messages import Msg, msg
 
 try:  # libyaml's parser when available: several times faster than pure Python.
@@ -365,7 +366,7 @@ def load_file(file: str, *, max_bytes: int = DEFAULT_MAX_BYTES, display: str | N
         with open(file, "rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise InputError(error(name, None, "E001", msg("f.text", exc.strerror))) from None
+        raise InputError(error(name, None, "E001", system_msg(exc))) from None
     if len(data) > max_bytes:
         raise InputError(error(name, None, "E011", str(max_bytes)))
     return parse(decode(data, name), name, max_bytes=max_bytes)

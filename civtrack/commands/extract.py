@@ -61,7 +61,7 @@ def run(
     from civtrack.extract.decode import decode
     from civtrack.extract.render import to_json, to_yaml
     from civtrack.extract.slug import slug
-    from civtrack.messages import msg
+    from civtrack.files import system_msg
     from civtrack.model import SLUG
 
     if fmt not in FORMATS:
@@ -78,7 +78,7 @@ def run(
             with open(file, "rb") as handle:
                 data = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise InputError(error(name, None, "E001", msg("f.text", exc.strerror))) from None
+        raise InputError(error(name, None, "E001", system_msg(exc))) from None
     if len(data) > MAX_BYTES:
         raise InputError(error(name, None, "E707", str(MAX_BYTES // (1024 * 1024))))
     if plan_id is None:
@@ -97,7 +97,7 @@ def run(
         temporary.write_text(text, encoding="utf-8")
         temporary.replace(output)
     except OSError as exc:
-        raise InputError(error(str(output), None, "E708", msg("f.text", exc.strerror))) from None
+        raise InputError(error(str(output), None, "E708", system_msg(exc))) from None
     numbers = sum(1 for item in draft.items if item.kind == "number")
     checks = sum(1 for item in draft.items if item.notes)
     typer.echo(
