@@ -28,6 +28,10 @@ a code, a severity and arguments, is raised by the core (not only by renderers) 
 against the docs; i18n's labels are words a renderer puts in a table. One table each, each the one
 obvious place for its kind.
 
+The module is long (past the ~600 lines of the guide) and stays whole: it is one table, and a message is
+found, translated and checked against the docs in one place; split by family, a key would have to be
+looked for in several.
+
 Templates take positional ``str.format`` fields ({0}, {1}: Chinese word order differs); literal braces
 are doubled. Arguments are text (user text already made safe by yamlsafe.shown) or ``Msg`` fragments.
 """

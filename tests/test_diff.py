@@ -176,6 +176,15 @@ def test_problems_in_the_new_side_are_shown(repo: Path) -> None:
         f"  {MARCH}:4: error E211: incomplete last entry (interrupted write?): the file ends with a cut-off entry; "
         "complete the entry or delete it (line 4 to the end of the file), then run `civtrack check`",
     ]
+    # Scripts read the code, never the words (in the run's language).
+    document = json.loads(cli(repo, "--lang", "zh", "diff", *AS_OF, "--format", "json").stdout)
+    assert document["problems"] == [
+        {
+            "path": MARCH, "line": 4, "severity": "error", "code": "E211",
+            "message": "最后一条记录不完整（写入中断？）：文件以一条被截断的记录结尾；请补全或删除该记录（第 4 行至文件末尾），"
+            "然后运行 `civtrack check`",
+        }
+    ]  # fmt: skip
 
 
 def test_no_changes(repo: Path) -> None:

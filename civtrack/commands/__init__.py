@@ -52,6 +52,7 @@ def use_lang(globals_: Globals, config: Config) -> str:
 
 def remember(globals_: Globals) -> None:
     """The global options, for wording the problems of a run that stops before its language is known."""
+    _RUN.clear()  # a new run (in-process tests run many)
     _RUN["globals"] = globals_
     if globals_.lang is not None:
         _RUN["lang"] = globals_.lang
