@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from civtrack.messages import Msg, code_of, render_message, severity_word
+from civtrack.messages import CATALOGUE, Msg, code_of, render_message, severity_word
 
 Severity = Literal["error", "warning"]
 
@@ -43,7 +43,8 @@ class Problem:
     def render(self, lang: str = "en") -> str:
         """``path:line: error E012: message`` (``错误 E012``… in Chinese)."""
         where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {severity_word(self.severity, lang)} {self.code}: {self.message_in(lang)}"
+        code = self.key.partition(".")[0]
+        return f"{where}: {severity_word(self.severity, lang)} {code}: {render_message(self.key, self.args, lang)}"
 
     def __str__(self) -> str:
         return self.render("en")
@@ -65,13 +66,23 @@ class Problem:
         }  # fmt: skip
 
     def encoded(self) -> str:
-        """The key and arguments as one string (what the cache keeps in a problem row's message slot)."""
-        return json.dumps([self.key, *map(_plain, self.args)], ensure_ascii=False)
+        """The key and arguments as one string (what the cache keeps in a problem row's message slot):
+        joined by a separator no argument holds (user text is escaped by yamlsafe.shown), else JSON."""
+        args = self.args
+        if all(type(a) is str and _SEP not in a for a in args):
+            return _SEP.join((self.key, *args))
+        return json.dumps([self.key, *map(_plain, args)], ensure_ascii=False)
 
     @classmethod
     def decoded(cls, path: str, line: int | None, severity: Severity, text: str) -> Problem:
-        key, *args = json.loads(text)
-        return cls(path, line, severity, key, tuple(map(_nested, args)))
+        if text[0] == "[":
+            key, *args = json.loads(text)
+            return cls(path, line, severity, key, tuple(map(_nested, args)))
+        key, *parts = text.split(_SEP)
+        return cls(path, line, severity, key, tuple(parts))
+
+
+_SEP = "\x1f"  # ASCII's unit separator: a control character, never in an argument shown to people
 
 
 def _plain(arg: Any) -> Any:
@@ -84,7 +95,7 @@ def _nested(arg: Any) -> Any:
 
 def is_encoded(text: Any) -> bool:
     """Whether a cached message slot holds an encoded problem (rows of older versions held English text)."""
-    return isinstance(text, str) and text.startswith('["')
+    return isinstance(text, str) and (text.startswith('["') or text.partition(_SEP)[0] in CATALOGUE)
 
 
 class InputError(Exception):

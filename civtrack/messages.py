@@ -724,6 +724,7 @@ def render_message(key: str, args: tuple[Any, ...], lang: str) -> str:
     """The message of ``key`` in ``lang`` (en or zh), its fragments worded in the same language."""
     en, zh = CATALOGUE[key]
     template = zh if lang == "zh" else en
-    if not args:
-        return template.format()
-    return template.format(*(render_message(a.key, a.args, lang) if isinstance(a, Msg) else a for a in args))
+    for arg in args:
+        if type(arg) is Msg:
+            return template.format(*(render_message(a.key, a.args, lang) if type(a) is Msg else a for a in args))
+    return template.format(*args)  # the usual case: text only

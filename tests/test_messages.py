@@ -708,3 +708,22 @@ def test_each_code_in_english_and_in_chinese(code: str, tmp_path: Path, monkeypa
     assert (en, zh) == golden()[code]
     assert f" {code}: " in en and f" {code}: " in zh
     assert (" error " in en) == (" 错误 " in zh)
+
+
+def test_a_problem_goes_through_the_cache_as_key_and_arguments() -> None:
+    from civtrack.cache.rows import _problems, _rows, _valid_rows
+    from civtrack.errors import error, warning
+    from civtrack.messages import msg
+
+    problems = [
+        error("p.yaml", 3, "E210", "个", "张"),
+        error("p.yaml", 1, "E101", msg("f.list")),  # a fragment: kept as JSON
+        error("p.yaml", 2, "E048", "a\x1fb"),  # the separator in an argument: JSON too
+        warning("p.yaml", None, "W202"),
+        error("p.yaml", 4, "E211", "4", ""),
+    ]
+    rows = _rows(problems)
+    assert rows[0] == [3, "error", "E210\x1f个\x1f张"] and rows[3] == [None, "warning", "W202"]
+    assert _valid_rows(rows) and _problems("p.yaml", rows) == problems
+    # A row of an older version held the English text: not trusted (the file is read again).
+    assert not _valid_rows([[3, "error", "unit '个' differs from the indicator's unit '张'"]])
