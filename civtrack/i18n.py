@@ -82,6 +82,15 @@ LABELS: dict[str, tuple[str, str]] = {
         "{plans} plans, {entries} entries: {errors} errors, {warnings} warnings",
         "{plans} 个计划，{entries} 条记录：{errors} 个错误，{warnings} 个警告",
     ),
+    # sheet's and extract's confirmation
+    "sheet_wrote": (
+        "wrote {target}: {sheets} sheets, {rows} rows to fill for {month}",
+        "已写出 {target}：{sheets} 个工作表，{month}待填 {rows} 行",
+    ),
+    "extract_wrote": (
+        "wrote {output}: {numbers} targets, {milestones} milestones; {checks} marked 'check:' for review",
+        "已写出 {output}：{numbers} 项数值目标，{milestones} 项节点任务；{checks} 项标有“check:”，请核对",
+    ),
     # record
     "recorded": ("Recorded in", "已记录到"),
     "record_dry_run": ("Dry run (nothing written); would record in", "试运行（未写入），将记录到"),

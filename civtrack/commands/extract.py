@@ -100,8 +100,10 @@ def run(
         raise InputError(error(str(output), None, "E708", system_msg(exc))) from None
     numbers = sum(1 for item in draft.items if item.kind == "number")
     checks = sum(1 for item in draft.items if item.notes)
+    from civtrack.commands import problem_lang
+    from civtrack.i18n import label
+
+    words = label("extract_wrote", problem_lang())  # --lang, else civtrack.toml's where there is one
     typer.echo(
-        f"wrote {output}: {numbers} targets, {len(draft.items) - numbers} milestones; "
-        f"{checks} marked 'check:' for review",
-        err=True,
+        words.format(output=output, numbers=numbers, milestones=len(draft.items) - numbers, checks=checks), err=True
     )
