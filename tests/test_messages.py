@@ -727,3 +727,50 @@ def test_a_problem_goes_through_the_cache_as_key_and_arguments() -> None:
     assert _valid_rows(rows) and _problems("p.yaml", rows) == problems
     # A row of an older version held the English text: not trusted (the file is read again).
     assert not _valid_rows([[3, "error", "unit '个' differs from the indicator's unit '张'"]])
+
+
+def _run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    from tests.conftest import run_civtrack
+
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    env.pop("CIVTRACK_ROOT", None)
+    return run_civtrack(list(args), root, env)
+
+
+def test_the_language_of_civtrack_toml_words_problems_and_the_summary(tmp_path: Path) -> None:
+    root = repo(tmp_path, {"progress/town-2021/2021-06.yaml": "- {date: 2021-06-01, indicator: nope, value: 1}\n"})
+    (root / "civtrack.toml").write_text('lang = "zh"\n', encoding="utf-8")
+    check = _run(root, "check")
+    assert (check.returncode, check.stdout, check.stderr) == (
+        1,
+        "progress/town-2021/2021-06.yaml:1: 错误 E203: 计划“town-2021”中没有指标“nope”\n",
+        "1 个计划，5 条记录：1 个错误，0 个警告\n",
+    )
+    status = _run(root, "status")
+    assert (status.returncode, status.stdout) == (2, "")
+    assert status.stderr.splitlines() == [
+        "progress/town-2021/2021-06.yaml:1: 错误 E203: 计划“town-2021”中没有指标“nope”",
+        "civtrack: 错误 E309: 请先修正上述问题（`civtrack check` 会列出全部问题）",
+    ]
+    # --lang before the command words them in its language, the same codes.
+    english = _run(root, "--lang", "en", "check")
+    assert (
+        english.stdout
+        == "progress/town-2021/2021-06.yaml:1: error E203: unknown indicator 'nope' in plan 'town-2021'\n"
+    )
+    assert english.stderr == "1 plans, 5 entries: 1 errors, 0 warnings\n"
+
+
+def test_settings_that_cannot_be_read_are_named_in_english_unless_lang_is_given(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    (root / "civtrack.toml").write_text('lang = "zh"\nbogus = 1\n', encoding="utf-8")
+    line = "civtrack.toml: {} E405: {}"
+    plain = _run(root, "check")
+    assert (plain.returncode, plain.stdout) == (2, "")
+    assert plain.stderr == line.format(
+        "error", "unknown setting 'bogus' (known: lang, pace_tolerance, max_file_bytes, due_soon_days, stale_days)\n"
+    )
+    chinese = _run(root, "--lang", "zh", "check")
+    assert chinese.stderr == line.format(
+        "错误", "未知设置“bogus”（可用：lang, pace_tolerance, max_file_bytes, due_soon_days, stale_days）\n"
+    )
