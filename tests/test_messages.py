@@ -774,3 +774,10 @@ def test_settings_that_cannot_be_read_are_named_in_english_unless_lang_is_given(
     assert chinese.stderr == line.format(
         "错误", "未知设置“bogus”（可用：lang, pace_tolerance, max_file_bytes, due_soon_days, stale_days）\n"
     )
+
+
+def test_reports_own_lang_words_its_problems(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    (root / "out").mkdir()
+    done = _run(root, "report", "--month", "2021-06", "-o", "out", "--lang", "zh")
+    assert (done.returncode, done.stderr) == (2, "out: 错误 E516: 无法写出报告：这是文件夹：请给出文件名\n")

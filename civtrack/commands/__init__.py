@@ -50,6 +50,11 @@ def use_lang(globals_: Globals, config: Config) -> str:
     return lang
 
 
+def speak(lang: str) -> None:
+    """A command's own --lang (report, sheet): problems from now on are worded in it too."""
+    _RUN["lang"] = lang
+
+
 def remember(globals_: Globals) -> None:
     """The global options, for wording the problems of a run that stops before its language is known."""
     _RUN.clear()  # a new run (in-process tests run many)

@@ -96,7 +96,7 @@ def run(
         typer.Option("--fail-on", help="Exit 1 when any indicator is in this state (repeatable).", show_default=False),
     ] = None,
 ) -> None:
-    from civtrack.commands import known_ids, open_repository
+    from civtrack.commands import known_ids, open_repository, speak
     from civtrack.errors import fail
     from civtrack.parallel import map_shares, workers
     from civtrack.yamlsafe import shown
@@ -104,6 +104,7 @@ def run(
     chosen_month = parse_month(month)
     opened = open_repository(ctx.obj, plan_ids=plan)
     language = lang.value if lang is not None else opened.lang
+    speak(language)
     plans = opened.plans
     for plan_id in plan or []:
         if plan_id not in plans:

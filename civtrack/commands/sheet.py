@@ -37,7 +37,7 @@ def run(
 ) -> None:
     import datetime as dt
 
-    from civtrack.commands import chosen_plans, open_repository, selected_plans
+    from civtrack.commands import chosen_plans, open_repository, selected_plans, speak
     from civtrack.commands.report import parse_month, write_atomic
     from civtrack.oneplan import plan_hash
     from civtrack.render.sheet import fill_in_workbook, sheet_rows
@@ -46,6 +46,7 @@ def run(
     chosen = parse_month(month) if month else Month.of(dt.date.today())
     opened = open_repository(ctx.obj)
     language = lang.value if lang is not None else opened.lang
+    speak(language)
     ids = chosen_plans(opened, plan)
     if not plan:
         ids = [p for p in ids if runs_in(opened.plans[p].plan, chosen)]
