@@ -543,6 +543,30 @@ def _(tmp: Path) -> Lines:
     return both(refused(lambda: git.merge_base(root, "master", "other")), "E605")
 
 
+@case("E520")
+def _(tmp: Path) -> Lines:
+    """A workbook is not written to a terminal: the installed command, its output a pseudo-terminal."""
+    import pty
+
+    from tests.conftest import civtrack_exe
+
+    root = repo(tmp)
+    lines = []
+    for lang in LANGS:
+        leader, follower = pty.openpty()
+        try:
+            done = subprocess.run(
+                [civtrack_exe(), "--lang", lang, "export", "--format", "xlsx"],
+                cwd=root, stdout=follower, stderr=subprocess.PIPE, text=True, timeout=60,
+            )  # fmt: skip
+        finally:
+            os.close(follower)
+            os.close(leader)
+        assert done.returncode == 2
+        lines.append(done.stderr.strip())
+    return lines[0], lines[1]
+
+
 # --- extract -----------------------------------------------------------------------------------------
 
 
@@ -689,7 +713,6 @@ UNREACHABLE = {
     "E066": "a file that is not a mapping is refused before validation (E101, E200)",
     "E071": "pydantic's words for an error civtrack does not word itself: the schema gives none",
     "E306": "a plan file changed between two reads of one run: a race",
-    "E520": "a binary export to a terminal: the tests have no terminal",
     "E606": "git cat-file answering for another object than asked",
     "E607": "git cat-file stopping in the middle of a file",
 }
