@@ -5,6 +5,9 @@ Each code's case makes the problem happen (a bad file in a copy of tests/bad_inp
 in a process forked from the test server, or a call of the function that refuses) and compares both
 renderings with tests/golden/messages.tsv (code, English line, Chinese line; the temporary folder
 written TMP). A line of the golden file changes only with the words of the catalogue.
+
+The file is long (a case per code, ~170 codes) and stays whole: the cases are looked up by code, beside
+the checks that every code has one.
 """
 
 from __future__ import annotations
