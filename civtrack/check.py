@@ -10,6 +10,7 @@ import datetime as dt
 
 from civtrack.errors import Problem, error, warning
 from civtrack.load import EntryAt, PlanFile, Repository
+from civtrack.messages import msg
 from civtrack.model import Indicator, Plan
 from civtrack.text import fmt
 from civtrack.yamlsafe import shown
@@ -20,7 +21,7 @@ def check_plan(plan_file: PlanFile) -> list[Problem]:
     path = plan_file.path
     problems: list[Problem] = []
     if plan.period.end < plan.period.start:
-        problems.append(error(path, plan_file.line("period"), "period ends before it starts"))
+        problems.append(error(path, plan_file.line("period"), "E102"))
     seen: dict[str, int] = {}
     for i, ind in enumerate(plan.indicators):
 
@@ -29,24 +30,22 @@ def check_plan(plan_file: PlanFile) -> list[Problem]:
 
         if ind.id in seen:
             first = plan_file.line("indicators", seen[ind.id], "id")
-            problems.append(error(path, at("id"), f"duplicate indicator id '{ind.id}' (first at line {first})"))
+            problems.append(error(path, at("id"), "E103", ind.id, str(first)))
         seen.setdefault(ind.id, i)
         start, due = indicator_start(plan, ind), indicator_due(plan, ind)
         if due < start:
-            problems.append(error(path, at("due"), f"indicator '{ind.id}': due {due} is before its start {start}"))
+            problems.append(error(path, at("due"), "E104", ind.id, str(due), str(start)))
         if ind.due is not None and not (plan.period.start <= ind.due <= plan.period.end):
-            problems.append(warning(path, at("due"), f"indicator '{ind.id}': due {ind.due} is outside the plan period"))
+            problems.append(warning(path, at("due"), "W101", ind.id, str(ind.due)))
         if ind.kind == "milestone":
             for name in ("target", "unit", "baseline"):
                 if getattr(ind, name) is not None:
-                    problems.append(
-                        error(path, at(name), f"milestone '{ind.id}' takes no {name} (it is done or not done)")
-                    )
+                    problems.append(error(path, at(name), "E105", ind.id, name))
             for name in ("parts", "checkpoints"):
                 if getattr(ind, name):
-                    problems.append(error(path, at(name), f"milestone '{ind.id}' takes no {name}"))
+                    problems.append(error(path, at(name), "E106", ind.id, name))
             if ind.every:
-                problems.append(error(path, at("every"), f"milestone '{ind.id}' takes no every"))
+                problems.append(error(path, at("every"), "E106", ind.id, "every"))
             continue
         problems.extend(_check_number(plan_file, i, ind))
     return problems
@@ -61,30 +60,20 @@ def _check_number(plan_file: PlanFile, i: int, ind: Indicator) -> list[Problem]:
     problems: list[Problem] = []
     if ind.parts:
         if ind.accumulate == "latest":
-            problems.append(
-                error(path, at("parts"), f"indicator '{ind.id}': parts need accumulate: sum (the parent adds them up)")
-            )
+            problems.append(error(path, at("parts"), "E107", ind.id))
         part_ids: set[str] = set()
         for j, part in enumerate(ind.parts):
             if part.id in part_ids:
-                problems.append(error(path, at("parts", j, "id"), f"duplicate part id '{part.id}' in '{ind.id}'"))
+                problems.append(error(path, at("parts", j, "id"), "E108", part.id, ind.id))
             part_ids.add(part.id)
         part_sum = sum(p.target for p in ind.parts)
         if ind.target is not None and abs(ind.target - part_sum) > 1e-9:
-            problems.append(
-                error(
-                    path,
-                    at("target"),
-                    f"indicator '{ind.id}': target {fmt(ind.target)} differs from the sum of its parts' targets {fmt(part_sum)}",
-                )
-            )
+            problems.append(error(path, at("target"), "E109", ind.id, fmt(ind.target), fmt(part_sum)))
         for j, part in enumerate(ind.parts):
             if ind.comparator == "<=" and part.baseline <= part.target:
-                problems.append(
-                    error(path, at("parts", j), f"part '{part.id}': with '<=' the baseline must be above the target")
-                )
+                problems.append(error(path, at("parts", j), "E110", part.id))
     elif ind.target is None:
-        problems.append(error(path, at(), f"indicator '{ind.id}': missing required field 'target'"))
+        problems.append(error(path, at(), "E111", ind.id))
     if ind.comparator == "<=" and not ind.parts and ind.target is not None:
         if ind.baseline is None or ind.baseline <= ind.target:
             problems.append(
@@ -92,45 +81,28 @@ def _check_number(plan_file: PlanFile, i: int, ind: Indicator) -> list[Problem]:
                     path,
                     # line() falls back to the indicator's line: name the field that is there.
                     at("baseline") if ind.baseline is not None else at("comparator"),
-                    f"indicator '{ind.id}': with '<=' give a baseline above the target (the level to bring down)",
+                    "E112",
+                    ind.id,
                 )
             )
     if ind.comparator == ">=":
         if ind.parts:
             pairs = [
-                (f"part '{part.id}' of '{ind.id}'", at("parts", j), part.target, part.baseline)
+                (msg("f.part_of", part.id, ind.id), at("parts", j), part.target, part.baseline)
                 for j, part in enumerate(ind.parts)
             ]
         elif ind.target is not None:
-            pairs = [(f"indicator '{ind.id}'", at("target"), ind.target, ind.baseline or 0)]
+            pairs = [(msg("f.indicator", ind.id), at("target"), ind.target, ind.baseline or 0)]
         else:
             pairs = []
         for name, line, target, baseline in pairs:
             if target < baseline:
-                problems.append(
-                    error(
-                        path,
-                        line,
-                        f"{name}: target {fmt(target)} is below the baseline {fmt(baseline)}: with '>=' it would be "
-                        "done from the start; to bring a level down, write comparator: '<=' (and the baseline above the target)",
-                    )
-                )
+                problems.append(error(path, line, "E113", name, fmt(target), fmt(baseline)))
             elif target == baseline:
-                problems.append(
-                    warning(
-                        path,
-                        line,
-                        f"{name}: target {fmt(target)} equals the baseline: it is done before any progress; "
-                        "a '>=' target is the level to reach above the baseline",
-                    )
-                )
+                problems.append(warning(path, line, "W102", name, fmt(target)))
     for j, cp in enumerate(ind.checkpoints):
         if not (indicator_start(plan_file.plan, ind) <= cp.by <= indicator_due(plan_file.plan, ind)):
-            problems.append(
-                warning(
-                    path, at("checkpoints", j), f"checkpoint {cp.by} of '{ind.id}' is outside its start and due dates"
-                )
-            )
+            problems.append(warning(path, at("checkpoints", j), "W103", str(cp.by), ind.id))
     return problems
 
 
@@ -140,48 +112,30 @@ def check_entry(plan: Plan, indicators: dict[str, Indicator], item: EntryAt) -> 
     problems: list[Problem] = []
     date = entry.date
     if f"{date.year:04d}-{date.month:02d}" != item.month:  # model.month_of (inlined: a million entries)
-        problems.append(
-            error(
-                path,
-                line,
-                f"entry dated {entry.date} is in the file for {item.month}: move it to {entry.date.year:04d}-{entry.date.month:02d}.yaml",
-            )
-        )
+        problems.append(error(path, line, "E202", str(date), item.month, f"{date.year:04d}-{date.month:02d}"))
     indicator_id, _, part_id = entry.indicator.partition("/")
     ind = indicators.get(indicator_id)
     if ind is None:
-        return [*problems, error(path, line, f"unknown indicator '{indicator_id}' in plan '{plan.id}'")]
+        return [*problems, error(path, line, "E203", indicator_id, plan.id)]
     if part_id:
         if not any(p.id == part_id for p in ind.parts):
-            problems.append(error(path, line, f"unknown part '{part_id}' of indicator '{ind.id}'"))
+            problems.append(error(path, line, "E204", part_id, ind.id))
     elif ind.parts:
-        problems.append(
-            error(
-                path,
-                line,
-                f"indicator '{ind.id}' has parts: record on a part ({_some_parts(ind)})",
-            )
-        )
+        problems.append(error(path, line, "E205", ind.id, _some_parts(ind)))
     if ind.kind == "milestone":
         if entry.value is not None:
-            problems.append(error(path, line, f"'{ind.id}' is a milestone: write done: true, not a value"))
+            problems.append(error(path, line, "E206", ind.id))
         elif entry.done is None:
-            problems.append(error(path, line, f"entry for milestone '{ind.id}' needs done: true or done: false"))
+            problems.append(error(path, line, "E207", ind.id))
     else:
         if entry.done is not None:
-            problems.append(error(path, line, f"'{ind.id}' is a number: write value: N, not done"))
+            problems.append(error(path, line, "E208", ind.id))
         elif entry.value is None:
-            problems.append(error(path, line, f"entry for '{ind.id}' needs a value"))
+            problems.append(error(path, line, "E209", ind.id))
     if entry.unit is not None and ind.unit is not None and entry.unit != ind.unit:
-        problems.append(
-            error(path, line, f"unit '{shown(entry.unit)}' differs from the indicator's unit '{shown(ind.unit)}'")
-        )
+        problems.append(error(path, line, "E210", shown(entry.unit), shown(ind.unit)))
     if not (plan.period.start <= entry.date <= plan.period.end):
-        problems.append(
-            warning(
-                path, line, f"entry dated {entry.date} is outside the plan period {plan.period.start}…{plan.period.end}"
-            )
-        )
+        problems.append(warning(path, line, "W201", str(entry.date), str(plan.period.start), str(plan.period.end)))
     return problems
 
 

@@ -23,7 +23,7 @@ import typer
 from typer.core import TyperCommand, TyperOption
 
 from civtrack import __version__
-from civtrack.commands import COMMANDS, Globals, Lang, doc
+from civtrack.commands import COMMANDS, Globals, Lang, doc, remember
 from civtrack.errors import InputError
 
 LANG_HELP = "Language of labels and messages: en or zh (default: civtrack.toml, else en)."
@@ -61,6 +61,7 @@ def global_options(
     ] = False,
 ) -> None:
     ctx.obj = Globals(root=root, lang=lang.value if lang is not None else None)
+    remember(ctx.obj)
 
 
 def with_lang(run: Callable[..., Any]) -> Callable[..., Any]:
@@ -82,6 +83,7 @@ def with_lang(run: Callable[..., Any]) -> Callable[..., Any]:
         context = kwargs["ctx"] if takes_ctx else kwargs.pop("ctx")
         if chosen is not None:
             context.obj.lang = chosen.value
+            remember(context.obj)  # problems from now on are worded in it too
         return run(*args, **kwargs)
 
     parameters = [*([] if takes_ctx else [ctx]), *signature.parameters.values(), lang]
@@ -140,8 +142,10 @@ def main() -> None:
     try:
         app()
     except InputError as exc:
+        from civtrack.commands import say
+
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            print(say(problem), file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)

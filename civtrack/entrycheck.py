@@ -17,10 +17,11 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from civtrack.errors import InputError, Problem, error
 from civtrack.load import EntryAt, parse_progress
+from civtrack.messages import Msg, code_of, msg, render_message
 from civtrack.model import MAX_NUMBER, Entry, month_of
 from civtrack.oneplan import Target
 from civtrack.store import new_entry_id
@@ -46,22 +47,31 @@ NOTHING_TO_RECORD = "IMP12"
 MERGED_VALUE = "IMP13"
 BAD_FILE = "IMP14"
 NOT_YES_NO = "IMP15"
-FILE_REFUSED = "IMP16"
 ALREADY_RECORDED = "IMP50"
 PLAN_CHANGED = "IMP51"
 IGNORED_COLUMN = "IMP52"
 
 
 class Slip(NamedTuple):
-    """One problem of an entry to be written: a stable code and the message."""
+    """One problem of an entry to be written: a key of the message catalogue (its code first) and the
+    arguments (civtrack.messages)."""
 
-    code: str
-    message: str
+    key: str
+    args: tuple[Any, ...] = ()
+
+    @property
+    def code(self) -> str:
+        return code_of(self.key)
+
+    @property
+    def message(self) -> str:
+        return render_message(self.key, self.args, "en")
 
 
 @dataclass(frozen=True)
 class Words:
-    """How messages name what is typed: options on the command line, columns in a sheet."""
+    """How messages name what is typed: options on the command line, columns in a sheet (the variant of
+    each catalogue key, civtrack.messages)."""
 
     milestone_value: str
     milestone_missing: str
@@ -74,26 +84,16 @@ class Words:
 
 
 CLI = Words(
-    milestone_value="'{id}' is a milestone: record it with --done, not a value",
-    milestone_missing="'{id}' is a milestone: record it with --done (or --not-done to correct it)",
-    number_done="'{id}' is a number ({unit}): give a value, not --done",
-    number_missing="'{id}' is a number: give the value to record (e.g. civtrack record {plan}/{ref} 12)",
-    not_a_number="value '{text}' is not a number (write digits, e.g. 12 or 12.5; a negative one after --: -- -3)",
-    needs_part="indicator '{id}' has parts: record on one of them ({choices})",
-    no_unit="'{id}' has no unit: leave --unit out",
+    milestone_value="IMP03.cli_value", milestone_missing="IMP03.cli_missing", number_done="IMP03.cli_done",
+    number_missing="IMP12.cli", not_a_number="IMP04.cli", needs_part="IMP10.cli", no_unit="IMP05.cli_no_unit",
     fields={"note": "--note", "by": "--by", "evidence": "--evidence", "unit": "--unit"},
-)
+)  # fmt: skip
 
 SHEET = Words(
-    milestone_value="'{id}' is a milestone: fill done (yes or no), not value",
-    milestone_missing="'{id}' is a milestone: fill done (yes or no)",
-    number_done="'{id}' is a number ({unit}): fill value, not done",
-    number_missing="'{id}' is a number: fill value",
-    not_a_number="value '{text}' is not a number (write digits, e.g. 12, 12.5 or 1,200)",
-    needs_part="indicator '{id}' has parts: report on one of them ({choices})",
-    no_unit="'{id}' has no unit: leave unit empty",
+    milestone_value="IMP03.sheet_value", milestone_missing="IMP03.sheet_missing", number_done="IMP03.sheet_done",
+    number_missing="IMP12.sheet", not_a_number="IMP04.sheet", needs_part="IMP10.sheet", no_unit="IMP05.sheet_no_unit",
     fields={"note": "note", "by": "by", "evidence": "evidence", "unit": "unit"},
-)
+)  # fmt: skip
 
 
 def _strict_number(text: str) -> int | float | None:
@@ -135,43 +135,38 @@ def check_new_entry(
     ind = target.indicator
     where = target.plan_file.path
     slips: list[Slip] = []
-    fill = {"id": ind.id, "unit": ind.unit or "no unit", "plan": plan.id, "ref": target.ref}
+    unit_words: Any = ind.unit or msg("f.no_unit")
 
     number: int | float | None = None
     if ind.kind == "milestone":
         if value is not None:
-            slips.append(Slip(WRONG_KIND, words.milestone_value.format(**fill)))
+            slips.append(Slip(words.milestone_value, (ind.id,)))
         elif done is None:
-            slips.append(Slip(WRONG_KIND, words.milestone_missing.format(**fill)))
+            slips.append(Slip(words.milestone_missing, (ind.id,)))
     else:
         if done is not None:
-            slips.append(Slip(WRONG_KIND, words.number_done.format(**fill)))
+            slips.append(Slip(words.number_done, (ind.id, unit_words)))
         elif value is None:
-            slips.append(Slip(NOTHING_TO_RECORD, words.number_missing.format(**fill)))
+            slips.append(Slip(words.number_missing, (ind.id, plan.id, target.ref)))
         elif isinstance(value, str):
             number = _strict_number(value)
             if number is None:
-                slips.append(Slip(NOT_A_NUMBER, words.not_a_number.format(text=shown(value))))
+                slips.append(Slip(words.not_a_number, (shown(value),)))
         elif isinstance(value, bool) or not math.isfinite(value):
-            slips.append(Slip(NOT_A_NUMBER, words.not_a_number.format(text=shown(value))))
+            slips.append(Slip(words.not_a_number, (shown(value),)))
         else:
             number = value
     if ind.parts and target.part is None:
         own = words is CLI
         choices = ", ".join(f"{plan.id}/{ind.id}/{p.id}" if own else f"{ind.id}/{p.id}" for p in ind.parts)
-        slips.append(Slip(NEEDS_PART, words.needs_part.format(choices=choices, **fill)))
+        slips.append(Slip(words.needs_part, (ind.id, choices)))
     if unit is not None:
         if ind.kind == "milestone" or ind.unit is None:
-            slips.append(Slip(WRONG_UNIT, words.no_unit.format(**fill)))
+            slips.append(Slip(words.no_unit, (ind.id,)))
         elif unit != ind.unit:
-            slips.append(Slip(WRONG_UNIT, f"unit '{unit}' differs from the indicator's unit '{ind.unit}'"))
+            slips.append(Slip(WRONG_UNIT, (unit, ind.unit)))
     if not (plan.period.start <= day <= plan.period.end):
-        slips.append(
-            Slip(
-                OUTSIDE_PERIOD,
-                f"date {day} is outside the period of plan '{plan.id}' ({plan.period.start}…{plan.period.end}, {where})",
-            )
-        )
+        slips.append(Slip(OUTSIDE_PERIOD, (str(day), plan.id, str(plan.period.start), str(plan.period.end), where)))
     for key, text in (("note", note), ("by", by), ("evidence", evidence), ("unit", unit)):
         if text is None:
             continue
@@ -179,14 +174,14 @@ def check_new_entry(
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
-            slips.append(Slip(BAD_TEXT, f"{name} is not valid text (it holds bytes that are not UTF-8)"))
+            slips.append(Slip(BAD_TEXT, (name,)))
             continue
         # What the reader refuses (it could rewrite a terminal's screen) is not written either.
         control = CONTROL_IN_TEXT.search(text)
         if control:
-            slips.append(Slip(BAD_TEXT, f"{name} holds a control character (U+{ord(control.group()):04X}): delete it"))
+            slips.append(Slip("IMP11.control", (name, f"{ord(control.group()):04X}")))
     if number is not None and abs(number) > MAX_NUMBER:
-        slips.append(Slip(NOT_A_NUMBER, f"the number {number} is too large (the limit is 10^15)"))
+        slips.append(Slip("IMP04.large", (str(number),)))
     if slips:
         return None, slips
     try:
@@ -197,12 +192,23 @@ def check_new_entry(
             id=new_entry_id(),
         )  # fmt: skip
     except ValidationError as exc:
-        return None, [Slip(NOT_A_NUMBER, e["msg"].removeprefix("Value error, ")) for e in exc.errors(include_url=False)]
+        return None, [Slip("IMP04.model", (_model_slip(e),)) for e in exc.errors(include_url=False)]
     item = EntryAt(plan.id, entry, "(new entry)", 0, 0, month_of(day))
     indicators = {i.id: i for i in plan.indicators}
     errors = [p for p in check_entry(plan, indicators, item) if p.severity == "error"]
     # pragma: no cover - the checks above cover check_entry's rules
-    return (None, [Slip(UNKNOWN_REF, p.message) for p in errors]) if errors else (entry, [])
+    return (None, [Slip(UNKNOWN_REF, (Msg(p.key, p.args),)) for p in errors]) if errors else (entry, [])
+
+
+def _model_slip(err: Any) -> Msg:
+    """A refusal of the model (civtrack.model's validators), as a fragment."""
+    from civtrack.errors import CodedValueError
+
+    coded = err.get("ctx", {}).get("error")
+    name = ".".join(str(part) for part in err["loc"][:1])
+    if isinstance(coded, CodedValueError):
+        return Msg(coded.key, (name, *coded.args_))
+    return msg("f.text", err["msg"].removeprefix("Value error, "))
 
 
 def check_append(
@@ -229,7 +235,7 @@ def check_append(
     from civtrack.check import check_entry
 
     before = existing or b""
-    refused = error(shown, None, "cannot append to this file as it stands: fix it first; nothing was recorded")
+    refused = error(shown, None, "E502")
     plan = target_plan.plan_file.plan
     indicators = {ind.id: ind for ind in plan.indicators}
 
@@ -243,22 +249,16 @@ def check_append(
     if len(before) > config.max_file_bytes:  # read_existing stops one byte past the limit
         raise InputError([*read(before)[1], refused])
     if before and store.unterminated_tail(before) is not None:
-        torn = [p for p in read(before)[1] if p.message.startswith(store.TORN_MESSAGE)]
+        torn = [p for p in read(before)[1] if p.key == store.TORN_KEY]
         if torn:
             raise InputError(
                 [
                     *torn,
-                    error(
-                        shown,
-                        None,
-                        "record does not append after an incomplete entry: fix it first; nothing was recorded",
-                    ),
+                    error(shown, None, "E503"),
                 ]
             )
     if len(before) + len(data) > config.max_file_bytes:
-        raise InputError(
-            error(shown, None, f"the file would exceed max_file_bytes ({config.max_file_bytes}); nothing was recorded")
-        )
+        raise InputError(error(shown, None, "E504", str(config.max_file_bytes)))
     found, errors = read(before + data)
     count = len(entries)
     tail = found[-count:] if count else []

@@ -122,6 +122,59 @@ def reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+def reason_msg(exc: OSError) -> Any:
+    """``reason`` as a message fragment (civtrack.messages), worded in the language it is shown in."""
+    from civtrack.messages import msg
+
+    if isinstance(exc, NotRegularFile):
+        return msg("f.os.notregular", kind_msg(exc.what))
+    if exc.filename is None and exc.strerror and exc.errno in _OURS:
+        return msg(_OWN_KEYS[exc.strerror]) if exc.strerror in _OWN_KEYS else msg("f.text", exc.strerror)
+    key = _REASON_KEYS.get(exc.errno or 0)
+    return msg(key) if key else system_msg(exc)
+
+
+def system_msg(exc: OSError) -> Any:
+    """The system's words for an OSError (its ``strerror``) as a fragment: in English as the system says
+    them, in Chinese translated where the error is a common one."""
+    from civtrack.messages import msg
+
+    key = _SYSTEM_KEYS.get(exc.errno or 0)
+    text = exc.strerror or str(exc)
+    return msg(key, text) if key and exc.strerror else msg("f.text", text)
+
+
+_SYSTEM_KEYS = {
+    errno.ENOENT: "f.sys.enoent", errno.ENOTDIR: "f.sys.enotdir", errno.EISDIR: "f.sys.eisdir",
+    errno.EEXIST: "f.sys.eexist", errno.EACCES: "f.sys.eacces", errno.EPERM: "f.sys.eacces",
+    errno.ENOSPC: "f.sys.enospc", errno.EROFS: "f.sys.erofs", errno.ELOOP: "f.sys.eloop",
+}  # fmt: skip
+# write_output's own words (an OSError without a file name: see there).
+_OWN_KEYS = {
+    "no file name given": "f.out.noname",
+    "a part of the path is a file, not a folder": "f.os.notdir",
+    "it is a folder: give a file name": "f.out.folder",
+    "it is a named pipe that no process reads": "f.out.pipe",
+}
+
+
+_REASON_KEYS = {
+    errno.EACCES: "f.os.denied", errno.EPERM: "f.os.denied", errno.ENOSPC: "f.os.nospace",
+    errno.EROFS: "f.os.readonly", errno.ELOOP: "f.os.link", errno.ENOTDIR: "f.os.notdir", errno.EISDIR: "f.os.isdir",
+}  # fmt: skip
+_KIND_KEYS = {
+    "a folder": "f.kind.folder", "a file": "f.kind.file", "a named pipe": "f.kind.pipe", "a socket": "f.kind.socket",
+    "a symbolic link": "f.kind.link", "a device": "f.kind.device", "not a regular file": "f.kind.other",
+}  # fmt: skip
+
+
+def kind_msg(what: str) -> Any:
+    """``kind``'s words as a message fragment."""
+    from civtrack.messages import msg
+
+    return msg(_KIND_KEYS[what])
+
+
 def write_output(path: Path, chunks: Iterable[str] | bytes) -> None:
     """Write the text of ``chunks`` (or bytes: a workbook, a Word file) to ``path`` (``-o`` of report and
     export). OSError on failure.

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from civtrack.errors import InputError, error
+from civtrack.errors import InputError, error, fail
+from civtrack.messages import msg
 from civtrack.yamlsafe import shown
 
 ZERO = "0" * 40
@@ -33,10 +34,10 @@ def run(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
     try:
         result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, env=_env(), check=False)
     except FileNotFoundError:
-        raise InputError("git is not installed (or not on PATH): diff and history need it") from None
+        raise fail("E600") from None
     if check and result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise InputError(f"git {args[0]}: {message[-1] if message else 'failed'}")
+        raise fail("E601", args[0], msg("f.text", message[-1]) if message else msg("f.failed"))
     return result
 
 
@@ -50,7 +51,7 @@ def is_repository(root: Path) -> bool:
 
 def require_repository(root: Path) -> None:
     if not is_repository(root):
-        raise InputError(error(str(root), None, "not inside a git repository (run `git init` and commit first)"))
+        raise InputError(error(str(root), None, "E602"))
 
 
 def prefix(root: Path) -> str:
@@ -61,7 +62,7 @@ def prefix(root: Path) -> str:
 def check_revision_text(rev: str) -> None:
     """Refuse what git could read as an option or that cannot be a revision."""
     if not rev or rev.startswith("-") or any(ch in rev for ch in "\0\n\r") or rev.strip() != rev:
-        raise InputError(f"'{shown(rev)}' is not a revision (a branch, tag or commit; it must not start with '-')")
+        raise fail("E603", shown(rev))
 
 
 def resolve(root: Path, rev: str) -> str:
@@ -69,8 +70,7 @@ def resolve(root: Path, rev: str) -> str:
     check_revision_text(rev)
     result = run(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}", check=False)
     if result.returncode != 0:
-        hint = " (the repository has no commits yet)" if rev == "HEAD" else ""
-        raise InputError(f"unknown revision '{shown(rev)}'{hint}")
+        raise fail("E604.empty" if rev == "HEAD" else "E604", shown(rev))
     return result.stdout.decode("ascii").strip()
 
 
@@ -81,7 +81,7 @@ def has_commits(root: Path) -> bool:
 def merge_base(root: Path, a: str, b: str) -> str:
     result = run(root, "merge-base", a, b, check=False)
     if result.returncode != 0:
-        raise InputError("the two revisions have no common ancestor (for A...B)")
+        raise fail("E605")
     return result.stdout.decode("ascii").strip()
 
 
@@ -151,7 +151,7 @@ class GitSource:
         batch.stdin.flush()
         header = batch.stdout.readline().split()
         if len(header) != 3 or header[1] != b"blob":  # pragma: no cover - the id came from ls-tree
-            raise InputError(error(self.display(relpath), None, "cannot read the file from git"))
+            raise InputError(error(self.display(relpath), None, "E606"))
         data = _read_exactly(batch.stdout, int(header[2]))
         batch.stdout.read(1)  # the newline after the contents
         return data
@@ -203,7 +203,7 @@ def _read_exactly(stream: IO[bytes], size: int) -> bytes:
     while size > 0:
         chunk = stream.read(size)
         if not chunk:  # pragma: no cover - git exited mid-answer
-            raise InputError("git cat-file stopped in the middle of a file")
+            raise fail("E607")
         chunks.append(chunk)
         size -= len(chunk)
     return b"".join(chunks)

@@ -40,6 +40,7 @@ from civtrack import entrycheck as codes
 from civtrack.entrycheck import SHEET, Slip, check_append, check_new_entry
 from civtrack.errors import InputError, Problem
 from civtrack.load import EntryAt, PlanFile, parse_progress
+from civtrack.messages import Msg, msg
 from civtrack.model import Entry, month_of
 from civtrack.oneplan import Target, read_plan, resolve
 from civtrack.reporting import Month
@@ -81,22 +82,22 @@ class Table:
     hashes: dict[str, str] = field(default_factory=dict)  # plan id → hash when the sheet was made
 
 
-def _problem(where: str, code: str, message: str, severity: str = "error") -> Problem:
-    return Problem(where, None, severity, message, code)  # type: ignore[arg-type]
+def _problem(where: str, key: str, *args: Any, severity: str = "error") -> Problem:
+    return Problem(where, None, severity, key, args)  # type: ignore[arg-type]
 
 
 def read_table(path: Path, shown: str) -> Table:
     """The rows of an .xlsx or .csv file; InputError when it cannot be read at all."""
     suffix = path.suffix.lower()
     if path.is_dir():
-        raise InputError(_problem(shown, codes.BAD_FILE, "a folder, not a file"))
+        raise InputError(_problem(shown, "IMP14.folder"))
     if not path.is_file():
-        raise InputError(_problem(shown, codes.BAD_FILE, "no such file"))
+        raise InputError(_problem(shown, "IMP14.missing"))
     if suffix in (".xlsx", ".xlsm"):
         return _read_workbook(path, shown)
     if suffix in (".csv", ".txt"):
         return _read_csv(path, shown)
-    raise InputError(_problem(shown, codes.BAD_FILE, f"cannot import '{path.suffix}' files: give an .xlsx or .csv file"))
+    raise InputError(_problem(shown, codes.BAD_FILE, path.suffix))
 
 
 # --- CSV ---------------------------------------------------------------------------
@@ -111,13 +112,13 @@ def _read_csv(path: Path, shown: str) -> Table:
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - gb18030 decodes almost any bytes
-        raise InputError(_problem(shown, codes.BAD_FILE, "not text in UTF-8 or GB18030"))
+        raise InputError(_problem(shown, "IMP14.encoding"))
     if "\x00" in text:
-        raise InputError(_problem(shown, codes.BAD_FILE, "not a CSV file (it holds NUL bytes: UTF-16, or binary?)"))
+        raise InputError(_problem(shown, "IMP14.nul"))
     try:
         records = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
-        raise InputError(_problem(shown, codes.BAD_FILE, f"not a CSV file: {exc}")) from None
+        raise InputError(_problem(shown, "IMP14.csv", msg("f.text", str(exc)))) from None
     table = Table()
     keys = _find_header(records, shown, table)
     if keys is None:
@@ -145,21 +146,12 @@ def _find_header(records: list[list[Any]], where: str, table: Table) -> tuple[in
                 columns[i] = key
         if {"plan", "id"} <= set(columns.values()):
             if not {"value", "done"} & set(columns.values()):
-                table.problems.append(_problem(where, codes.BAD_FILE, "no value or done column: nothing to import"))
+                table.problems.append(_problem(where, "IMP14.no_value"))
                 return None
             for name in unknown:
-                table.problems.append(
-                    _problem(where, codes.IGNORED_COLUMN, f"column '{name}' is not one civtrack reads: ignored", "warning")
-                )
+                table.problems.append(_problem(where, codes.IGNORED_COLUMN, name, severity="warning"))
             return index, columns
-    table.problems.append(
-        _problem(
-            where,
-            codes.BAD_FILE,
-            "no header row with plan and id columns in the first rows (the headers of `civtrack sheet`, "
-            "in English or Chinese)",
-        )
-    )
+    table.problems.append(_problem(where, "IMP14.no_header"))
     return None
 
 
@@ -174,13 +166,13 @@ def _read_workbook(path: Path, shown: str) -> Table:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
-        raise InputError(_problem(shown, codes.BAD_FILE, f"cannot read the workbook: {exc}")) from None
+        raise InputError(_problem(shown, "IMP14.workbook", msg("f.text", str(exc)))) from None
     try:
         return _read_sheets(book, path, shown)
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - a damaged sheet inside a readable archive
-        raise InputError(_problem(shown, codes.BAD_FILE, f"cannot read the workbook: {exc}")) from None
+        raise InputError(_problem(shown, "IMP14.workbook", msg("f.text", str(exc)))) from None
     finally:
         book.close()
 
@@ -235,7 +227,7 @@ def _read_sheets(book: Any, path: Path, shown: str) -> Table:
                           if i is not None and (r, i) in merged and merged[(r, i)][1]), None)  # fmt: skip
             table.rows.append(Row(f"{shown}:{ws.title}!{r}", row, percent, missing, spans))
     if not found and not table.problems:
-        table.problems.append(_problem(shown, codes.BAD_FILE, "no sheet with plan and id columns"))
+        table.problems.append(_problem(shown, "IMP14.no_sheet"))
     return table
 
 
@@ -356,7 +348,7 @@ def check_rows(
         if is_empty(row):
             continue
         slips = list(_row_slips(root, row, config, month, plans, checked))
-        problems.extend(_problem(row.where, slip.code, slip.message) for slip in slips)
+        problems.extend(_problem(row.where, slip.key, *slip.args) for slip in slips)
     return checked, problems, {k: v for k, v in plans.items() if isinstance(v, PlanFile)}
 
 
@@ -370,20 +362,14 @@ def _row_slips(
 ) -> Iterator[Slip]:
     cells = row.cells
     for key in sorted(row.uncached):
-        yield Slip(
-            codes.FORMULA_WITHOUT_VALUE,
-            f"{key}: a formula saved without its value (open the file in Excel or LibreOffice and save it again)",
-        )
+        yield Slip(codes.FORMULA_WITHOUT_VALUE, (key,))
     if row.merged_value:
-        yield Slip(
-            codes.MERGED_VALUE,
-            f"merged cells {row.merged_value} give one value to several rows: unmerge them and fill each row",
-        )
+        yield Slip(codes.MERGED_VALUE, (str(row.merged_value),))
     if row.uncached or row.merged_value:
         return
     plan_id, ref = cell_text(cells.get("plan")), cell_text(cells.get("id"))
     if plan_id is None or ref is None:
-        yield Slip(codes.UNKNOWN_REF, "plan and id must both be filled (the row has values but no item)")
+        yield Slip("IMP02.empty")
         return
     plan_file = plans.get(plan_id)
     if plan_file is None:
@@ -393,17 +379,18 @@ def _row_slips(
             plan_file = exc
         plans[plan_id] = plan_file
     if isinstance(plan_file, InputError):
-        first = plan_file.problems[0].message
-        if first.startswith("unknown plan") or "is not a plan id" in first:
-            yield Slip(codes.UNKNOWN_PLAN, first)
+        first = plan_file.problems[0]
+        if first.code == "E305":  # an unknown plan
+            yield Slip(codes.UNKNOWN_PLAN, (Msg(first.key, first.args),))
         else:
-            yield Slip(codes.UNKNOWN_PLAN, f"plan '{plan_id}' has errors: fix it first (`civtrack check`)")
+            yield Slip("IMP01.errors", (plan_id,))
         return
     indicator_id, _, part_id = ref.partition("/")
     try:
         target = resolve(plan_file, indicator_id, part_id or None)
     except InputError as exc:
-        yield Slip(codes.UNKNOWN_REF, exc.problems[0].message)
+        first = exc.problems[0]
+        yield Slip(codes.UNKNOWN_REF, (Msg(first.key, first.args),))
         return
     ind = target.indicator
     slips: list[Slip] = []
@@ -418,11 +405,11 @@ def _row_slips(
         slips.append(slip)
     elif day is None:
         if month is None:
-            slips.append(Slip(codes.NOT_A_DATE, "date is empty (fill it, or give --month to date the row's entry)"))
+            slips.append(Slip("IMP08.empty"))
         else:
             day = month.last
     if day is not None and month is not None and day not in month:
-        slips.append(Slip(codes.OUTSIDE_MONTH, f"date {day} is outside the sheet's month {month}"))
+        slips.append(Slip(codes.OUTSIDE_MONTH, (str(day), str(month))))
     unit = cell_text(cells.get("unit"))
     if slips:
         yield from slips
@@ -455,14 +442,7 @@ def plan_changes(root: Path, table: Table, shown: str) -> list[Problem]:
         if now is None:
             continue  # an unknown plan is named by its rows
         if now[1] != digest:
-            found.append(
-                _problem(
-                    shown,
-                    codes.PLAN_CHANGED,
-                    f"plan '{plan_id}' changed since the sheet was made ({now[0]}): check that the rows still fit it",
-                    "warning",
-                )
-            )
+            found.append(_problem(shown, codes.PLAN_CHANGED, plan_id, str(now[0]), severity="warning"))
     return found
 
 
@@ -524,12 +504,7 @@ class Batch:
             if have[key]:
                 have[key] -= 1
                 self.skipped.append(
-                    _problem(
-                        item.row.where,
-                        codes.ALREADY_RECORDED,
-                        f"already recorded ({shown}:{lines[key]}): skipped",
-                        "warning",
-                    )
+                    _problem(item.row.where, codes.ALREADY_RECORDED, f"{shown}:{lines[key]}", severity="warning")
                 )
             else:
                 fresh.append(item)

@@ -22,9 +22,10 @@ from typing import Any, Protocol
 from pydantic import TypeAdapter, ValidationError
 
 from civtrack import files, yamlsafe
-from civtrack.errors import InputError, Problem, error, warning
+from civtrack.errors import CodedValueError, InputError, Problem, error, warning
+from civtrack.messages import Msg, msg
 from civtrack.model import Entry, Plan
-from civtrack.store import TORN_MESSAGE, unterminated_tail, wait_for_append
+from civtrack.store import TORN_KEY, unterminated_tail, wait_for_append
 from civtrack.workspace import PLANS_DIR, PROGRESS_DIR, Config, display_path
 
 # ASCII digits only, and nothing after ".yaml" ('$' would let "2021-06.yaml\n" pass).
@@ -55,7 +56,7 @@ class DiskSource:
         self.root = root
         self.links: list[str] = []
         self.special: list[str] = []  # pipes, sockets, devices: listed, never opened
-        self.unlistable: list[tuple[str, str]] = []  # folders that could not be listed, and why
+        self.unlistable: list[tuple[str, tuple[Any, ...]]] = []  # folders not listed, and why (key, args)
 
     def files(self, folder: str) -> list[str]:
         base = self.root / folder
@@ -68,10 +69,9 @@ class DiskSource:
             where = Path(exc.filename or base)
             rel = where.relative_to(self.root).as_posix() if where.is_relative_to(self.root) else str(where)
             if exc.errno == errno.ENOTDIR:
-                why = "it is a file, not a folder: its entries are not read; progress goes in progress/<plan-id>/"
-                why = why if rel == PROGRESS_DIR else "it is a file, not a folder: not read"
+                why: tuple[Any, ...] = ("E307",) if rel == PROGRESS_DIR else ("E307.other",)
             else:
-                why = f"cannot list this folder ({files.reason(exc)}): the files in it are not read"
+                why = ("E308", files.reason_msg(exc))
             self.unlistable.append((rel, why))
 
         for dirpath, dirnames, filenames in files.walk(base, unlistable):
@@ -204,65 +204,64 @@ def validation_problems(exc: ValidationError, doc: yamlsafe.Document, path: str,
     for err in exc.errors(include_url=False):
         loc = _field_path(err["loc"], value)
         full = (*prefix, *loc)
-        kind = err["type"]
-        message = err["msg"].removeprefix("Value error, ")
-        name = _describe(loc)
-        if kind == "extra_forbidden":
-            text = f"unknown field '{yamlsafe.shown(loc[-1])}'"
-            if len(loc) > 1:
-                text += f" in {_describe(loc[:-1])}"
-        elif kind == "missing":
-            text = f"missing required field '{loc[-1]}'"
-            if len(loc) > 1:
-                text += f" in {_describe(loc[:-1])}"
-        elif kind == "string_pattern_mismatch" and loc and loc[-1] == "indicator":
-            text = (
-                f"indicator: '{yamlsafe.shown(err['input'])}' is not a reference of the form indicator-id "
-                "or indicator-id/part-id"
-            )
-        elif kind == "string_pattern_mismatch":
-            text = f"{name}: '{yamlsafe.shown(err['input'])}' is not an id (lower-case letters, digits and '-', e.g. elder-beds)"
-        elif kind == "literal_error":
-            text = f"{name}: must be {err['ctx']['expected']}, got {_kind_of(err['input'])}"
-        elif kind == "greater_than_equal":
-            text = f"{name}: must be {err['ctx']['ge']} or more, got {_kind_of(err['input'])}"
-        elif kind == "model_type" and not loc:
-            text = "expected a mapping of fields"
-        elif kind in ("model_type", "dict_type"):
-            text = f"{name}: expected a mapping of fields, got {_kind_of(err['input'])}"
-        elif kind == "list_type":
-            text = f"{name}: expected a list, got {_kind_of(err['input'])}"
-        elif kind in ("string_type",):
-            text = f"{name}: expected text, got {_kind_of(err['input'])}"
-        elif kind == "bool_type" or kind == "bool_parsing":
-            text = f"{name}: expected true or false, got {_kind_of(err['input'])}"
-        else:
-            text = f"{name}: {message}" if name else message
-        problems.append(error(path, doc.line(full), text))
+        problems.append(error(path, doc.line(full), *_validation_message(err, loc)))
     return problems
 
 
-def _kind_of(value: Any) -> str:
+def _validation_message(err: Any, loc: tuple[str | int, ...]) -> tuple[Any, ...]:
+    """One pydantic error as a catalogue key and its arguments."""
+    kind = err["type"]
+    name = _describe(loc)
+    coded = err.get("ctx", {}).get("error") if kind == "value_error" else None
+    if isinstance(coded, CodedValueError):  # a validator of civtrack.model
+        return (coded.key, name, *coded.args_)
+    if kind == "extra_forbidden":
+        field = yamlsafe.shown(loc[-1])
+        return ("E060.in", field, _describe(loc[:-1])) if len(loc) > 1 else ("E060", field)
+    if kind == "missing":
+        return ("E061.in", str(loc[-1]), _describe(loc[:-1])) if len(loc) > 1 else ("E061", str(loc[-1]))
+    if kind == "string_pattern_mismatch" and loc and loc[-1] == "indicator":
+        return ("E062", yamlsafe.shown(err["input"]))
+    if kind == "string_pattern_mismatch":
+        return ("E063", name, yamlsafe.shown(err["input"]))
+    if kind == "literal_error":
+        return ("E064", name, _choices(str(err["ctx"]["expected"])), _kind_of(err["input"]))
+    if kind == "greater_than_equal":
+        return ("E065", name, str(err["ctx"]["ge"]), _kind_of(err["input"]))
+    if kind == "model_type" and not loc:
+        return ("E066",)
+    if kind in ("model_type", "dict_type"):
+        return ("E067", name, _kind_of(err["input"]))
+    if kind == "list_type":
+        return ("E068", name, _kind_of(err["input"]))
+    if kind in ("string_type",):
+        return ("E069", name, _kind_of(err["input"]))
+    if kind == "bool_type" or kind == "bool_parsing":
+        return ("E070", name, _kind_of(err["input"]))
+    message = err["msg"].removeprefix("Value error, ")  # pydantic's own words (English)
+    return ("E071", name, message) if name else ("E071.bare", message)
+
+
+def _choices(expected: str) -> Any:
+    """pydantic's "'a', 'b' or 'c'" with the "or" in the message's language."""
+    first, sep, last = expected.rpartition(" or ")
+    return msg("f.or", first, last) if sep else expected
+
+
+def _kind_of(value: Any) -> Msg:
     if isinstance(value, list):
-        return "a list"
+        return msg("f.list")
     if isinstance(value, dict):
-        return "a mapping"
+        return msg("f.mapping")
     if value is None:
-        return "nothing"
+        return msg("f.nothing")
     if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    return f"'{yamlsafe.shown(value)}'"
+        return msg("f.boolean", str(value).lower())
+    return msg("f.value", yamlsafe.shown(value))
 
 
 def _too_large(path: str, config: Config) -> InputError:
-    return InputError(
-        error(
-            path,
-            None,
-            f"file is larger than the limit of {config.max_file_bytes} bytes "
-            "(raise max_file_bytes in civtrack.toml, or split the file)",
-        )
-    )
+    return InputError(error(path, None, "E011.hint", str(config.max_file_bytes)))
 
 
 def read_document(data: bytes, path: str, config: Config, *, fast: bool = True) -> yamlsafe.Document:
@@ -296,22 +295,16 @@ def parse_plan(data: bytes, path: str, config: Config, *, fast: bool = True) -> 
         try:
             plan_file, problems = _plan_of(doc, path)
         except InputError:  # the lines of a problem come from the reference, which refused the file
-            problems = [error(path, None, "")]
+            problems = [error(path, None, "E071.bare", "")]
         return (plan_file, problems) if not problems else parse_plan(data, path, config, fast=False)
     return _plan_of(doc, path)
 
 
 def _plan_of(doc: yamlsafe.Document, path: str) -> tuple[PlanFile | None, list[Problem]]:
     if doc.value is None:
-        return None, [error(path, 1, "plan file is empty")]
+        return None, [error(path, 1, "E100")]
     if not isinstance(doc.value, dict):
-        return None, [
-            error(
-                path,
-                1,
-                f"a plan file must be a mapping of fields (id, title, period, indicators), got {_kind_of(doc.value)}",
-            )
-        ]
+        return None, [error(path, 1, "E101", _kind_of(doc.value))]
     try:
         plan = Plan.model_validate(doc.value)
     except ValidationError as exc:
@@ -342,24 +335,10 @@ def parse_progress(
         return entries, problems
     if tail.nul_bytes or any(p.severity == "error" and p.line is not None and p.line >= tail.line for p in problems):
         entries, problems = _parse_progress(data[: tail.offset], path, plan_id, month, config, first_seq)
-        zeros = f" and {tail.nul_bytes} NUL bytes" if tail.nul_bytes else ""
-        problems.append(
-            error(
-                path,
-                tail.line,
-                f"{TORN_MESSAGE}: the file ends with a cut-off entry{zeros}; complete the entry or delete it "
-                f"(line {tail.line} to the end of the file), then run `civtrack check`",
-            )
-        )
+        zeros = msg("f.nul_bytes", str(tail.nul_bytes)) if tail.nul_bytes else ""
+        problems.append(error(path, tail.line, TORN_KEY, str(tail.line), zeros))
     else:
-        problems.append(
-            warning(
-                path,
-                tail.line,
-                "the file does not end with a newline: if this last entry was cut short by an interrupted write, "
-                "correct it; otherwise add the newline",
-            )
-        )
+        problems.append(warning(path, tail.line, "W202"))
     return entries, problems
 
 
@@ -379,14 +358,7 @@ def _identical_lines(data: bytes, path: str) -> list[Problem]:
             continue
         first = seen.setdefault(line, number)
         if first != number:
-            problems.append(
-                warning(
-                    path,
-                    number,
-                    f"this entry is the same line, byte for byte, as line {first}: git's union merge would keep "
-                    "only one of them; if both happened, add a different `id: ` to each, else delete one",
-                )
-            )
+            problems.append(warning(path, number, "W203", str(first)))
     return problems
 
 
@@ -401,7 +373,7 @@ def _parse_progress(
         try:
             entries, problems = _entries_of(doc, path, plan_id, month, first_seq)
         except InputError:  # the lines of a problem come from the reference, which refused the file
-            entries, problems = [], [error(path, None, "")]
+            entries, problems = [], [error(path, None, "E071.bare", "")]
         if not problems:
             return entries, problems
         return _parse_progress(data, path, plan_id, month, config, first_seq, fast=False)
@@ -414,9 +386,7 @@ def _entries_of(
     if doc.value is None:
         return [], []
     if not isinstance(doc.value, list):
-        return [], [
-            error(path, 1, f"a progress file must be a list of entries ('- date: …'), got {_kind_of(doc.value)}")
-        ]
+        return [], [error(path, 1, "E200", _kind_of(doc.value))]
     if all(type(item) is dict for item in doc.value):
         # All at once (one call into pydantic for the file: a sixth faster); when any entry is wrong,
         # each is validated again below for its own messages.
@@ -435,7 +405,7 @@ def _entries_of(
     for index, item in enumerate(doc.value):
         line = doc.line((index,)) or 1
         if not isinstance(item, dict):
-            problems.append(error(path, line, f"an entry must be a mapping of fields, got {_kind_of(item)}"))
+            problems.append(error(path, line, "E201", _kind_of(item)))
             continue
         try:
             entry = Entry.model_validate(item)
@@ -479,7 +449,7 @@ def load(source: Source, config: Config, *, reader: Reader | None = None) -> Rep
     read = reader or _SourceReader(source, config)
 
     def cannot_read(shown: str, exc: OSError) -> None:
-        repo.problems.append(error(shown, None, f"cannot read the file: {exc.strerror or exc}"))
+        repo.problems.append(error(shown, None, "E001", files.system_msg(exc)))
 
     unreadable: set[str] = set()  # plan files that exist but could not be read
     for rel in source.files(PLANS_DIR):
@@ -488,7 +458,7 @@ def load(source: Source, config: Config, *, reader: Reader | None = None) -> Rep
             continue
         shown = source.display(rel)
         if not name.endswith((".yaml", ".yml")) or rel.count("/") != 1:
-            repo.problems.append(warning(shown, None, "not a plan file (plans/<plan-id>.yaml): ignored"))
+            repo.problems.append(warning(shown, None, "W301"))
             continue
         try:
             plan_file, problems = read.plan(rel, shown)
@@ -502,23 +472,15 @@ def load(source: Source, config: Config, *, reader: Reader | None = None) -> Rep
             continue
         plan_id = plan_file.plan_id
         if plan_id != stem:
-            repo.problems.append(
-                error(
-                    shown,
-                    plan_file.line("id"),
-                    f"plan id '{plan_id}' differs from the file name '{yamlsafe.shown(stem)}'",
-                )
-            )
+            repo.problems.append(error(shown, plan_file.line("id"), "E114", plan_id, yamlsafe.shown(stem)))
         if plan_id in repo.plans and plan_id == stem and Path(repo.plans[plan_id].path).stem != plan_id:
             # plans/<id>.yaml is the plan; the file read first under another name is the copy.
             other = repo.plans[plan_id]
-            repo.problems.append(error(other.path, other.line("id"), f"duplicate plan id '{plan_id}' (also {shown})"))
+            repo.problems.append(error(other.path, other.line("id"), "E304", plan_id, shown))
             repo.plans[plan_id] = plan_file
             continue
         if plan_id in repo.plans:
-            repo.problems.append(
-                error(shown, plan_file.line("id"), f"duplicate plan id '{plan_id}' (also {repo.plans[plan_id].path})")
-            )
+            repo.problems.append(error(shown, plan_file.line("id"), "E304", plan_id, repo.plans[plan_id].path))
             continue
         repo.plans[plan_id] = plan_file
     seq: dict[str, int] = {}
@@ -531,7 +493,7 @@ def load(source: Source, config: Config, *, reader: Reader | None = None) -> Rep
         shown = source.display(rel)
         month = MONTH_FILE.match(parts[-1]) if len(parts) == 3 else None
         if month is None:
-            repo.problems.append(error(shown, None, "progress files are named progress/<plan-id>/YYYY-MM.yaml"))
+            repo.problems.append(error(shown, None, "E302"))
             continue
         plan_id = parts[1]
         if plan_id not in repo.plans:
@@ -543,13 +505,7 @@ def load(source: Source, config: Config, *, reader: Reader | None = None) -> Rep
                 except OSError as exc:
                     cannot_read(shown, exc)
             else:
-                repo.problems.append(
-                    error(
-                        shown,
-                        None,
-                        f"progress for unknown plan '{yamlsafe.shown(plan_id)}' (no plans/{yamlsafe.shown(plan_id)}.yaml)",
-                    )
-                )
+                repo.problems.append(error(shown, None, "E303", yamlsafe.shown(plan_id)))
             continue
         try:
             entries, problems = read.progress_file(rel, shown, plan_id, f"{month[1]}-{month[2]}", seq.get(plan_id, 0))
@@ -561,15 +517,11 @@ def load(source: Source, config: Config, *, reader: Reader | None = None) -> Rep
         repo.entries.setdefault(plan_id, []).extend(entries)
     links = getattr(source, "links", [])
     for link in links:
-        repo.problems.append(
-            error(source.display(link), None, "symbolic link not followed (it could lead outside the repository)")
-        )
+        repo.problems.append(error(source.display(link), None, "E300"))
     for folder, why in getattr(source, "unlistable", []):
-        repo.problems.append(error(source.display(folder), None, why))
+        repo.problems.append(error(source.display(folder), None, *why))
     for special in getattr(source, "special", []):
-        repo.problems.append(
-            error(source.display(special), None, "not a regular file (a pipe, socket or device): not read")
-        )
+        repo.problems.append(error(source.display(special), None, "E301"))
     return repo
 
 

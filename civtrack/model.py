@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints
 
+from civtrack.errors import CodedValueError
+from civtrack.messages import Msg, msg
 from civtrack.yamlsafe import impossible_date, shown
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -33,46 +35,38 @@ _OTHER_NOTATION = re.compile(
 _NUMBER_WITH_UNIT = re.compile(r"^\s*([-+]?[0-9][0-9,_]*(?:\.[0-9]+)?)\s*([^\s0-9.,].*)$")
 
 
-def _kind(value: Any) -> str:
+def _kind(value: Any) -> Msg:
     """What a value is, in the words of a message."""
     if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
+        return msg("f.boolean", str(value).lower())
     if value is None:
-        return "nothing"
+        return msg("f.nothing")
     if isinstance(value, list):
-        return "a list"
+        return msg("f.list")
     if isinstance(value, dict):
-        return "a mapping"
+        return msg("f.mapping")
     if isinstance(value, dt.date):
-        return f"the date {value.isoformat()}"
-    return f"'{shown(value)}'"
+        return msg("f.date", value.isoformat())
+    return msg("f.value", shown(value))
 
 
 def _number(value: Any) -> Any:
     # YAML 1.1 reads yes/no/on/off as booleans; pydantic would turn them into 1/0.
     if isinstance(value, bool):
-        raise ValueError(
-            f"expected a number, got the boolean {str(value).lower()} (yes/no/on/off are booleans in YAML)"
-        )
+        raise CodedValueError("E080", str(value).lower())
     if isinstance(value, str):
         if _OTHER_NOTATION.match(value):
-            raise ValueError(f"expected a number in plain decimal digits (e.g. 800 or 12.5), got '{shown(value)}'")
+            raise CodedValueError("E081", shown(value))
         with_unit = _NUMBER_WITH_UNIT.match(value)
         if with_unit:
-            raise ValueError(
-                f"expected a number, got the text '{shown(value)}': write the number alone "
-                f"({with_unit[1]}) and the unit in the unit field"
-            )
-        raise ValueError(
-            f"expected a number, got the text '{shown(value)}': write a plain number such as 800 or 12.5 "
-            "(no quotes, commas or leading zeros)"
-        )
+            raise CodedValueError("E082", shown(value), with_unit[1])
+        raise CodedValueError("E083", shown(value))
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"expected a number, got {value} (not a number, or infinite)")
+        raise CodedValueError("E084", str(value))
     if not isinstance(value, int | float):
-        raise ValueError(f"expected a number, got {_kind(value)}")
+        raise CodedValueError("E085", _kind(value))
     if abs(value) > MAX_NUMBER:
-        raise ValueError(f"the number {shown(value)} is too large (the limit is 10^15)")
+        raise CodedValueError("E086", shown(value))
     return value
 
 
@@ -88,16 +82,17 @@ def _date(value: Any) -> Any:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise ValueError(impossible_date(value)) from None
-    raise ValueError(f"expected a date written YYYY-MM-DD (e.g. 2021-06-30), got {_kind(value)}")
+            _, text, reason = impossible_date(value)
+            raise CodedValueError("E049.field", text, reason) from None
+    raise CodedValueError("E087", _kind(value))
 
 
 def _text(value: Any) -> Any:
     # A note of 12 or a date-like title is still text; keep what the user wrote.
     if isinstance(value, bool):
-        raise ValueError(f"expected text, got {_kind(value)} (put yes/no/on/off in quotes to keep them as text)")
+        raise CodedValueError("E088", _kind(value))
     if value is None:
-        raise ValueError("is empty: write the text, or remove the field")
+        raise CodedValueError("E089")
     if isinstance(value, int | float | dt.date):
         return str(value)
     return value

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from civtrack.check import check_entry, check_plan
 from civtrack.errors import InputError, Problem, error
-from civtrack.files import read_regular, reason
+from civtrack.files import read_regular, reason_msg
 from civtrack.load import MONTH_FILE, DiskSource, EntryAt, PlanFile, parse_plan, parse_progress
+from civtrack.messages import msg
 from civtrack.model import SLUG, Indicator, Part
 from civtrack.workspace import PLANS_DIR, PROGRESS_DIR, Config, display_path
 from civtrack.yamlsafe import shown as escaped
@@ -46,47 +47,39 @@ def read_plan(root: Path, plan_id: str, config: Config) -> PlanFile:
     if not SLUG.match(plan_id):  # what refs.plan_id found no plan for
         known = sorted(p.stem for p in (root / PLANS_DIR).glob("*.yaml") if not p.name.startswith("."))
         where = f"{display_path(root / PLANS_DIR)}/{escaped(plan_id)}.yaml"
-        raise InputError(error(where, None, f"unknown plan '{escaped(plan_id)}' (known: {', '.join(known) or 'none'})"))
+        raise InputError(error(where, None, "E305", escaped(plan_id), ", ".join(known) or msg("f.none")))
     # What the loader says of these files (it lists them, so "unknown plan" would contradict itself).
     try:
         os.lstat(path)
     except FileNotFoundError:
         pass
     except OSError as exc:  # plans/ cannot be searched (issue 18, D21): not an "unknown plan"
-        raise InputError(error(shown, None, f"cannot read: {reason(exc)}")) from None
+        raise InputError(error(shown, None, "E001", reason_msg(exc))) from None
     if (root / PLANS_DIR).is_symlink() or path.is_symlink():
         link = PLANS_DIR if (root / PLANS_DIR).is_symlink() else f"{PLANS_DIR}/{plan_id}.yaml"
-        raise InputError(
-            error(display_path(root / link), None, "symbolic link not followed (it could lead outside the repository)")
-        )
+        raise InputError(error(display_path(root / link), None, "E300"))
     if path.exists() and not path.is_file():
-        raise InputError(error(shown, None, "not a regular file (a pipe, socket or device): not read"))
+        raise InputError(error(shown, None, "E301"))
     if not path.is_file():
         known = sorted(p.stem for p in (root / PLANS_DIR).glob("*.yaml") if not p.name.startswith("."))
         raise InputError(
-            error(shown, None, f"unknown plan '{plan_id}' (known: {', '.join(known) or 'none'})"),
+            error(shown, None, "E305", plan_id, ", ".join(known) or msg("f.none")),
         )
     try:
         found = read_regular(path, config.max_file_bytes)  # enough to refuse a file above the limit
     except OSError as exc:  # replaced by a link or a pipe meanwhile, no permission
-        raise InputError(error(shown, None, f"cannot read: {reason(exc)}")) from None
+        raise InputError(error(shown, None, "E001", reason_msg(exc))) from None
     if found is None:  # removed meanwhile
-        raise InputError(error(shown, None, f"unknown plan '{plan_id}'"))
+        raise InputError(error(shown, None, "E305.bare", plan_id))
     data = found
     plan_file, problems = parse_plan(data, shown, config)
     problems = [p for p in problems if p.severity == "error"]
     if plan_file is not None:
         if plan_file.plan.id != plan_id:
-            problems.append(
-                error(
-                    shown, plan_file.line("id"), f"plan id '{plan_file.plan.id}' differs from the file name '{plan_id}'"
-                )
-            )
+            problems.append(error(shown, plan_file.line("id"), "E114", plan_file.plan.id, plan_id))
         problems.extend(p for p in check_plan(plan_file) if p.severity == "error")
     if problems or plan_file is None:
-        raise InputError(
-            [*problems, error("civtrack", None, "fix the plan first (`civtrack check` lists every problem)")]
-        )
+        raise InputError([*problems, error("civtrack", None, "E310")])
     return plan_file
 
 
@@ -96,20 +89,21 @@ def resolve(plan_file: PlanFile, indicator_id: str, part_id: str | None) -> Targ
     indicators = {ind.id: ind for ind in plan.indicators}
     ind = indicators.get(indicator_id)
     if ind is None:
-        known = ", ".join(indicators) or "none"
-        raise InputError(
-            error(plan_file.path, None, f"unknown indicator '{indicator_id}' in plan '{plan.id}' (known: {known})")
-        )
+        known = ", ".join(indicators) or msg("f.none")
+        raise InputError(error(plan_file.path, None, "E203.known", indicator_id, plan.id, known))
     if part_id is None:
         return Target(plan_file, ind, None)
     parts = {part.id: part for part in ind.parts}
     if part_id not in parts:
-        known = ", ".join(parts) or "none: it has no parts"
+        known = ", ".join(parts) or msg("f.no_parts")
         raise InputError(
             error(
                 plan_file.path,
                 plan_file.line("indicators", plan.indicators.index(ind)),
-                f"unknown part '{part_id}' of indicator '{ind.id}' (known: {known})",
+                "E204.known",
+                part_id,
+                ind.id,
+                known,
             )
         )
     return Target(plan_file, ind, parts[part_id])
@@ -138,20 +132,14 @@ def indicator_entries(
     seq = 0
     rels = [rel for rel in source.files(f"{PROGRESS_DIR}/{plan.id}") if MONTH_FILE.match(rel.rsplit("/", 1)[-1])]
     # What load() says of the folder: a month file that cannot be listed or read could hide an entry.
-    problems.extend(error(source.display(folder), None, why) for folder, why in source.unlistable)
-    problems.extend(
-        error(source.display(rel), None, "not a regular file (a pipe, socket or device): not read")
-        for rel in source.special
-    )
-    problems.extend(
-        error(source.display(rel), None, "symbolic link not followed (it could lead outside the repository)")
-        for rel in source.links
-    )
+    problems.extend(error(source.display(folder), None, *why) for folder, why in source.unlistable)
+    problems.extend(error(source.display(rel), None, "E301") for rel in source.special)
+    problems.extend(error(source.display(rel), None, "E300") for rel in source.links)
     for rel in rels:
         try:
             data = source.read(rel, config.max_file_bytes)
         except OSError as exc:
-            problems.append(error(source.display(rel), None, f"cannot read the file: {reason(exc)}"))
+            problems.append(error(source.display(rel), None, "E001", reason_msg(exc)))
             continue
         if needle not in data and not _may_hide(data):
             continue

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from civtrack.errors import Problem
     from civtrack.load import PlanFile
     from civtrack.oneplan import Target
     from civtrack.workspace import Config
@@ -46,24 +47,35 @@ class Unresolved(Exception):
         self.what = what
         self.candidates = candidates
         self.known = known
-        super().__init__(self.message())
+        super().__init__(str(self.problem("civtrack")))
 
-    def message(self, where: str = "") -> str:
-        """E.g. ``'养老' matches 2 indicators of plan 'x': a (乡镇养老), b (养老床位) (write more …)``;
-        ``where`` (`` of plan 'x'``) says in what."""
+    def problem(self, path: str, line: int | None = None, within: tuple[str, str] | None = None) -> Problem:
+        """The refusal as a problem at ``path:line``: E311 (names several: the candidates with their ids)
+        or, naming nothing, E305 / E203 / E204 (what is known). ``within``: the plan or indicator the
+        fragment was looked for in, as ``("plan", id)`` or ``("indicator", id)``."""
+        from civtrack.errors import error
+        from civtrack.messages import msg
         from civtrack.yamlsafe import shown
 
         text = shown(self.text)
         if self.candidates:
             listed = "; ".join(_shown(c) for c in self.candidates[:MOST])
             more = len(self.candidates) - MOST
-            return (
-                f"'{text}' matches {len(self.candidates)} {self.what}s{where}: {listed}"
-                f"{f'; … {more} more' if more > 0 else ''} (write more of the name, or the id)"
-            )
+            shown_list = msg("f.more", listed, str(more)) if more > 0 else listed
+            if self.what == "plan":
+                return error(path, line, "E311", text, str(len(self.candidates)), shown_list)
+            key = {"indicator": "E311.indicator", "part": "E311.part" if within and within[0] == "indicator"
+                   else "E311.plan_parts"}[self.what]  # fmt: skip
+            return error(path, line, key, text, str(len(self.candidates)), shown_list, within[1] if within else "")
         ids = [k.id for k in self.known]  # in their order (a plan's indicators: the plan's)
-        known = ", ".join(ids[:MOST]) + (f", … {len(ids) - MOST} more" if len(ids) > MOST else "")
-        return f"unknown {self.what} '{text}'{where} (known: {known or 'none'})"
+        known = (msg("f.more", ", ".join(ids[:MOST]), str(len(ids) - MOST)) if len(ids) > MOST else ", ".join(ids)) or (
+            msg("f.none")
+        )  # fmt: skip
+        if self.what == "plan":
+            return error(path, line, "E305", text, known)
+        if self.what == "indicator":
+            return error(path, line, "E203.known", text, within[1] if within else "", known)
+        return error(path, line, "E204.known", text, within[1] if within else "", known)
 
 
 def _shown(named: Named) -> str:
@@ -160,25 +172,19 @@ def target(root: Path, text: str, config: Config) -> Target:
     """The plan, indicator and part that ``PLAN/INDICATOR[/PART]`` names (each piece an id, a name or a
     fragment), the plan read and checked (oneplan.read_plan); InputError (exit 2) otherwise."""
     from civtrack.errors import InputError, error
+    from civtrack.messages import msg
     from civtrack.oneplan import Target, read_plan
     from civtrack.workspace import PLANS_DIR, display_path
     from civtrack.yamlsafe import shown
 
     pieces = split(text)
     if pieces is None:
-        raise InputError(
-            error(
-                "civtrack",
-                None,
-                f"'{shown(text)}' is not PLAN/INDICATOR or PLAN/INDICATOR/PART (each an id, a name or a fragment "
-                "of one, e.g. example/elder-beds or example/床位)",
-            )
-        )
+        raise InputError(error("civtrack", None, "E500", shown(text)))
     plan_text, indicator_text, part_text = pieces
     try:
         plan = plan_id(root, plan_text, config)
     except Unresolved as exc:
-        raise InputError(error(display_path(root / PLANS_DIR), None, exc.message())) from None
+        raise InputError(exc.problem(display_path(root / PLANS_DIR))) from None
     plan_file = read_plan(root, plan, config)
     indicators = plan_file.plan.indicators
     try:
@@ -187,25 +193,24 @@ def target(root: Path, text: str, config: Config) -> Target:
         part = _any_part(plan_file, indicator_text) if not exc.candidates and part_text is None else None
         if part is not None:
             return part
-        raise InputError(error(plan_file.path, None, exc.message(f" in plan '{plan}'"))) from None
+        raise InputError(exc.problem(plan_file.path, None, ("plan", plan))) from None
     indicator = next(i for i in indicators if i.id == found.id)
     if part_text is None:
         return Target(plan_file, indicator, None)
     line = plan_file.line("indicators", indicators.index(indicator))
     if not indicator.parts:
-        message = f"unknown part '{part_text}' of indicator '{indicator.id}' (known: none: it has no parts)"
-        raise InputError(error(plan_file.path, line, message))
+        raise InputError(error(plan_file.path, line, "E204.known", shown(part_text), indicator.id, msg("f.no_parts")))
     try:
         part = match(part_text, [Named(p.id, p.name) for p in indicator.parts], "part")
     except Unresolved as exc:
-        raise InputError(error(plan_file.path, line, exc.message(f" of indicator '{indicator.id}'"))) from None
+        raise InputError(exc.problem(plan_file.path, line, ("indicator", indicator.id))) from None
     return Target(plan_file, indicator, next(p for p in indicator.parts if p.id == part.id))
 
 
 def _any_part(plan_file: PlanFile, text: str) -> Target | None:
     """The one part of any indicator that ``text`` names, when it names no indicator (``example/东区``);
     None when it names no part either; InputError (with the candidates) when it names several."""
-    from civtrack.errors import InputError, error
+    from civtrack.errors import InputError
     from civtrack.oneplan import Target
 
     parts = {
@@ -221,6 +226,6 @@ def _any_part(plan_file: PlanFile, text: str) -> Target | None:
     except Unresolved as exc:
         if not exc.candidates:
             return None
-        raise InputError(error(plan_file.path, None, exc.message(f" in plan '{plan_file.plan.id}'"))) from None
+        raise InputError(exc.problem(plan_file.path, None, ("plan", plan_file.plan.id))) from None
     ind, part = parts[found.id]
     return Target(plan_file, ind, part)

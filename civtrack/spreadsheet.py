@@ -23,8 +23,9 @@ import re
 import unicodedata
 from typing import Any
 
-from civtrack.entrycheck import NOT_A_DATE, NOT_A_NUMBER, NOT_YES_NO, WRONG_UNIT, Slip
+from civtrack.entrycheck import NOT_A_DATE, NOT_YES_NO, Slip
 from civtrack.i18n import label
+from civtrack.messages import msg
 
 # Every column of the fill-in sheet, in order; the last six are filled in.
 COLUMNS: tuple[str, ...] = (
@@ -70,21 +71,21 @@ def cell_number(value: Any, unit: str | None, percent_format: bool) -> tuple[int
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, None
     if isinstance(value, bool) or isinstance(value, dt.date | dt.datetime | dt.time):
-        return None, Slip(NOT_A_NUMBER, f"value {_shown(value)} is not a number")
+        return None, Slip("IMP04.cell", (_shown(value),))
     if isinstance(value, int | float):
         if not math.isfinite(value):
-            return None, Slip(NOT_A_NUMBER, f"value {value} is not a number")
+            return None, Slip("IMP04.cell", (str(value),))
         if percent_format:
             # Excel keeps 76.5% as 0.765 with a percent format: the indicator's unit decides.
             if unit != "%":
-                return None, Slip(WRONG_UNIT, f"a percentage ({_percent(value)}) where the unit is '{unit or 'none'}'")
+                return None, Slip("IMP05.percent", (_percent(value), unit or msg("f.none")))
             return _tidy(value * 100), None
         return value, None
     text = unicodedata.normalize("NFKC", str(value)).strip().replace(" ", "")
     percent = text.endswith("%")
     if percent:
         if unit != "%":
-            return None, Slip(WRONG_UNIT, f"a percentage ('{value}') where the unit is '{unit or 'none'}'")
+            return None, Slip("IMP05.percent", (f"'{value}'", unit or msg("f.none")))
         text = text[:-1]
     if _GROUPED.match(text):
         text = text.replace(",", "")
@@ -136,18 +137,16 @@ def cell_date(value: Any, epoch: dt.datetime | None = None) -> tuple[dt.date | N
             try:
                 return dt.date(int(found[1]), int(found[2]), int(found[3])), None
             except ValueError:
-                return None, Slip(NOT_A_DATE, f"impossible date '{value}'")
+                return None, Slip(NOT_A_DATE, (str(value),))
         if re.fullmatch(r"\d{5}(\.\d+)?", text):
             value = float(text)  # a serial number written as text (a CSV saved from Excel)
         else:
-            return None, Slip(
-                NOT_A_DATE, f"date '{value}' is not a date (write 2026-10-31, 2026/10/31 or 2026年10月31日)"
-            )
+            return None, Slip("IMP08.text", (str(value),))
     if isinstance(value, int | float) and not isinstance(value, bool):
         if 1 <= value <= _SERIAL_MAX:
             return from_excel(int(value), epoch or CALENDAR_WINDOWS_1900).date(), None
-        return None, Slip(NOT_A_DATE, f"date {value} is not a date (an Excel date number lies between 1 and {_SERIAL_MAX})")
-    return None, Slip(NOT_A_DATE, f"date {_shown(value)} is not a date")
+        return None, Slip("IMP08.serial", (str(value), str(_SERIAL_MAX)))
+    return None, Slip("IMP08.other", (_shown(value),))
 
 
 _YES = {"yes", "y", "true", "t", "1", "是", "完成", "已完成", "done", "✓", "✔", "√"}
@@ -167,7 +166,7 @@ def cell_done(value: Any) -> tuple[bool | None, Slip | None]:
         return True, None
     if text in _NO:
         return False, None
-    return None, Slip(NOT_YES_NO, f"done '{value}' is not yes or no (write yes/no or 是/否)")
+    return None, Slip(NOT_YES_NO, (str(value),))
 
 
 def cell_text(value: Any) -> str | None:

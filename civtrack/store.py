@@ -39,11 +39,13 @@ from pathlib import Path
 import yaml.resolver
 
 from civtrack.errors import InputError, error
+from civtrack.messages import Msg, msg, render_message
 from civtrack.model import ENTRY_FIELDS, Entry
 
 LOCK_DIR = ".civtrack/locks"
 LOCK_TIMEOUT = 60.0
-TORN_MESSAGE = "incomplete last entry (interrupted write?)"
+TORN_MESSAGE = "incomplete last entry (interrupted write?)"  # how E211 begins, in English
+TORN_KEY = "E211"
 # Testing hook (tests/test_record_faults.py): "BYTES[:SECONDS]" writes the entry in
 # chunks of BYTES with a pause after each, so that a killed process really leaves a
 # torn entry behind. Never set in normal use.
@@ -240,7 +242,7 @@ def _ensure_lock_dir(root: Path) -> Path:
         except FileExistsError:
             pass
         if not stat.S_ISDIR(os.lstat(level).st_mode):
-            raise OSError(errno.ELOOP, f"{level.relative_to(root)} is a symbolic link or a file, not a folder")
+            raise _LockError(msg("f.lock.folder", str(level.relative_to(root))))
     if made:
         ignore = folder.parent / ".gitignore"
         try:
@@ -252,10 +254,20 @@ def _ensure_lock_dir(root: Path) -> Path:
     return folder
 
 
+class _LockError(OSError):
+    """The lock's folder or file is not what it must be: civtrack's own words (``words``, a fragment)."""
+
+    def __init__(self, words: Msg):
+        super().__init__(errno.ELOOP, render_message(words.key, words.args, "en"))
+        self.words = words
+
+
 @contextmanager
 def locked(root: Path, relpath: str, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     """Hold the lock of one progress file (other ``record`` processes wait for it)."""
     from filelock import FileLock, Timeout
+
+    from civtrack.files import system_msg
 
     shown = relpath
     try:
@@ -263,18 +275,16 @@ def locked(root: Path, relpath: str, timeout: float = LOCK_TIMEOUT) -> Iterator[
         path = lock_path(root, relpath)
         try:
             if os.path.islink(path) or not os.path.isfile(path) and os.path.lexists(path):
-                raise OSError(errno.ELOOP, f"{path.name} is a symbolic link or not a file")
+                raise _LockError(msg("f.lock.file", path.name))
         except FileNotFoundError:
             pass
         lock = FileLock(str(path), timeout=timeout)
         lock.acquire()
     except Timeout:
-        raise InputError(
-            error(shown, None, f"another civtrack process has held this file's lock for {timeout:g} s; try again")
-        ) from None
+        raise InputError(error(shown, None, "E505", f"{timeout:g}")) from None
     except OSError as exc:
         raise InputError(
-            error(str(root / LOCK_DIR), None, f"cannot create the lock for {shown}: {exc.strerror or exc}")
+            error(str(root / LOCK_DIR), None, "E506", shown, getattr(exc, "words", None) or system_msg(exc))
         ) from None
     try:
         yield
@@ -316,16 +326,14 @@ def wait_for_append(root: Path, relpath: str, timeout: float = 10.0) -> bool:
 
 def read_existing(path: Path, limit: int, shown: str | None = None) -> bytes | None:
     """The current bytes of a progress file (None when it does not exist yet)."""
-    from civtrack.files import NotRegularFile, read_regular
+    from civtrack.files import NotRegularFile, read_regular, reason_msg
 
     try:
         return read_regular(path, limit)  # a pipe or a folder is refused, never waited on
     except NotRegularFile as exc:
-        raise InputError(error(shown or str(path), None, f"{exc.strerror}; nothing was recorded")) from None
+        raise InputError(error(shown or str(path), None, "E507", reason_msg(exc))) from None
     except OSError as exc:
-        raise InputError(
-            error(shown or str(path), None, f"cannot read: {_reason(exc)}; nothing was recorded")
-        ) from None
+        raise InputError(error(shown or str(path), None, "E508", _reason(exc))) from None
 
 
 def payload(existing: bytes | None, block: str) -> bytes:
@@ -357,15 +365,15 @@ def block_line(existing: bytes | None, data: bytes) -> int:
     return before.count(b"\n") + 1 + (1 if data.startswith(b"\n") else 0)
 
 
-def _reason(exc: OSError) -> str:
+def _reason(exc: OSError) -> Msg:
     """files.reason's words, with a hint where a write is refused (a folder made read-only)."""
-    from civtrack.files import reason
+    from civtrack.files import reason_msg, system_msg
 
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied (is the folder read-only?)"
+        return msg("f.os.denied_write")
     if exc.errno in (errno.EROFS, errno.ENOSPC, errno.ELOOP):
-        return reason(exc)
-    return exc.strerror or str(exc)
+        return reason_msg(exc)
+    return reason_msg(exc) if exc.errno in (errno.ENOTDIR, errno.EISDIR) else system_msg(exc)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -400,15 +408,11 @@ def append(path: Path, data: bytes, expected_size: int, shown: str) -> None:
         fd = os.open(path, flags, 0o666)
     except OSError as exc:
         _remove_new(None, created_dirs)
-        raise InputError(error(shown, None, f"cannot write: {_reason(exc)}; nothing was recorded")) from None
+        raise InputError(error(shown, None, "E509", _reason(exc))) from None
     try:
         size = os.fstat(fd).st_size
         if size != expected_size:
-            raise InputError(
-                error(
-                    shown, None, "the file changed while recording (edited by another program?); nothing was recorded"
-                )
-            )
+            raise InputError(error(shown, None, "E510"))
         try:
             _write_all(fd, data)
             os.fsync(fd)
@@ -423,7 +427,7 @@ def append(path: Path, data: bytes, expected_size: int, shown: str) -> None:
             # A month file (and folders) made for this entry go too (issue 18, D19: a full disk left an empty
             # month file and its folder behind, though "nothing was recorded").
             _remove_new(None if existed else path, created_dirs)
-            raise InputError(error(shown, None, f"cannot write: {_reason(exc)}; nothing was recorded")) from None
+            raise InputError(error(shown, None, "E509", _reason(exc))) from None
     finally:
         if fd >= 0:
             os.close(fd)
@@ -469,7 +473,7 @@ def refuse_links(root: Path, rel: str, shown_root: str, who: str = "record") -> 
     """InputError when progress/, the plan's folder or the month file ``rel`` is a symbolic link (progress is
     written only into real files of the repository), when a folder on the way is not a folder, or when it
     cannot be searched (never exit 3, issue 18 D3)."""
-    from civtrack.files import kind, reason
+    from civtrack.files import kind, kind_msg, reason_msg
 
     parts = rel.split("/")
     for depth in range(1, len(parts) + 1):
@@ -480,11 +484,11 @@ def refuse_links(root: Path, rel: str, shown_root: str, who: str = "record") -> 
         except FileNotFoundError:
             return  # created by the append
         except OSError as exc:  # a folder on the way that cannot be searched
-            raise InputError(error(name, None, f"cannot read: {reason(exc)}; nothing was recorded")) from None
+            raise InputError(error(name, None, "E508", reason_msg(exc))) from None
         if stat.S_ISLNK(mode):
-            raise InputError(error(name, None, f"symbolic link not followed: {who} writes only real files"))
+            raise InputError(error(name, None, "E511", who))
         if depth < len(parts) and not stat.S_ISDIR(mode):
-            raise InputError(error(name, None, f"{kind(mode)}, not a folder: nothing was recorded"))
+            raise InputError(error(name, None, "E512", kind_msg(kind(mode))))
 
 
 # --- appending to several files at once --------------------------------------------------

@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from civtrack.errors import InputError, error
+from civtrack.messages import Msg, msg
 
 CONFIG_NAME = "civtrack.toml"
 PLANS_DIR = "plans"
@@ -40,55 +41,48 @@ def find_root(explicit: str | os.PathLike[str] | None = None, cwd: Path | None =
     if chosen:
         root = Path(chosen).expanduser()
         if not root.is_dir():
-            raise InputError(error(str(root), None, "root folder does not exist"))
+            raise InputError(error(str(root), None, "E400"))
         return root.resolve()
     start = (cwd or Path.cwd()).resolve()
     for folder in (start, *start.parents):
         if (folder / CONFIG_NAME).is_file() or (folder / PLANS_DIR).is_dir():
             return folder
-    raise InputError(
-        error(
-            str(start),
-            None,
-            f"not inside a civtrack repository (no {CONFIG_NAME} or {PLANS_DIR}/ here or above); "
-            "run `civtrack init` or pass --root",
-        )
-    )
+    raise InputError(error(str(start), None, "E401"))
 
 
 # tomllib's words for what is wrong, in civtrack's: the library's wording is not civtrack's contract and
 # changes between Python versions. What is not listed here is named by its line only.
 _TOML_REASONS = (
-    ("cannot overwrite a value", "a setting is given twice"),
-    ("cannot declare", "a table is declared twice"),
-    ("unterminated string", "a quoted text is never closed"),
-    ("unclosed array", "a '[' is not closed"),
-    ("unclosed inline table", "a '{' is not closed"),
-    ("expected '=' after a key", "a setting without '=' (write name = value)"),
-    ("invalid value", "a value TOML cannot read: put text in double quotes"),
-    ("illegal character", "a character TOML does not allow here (a quote left open?)"),
+    ("cannot overwrite a value", "f.toml.twice"),
+    ("cannot declare", "f.toml.table"),
+    ("unterminated string", "f.toml.string"),
+    ("unclosed array", "f.toml.array"),
+    ("unclosed inline table", "f.toml.inline"),
+    ("expected '=' after a key", "f.toml.equals"),
+    ("invalid value", "f.toml.value"),
+    ("illegal character", "f.toml.char"),
 )
 
 
-def _toml_reason(message: str) -> str:
+def _toml_reason(message: str) -> Msg:
     lowered = message.lower()
     for start, reason in _TOML_REASONS:
         if lowered.startswith(start):
-            return reason
-    return "this line is not valid TOML (name = value, text in double quotes)"
+            return msg(reason)
+    return msg("f.toml.other")
 
 
 def load_config(root: Path) -> Config:
-    from civtrack.files import NotRegularFile, read_regular, reason
+    from civtrack.files import NotRegularFile, read_regular, reason_msg
 
     path = root / CONFIG_NAME
     name = display_path(path)
     try:
         raw = read_regular(path, 1 << 20)  # a settings file is a few lines; a pipe or folder is refused
     except NotRegularFile as exc:
-        raise InputError(error(name, None, f"{exc.strerror} (civtrack.toml must be a file)")) from None
+        raise InputError(error(name, None, "E402", reason_msg(exc))) from None
     except OSError as exc:
-        raise InputError(error(name, None, f"cannot read the settings: {reason(exc)}")) from None
+        raise InputError(error(name, None, "E403", reason_msg(exc))) from None
     if raw is None:
         return Config()
     try:
@@ -98,45 +92,30 @@ def load_config(root: Path) -> Config:
         where = re.search(r"\(at line (\d+), column \d+\)$", str(exc))
         line = int(where[1]) if where else None
         message = str(exc)[: where.start()].rstrip() if where else str(exc)
-        raise InputError(error(name, line, f"invalid TOML: {_toml_reason(message)}")) from None
+        raise InputError(error(name, line, "E404", _toml_reason(message))) from None
     known = {f.name: f for f in fields(Config)}
     values: dict[str, object] = {}
     for key, value in data.items():
         if key not in known:
-            raise InputError(error(name, None, f"unknown setting '{key}' (known: {', '.join(known)})"))
+            raise InputError(error(name, None, "E405", key, ", ".join(known)))
         default = getattr(Config(), key)
         # A float setting takes an int too (25 for 25.0); otherwise the type must match
         # exactly (max_file_bytes = "16MB" is refused here, not crashed on by int()).
         allowed = (int, float) if isinstance(default, float) else (type(default),)
         if isinstance(value, bool) or not isinstance(value, allowed):
-            kind = {int: "a whole number", float: "a number", str: "text"}[type(default)]
-            raise InputError(error(name, None, f"setting '{key}' must be {kind}, got {value!r}"))
+            kind = {int: "f.kind.whole", float: "f.kind.number", str: "f.kind.text"}[type(default)]
+            raise InputError(error(name, None, "E406", key, msg(kind), repr(value)))
         values[key] = type(default)(value)
     config = Config(**values)  # type: ignore[arg-type]
     if config.lang not in LANGS:
-        raise InputError(error(name, None, f"lang must be one of {', '.join(LANGS)}"))
+        raise InputError(error(name, None, "E407", ", ".join(LANGS)))
     if not 0 < config.max_file_bytes <= MAX_FILE_BYTES_LIMIT:
-        raise InputError(
-            error(
-                name,
-                None,
-                f"max_file_bytes must be a positive number of bytes, at most {MAX_FILE_BYTES_LIMIT} (1 GiB), "
-                f"got {config.max_file_bytes}",
-            )
-        )
+        raise InputError(error(name, None, "E408", str(MAX_FILE_BYTES_LIMIT), str(config.max_file_bytes)))
     for key in ("due_soon_days", "stale_days"):
         if getattr(config, key) < 0:
-            raise InputError(
-                error(name, None, f"{key} must be a number of days, 0 or more, got {getattr(config, key)}")
-            )
+            raise InputError(error(name, None, "E409", key, str(getattr(config, key))))
     if not config.pace_tolerance >= 0 or config.pace_tolerance == float("inf"):  # nan and inf too
-        raise InputError(
-            error(
-                name,
-                None,
-                f"pace_tolerance must be a number of percentage points, 0 or more, got {config.pace_tolerance:g}",
-            )
-        )
+        raise InputError(error(name, None, "E410", f"{config.pace_tolerance:g}"))
     return config
 
 

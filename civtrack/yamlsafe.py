@@ -37,6 +37,8 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
 from civtrack.errors import InputError, Problem, error
+from civtrack.files import system_msg
+from civtrack.messages import Msg, msg
 
 try:  # libyaml's parser when available: several times faster than pure Python.
     from yaml import CSafeLoader as _Loader
@@ -123,24 +125,20 @@ def decode(data: bytes, path: str) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        raise InputError(error(path, 1, "file is UTF-32 encoded; save it as UTF-8"))
+        raise InputError(error(path, 1, "E002"))
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(error(path, 1, "file is UTF-16 encoded; save it as UTF-8"))
+        raise InputError(error(path, 1, "E003"))
     nul = data.find(b"\x00")
     if nul >= 0 and _looks_like_utf16(data):
-        raise InputError(error(path, 1, "file is UTF-16 encoded (without a byte order mark); save it as UTF-8"))
+        raise InputError(error(path, 1, "E004"))
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
-        raise InputError(error(path, line, "file contains a NUL byte (binary data?); save it as UTF-8 text"))
+        raise InputError(error(path, line, "E005"))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        if _looks_like_gbk(data):
-            hint = "it looks like GBK/GB18030; convert it with `iconv -f GB18030 -t UTF-8`"
-        else:
-            hint = "save it as UTF-8"
-        raise InputError(error(path, line, f"file is not valid UTF-8 ({hint})")) from None
+        raise InputError(error(path, line, "E006" if _looks_like_gbk(data) else "E007")) from None
 
 
 def _looks_like_gbk(data: bytes) -> bool:
@@ -177,13 +175,12 @@ def _bad_characters(text: str, path: str) -> None:
         return
     code = ord(found.group())
     if code in (0x85, 0x2028, 0x2029):
-        what = f"an unusual line separator (U+{code:04X}), often pasted from a word processor"
-        fix = "replace it with an ordinary line break or a space"
+        key = "E008"  # an unusual line separator, often pasted from a word processor
     elif 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
-        what, fix = f"an invalid character (U+{code:04X})", "delete it"
+        key = "E009"  # an invalid character
     else:
-        what, fix = f"an invisible control character (U+{code:04X})", "delete it"
-    raise InputError(error(path, _line_at(text, found.start()), f"the line contains {what}: {fix}"))
+        key = "E010"  # an invisible control character
+    raise InputError(error(path, _line_at(text, found.start()), key, f"{code:04X}"))
 
 
 _MARKERS = ("<<<<<<<", "|||||||", "=======", ">>>>>>>")
@@ -198,14 +195,7 @@ def _conflict_markers(text: str, path: str) -> list[Problem]:
     for number, line in enumerate(text.split("\n"), 1):
         line = line.rstrip("\r")
         if line.startswith(("<<<<<<<", "|||||||", ">>>>>>>")) or line.rstrip() == "=======":
-            problems.append(
-                error(
-                    path,
-                    number,
-                    f"git merge conflict left in the file (marker '{line[:7]}'): "
-                    "keep the right lines and delete the marker lines",
-                )
-            )
+            problems.append(error(path, number, "E012", line[:7]))
     return problems
 
 
@@ -239,7 +229,7 @@ def _refuse_deep(loader_class: type, text: str, path: str) -> None:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise InputError(error(path, event.start_mark.line + 1, f"nesting deeper than {MAX_DEPTH} levels"))
+                    raise InputError(error(path, event.start_mark.line + 1, "E013", str(MAX_DEPTH)))
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     finally:
@@ -267,7 +257,7 @@ def _quote_left_open(lines: list[str], error_line: int) -> int | None:
     return None
 
 
-def _yaml_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, str]:
+def _yaml_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, tuple[str, ...]]:
     """libyaml's error in plain words, at the line a person would look at."""
     problem = exc.problem or "invalid YAML"
     context = exc.context or ""
@@ -282,59 +272,59 @@ def _yaml_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, str]:
     at_mark = here[mark.column] if mark is not None and mark.column < len(here) else ""
     indentation = here[: len(here) - len(here.lstrip(" \t-?:"))]  # spaces and "- ", "? " at the line start
     if "tab" in problem or ("cannot start any token" in problem and "\t" in indentation + at_mark):
-        return line, "tab character in the indentation: YAML indents with spaces only"
+        return line, ("E020",)
     opened_quote = _quote_left_open(lines, line) if line is not None and "quoted scalar" not in context else None
     if opened_quote is not None:
         # `name: "新增养老服务床位` without its closing quote: YAML reads on, over the next lines, to the next
         # quote, and fails there; the line to fix is the one that opened it (issue 18, a new user).
-        return opened_quote, f"a quote opened on this line is not closed on it (YAML read on to line {line})"
+        return opened_quote, ("E021", str(line))
     if "cannot start any token" in problem and at_mark:
-        return line, f"a value cannot start with '{shown(at_mark)}': put the text in quotes"
+        return line, ("E022", shown(at_mark))
     if "mapping values are not allowed" in problem:
         if ": " in before.lstrip(" -") or before.rstrip().endswith(":"):
-            return line, "a second ':' on this line: put text that contains ': ' in quotes"
-        return line, "bad indentation: this line is indented more than the field above it"
+            return line, ("E023",)
+        return line, ("E024",)
     if "quoted scalar" in context and "end of stream" in problem and opened is not None:
-        return opened.line + 1, "a quote opened on this line is never closed"
+        return opened.line + 1, ("E025",)
     if "quoted scalar" in context and "escape" in problem:
-        return line, "unknown escape (a backslash) in double quotes: use single quotes, or write \\\\ for a backslash"
+        return line, ("E026",)
     if "could not find expected ':'" in problem and opened is not None:
         if opened.line < len(lines) and len(lines[opened.line].split(":", 1)[0]) > 1024:
-            return opened.line + 1, "a field name longer than 1024 characters (YAML's limit)"
-        return opened.line + 1, "a field name without ':' (write name: value), or a line cut short"
+            return opened.line + 1, ("E027",)
+        return opened.line + 1, ("E028",)
     if "flow mapping" in context and opened is not None:
-        return opened.line + 1, "a '{' opened on this line is not closed, or a ',' is missing between its items"
+        return opened.line + 1, ("E029",)
     if "flow sequence" in context and opened is not None:
-        return opened.line + 1, "a '[' opened on this line is not closed, or a ',' is missing between its items"
+        return opened.line + 1, ("E030",)
     if "flow node" in context and at_mark == ":":  # `{note: :x}`: not an unclosed bracket (issue 18, D15)
-        return line, "a value inside '{ }' or '[ ]' cannot start with ':': put the text in quotes"
+        return line, ("E031",)
     if "flow node" in context:
-        return line, "a '[' or '{' is not closed"
+        return line, ("E032",)
     if "block mapping" in context and "expected key" in problem and here.lstrip().startswith(":"):
-        return line, "a ':' with no field name before it"
+        return line, ("E033",)
     if "block mapping" in context and "expected key" in problem:
-        return line, "bad indentation: this line does not line up with the fields above it"
+        return line, ("E034",)
     if "block collection" in context and "'-' indicator" in problem:
         if not here.lstrip().startswith("-"):  # a field indented wrongly, not a list item
-            return line, "bad indentation: this line does not line up with the fields above it"
-        return line, "bad indentation: this list item does not line up with the items above it"
+            return line, ("E034",)
+        return line, ("E035",)
     if "block sequence entries are not allowed" in problem:
-        return line, "a '- ' list item cannot follow a field on the same line: start it on a new line, indented"
+        return line, ("E036",)
     if "single document" in context:
-        return line, "a second YAML document starts here ('---'): a file holds one document"
+        return line, ("E037",)
     if "undefined alias" in problem:
-        return line, "an alias (*name) refers to no anchor (&name) above it"
+        return line, ("E038",)
     if "duplicate anchor" in context:
-        return line, "the same anchor (&name) is defined twice"
+        return line, ("E039",)
     text = f"{context}, {problem}" if context else problem
-    return line, f"invalid YAML: {text}"
+    return line, ("E014", text)
 
 
 def parse(text: str, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Parse one YAML document safely; raise InputError with path and line on any problem."""
     size = len(text.encode("utf-8")) if len(text) * 4 > max_bytes else len(text)
     if size > max_bytes:
-        raise InputError(error(path, None, f"file is larger than the limit of {max_bytes} bytes (max_file_bytes)"))
+        raise InputError(error(path, None, "E011", str(max_bytes)))
     conflicts = _conflict_markers(text, path)
     if conflicts:
         raise InputError(conflicts)
@@ -349,13 +339,13 @@ def parse(text: str, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Docume
     except yaml.MarkedYAMLError as exc:
         _refuse_deep_in_python(text, path)
         line, message = _yaml_error(exc, text)
-        raise InputError(error(path, line, message)) from None
+        raise InputError(error(path, line, *message)) from None
     except yaml.reader.ReaderError as exc:  # pragma: no cover - _bad_characters finds these first
-        raise InputError(error(path, None, f"a character YAML does not allow (code {exc.character:#x})")) from None
+        raise InputError(error(path, None, "E015", f"{exc.character:#x}")) from None
     except yaml.YAMLError as exc:  # pragma: no cover - every libyaml error is one of the above
-        raise InputError(error(path, None, f"invalid YAML: {shown(exc, 200)}")) from None
+        raise InputError(error(path, None, "E014", shown(exc, 200))) from None
     except RecursionError:  # the pure-Python composer, when libyaml is missing
-        raise InputError(error(path, None, f"nesting deeper than {MAX_DEPTH} levels")) from None
+        raise InputError(error(path, None, "E013", str(MAX_DEPTH))) from None
     lines: dict[Path, int] = {}
     if node is None:
         return Document(None, lines)
@@ -376,9 +366,9 @@ def load_file(file: str, *, max_bytes: int = DEFAULT_MAX_BYTES, display: str | N
         with open(file, "rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise InputError(error(name, None, f"cannot read file: {exc.strerror}")) from None
+        raise InputError(error(name, None, "E001", system_msg(exc))) from None
     if len(data) > max_bytes:
-        raise InputError(error(name, None, f"file is larger than the limit of {max_bytes} bytes (max_file_bytes)"))
+        raise InputError(error(name, None, "E011", str(max_bytes)))
     return parse(decode(data, name), name, max_bytes=max_bytes)
 
 
@@ -402,36 +392,31 @@ class _Builder:
         # bomb is reported (its nodes' own lines are those of the anchors).
         self.top_line: int | None = None
 
-    def _fail(self, node: yaml.Node, message: str, line: int | None = None) -> None:
-        self.problems.append(error(self.path, line or node.start_mark.line + 1, message))
+    def _fail(self, node: yaml.Node, message: tuple[Any, ...], line: int | None = None) -> None:
+        self.problems.append(error(self.path, line or node.start_mark.line + 1, *message))
 
     def build(self, node: yaml.Node, where: Path, lines: dict[Path, int], depth: int) -> Any:
         # Aliases make a node graph out of a tree: count every node built, so that
         # expansion stays proportional to the size of the file.
         self.budget -= 1
         if self.budget < 0:
-            self._fail(node, "too many aliases expanded (alias bomb?): YAML aliases are limited", self.top_line)
+            self._fail(node, ("E040",), self.top_line)
             raise _Abort
         if id(node) in self.open:
-            self._fail(node, "an alias (*name) refers to the list or mapping that contains it (a loop)")
+            self._fail(node, ("E041",))
             raise _Abort
         if depth > MAX_DEPTH:
-            self._fail(node, f"nesting deeper than {MAX_DEPTH} levels")
+            self._fail(node, ("E013", str(MAX_DEPTH)))
             raise _Abort
         lines[where] = node.start_mark.line + 1
         if isinstance(node, yaml.ScalarNode):
             self.text_budget -= len(node.value)
             if self.text_budget < 0:
-                self._fail(
-                    node,
-                    f"aliases expand this file to more than {self.text_limit} characters of text (max_file_bytes): "
-                    "write the text where it belongs instead of repeating it through aliases",
-                    self.top_line,
-                )
+                self._fail(node, ("E042", str(self.text_limit)), self.top_line)
                 raise _Abort
             return self._scalar(node)
         if node.tag not in (_CORE + "seq", _CORE + "map"):
-            self._fail(node, f"unsupported YAML tag {_short_tag(node.tag)}: tags are not allowed")
+            self._fail(node, ("E043", _short_tag(node.tag)))
             return None
         self.open.add(id(node))
         try:
@@ -451,29 +436,25 @@ class _Builder:
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _CORE + "merge":
-                self._fail(key_node, "merge keys (<<) are not supported: write the fields out")
+                self._fail(key_node, ("E044",))
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                self._fail(key_node, "a field name must be plain text, not a list or a mapping")
+                self._fail(key_node, ("E045",))
                 continue
             if key_node.tag not in _SCALAR_TAGS:
-                self._fail(key_node, f"unsupported YAML tag {_short_tag(key_node.tag)}: tags are not allowed")
+                self._fail(key_node, ("E043", _short_tag(key_node.tag)))
                 continue
             # A field name is the text as written: `1:` and `2021-01-01:` are names
             # (unknown ones), not a number or a date that messages would show changed.
             key = key_node.value
             if CONTROL_IN_TEXT.search(key):
-                self._fail(key_node, f"the field name '{shown(key)}' contains a control character: delete it")
+                self._fail(key_node, ("E046", shown(key)))
                 continue
             key_line = key_node.start_mark.line + 1
             if depth == 0:
                 self.top_line = key_line
             if key in result:
-                self._fail(
-                    key_node,
-                    f"duplicate key '{shown(key)}' (first at line {first_line[key]}): "
-                    "YAML would keep only the last one; keep one and delete the other",
-                )
+                self._fail(key_node, ("E047", shown(key), str(first_line[key])))
                 continue
             first_line[key] = key_line
             result[key] = self.build(value_node, (*where, key), lines, depth + 1)
@@ -482,7 +463,7 @@ class _Builder:
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         if node.tag not in _SCALAR_TAGS:
-            self._fail(node, f"unsupported YAML tag {_short_tag(node.tag)}: tags are not allowed")
+            self._fail(node, ("E043", _short_tag(node.tag)))
             return None
         if node.tag == _CORE + "int" and not _PLAIN_INT.match(node.value):
             return node.value  # 010, 0x1F, 0b101, 1:30: not silently a different number
@@ -490,7 +471,7 @@ class _Builder:
             return node.value  # sexagesimal 1:30.5
         if node.tag == _CORE + "str":
             if CONTROL_IN_TEXT.search(node.value):
-                self._fail(node, f"the text '{shown(node.value)}' contains a control character: delete it")
+                self._fail(node, ("E048", shown(node.value)))
                 return None
             return node.value
         try:
@@ -499,27 +480,28 @@ class _Builder:
             if node.tag == _CORE + "timestamp":
                 self._fail(node, impossible_date(node.value))
             else:
-                self._fail(node, f"cannot read '{shown(node.value)}' as {_short_tag(node.tag)}")
+                self._fail(node, ("E050", shown(node.value), _short_tag(node.tag)))
             return None
 
 
 _YEAR_MONTH_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
-def impossible_date(text: str) -> str:
-    """Why a date-like text names no day, in civtrack's words: datetime's own wording changes between
-    Python versions (3.14 says "day 31 must be in range 1..30 for month 6 in year 2021")."""
+def impossible_date(text: str) -> tuple[str, str, Msg]:
+    """Why a date-like text names no day, in civtrack's words (the key E049 and its arguments):
+    datetime's own wording changes between Python versions (3.14 says "day 31 must be in range 1..30
+    for month 6 in year 2021")."""
     match = _YEAR_MONTH_DAY.match(text)
-    reason = "the time of day is impossible"
+    reason = msg("f.date.time")
     if match:
         year, month, day = (int(group) for group in match.groups())
         if year < 1:
-            reason = f"year {year} is out of range"
+            reason = msg("f.date.year", str(year))
         elif not 1 <= month <= 12:
-            reason = "month must be in 1..12"
+            reason = msg("f.date.month")
         elif not 1 <= day <= calendar.monthrange(year, month)[1]:
-            reason = "day is out of range for month"
-    return f"impossible date '{shown(text)}' ({reason})"
+            reason = msg("f.date.day")
+    return "E049", shown(text), reason
 
 
 def _short_tag(tag: str) -> str:

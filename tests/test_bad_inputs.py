@@ -5,7 +5,7 @@ good repository tests/bad_inputs/base/, then each command of COMMANDS runs on it
 For every (case, command):
 
 * no Python traceback or "internal error" is printed;
-* the output names each problem exactly as the manifest says (`path:line: error: message`),
+* the output names each problem exactly as the manifest says (`path:line: error E012: message`),
   with the exit code of the command (1 from `check`, 2 from the others: unusable input);
 * no file of the repository changed (bytes compared before and after), and none appeared,
   except the one line a `record` that is allowed to write appends.
@@ -44,7 +44,7 @@ from tests.gitkit import GIT_ENV, no_ids
 CORPUS = Path(__file__).parent / "bad_inputs"
 BASE = CORPUS / "base"
 MANIFEST: dict[str, dict[str, Any]] = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
-HINT = "civtrack: error: fix the problems above (`civtrack check` lists them all)"
+HINT = "civtrack: error E309: fix the problems above (`civtrack check` lists them all)"
 CATEGORIES = (
     "syntax", "conflict", "duplicate", "shape", "number", "date", "encoding", "hostile", "path", "rule", "config",
 )  # fmt: skip
@@ -62,11 +62,12 @@ RECORDED = (
     "as of 2021-09-30\n"
 )
 # The last line of record's refusals (after the problems, each with its line).
-CANNOT_APPEND = f"{RECORD_MONTH}: error: cannot append to this file as it stands: fix it first; nothing was recorded"
+CANNOT_APPEND = f"{RECORD_MONTH}: error E502: cannot append to this file as it stands: fix it first; nothing was recorded"
 AFTER_TORN = (
-    f"{RECORD_MONTH}: error: record does not append after an incomplete entry: fix it first; nothing was recorded"
+    f"{RECORD_MONTH}: error E503: record does not append after an incomplete entry: fix it first; nothing was recorded"
 )
-FIX_PLAN = "civtrack: error: fix the plan first (`civtrack check` lists every problem)"
+FIX_PLAN = "civtrack: error E310: fix the plan first (`civtrack check` lists every problem)"
+ERROR_LINE = re.compile(r": error [A-Z]+[0-9]+: ")
 SOAK = bool(os.environ.get("CIVTRACK_SOAK"))
 GIT_READS_DIFFERENTLY = {"path", "encoding", "hostile", "config", "rule"}
 SLUG_PLAN = re.compile(r"plans/([a-z0-9][a-z0-9-]*)\.yaml")
@@ -257,7 +258,7 @@ def test_bad_input(name: str, command: str, tmp_path: Path) -> None:
     elif spec.lists_all:
         assert run.returncode == spec.exit_code, output
         summary = run.stderr.strip().splitlines()
-        errors = sum(": error: " in line for line in expected)
+        errors = sum(bool(ERROR_LINE.search(line)) for line in expected)
         assert len(summary) == 1 and re.fullmatch(
             rf"\d+ plans, \d+ entries: {errors} errors, {len(expected) - errors} warnings", summary[0]
         ), run.stderr
@@ -265,7 +266,7 @@ def test_bad_input(name: str, command: str, tmp_path: Path) -> None:
     else:
         assert run.returncode == spec.exit_code, output
         assert run.stdout == ""
-        assert run.stderr.splitlines() == [line for line in expected if ": error: " in line] + [HINT]
+        assert run.stderr.splitlines() == [line for line in expected if ERROR_LINE.search(line)] + [HINT]
     assert run.after == run.before, "a file changed or appeared"
 
 
@@ -276,7 +277,7 @@ def errors_of(case: dict[str, Any], path: str) -> list[str]:
         where = line.split(":", 1)[0]
         return path == where or path.startswith(where + "/")
 
-    return [line for line in case["expect"] if ": error: " in line and about(line)]
+    return [line for line in case["expect"] if ERROR_LINE.search(line) and about(line)]
 
 
 def check_record(name: str, command: str, run: Run) -> None:
@@ -318,7 +319,7 @@ def check_diff(name: str, command: str, run: Run) -> None:
 
     On the committed side, paths are git's: `HEAD:plans/x.yaml`, in the messages too.
     """
-    errors = [line for line in MANIFEST[name]["expect"] if ": error: " in line]
+    errors = [line for line in MANIFEST[name]["expect"] if ERROR_LINE.search(line)]
     if command == "diff-git":
         errors = ["HEAD:" + line.replace("(also ", "(also HEAD:") for line in errors]
         sides, new = r"HEAD~1 \(\w{10}\) → HEAD \(\w{10}\)", r"HEAD \(\w{10}\)"
@@ -381,7 +382,7 @@ def test_corpus_covers_the_issue_list() -> None:
     counts = dict.fromkeys(CATEGORIES, 0)
     for case in MANIFEST.values():
         counts[case["category"]] += 1
-        assert any(": error: " in line for line in case["expect"]), "every case has an error"
+        assert any(ERROR_LINE.search(line) for line in case["expect"]), "every case has an error"
     assert set(counts) == set(CATEGORIES) and min(counts.values()) >= 3, counts
 
 
@@ -439,6 +440,6 @@ def test_a_file_that_cannot_be_read_is_reported(tmp_path: Path) -> None:
     source.display = lambda relpath: relpath  # type: ignore[method-assign]
     repo = load(source, Config())
     assert [str(p) for p in repo.problems] == [
-        "progress/town-2021/2021-03.yaml: error: cannot read the file: Permission denied"
+        "progress/town-2021/2021-03.yaml: error E001: cannot read the file: Permission denied"
     ]
     assert list(repo.plans) == ["town-2021"] and repo.entries == {}

@@ -294,7 +294,7 @@ def test_cli_status_and_check_through_the_cache(repo: Path) -> None:
     assert (repo / CACHE_DIR / DB_NAME).is_file()
     check = subprocess.run([exe, "check"], cwd=repo, capture_output=True, text=True, env=env)
     assert check.returncode == 0
-    assert check.stdout.strip() == "3 plans, 2500 entries: 0 errors, 0 warnings"
+    assert check.stdout.strip() == "3 个计划，2500 条记录：0 个错误，0 个警告"  # lang = "zh" in its civtrack.toml
     # The cache is not versioned: .civtrack/ is git-ignored in the project, and never in a data repo's diff.
     assert ".civtrack/" in (Path(__file__).resolve().parent.parent / ".gitignore").read_text()
 

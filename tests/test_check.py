@@ -55,23 +55,23 @@ def test_clean_repository(base: Path) -> None:
 
 def test_yaml_syntax(base: Path) -> None:
     write(base, "progress/p/2021-03.yaml", '- date: 2021-03-01\n  indicator: beds\n  note: "open\n')
-    assert problems(base) == ["progress/p/2021-03.yaml:3: error: a quote opened on this line is never closed"]
+    assert problems(base) == ["progress/p/2021-03.yaml:3: error E025: a quote opened on this line is never closed"]
 
 
 def test_schema_unknown_and_missing_fields(base: Path) -> None:
     write(base, "plans/q.yaml", "id: q\ntitle: Q\nperiod: {start: 2021-01-01, end: 2021-12-31}\nindicators:\n"
           "  - id: a\n    name: A\n    target: 1\n    colour: red\n  - id: b\n    target: 2\n")  # fmt: skip
     assert problems(base) == [
-        "plans/q.yaml:8: error: unknown field 'colour' in indicators[1]",
-        "plans/q.yaml:9: error: missing required field 'name' in indicators[2]",
+        "plans/q.yaml:8: error E060: unknown field 'colour' in indicators[1]",
+        "plans/q.yaml:9: error E061: missing required field 'name' in indicators[2]",
     ]
 
 
 def test_number_written_as_text_and_bad_date(base: Path) -> None:
     write(base, "progress/p/2021-03.yaml", "- date: 2021年3月\n  indicator: beds\n  value: 800张\n")
     assert problems(base) == [
-        "progress/p/2021-03.yaml:1: error: date: expected a date written YYYY-MM-DD (e.g. 2021-06-30), got '2021年3月'",
-        "progress/p/2021-03.yaml:3: error: value: expected a number, got the text '800张': "
+        "progress/p/2021-03.yaml:1: error E087: date: expected a date written YYYY-MM-DD (e.g. 2021-06-30), got '2021年3月'",
+        "progress/p/2021-03.yaml:3: error E082: value: expected a number, got the text '800张': "
         "write the number alone (800) and the unit in the unit field",
     ]
 
@@ -81,14 +81,14 @@ def test_duplicate_ids(base: Path) -> None:
           "  - {id: a, name: A, target: 1}\n  - {id: a, name: B, target: 2}\n"
           "  - id: c\n    name: C\n    target: 2\n    parts:\n      - {id: x, name: X, target: 1}\n      - {id: x, name: Y, target: 1}\n")  # fmt: skip
     assert problems(base) == [
-        "plans/q.yaml:6: error: duplicate indicator id 'a' (first at line 5)",
-        "plans/q.yaml:12: error: duplicate part id 'x' in 'c'",
+        "plans/q.yaml:6: error E103: duplicate indicator id 'a' (first at line 5)",
+        "plans/q.yaml:12: error E108: duplicate part id 'x' in 'c'",
     ]
 
 
 def test_plan_id_differs_from_file_stem(base: Path) -> None:
     write(base, "plans/other.yaml", "id: q\ntitle: Q\nperiod: {start: 2021-01-01, end: 2021-12-31}\n")
-    assert problems(base) == ["plans/other.yaml:1: error: plan id 'q' differs from the file name 'other'"]
+    assert problems(base) == ["plans/other.yaml:1: error E114: plan id 'q' differs from the file name 'other'"]
 
 
 def test_entry_problems(base: Path) -> None:
@@ -117,13 +117,13 @@ def test_entry_problems(base: Path) -> None:
   done: true
 """)  # fmt: skip
     assert problems(base) == [
-        "progress/p/2021-03.yaml:1: error: unknown indicator 'nothing' in plan 'p'",
-        "progress/p/2021-03.yaml:4: error: unknown part 'north' of indicator 'homes'",
-        "progress/p/2021-03.yaml:7: error: indicator 'homes' has parts: record on a part (homes/east, homes/west)",
-        "progress/p/2021-03.yaml:10: error: unit '个' differs from the indicator's unit '张'",
-        "progress/p/2021-03.yaml:14: error: entry dated 2021-04-05 is in the file for 2021-03: move it to 2021-04.yaml",
-        "progress/p/2021-03.yaml:17: error: 'plan-doc' is a milestone: write done: true, not a value",
-        "progress/p/2021-03.yaml:20: error: 'beds' is a number: write value: N, not done",
+        "progress/p/2021-03.yaml:1: error E203: unknown indicator 'nothing' in plan 'p'",
+        "progress/p/2021-03.yaml:4: error E204: unknown part 'north' of indicator 'homes'",
+        "progress/p/2021-03.yaml:7: error E205: indicator 'homes' has parts: record on a part (homes/east, homes/west)",
+        "progress/p/2021-03.yaml:10: error E210: unit '个' differs from the indicator's unit '张'",
+        "progress/p/2021-03.yaml:14: error E202: entry dated 2021-04-05 is in the file for 2021-03: move it to 2021-04.yaml",
+        "progress/p/2021-03.yaml:17: error E206: 'plan-doc' is a milestone: write done: true, not a value",
+        "progress/p/2021-03.yaml:20: error E208: 'beds' is a number: write value: N, not done",
     ]
 
 
@@ -151,9 +151,9 @@ indicators:
       - {id: b, name: B, target: 10}
 """)  # fmt: skip
     assert problems(base) == [
-        "plans/q.yaml:8: error: indicator 'acc': with '<=' give a baseline above the target (the level to bring down)",
-        "plans/q.yaml:13: error: indicator 'rate': parts need accumulate: sum (the parent adds them up)",
-        "plans/q.yaml:17: error: indicator 'homes': target 31 differs from the sum of its parts' targets 30",
+        "plans/q.yaml:8: error E112: indicator 'acc': with '<=' give a baseline above the target (the level to bring down)",
+        "plans/q.yaml:13: error E107: indicator 'rate': parts need accumulate: sum (the parent adds them up)",
+        "plans/q.yaml:17: error E109: indicator 'homes': target 31 differs from the sum of its parts' targets 30",
     ]
 
 
@@ -161,15 +161,15 @@ def test_progress_for_unknown_plan_and_bad_file_name(base: Path) -> None:
     write(base, "progress/ghost/2021-03.yaml", "[]\n")
     write(base, "progress/p/March.yaml", "[]\n")
     assert problems(base) == [
-        "progress/ghost/2021-03.yaml: error: progress for unknown plan 'ghost' (no plans/ghost.yaml)",
-        "progress/p/March.yaml: error: progress files are named progress/<plan-id>/YYYY-MM.yaml",
+        "progress/ghost/2021-03.yaml: error E303: progress for unknown plan 'ghost' (no plans/ghost.yaml)",
+        "progress/p/March.yaml: error E302: progress files are named progress/<plan-id>/YYYY-MM.yaml",
     ]
 
 
 def test_entry_outside_plan_period_is_a_warning(base: Path) -> None:
     write(base, "progress/p/2022-01.yaml", "- date: 2022-01-05\n  indicator: beds\n  value: 1\n")
     assert problems(base) == [
-        "progress/p/2022-01.yaml:1: warning: entry dated 2022-01-05 is outside the plan period 2021-01-01…2021-12-31"
+        "progress/p/2022-01.yaml:1: warning W201: entry dated 2022-01-05 is outside the plan period 2021-01-01…2021-12-31"
     ]
 
 
@@ -182,7 +182,7 @@ class TestCommand:
         write(base, "progress/p/2021-03.yaml", "- date: 2021-03-01\n  indicator: nothing\n  value: 1\n")
         result = run_cli("check", cwd=base)
         assert result.returncode == 1
-        assert result.stdout == "progress/p/2021-03.yaml:1: error: unknown indicator 'nothing' in plan 'p'\n"
+        assert result.stdout == "progress/p/2021-03.yaml:1: error E203: unknown indicator 'nothing' in plan 'p'\n"
         assert result.stderr == "1 plans, 1 entries: 1 errors, 0 warnings\n"
 
     def test_warnings_fail_only_with_strict(self, base: Path) -> None:
@@ -196,7 +196,7 @@ class TestCommand:
         assert result.returncode == 2
         assert result.stdout == ""
         assert result.stderr.splitlines()[0] == (
-            "progress/p/2021-03.yaml:3: error: value: expected a number, got the boolean true "
+            "progress/p/2021-03.yaml:3: error E080: value: expected a number, got the boolean true "
             "(yes/no/on/off are booleans in YAML)"
         )
         assert "Traceback" not in result.stderr
@@ -209,7 +209,7 @@ def test_month_file_names_in_ascii_digits_and_nothing_after(base: Path) -> None:
     write(base, "progress/p/2021-06.yaml\n", entry)
     write(base, "progress/p/２０２１-06.yaml", entry)
     write(base, "progress/p/٢٠٢١-06.yaml", entry)
-    named = "error: progress files are named progress/<plan-id>/YYYY-MM.yaml"
+    named = "error E302: progress files are named progress/<plan-id>/YYYY-MM.yaml"
     assert problems(base) == [
         f"progress/p/2021-06.yaml\\n: {named}",
         f"progress/p/٢٠٢١-06.yaml: {named}",
@@ -222,7 +222,7 @@ def test_progress_that_is_a_file_is_reported(base: Path) -> None:
     shutil.rmtree(base / "progress", ignore_errors=True)
     write(base, "progress", "- {date: 2021-06-05, indicator: beds, value: 1}\n")
     assert problems(base) == [
-        "progress: error: it is a file, not a folder: its entries are not read; progress goes in progress/<plan-id>/"
+        "progress: error E307: it is a file, not a folder: its entries are not read; progress goes in progress/<plan-id>/"
     ]
 
 
@@ -235,8 +235,8 @@ def test_targets_that_make_sense(base: Path) -> None:
     )
     write(base, "plans/p.yaml", plan)
     assert problems(base) == [
-        "plans/p.yaml:8: error: indicator 'beds': target -800 is below the baseline 0: with '>=' it would be done "
+        "plans/p.yaml:8: error E113: indicator 'beds': target -800 is below the baseline 0: with '>=' it would be done "
         "from the start; to bring a level down, write comparator: '<=' (and the baseline above the target)",
-        "plans/p.yaml:15: warning: part 'west' of 'homes': target 0 equals the baseline: it is done before any "
+        "plans/p.yaml:15: warning W102: part 'west' of 'homes': target 0 equals the baseline: it is done before any "
         "progress; a '>=' target is the level to reach above the baseline",
     ]

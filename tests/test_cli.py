@@ -227,7 +227,7 @@ def test_filters(demo: Path) -> None:
 
 def test_unknown_plan(demo: Path) -> None:
     result = run_cli("status", "--plan", "nope", cwd=demo)
-    assert (result.returncode, result.stderr) == (2, "civtrack: error: unknown plan 'nope' (known: demo)\n")
+    assert (result.returncode, result.stderr) == (2, "civtrack: error E305: unknown plan 'nope' (known: demo)\n")
 
 
 def test_bad_as_of(demo: Path) -> None:

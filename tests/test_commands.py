@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from civtrack.commands import known_ids
+from civtrack.messages import render_message
 
 
 def test_known_ids_are_sorted_and_cut_for_large_repositories() -> None:
-    assert known_ids([]) == "none"
-    assert known_ids(["b-2021", "a-2021"]) == "a-2021, b-2021"
+    def words(ids: list[str], lang: str = "en") -> str:
+        return render_message("E305", ("x", known_ids(ids)), lang)
+
+    assert words([]) == "unknown plan 'x' (known: none)"
+    assert words([], "zh") == "未知计划“x”（已有：无）"
+    assert words(["b-2021", "a-2021"]) == "unknown plan 'x' (known: a-2021, b-2021)"
     ids = [f"county-{i:03}" for i in range(1000)]
-    assert known_ids(ids) == ", ".join(ids[:10]) + ", … 990 more"
+    assert words(ids) == f"unknown plan 'x' (known: {', '.join(ids[:10])}, … 990 more)"
+    assert words(ids, "zh") == f"未知计划“x”（已有：{', '.join(ids[:10])}，……另有 990 个）"
 
 
 def test_plan_isolates_from_other_plans_errors(tmp_path) -> None:
@@ -27,12 +33,12 @@ def test_plan_isolates_from_other_plans_errors(tmp_path) -> None:
     (root / "progress/other").mkdir()
     (root / "progress/other/2026-03.yaml").write_text("- {date: 2026-03-01, indicator: a\n")
     errors = [
-        "plans/other.yaml:5: error: indicators[1].target: expected a number, got the text '800张': write the number "
+        "plans/other.yaml:5: error E082: indicators[1].target: expected a number, got the text '800张': write the number "
         "alone (800) and the unit in the unit field",
-        "progress/other/2026-03.yaml:1: error: a '{' opened on this line is not closed, or a ',' is missing between "
+        "progress/other/2026-03.yaml:1: error E029: a '{' opened on this line is not closed, or a ',' is missing between "
         "its items",
     ]
-    warned = "civtrack: warning: other plans' files have the errors above; town computed without them (`civtrack check` lists every problem)"
+    warned = "civtrack: warning W302: other plans' files have the errors above; town computed without them (`civtrack check` lists every problem)"
     for args in (
         ("status", "--plan", "town", "--as-of", "2026-06-01", "--format", "json"),
         ("export", "--plan", "town", "--as-of", "2026-06-01"),
@@ -44,5 +50,5 @@ def test_plan_isolates_from_other_plans_errors(tmp_path) -> None:
     for args in (("status", "--as-of", "2026-06-01"), ("status", "--plan", "other", "--as-of", "2026-06-01")):
         code, output = run(root, *args)
         assert code == 2 and output.splitlines() == [
-            *errors, "civtrack: error: fix the problems above (`civtrack check` lists them all)"
+            *errors, "civtrack: error E309: fix the problems above (`civtrack check` lists them all)"
         ]  # fmt: skip

@@ -173,9 +173,18 @@ def test_problems_in_the_new_side_are_shown(repo: Path) -> None:
     assert result.returncode == 0
     assert lines(result.stdout)[1:3] == [
         "⚠ problems in working tree:",
-        f"  {MARCH}:4: error: incomplete last entry (interrupted write?): the file ends with a cut-off entry; "
+        f"  {MARCH}:4: error E211: incomplete last entry (interrupted write?): the file ends with a cut-off entry; "
         "complete the entry or delete it (line 4 to the end of the file), then run `civtrack check`",
     ]
+    # Scripts read the code, never the words (in the run's language).
+    document = json.loads(cli(repo, "--lang", "zh", "diff", *AS_OF, "--format", "json").stdout)
+    assert document["problems"] == [
+        {
+            "path": MARCH, "line": 4, "severity": "error", "code": "E211",
+            "message": "最后一条记录不完整（写入中断？）：文件以一条被截断的记录结尾；请补全或删除该记录（第 4 行至文件末尾），"
+            "然后运行 `civtrack check`",
+        }
+    ]  # fmt: skip
 
 
 def test_no_changes(repo: Path) -> None:
@@ -202,14 +211,14 @@ def test_chinese_labels(repo: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["nope"], "civtrack: error: unknown revision 'nope'"),
-        (["--", "-x"], "civtrack: error: '-x' is not a revision (a branch, tag or commit; it must not start with '-')"),
+        (["nope"], "civtrack: error E604: unknown revision 'nope'"),
+        (["--", "-x"], "civtrack: error E603: '-x' is not a revision (a branch, tag or commit; it must not start with '-')"),
         (
             ["--", "--output=/tmp/x"],
-            "civtrack: error: '--output=/tmp/x' is not a revision (a branch, tag or commit; it must not start with '-')",
+            "civtrack: error E603: '--output=/tmp/x' is not a revision (a branch, tag or commit; it must not start with '-')",
         ),
-        (["a", "b", "c"], "civtrack: error: give at most two revisions (REV_A REV_B, or REV_A..REV_B)"),
-        (["HEAD..HEAD", "HEAD"], "civtrack: error: write a range as one argument (A..B), or give two revisions (A B)"),
+        (["a", "b", "c"], "civtrack: error E517: give at most two revisions (REV_A REV_B, or REV_A..REV_B)"),
+        (["HEAD..HEAD", "HEAD"], "civtrack: error E518: write a range as one argument (A..B), or give two revisions (A B)"),
     ],
 )
 def test_bad_revisions(repo: Path, args: list[str], message: str) -> None:
@@ -223,5 +232,5 @@ def test_outside_git(tmp_path: Path) -> None:
     result = cli(root, "diff")
     assert result.returncode == 2
     assert result.stderr.splitlines()[0].endswith(
-        "error: not inside a git repository (run `git init` and commit first)"
+        "error E602: not inside a git repository (run `git init` and commit first)"
     )

@@ -143,7 +143,7 @@ def test_bad_files_exit_2(tmp_path):
         "- date: 2021-06-28\n  indicator: meal-points\n  value: many\n"
     )
     result = run_fixture("export", root=root)
-    assert result.returncode == 2 and "2021-06.yaml:3: error: value: expected a number" in result.stderr
+    assert result.returncode == 2 and "2021-06.yaml:3: error E083: value: expected a number" in result.stderr
     assert result.stdout == ""
 
 

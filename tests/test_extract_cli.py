@@ -138,7 +138,7 @@ def test_an_existing_output_is_not_overwritten(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert (
         done.stderr.decode().strip()
-        == f"{out}: error: file exists: choose another name or pass --force to overwrite it"
+        == f"{out}: error E706: file exists: choose another name or pass --force to overwrite it"
     )
     assert out.read_text(encoding="utf-8") == "mine"
     assert run("extract", str(SEEDS / "binhai-2021.txt"), "-o", str(out), "--force", cwd=tmp_path).returncode == 0
@@ -201,7 +201,7 @@ def test_a_file_in_neither_encoding_is_refused(tmp_path: Path) -> None:
     assert done.returncode == 2
     message = done.stderr.decode()
     assert message.startswith(
-        f"{path}:1: error: cannot read the text: it is neither UTF-8 nor GB18030/GBK Chinese text."
+        f"{path}:1: error E703: cannot read the text: it is neither UTF-8 nor GB18030/GBK Chinese text."
     )
     assert "Traceback" not in message and done.stdout == b""
 
@@ -209,12 +209,12 @@ def test_a_file_in_neither_encoding_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["missing.txt"], "missing.txt: error: cannot read file: No such file or directory"),
+        (["missing.txt"], "missing.txt: error E001: cannot read the file: No such file or directory"),
         (["plan.txt", "--id", "Bad_Id"], "Invalid value for --id: 'Bad_Id' is not an id"),
         (["plan.txt", "--format", "xml"], "Invalid value for --format: choose yaml or json"),
         (["plan.txt", "--year", "99"], "Invalid value for '--year'"),
-        (["english.txt"], "english.txt: error: found no Chinese text to read"),
-        (["noyear.txt"], "noyear.txt: error: cannot tell the plan's year from the text: pass --year YYYY"),
+        (["english.txt"], "english.txt: error E704: found no Chinese text to read"),
+        (["noyear.txt"], "noyear.txt: error E705: cannot tell the plan's year from the text: pass --year YYYY"),
     ],
 )
 def test_bad_input_exits_2_with_a_message(args: list[str], message: str, tmp_path: Path) -> None:

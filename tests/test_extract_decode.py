@@ -38,7 +38,7 @@ def _refused(data: bytes) -> str:
 
 def test_big5_is_refused_with_a_hint() -> None:
     message = _refused("某區民政局2021年工作要點。全年新建老年日間照料中心30個，新增養老服務床位800張。".encode("big5"))
-    assert message.startswith("plan.txt:1: error: cannot read the text: it is neither UTF-8 nor GB18030/GBK")
+    assert message.startswith("plan.txt:1: error E703: cannot read the text: it is neither UTF-8 nor GB18030/GBK")
     assert "iconv -f BIG5 -t UTF-8" in message
 
 

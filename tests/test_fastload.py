@@ -145,7 +145,7 @@ def test_duplicate_keys_are_reported_by_the_reference_with_both_lines() -> None:
     assert fastyaml.parse(text, "x.yaml") is None
     _, _, problems = reference(text)
     assert problems is not None and len(problems) == 1
-    assert problems[0].startswith("x.yaml:3: error: duplicate key 'indicator' (first at line 2)")
+    assert problems[0].startswith("x.yaml:3: error E047: duplicate key 'indicator' (first at line 2)")
 
 
 def test_entry_lines_and_lazy_lines() -> None:
@@ -159,7 +159,7 @@ def test_entry_lines_and_lazy_lines() -> None:
     entries, problems = load.parse_progress(text.encode(), "x.yaml", "p", "2024-03", Config())
     assert [e.line for e in entries] == [2]
     assert len(problems) == 1
-    assert str(problems[0]).startswith("x.yaml:8: error: value: expected a number, got the text 'x'")
+    assert str(problems[0]).startswith("x.yaml:8: error E083: value: expected a number, got the text 'x'")
 
 
 _words = st.sampled_from(
@@ -286,11 +286,11 @@ def test_a_doubt_falls_back_to_the_reference_never_to_an_error(monkeypatch: pyte
     data = b"- {date: 2021-06-05, indicator: elder-beds, value: 1}\n- {date: 0000-01-01, indicator: elder-beds, value: 1}\n"
     entries, problems = load.parse_progress(data, "p.yaml", "town", "2021-06", config)
     assert (entries, [str(p) for p in problems]) == (
-        [], ["p.yaml:2: error: impossible date '0000-01-01' (year 0 is out of range)"]
+        [], ["p.yaml:2: error E049: impossible date '0000-01-01' (year 0 is out of range)"]
     )  # fmt: skip
     plan, plan_problems = load.parse_plan(
         b"id: p\ntitle: :5\nperiod: {start: 2021-01-01, end: 0000-01-01}\n", "q.yaml", config
     )
     assert plan is None and [str(p) for p in plan_problems] == [
-        "q.yaml:3: error: impossible date '0000-01-01' (year 0 is out of range)"
+        "q.yaml:3: error E049: impossible date '0000-01-01' (year 0 is out of range)"
     ]

@@ -56,7 +56,7 @@ def test_output_onto_devices_writes_into_them() -> None:
     if os.path.exists("/dev/full"):
         with pytest.raises(InputError) as caught:
             write_atomic(Path("/dev/full"), ["x\n"])
-        assert str(caught.value) == "/dev/full: error: cannot write the report: no space left on the device"
+        assert str(caught.value) == "/dev/full: error E516: cannot write the report: no space left on the device"
         assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
 
 
@@ -79,7 +79,7 @@ def test_what_cannot_take_the_output_is_refused_in_words(
     Path("file").write_text("keep\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
         write_atomic(Path(name), ["x\n"])
-    assert str(caught.value) == f"{name}: error: cannot write the report: {message}"
+    assert str(caught.value) == f"{name}: error E516: cannot write the report: {message}"
     assert stat.S_ISFIFO(os.lstat("pipe").st_mode) and Path("file").read_text(encoding="utf-8") == "keep\n"
     assert sorted(os.listdir()) == ["file", "folder", "pipe"] and os.listdir("folder") == []
 

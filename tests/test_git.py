@@ -63,7 +63,7 @@ def test_a_symbolic_link_in_a_revision_is_reported_not_followed(repo: Path) -> N
     with civgit.GitSource(repo, sha, label="HEAD") as source:
         loaded = load(source, Config())
     assert [str(p) for p in loaded.problems] == [
-        f"HEAD:{MARCH}: error: symbolic link not followed (it could lead outside the repository)"
+        f"HEAD:{MARCH}: error E300: symbolic link not followed (it could lead outside the repository)"
     ]
 
 
@@ -74,7 +74,7 @@ def test_a_file_above_the_size_limit_is_refused_without_reading_it_all(repo: Pat
         assert len(source.read(MARCH, 1000)) == 1001
         loaded = load(source, Config(max_file_bytes=50_000))
     assert [str(p) for p in loaded.problems] == [
-        f"big:{MARCH}: error: file is larger than the limit of 50000 bytes (raise max_file_bytes in civtrack.toml, or split the file)"
+        f"big:{MARCH}: error E011: file is larger than the limit of 50000 bytes (raise max_file_bytes in civtrack.toml, or split the file)"
     ]
 
 
@@ -99,7 +99,7 @@ def test_revisions_that_git_could_read_as_options_never_reach_it(repo: Path, rev
         civgit.resolve(repo, rev)
     assert (
         str(caught.value)
-        == f"civtrack: error: '{shown(rev)}' is not a revision (a branch, tag or commit; it must not start with '-')"
+        == f"civtrack: error E603: '{shown(rev)}' is not a revision (a branch, tag or commit; it must not start with '-')"
     )
 
 
@@ -107,7 +107,7 @@ def test_revisions_that_git_could_read_as_options_never_reach_it(repo: Path, rev
 def test_unknown_revisions_are_refused_and_no_shell_runs(repo: Path, rev: str) -> None:
     with pytest.raises(InputError) as caught:
         civgit.resolve(repo, rev)
-    assert str(caught.value) == f"civtrack: error: unknown revision '{rev}'"
+    assert str(caught.value) == f"civtrack: error E604: unknown revision '{rev}'"
     assert not (repo / "pwned").exists()
 
 

@@ -138,14 +138,14 @@ def test_a_file_that_cannot_be_read_stops_the_history(repo: Path) -> None:
         handle.write("- {date: 2026-11-21, indicator: elder-beds, val")
     result = cli(repo, "history", "town/elder-beds")
     assert result.returncode == 2
-    assert result.stderr.splitlines()[0].startswith(f"{NOV}:2: error: incomplete last entry (interrupted write?)")
+    assert result.stderr.splitlines()[0].startswith(f"{NOV}:2: error E211: incomplete last entry (interrupted write?)")
     assert cli(repo, "history", "town/homes").returncode == 0  # that file does not mention homes
 
 
 def test_unknown_indicator(repo: Path) -> None:
     result = cli(repo, "history", "town/nothing")
     assert result.returncode == 2
-    assert result.stderr.startswith("plans/town.yaml: error: unknown indicator 'nothing' in plan 'town'")
+    assert result.stderr.startswith("plans/town.yaml: error E203: unknown indicator 'nothing' in plan 'town'")
 
 
 @pytest.mark.parametrize(

@@ -77,7 +77,8 @@ def test_init_in_chinese_writes_a_chinese_example(tmp_path: Path) -> None:
     example = (tmp_path / "zh" / "plans" / "example.yaml").read_text(encoding="utf-8")
     assert example.splitlines()[0] == "# 示例计划：复制本文件并改名（文件名即计划编号），再按实际计划修改。"
     check = run_cli("check", "--strict", cwd=tmp_path / "zh")
-    assert (check.returncode, check.stdout) == (0, "1 plans, 0 entries: 0 errors, 0 warnings\n")
+    # lang = "zh" in civtrack.toml: check's summary in Chinese too
+    assert (check.returncode, check.stdout) == (0, "1 个计划，0 条记录：0 个错误，0 个警告\n")
     status = run_cli("status", "--as-of", "2026-03-01", cwd=tmp_path / "zh")
     assert "总体完成率" in status.stdout  # lang = "zh" from the civtrack.toml written
 
@@ -109,7 +110,7 @@ def test_schema_output_creates_its_folders(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     result = run_cli("schema", "-o", "file/plan.schema.json", cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr.startswith("file/plan.schema.json: error: cannot write the schema: ")
+    assert result.stderr.startswith("file/plan.schema.json: error E521: cannot write the schema: ")
 
 
 @pytest.mark.parametrize("command", ["record", "schema", "status", "history", "diff"])

@@ -125,7 +125,7 @@ def test_any_note_round_trips_through_the_command_line(repo: Path) -> None:
 def test_control_characters_are_refused_as_the_reader_would(repo: Path) -> None:
     result = cli(repo, "record", "town/elder-beds", "1", "--date", "2026-03-02", "--note", "clear\x1b[2J screen")
     assert result.returncode == 2
-    assert result.stderr.splitlines()[0] == "civtrack: error: --note holds a control character (U+001B): delete it"
+    assert result.stderr.splitlines()[0] == "civtrack: error IMP11: --note holds a control character (U+001B): delete it"
     assert not (repo / MARCH).exists()
 
 
@@ -158,49 +158,49 @@ def test_the_language_of_the_labels(repo: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["nope/elder-beds", "1"], "plans/nope.yaml: error: unknown plan 'nope' (known: town)"),
+        (["nope/elder-beds", "1"], "plans/nope.yaml: error E305: unknown plan 'nope' (known: town)"),
         (
             ["town/nothing", "1"],
-            "plans/town.yaml: error: unknown indicator 'nothing' in plan 'town' "
+            "plans/town.yaml: error E203: unknown indicator 'nothing' in plan 'town' "
             "(known: elder-beds, homes, report-rate, cemetery-plan, smoke)",
         ),
         (
             ["town/homes/north", "1"],
-            "plans/town.yaml:11: error: unknown part 'north' of indicator 'homes' (known: east, west)",
+            "plans/town.yaml:11: error E204: unknown part 'north' of indicator 'homes' (known: east, west)",
         ),
         (
             ["town/elder-beds/east", "1"],
-            "plans/town.yaml:6: error: unknown part 'east' of indicator 'elder-beds' (known: none: it has no parts)",
+            "plans/town.yaml:6: error E204: unknown part 'east' of indicator 'elder-beds' (known: none: it has no parts)",
         ),
         (
             ["town/homes", "1"],
-            "civtrack: error: indicator 'homes' has parts: record on one of them (town/homes/east, town/homes/west)",
+            "civtrack: error IMP10: indicator 'homes' has parts: record on one of them (town/homes/east, town/homes/west)",
         ),
         (
             ["town/cemetery-plan", "1"],
-            "civtrack: error: 'cemetery-plan' is a milestone: record it with --done, not a value",
+            "civtrack: error IMP03: 'cemetery-plan' is a milestone: record it with --done, not a value",
         ),
         (
             ["town/cemetery-plan"],
-            "civtrack: error: 'cemetery-plan' is a milestone: record it with --done (or --not-done to correct it)",
+            "civtrack: error IMP03: 'cemetery-plan' is a milestone: record it with --done (or --not-done to correct it)",
         ),
-        (["town/elder-beds", "--done"], "civtrack: error: 'elder-beds' is a number (张): give a value, not --done"),
+        (["town/elder-beds", "--done"], "civtrack: error IMP03: 'elder-beds' is a number (张): give a value, not --done"),
         (
             ["town/elder-beds"],
-            "civtrack: error: 'elder-beds' is a number: give the value to record (e.g. civtrack record town/elder-beds 12)",
+            "civtrack: error IMP12: 'elder-beds' is a number: give the value to record (e.g. civtrack record town/elder-beds 12)",
         ),
-        (["town/elder-beds", "1", "--unit", "个"], "civtrack: error: unit '个' differs from the indicator's unit '张'"),
+        (["town/elder-beds", "1", "--unit", "个"], "civtrack: error IMP05: unit '个' differs from the indicator's unit '张'"),
         (
             ["town/cemetery-plan", "--done", "--unit", "个"],
-            "civtrack: error: 'cemetery-plan' has no unit: leave --unit out",
+            "civtrack: error IMP05: 'cemetery-plan' has no unit: leave --unit out",
         ),
         (
             ["town/elder-beds", "1", "--date", "2025-12-31"],
-            "civtrack: error: date 2025-12-31 is outside the period of plan 'town' (2026-01-01…2026-12-31, plans/town.yaml)",
+            "civtrack: error IMP06: date 2025-12-31 is outside the period of plan 'town' (2026-01-01…2026-12-31, plans/town.yaml)",
         ),
         (
             ["town", "1"],
-            "civtrack: error: 'town' is not PLAN/INDICATOR or PLAN/INDICATOR/PART "
+            "civtrack: error E500: 'town' is not PLAN/INDICATOR or PLAN/INDICATOR/PART "
             "(each an id, a name or a fragment of one, e.g. example/elder-beds or example/床位)",
         ),
     ],
@@ -222,7 +222,7 @@ def test_values_that_are_not_numbers_are_refused(repo: Path, value: str) -> None
     result = cli(repo, "record", "town/elder-beds", value, "--date", "2026-03-15")
     assert result.returncode == 2
     assert result.stderr.splitlines()[0] == (
-        f"civtrack: error: value '{value}' is not a number (write digits, e.g. 12 or 12.5; a negative one after --: -- -3)"
+        f"civtrack: error IMP04: value '{value}' is not a number (write digits, e.g. 12 or 12.5; a negative one after --: -- -3)"
     )
     assert not (repo / MARCH).exists()
 
@@ -231,10 +231,10 @@ def test_several_problems_are_reported_together(repo: Path) -> None:
     result = cli(repo, "record", "town/homes", "x", "--unit", "张", "--date", "2027-01-01")
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        "civtrack: error: value 'x' is not a number (write digits, e.g. 12 or 12.5; a negative one after --: -- -3)",
-        "civtrack: error: indicator 'homes' has parts: record on one of them (town/homes/east, town/homes/west)",
-        "civtrack: error: unit '张' differs from the indicator's unit '家'",
-        "civtrack: error: date 2027-01-01 is outside the period of plan 'town' (2026-01-01…2026-12-31, plans/town.yaml)",
+        "civtrack: error IMP04: value 'x' is not a number (write digits, e.g. 12 or 12.5; a negative one after --: -- -3)",
+        "civtrack: error IMP10: indicator 'homes' has parts: record on one of them (town/homes/east, town/homes/west)",
+        "civtrack: error IMP05: unit '张' differs from the indicator's unit '家'",
+        "civtrack: error IMP06: date 2027-01-01 is outside the period of plan 'town' (2026-01-01…2026-12-31, plans/town.yaml)",
     ]
 
 
@@ -250,8 +250,8 @@ def test_an_invalid_plan_is_refused(repo: Path) -> None:
     result = cli(repo, "record", "town/homes/east", "1", "--date", "2026-03-02")
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        "plans/town.yaml:28: error: duplicate indicator id 'elder-beds' (first at line 6)",
-        "civtrack: error: fix the plan first (`civtrack check` lists every problem)",
+        "plans/town.yaml:28: error E103: duplicate indicator id 'elder-beds' (first at line 6)",
+        "civtrack: error E310: fix the plan first (`civtrack check` lists every problem)",
     ]
     assert not (repo / "progress" / "town").exists()
 
@@ -262,14 +262,14 @@ def test_a_torn_last_entry_is_refused_with_its_line(repo: Path) -> None:
     result = cli(repo, "record", "town/elder-beds", "2", "--date", "2026-03-03")
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        f"{MARCH}:2: error: incomplete last entry (interrupted write?): the file ends with a cut-off entry; "
+        f"{MARCH}:2: error E211: incomplete last entry (interrupted write?): the file ends with a cut-off entry; "
         "complete the entry or delete it (line 2 to the end of the file), then run `civtrack check`",
-        f"{MARCH}: error: record does not append after an incomplete entry: fix it first; nothing was recorded",
+        f"{MARCH}: error E503: record does not append after an incomplete entry: fix it first; nothing was recorded",
     ]
     assert no_ids((repo / MARCH).read_text(encoding="utf-8")) == torn
     check = cli(repo, "check")
     assert check.returncode == 1
-    assert check.stdout.splitlines()[0].startswith(f"{MARCH}:2: error: incomplete last entry (interrupted write?)")
+    assert check.stdout.splitlines()[0].startswith(f"{MARCH}:2: error E211: incomplete last entry (interrupted write?)")
 
 
 def test_a_hand_written_file_without_its_last_newline(repo: Path) -> None:
@@ -290,13 +290,13 @@ def test_a_hand_written_file_without_its_last_newline(repo: Path) -> None:
     [
         (
             "{date: 2026-03-01}\n",
-            f"{MARCH}:1: error: a progress file must be a list of entries ('- date: …'), got a mapping",
+            f"{MARCH}:1: error E200: a progress file must be a list of entries ('- date: …'), got a mapping",
         ),
         ("[]\n", None),
         ("  - {date: 2026-03-01, indicator: elder-beds, value: 1}\n", None),  # an entry at column 0 would not belong
         (
             "- {date: 2026-03-01, indicator: elder-beds, value: 1}\n<<<<<<< HEAD\n",
-            f"{MARCH}:2: error: git merge conflict left in the file",
+            f"{MARCH}:2: error E012: git merge conflict left in the file",
         ),
     ],
 )
@@ -306,7 +306,7 @@ def test_a_file_that_cannot_take_an_entry_is_left_alone(repo: Path, content: str
     result = cli(repo, "record", "town/elder-beds", "2", "--date", "2026-03-03")
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1] == (
-        f"{MARCH}: error: cannot append to this file as it stands: fix it first; nothing was recorded"
+        f"{MARCH}: error E502: cannot append to this file as it stands: fix it first; nothing was recorded"
     )
     if first:
         assert result.stderr.splitlines()[0].startswith(first)
@@ -325,9 +325,9 @@ def test_a_month_file_with_an_error_anywhere_is_left_alone(repo: Path) -> None:
     result = cli(repo, "record", "town/elder-beds", "2", "--date", "2026-03-05")
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr.splitlines() == [
-        f"{MARCH}:2: error: unknown indicator 'elder-bed' in plan 'town'",
-        f"{MARCH}:3: error: unit '个' differs from the indicator's unit '家'",
-        f"{MARCH}: error: cannot append to this file as it stands: fix it first; nothing was recorded",
+        f"{MARCH}:2: error E203: unknown indicator 'elder-bed' in plan 'town'",
+        f"{MARCH}:3: error E210: unit '个' differs from the indicator's unit '家'",
+        f"{MARCH}: error E502: cannot append to this file as it stands: fix it first; nothing was recorded",
     ]
     assert no_ids((repo / MARCH).read_text(encoding="utf-8")) == content
 
@@ -340,12 +340,12 @@ def test_a_plan_that_is_a_link_or_a_pipe_is_named_as_such(repo: Path, tmp_path: 
     linked = cli(repo, "record", "linked/elder-beds", "2", "--date", "2026-03-05")
     assert (linked.returncode, linked.stderr.splitlines()) == (
         2,
-        ["plans/linked.yaml: error: symbolic link not followed (it could lead outside the repository)"],
+        ["plans/linked.yaml: error E300: symbolic link not followed (it could lead outside the repository)"],
     )
     piped = cli(repo, "record", "piped/elder-beds", "2", "--date", "2026-03-05")
     assert (piped.returncode, piped.stderr.splitlines()) == (
         2,
-        ["plans/piped.yaml: error: not a regular file (a pipe, socket or device): not read"],
+        ["plans/piped.yaml: error E301: not a regular file (a pipe, socket or device): not read"],
     )
     assert not (repo / "progress/linked").exists() and not (repo / "progress/piped").exists()
 
@@ -357,7 +357,7 @@ def test_a_symlinked_progress_folder_is_refused(repo: Path, tmp_path: Path) -> N
     result = cli(repo, "record", "town/elder-beds", "2", "--date", "2026-03-03")
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        "progress/town: error: symbolic link not followed: record writes only real files"
+        "progress/town: error E511: symbolic link not followed: record writes only real files"
     ]
     assert list(outside.iterdir()) == []
 
@@ -408,7 +408,7 @@ def test_a_file_would_grow_past_the_size_limit(repo: Path) -> None:
     result = cli(repo, "record", "town/elder-beds", "2", "--date", "2026-03-03")
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        f"{MARCH}: error: the file would exceed max_file_bytes (1000); nothing was recorded"
+        f"{MARCH}: error E504: the file would exceed max_file_bytes (1000); nothing was recorded"
     ]
     assert no_ids((repo / MARCH).read_text(encoding="utf-8")) == content
 
@@ -431,7 +431,7 @@ def test_one_line_files_are_read_line_by_line_with_the_lines_of_the_file(repo: P
     write(repo, MARCH, "# 三月\n" + text + "- {date: 2026-03-29, indicator: elder-beds, value: [oops}\n")
     result = cli(repo, "history", "town/elder-beds", "--format", "json")
     assert result.returncode == 2
-    assert result.stderr.splitlines()[0].startswith(f"{MARCH}:30: error:")  # the line in the file
+    assert result.stderr.splitlines()[0].startswith(f"{MARCH}:30: error E")  # the line in the file
     write(repo, MARCH, "# 三月\n" + text)
     document = json.loads(cli(repo, "history", "town/elder-beds", "--format", "json").stdout)
     assert [(e["line"], e["value"], e["current"]) for e in document["entries"]][:3] == [
@@ -451,17 +451,17 @@ def test_a_month_file_that_is_a_pipe_or_a_folder_is_refused_at_once(repo: Path) 
     pipe = cli(repo, "record", "town/elder-beds", "1", "--date", "2026-03-02")
     folder = cli(repo, "record", "town/elder-beds", "1", "--date", "2026-04-02")
     assert (pipe.returncode, pipe.stdout, pipe.stderr) == (
-        2, "", f"{MARCH}: error: not a regular file (a named pipe): not read; nothing was recorded\n"
+        2, "", f"{MARCH}: error E507: not a regular file (a named pipe): not read; nothing was recorded\n"
     )  # fmt: skip
     assert (folder.returncode, folder.stderr) == (
-        2, "progress/town/2026-04.yaml: error: not a regular file (a folder): not read; nothing was recorded\n"
+        2, "progress/town/2026-04.yaml: error E507: not a regular file (a folder): not read; nothing was recorded\n"
     )  # fmt: skip
     (repo / "progress/town/2026-04.yaml").rmdir()
     (repo / "progress/town").rename(repo / "elsewhere")
     (repo / "progress/town").write_text("", encoding="utf-8")
     file = cli(repo, "record", "town/elder-beds", "1", "--date", "2026-03-02")
     assert (file.returncode, file.stderr) == (
-        2, "progress/town: error: a file, not a folder: nothing was recorded\n"
+        2, "progress/town: error E512: a file, not a folder: nothing was recorded\n"
     )  # fmt: skip
 
 

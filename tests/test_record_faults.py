@@ -101,7 +101,7 @@ def test_kill_9_never_loses_a_confirmed_entry_and_a_torn_one_is_reported(tmp_pat
             if torn == 1:  # what a user sees, once: check names the line, record refuses
                 check = cli(root, "check")
                 assert check.returncode == 1
-                assert check.stdout.startswith(f"{MARCH}:{tail.line}: error: {store.TORN_MESSAGE}")
+                assert check.stdout.startswith(f"{MARCH}:{tail.line}: error E211: {store.TORN_MESSAGE}")
                 refused = cli(root, "record", "town/elder-beds", "1", "--date", "2026-03-16")
                 assert refused.returncode == 2 and path.read_bytes() == data
             # The repair the message asks for: delete the incomplete entry.
@@ -154,7 +154,7 @@ def test_a_read_only_folder_gives_a_clear_error_and_nothing_half_written(tmp_pat
     result = as_unprivileged(root, "record", "town/elder-beds", "5", "--date", "2026-03-15")
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        f"{MARCH}: error: cannot write: permission denied (is the folder read-only?); nothing was recorded"
+        f"{MARCH}: error E509: cannot write: permission denied (is the folder read-only?); nothing was recorded"
     ]
     assert list((root / "progress" / "town").iterdir()) == []
     dry = as_unprivileged(root, "record", "town/elder-beds", "5", "--date", "2026-03-15", "--dry-run")
@@ -183,7 +183,7 @@ def test_a_repository_where_the_lock_cannot_be_made(tmp_path: Path) -> None:
     result = as_unprivileged(root, "record", "town/elder-beds", "5", "--date", "2026-03-15")
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        f"{root / '.civtrack' / 'locks'}: error: cannot create the lock for {MARCH}: Permission denied"
+        f"{root / '.civtrack' / 'locks'}: error E506: cannot create the lock for {MARCH}: Permission denied"
     ]
     assert not (root / "progress" / "town").exists()
     root.chmod(0o755)
@@ -208,7 +208,7 @@ def test_a_folder_that_cannot_be_listed_is_reported_not_skipped(tmp_path: Path) 
     finally:
         folder.chmod(0o755)
         (root / MARCH).chmod(0o644)
-    listed = "progress/town: error: cannot list this folder (permission denied): the files in it are not read"
+    listed = "progress/town: error E308: cannot list this folder (permission denied): the files in it are not read"
     assert (check.returncode, check.stdout, check.stderr) == (
         1,
         listed + "\n",
@@ -217,11 +217,11 @@ def test_a_folder_that_cannot_be_listed_is_reported_not_skipped(tmp_path: Path) 
     assert (status.returncode, status.stdout) == (2, "")
     assert status.stderr.splitlines()[0] == listed
     assert (record.returncode, record.stdout, record.stderr) == (
-        2, "", f"{MARCH}: error: cannot read: permission denied; nothing was recorded\n"
+        2, "", f"{MARCH}: error E508: cannot read: permission denied; nothing was recorded\n"
     )  # fmt: skip
     assert (history.returncode, history.stderr.splitlines()[0]) == (2, listed)
     assert (unreadable.returncode, unreadable.stderr.splitlines()[0]) == (
-        2, f"{MARCH}: error: cannot read the file: permission denied"
+        2, f"{MARCH}: error E001: cannot read the file: permission denied"
     )  # fmt: skip
     assert (root / MARCH).read_text(encoding="utf-8").count("\n") == 1
 
@@ -235,7 +235,7 @@ def test_record_never_makes_its_lock_through_a_link(tmp_path: Path) -> None:
     (root / ".civtrack").symlink_to(outside, target_is_directory=True)
     linked = cli(root, "record", "town/elder-beds", "1", "--date", "2026-03-02")
     assert linked.returncode == 2 and list(outside.iterdir()) == []
-    assert linked.stderr.startswith(f"{root}/.civtrack/locks: error: cannot create the lock for {MARCH}: ")
+    assert linked.stderr.startswith(f"{root}/.civtrack/locks: error E506: cannot create the lock for {MARCH}: ")
     (root / ".civtrack").unlink()
     (root / ".civtrack/locks").mkdir(parents=True)
     victim = outside / "victim"
@@ -260,8 +260,8 @@ def test_plans_that_cannot_be_listed_are_not_unknown_plans(tmp_path: Path) -> No
     finally:
         (root / "plans").chmod(0o755)
     assert (check.returncode, check.stdout) == (
-        1, "plans: error: cannot list this folder (permission denied): the files in it are not read\n"
+        1, "plans: error E308: cannot list this folder (permission denied): the files in it are not read\n"
     )  # fmt: skip
-    unreadable = "plans/town.yaml: error: cannot read: permission denied\n"
+    unreadable = "plans/town.yaml: error E001: cannot read the file: permission denied\n"
     assert (record.returncode, record.stderr) == (2, unreadable)
     assert (history.returncode, history.stderr) == (2, unreadable)

@@ -134,6 +134,6 @@ def test_check_warns_on_identical_entry_lines(tmp_path: Path) -> None:
     entries, problems = parse_progress(data, MARCH, "example", "2026-03", Config())
     assert len(entries) == 3
     assert [str(p) for p in problems] == [
-        f"{MARCH}:3: warning: this entry is the same line, byte for byte, as line 1: git's union merge would keep "
+        f"{MARCH}:3: warning W203: this entry is the same line, byte for byte, as line 1: git's union merge would keep "
         "only one of them; if both happened, add a different `id: ` to each, else delete one"
     ]

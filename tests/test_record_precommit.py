@@ -46,7 +46,7 @@ def test_the_check_hook_rejects_a_torn_entry(tmp_path: Path) -> None:
         handle.write("- {date: 2026-03-02, indicator: elder-beds, va")
     result = run_hook(root, "civtrack-check")
     assert result.returncode == 1
-    assert result.stdout.startswith(f"{MARCH}:2: error: incomplete last entry (interrupted write?)")
+    assert result.stdout.startswith(f"{MARCH}:2: error E211: incomplete last entry (interrupted write?)")
 
 
 def test_the_no_rewrite_hook_lets_appends_through_and_stops_rewrites(tmp_path: Path) -> None:

@@ -37,16 +37,25 @@ def test_one_match(text: str, found: str) -> None:
 def test_ambiguous_fragment_lists_the_candidates_with_their_ids() -> None:
     with pytest.raises(Unresolved) as raised:
         match("养老", KNOWN, "indicator")
-    assert raised.value.message(" in plan 'town'") == (
+    problem = raised.value.problem("plans/town.yaml", None, ("plan", "town"))
+    assert (problem.code, problem.message) == (
+        "E311",
         "'养老' matches 3 indicators in plan 'town': elder-beds (新增养老床位); elder-homes (养老院改造); "
-        "beds (家庭养老床位) (write more of the name, or the id)"
+        "beds (家庭养老床位) (write more of the name, or the id)",
+    )
+    assert problem.message_in("zh") == (
+        "“养老”对应计划“town”中的 3 个指标：elder-beds (新增养老床位); elder-homes (养老院改造); "
+        "beds (家庭养老床位)（请多写几个字，或写编号）"
     )
 
 
 def test_no_match_lists_the_ids() -> None:
     with pytest.raises(Unresolved) as raised:
         match("西区", KNOWN, "part")
-    assert raised.value.message() == "unknown part '西区' (known: elder-beds, elder-homes, beds, east)"
+    problem = raised.value.problem("plans/town.yaml", 7, ("indicator", "homes"))
+    assert str(problem) == (
+        "plans/town.yaml:7: error E204: unknown part '西区' of indicator 'homes' (known: elder-beds, elder-homes, beds, east)"
+    )
     assert raised.value.candidates == []
 
 
@@ -82,14 +91,14 @@ def test_ambiguous_fragment_is_refused_and_nothing_is_written(town: Path) -> Non
     result = cli(town, "record", "town/率", "5", "--date", "2026-03-02")
     assert result.returncode == 2
     assert result.stderr == (
-        "plans/town.yaml: error: '率' matches 2 indicators in plan 'town': report-rate (社会组织年报率); "
+        "plans/town.yaml: error E311: '率' matches 2 indicators in plan 'town': report-rate (社会组织年报率); "
         "smoke (成人吸烟率) (write more of the name, or the id)\n"
     )
     assert not (town / "progress" / "town" / "2026-03.yaml").exists()
     result = cli(town, "record", "town/homes/区", "5", "--date", "2026-03-02")
     assert result.returncode == 2
     assert result.stderr == (
-        "plans/town.yaml:11: error: '区' matches 2 parts of indicator 'homes': east (东区); west (西区) "
+        "plans/town.yaml:11: error E311: '区' matches 2 parts of indicator 'homes': east (东区); west (西区) "
         "(write more of the name, or the id)\n"
     )
     assert not (town / "progress" / "town" / "2026-03.yaml").exists()
@@ -104,7 +113,7 @@ def test_a_part_by_its_name_alone(town: Path) -> None:
     result = cli(town, "record", "town/区", "2", "--date", "2026-03-03")
     assert (result.returncode, result.stderr) == (
         2,
-        "plans/town.yaml: error: '区' matches 2 parts in plan 'town': homes/east (特困供养设施改造 / 东区); "
+        "plans/town.yaml: error E311: '区' matches 2 parts in plan 'town': homes/east (特困供养设施改造 / 东区); "
         "homes/west (特困供养设施改造 / 西区) (write more of the name, or the id)\n",
     )
 
@@ -113,11 +122,11 @@ def test_unknown_name(town: Path) -> None:
     result = cli(town, "history", "town/床铺")
     assert (result.returncode, result.stderr) == (
         2,
-        "plans/town.yaml: error: unknown indicator '床铺' in plan 'town' "
+        "plans/town.yaml: error E203: unknown indicator '床铺' in plan 'town' "
         "(known: elder-beds, homes, report-rate, cemetery-plan, smoke)\n",
     )
     result = cli(town, "history", "乡村/床位")
-    assert (result.returncode, result.stderr) == (2, "plans/乡村.yaml: error: unknown plan '乡村' (known: town)\n")
+    assert (result.returncode, result.stderr) == (2, "plans/乡村.yaml: error E305: unknown plan '乡村' (known: town)\n")
 
 
 def test_history_by_fragment(town: Path) -> None:
@@ -135,7 +144,7 @@ def test_plan_option_takes_titles_and_fragments(town: Path) -> None:
     both = cli(town, "status", "--plan", "2026", "--format", "csv")
     assert (both.returncode, both.stderr) == (
         2,
-        "civtrack: error: '2026' matches 2 plans: town (城关镇2026年民生实事); village (河西村2026年民生实事) "
+        "civtrack: error E311: '2026' matches 2 plans: town (城关镇2026年民生实事); village (河西村2026年民生实事) "
         "(write more of the name, or the id)\n",
     )
     report = cli(town, "report", "--month", "2026-03", "--plan", "河西", "--format", "json")

@@ -198,7 +198,7 @@ def test_output_into_an_unwritable_place_is_an_input_error(tmp_path):
     blocker.write_text("x")
     result = run_fixture("report", "--month", "2021-09", "-o", str(blocker / "r.md"))
     assert result.returncode == 2
-    assert result.stderr.startswith(f"{blocker / 'r.md'}: error: cannot write the report")
+    assert result.stderr.startswith(f"{blocker / 'r.md'}: error E516: cannot write the report")
     assert "Traceback" not in result.stderr
 
 
@@ -317,7 +317,7 @@ def test_bad_input_files_exit_2_and_name_the_line(tmp_path):
     )
     result = run_fixture("report", "--month", "2021-09", root=root)
     assert result.returncode == 2
-    assert "2021-09.yaml:1: error:" in result.stderr and "impossible date" in result.stderr
+    assert "2021-09.yaml:1: error E049: impossible date" in result.stderr
     assert result.stdout == ""
 
 

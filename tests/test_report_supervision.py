@@ -163,5 +163,5 @@ def test_html_owner_column_and_projection(report) -> None:
 def test_an_owner_with_no_items() -> None:
     result = run_fixture("report", "--month", "2021-09", "--owner", "不存在科")
     assert result.returncode == 0
-    assert result.stderr == "civtrack: warning: no plan of the month has an item of 不存在科\n"
+    assert result.stderr == "civtrack: warning W303: no plan of the month has an item of 不存在科: the report lists none\n"
     assert result.stdout.endswith("No plan runs in September 2021.\n")

@@ -499,6 +499,6 @@ def test_a_linked_progress_folder_is_not_written_through(town: Path, tmp_path: P
     (town / "progress" / "town").symlink_to(outside / "town")
     code, out, err = run(town, "import", str(path))
     assert (code, err.splitlines()) == (
-        2, ["progress/town: error: symbolic link not followed: import writes only real files"]
+        2, ["progress/town: error E511: symbolic link not followed: import writes only real files"]
     )  # fmt: skip
     assert not (outside / "town" / "2026-10.yaml").exists()

@@ -186,7 +186,7 @@ def test_a_hand_written_block_without_its_last_newline() -> None:
     loaded, problems = parse_progress(cut, "p.yaml", "town", "2026-03", CONFIG)
     assert [item.entry.value for item in loaded] == [5]
     assert [(p.line, p.severity) for p in problems] == [(4, "error")]
-    assert str(problems[0]).startswith("p.yaml:4: error: incomplete last entry (interrupted write?)")
+    assert str(problems[0]).startswith("p.yaml:4: error E211: incomplete last entry (interrupted write?)")
     whole = cut[: -len(b"  val")] + b"  value: 6"
     loaded, problems = parse_progress(whole, "p.yaml", "town", "2026-03", CONFIG)
     assert [item.entry.value for item in loaded] == [5, 6]
@@ -233,7 +233,7 @@ def test_a_failed_write_is_undone(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     with pytest.raises(InputError) as caught:
         store.append(path, b"- {b: 22222222}\n", 9, "progress/town/2026-03.yaml")
     assert str(caught.value) == (
-        "progress/town/2026-03.yaml: error: cannot write: no space left on the device; nothing was recorded"
+        "progress/town/2026-03.yaml: error E509: cannot write: no space left on the device; nothing was recorded"
     )
     assert calls == [16, 8]
     assert path.read_bytes() == b"- {a: 1}\n"
@@ -274,7 +274,7 @@ def test_the_lock_lives_in_a_folder_git_ignores_and_excludes_others(tmp_path: Pa
         thread.start()
         thread.join()
     assert outcome == [
-        "progress/town/2026-03.yaml: error: another civtrack process has held this file's lock for 0.2 s; try again"
+        "progress/town/2026-03.yaml: error E505: another civtrack process has held this file's lock for 0.2 s; try again"
     ]
     with store.locked(tmp_path, rel, timeout=0.2):  # released: free again
         pass

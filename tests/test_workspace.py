@@ -13,15 +13,15 @@ from civtrack.workspace import load_config
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("lang = \"en\"\nlang = \"zh\"\n", "civtrack.toml:2: error: invalid TOML: a setting is given twice"),
-        ("lang = \"en", "civtrack.toml: error: invalid TOML: a quoted text is never closed"),
-        ("lang = \"en\n", "civtrack.toml:1: error: invalid TOML: a character TOML does not allow here (a quote left open?)"),
-        ("lang = [1, 2", "civtrack.toml: error: invalid TOML: a '[' is not closed"),
-        ("lang = {a = 1\n", "civtrack.toml:1: error: invalid TOML: a '{' is not closed"),
-        ("lang \"en\"\n", "civtrack.toml:1: error: invalid TOML: a setting without '=' (write name = value)"),
-        ("lang = en\n", "civtrack.toml:1: error: invalid TOML: a value TOML cannot read: put text in double quotes"),
-        ("[t]\n[t]\n", "civtrack.toml:2: error: invalid TOML: a table is declared twice"),
-        ("lang = 1 2\n", "civtrack.toml:1: error: invalid TOML: this line is not valid TOML (name = value, text in double quotes)"),
+        ("lang = \"en\"\nlang = \"zh\"\n", "civtrack.toml:2: error E404: invalid TOML: a setting is given twice"),
+        ("lang = \"en", "civtrack.toml: error E404: invalid TOML: a quoted text is never closed"),
+        ("lang = \"en\n", "civtrack.toml:1: error E404: invalid TOML: a character TOML does not allow here (a quote left open?)"),
+        ("lang = [1, 2", "civtrack.toml: error E404: invalid TOML: a '[' is not closed"),
+        ("lang = {a = 1\n", "civtrack.toml:1: error E404: invalid TOML: a '{' is not closed"),
+        ("lang \"en\"\n", "civtrack.toml:1: error E404: invalid TOML: a setting without '=' (write name = value)"),
+        ("lang = en\n", "civtrack.toml:1: error E404: invalid TOML: a value TOML cannot read: put text in double quotes"),
+        ("[t]\n[t]\n", "civtrack.toml:2: error E404: invalid TOML: a table is declared twice"),
+        ("lang = 1 2\n", "civtrack.toml:1: error E404: invalid TOML: this line is not valid TOML (name = value, text in double quotes)"),
     ],
 )  # fmt: skip
 def test_broken_toml_in_civtracks_words(tmp_path: Path, text: str, expected: str) -> None:

@@ -188,7 +188,7 @@ class _LazyPlanFile(PlanFile):
         root, rel, config = self._source
         plan_file, _ = parse_plan((root / rel).read_bytes(), self.path, config)
         if plan_file is None or plan_file.plan.id != self._plan_id:
-            raise InputError(error(self.path, None, "plan file changed while civtrack read it: run again"))
+            raise InputError(error(self.path, None, "E306"))
         return plan_file.plan
 
 

@@ -124,6 +124,7 @@ def _run_folders(
 ) -> Iterator[tuple[str, _FolderOut]]:
     """Redo the folders of ``jobs``: in worker processes (one per core) when there is enough to parse."""
     from civtrack.errors import InputError, error
+    from civtrack.files import system_msg
 
     workers = _workers(workers)
     files = [(job, rel) for job in jobs for rel, _, _ in job.files if rel not in job.cached]
@@ -145,7 +146,7 @@ def _run_folders(
             for job in jobs:
                 yield job.plan_id, _do_folder(root, config, scan_ns, store, plans[job.plan_id], job)
     except OSError as exc:
-        raise InputError(error(exc.filename or "civtrack", None, f"cannot read file: {exc.strerror}")) from None
+        raise InputError(error(exc.filename or "civtrack", None, "E001", system_msg(exc))) from None
 
 
 def _forked_folder(job: _FolderJob) -> _FolderOut:
@@ -229,6 +230,6 @@ def _save_folder(
         {
             "files": {rel: results[rel].meta() for rel, _, _ in files},
             "plan_hash": plan_hash,
-            "checks": [[shown_to_rel.get(p.path, p.path), p.line, p.severity, p.message] for p in checks],
+            "checks": [[shown_to_rel.get(p.path, p.path), p.line, p.severity, p.encoded()] for p in checks],
         },
     )

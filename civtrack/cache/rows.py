@@ -16,13 +16,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from civtrack.errors import Problem
+from civtrack.errors import Problem, is_encoded
 
 if typing.TYPE_CHECKING:
     from civtrack.cache.store import CacheStore
 
 
-ProblemRow = list[Any]  # [line, severity, message]
+ProblemRow = list[Any]  # [line, severity, message]: the message as Problem.encoded() (key and arguments)
 
 
 def _stat_key(st: os.stat_result) -> list[int]:
@@ -30,11 +30,11 @@ def _stat_key(st: os.stat_result) -> list[int]:
 
 
 def _rows(problems: Iterable[Problem]) -> list[ProblemRow]:
-    return [[p.line, p.severity, p.message] for p in problems]
+    return [[p.line, p.severity, p.encoded()] for p in problems]
 
 
 def _problems(path: str, rows: Iterable[ProblemRow]) -> list[Problem]:
-    return [Problem(path, line, severity, message) for line, severity, message in rows]
+    return [Problem.decoded(path, line, severity, message) for line, severity, message in rows]
 
 
 @dataclass
@@ -108,7 +108,7 @@ def _cached_cols(store: CacheStore, rel: str, digest: str, count: int) -> list[l
 def _valid_rows(rows: Any) -> bool:
     return isinstance(rows, list) and all(
         isinstance(r, list) and len(r) == 3 and (r[0] is None or type(r[0]) is int) and r[1] in ("error", "warning")
-        and isinstance(r[2], str)
+        and is_encoded(r[2])  # a row of an older version held the English text: rebuilt
         for r in rows
     )  # fmt: skip
 

@@ -215,7 +215,7 @@ def _open_snapshot(root: Path, config: Config, store: CacheStore | None, workers
         stats["cached"] += len(cached)
         raw_series = store.read("series", plan_id, raw=True) if store and record else None
         if len(cached) == len(files) == len(metas) and record.get("plan_hash") == plan_hash and raw_series:
-            checks = [Problem(source.display(p), line, sev, msg) for p, line, sev, msg in record["checks"]]
+            checks = [Problem.decoded(source.display(p), line, sev, text) for p, line, sev, text in record["checks"]]
             outs[plan_id] = _FolderOut(cached, checks, raw_series)
             if store is not None and any(
                 metas[rel]["key"] != r.key or metas[rel]["racy"] != r.racy for rel, r in cached.items()

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from civtrack.cache import Snapshot
     from civtrack.compute import Ledger
+    from civtrack.errors import Problem
     from civtrack.load import Repository
     from civtrack.reporting import Timeline
     from civtrack.workspace import Config
@@ -43,6 +44,49 @@ class Globals:
 
     root: Path | None
     lang: str | None
+
+
+# The language problems are worded in (civtrack.messages), once the run's language is known: --lang, else
+# civtrack.toml's lang (``use_lang``). The CLI words the problems of an InputError in it (civtrack.cli.main).
+_RUN: dict[str, Any] = {}
+
+
+def use_lang(globals_: Globals, config: Config) -> str:
+    """The run's language (--lang, else civtrack.toml), which problems are worded in from now on."""
+    lang = globals_.lang or config.lang
+    _RUN["lang"] = lang
+    return lang
+
+
+def speak(lang: str) -> None:
+    """A command's own --lang (report, sheet): problems from now on are worded in it too."""
+    _RUN["lang"] = lang
+
+
+def remember(globals_: Globals) -> None:
+    """The global options, for wording the problems of a run that stops before its language is known."""
+    _RUN.clear()  # a new run (in-process tests run many)
+    _RUN["globals"] = globals_
+    if globals_.lang is not None:
+        _RUN["lang"] = globals_.lang
+
+
+def problem_lang() -> str:
+    """The language to word problems in: the run's, else civtrack.toml's when it can be read, else en."""
+    if "lang" in _RUN:
+        return _RUN["lang"]
+    globals_ = _RUN.get("globals")
+    try:
+        from civtrack.workspace import find_root, load_config
+
+        return load_config(find_root(globals_.root if globals_ else None)).lang
+    except Exception:  # noqa: BLE001 - no settings to read (that may be the problem itself): English
+        return "en"
+
+
+def say(problem: Problem) -> str:
+    """A problem as people read it: ``path:line: error E210: …`` in the run's language."""
+    return problem.render(problem_lang())
 
 
 def parse_date(text: str | None, option: str) -> dt.date:
@@ -124,6 +168,7 @@ def open_repository(globals_: Globals, *, allow_errors: bool = False, plan_ids: 
 
     root = find_root(globals_.root)
     config = load_config(root)
+    lang = use_lang(globals_, config)
     snapshot = open_snapshot(root, config, use_cache=not os.environ.get("CIVTRACK_NO_CACHE"))
     plan_ids = plan_ids and resolved_plans(snapshot.plans, plan_ids)
     if snapshot.errors and not allow_errors:
@@ -132,14 +177,12 @@ def open_repository(globals_: Globals, *, allow_errors: bool = False, plan_ids: 
             raise InputError([*snapshot.errors, *_hint()])
         import sys
 
+        from civtrack.errors import warning
+
         for problem in snapshot.errors:
-            print(problem, file=sys.stderr)
-        print(
-            "civtrack: warning: other plans' files have the errors above; "
-            f"{', '.join(plan_ids or [])} computed without them (`civtrack check` lists every problem)",
-            file=sys.stderr,
-        )
-    return Opened(root, config, snapshot, globals_.lang or config.lang)
+            print(say(problem), file=sys.stderr)
+        print(say(warning("civtrack", None, "W302", ", ".join(plan_ids or []))), file=sys.stderr)
+    return Opened(root, config, snapshot, lang)
 
 
 def _touches(problem, root, plan_ids: list[str]) -> bool:
@@ -169,7 +212,7 @@ def _touches(problem, root, plan_ids: list[str]) -> bool:
 def _hint() -> list:
     from civtrack.errors import Problem
 
-    return [Problem("civtrack", None, "error", "fix the problems above (`civtrack check` lists them all)")]
+    return [Problem("civtrack", None, "error", "E309")]
 
 
 def selected_plans(opened: Opened, plan_ids: list[str] | None, as_of: dt.date) -> list:
@@ -201,27 +244,29 @@ def resolved_plans(plans: Mapping, texts: list[str]) -> list[str]:
     try:
         return plan_ids(texts, {plan_id: found.plan.title for plan_id, found in plans.items()}) or []
     except Unresolved as exc:
-        raise InputError(exc.message()) from None
+        raise InputError(exc.problem("civtrack")) from None
 
 
 def chosen_plans(opened: Opened, plan_ids: list[str] | None) -> list[str]:
     """The ids named by --plan (all, sorted, when none): ids, titles or fragments of one (civtrack.refs);
     an unknown or ambiguous one is an input error."""
-    from civtrack.errors import InputError
+    from civtrack.errors import InputError, error
     from civtrack.yamlsafe import shown
 
     plans = opened.plans
     plan_ids = plan_ids and resolved_plans(plans, plan_ids)
     for plan_id in plan_ids or []:
         if plan_id not in plans:
-            raise InputError(f"unknown plan '{shown(plan_id)}' (known: {known_ids(plans)})")
+            raise InputError(error("civtrack", None, "E305", shown(plan_id), known_ids(plans)))
     return list(plan_ids or sorted(plans))
 
 
-def known_ids(ids: Iterable[str], most: int = 10) -> str:
+def known_ids(ids: Iterable[str], most: int = 10) -> Any:
     """Ids for a message: the first few, sorted, and how many more (a province has thousands)."""
+    from civtrack.messages import msg
+
     ordered = sorted(ids)
     if not ordered:
-        return "none"
+        return msg("f.none")
     shown = ", ".join(ordered[:most])
-    return shown if len(ordered) <= most else f"{shown}, … {len(ordered) - most} more"
+    return shown if len(ordered) <= most else msg("f.more", shown, str(len(ordered) - most))

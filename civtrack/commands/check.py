@@ -12,16 +12,18 @@ def run(
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
 ) -> None:
     from civtrack.commands import open_repository
+    from civtrack.i18n import label
 
     opened = open_repository(ctx.obj, allow_errors=True)
     snapshot = opened.snapshot
     if snapshot.problems:
-        typer.echo("\n".join(str(problem) for problem in snapshot.problems))
+        typer.echo("\n".join(problem.render(opened.lang) for problem in snapshot.problems))
     errors = len(snapshot.errors)
     warnings = len(snapshot.problems) - errors
     entries = sum(snapshot.entry_counts.values())
+    summary = label("check_summary", opened.lang)
     typer.echo(
-        f"{len(snapshot.plans)} plans, {entries} entries: {errors} errors, {warnings} warnings",
+        summary.format(plans=len(snapshot.plans), entries=entries, errors=errors, warnings=warnings),
         err=bool(snapshot.problems),
     )
     if errors or (strict and warnings):

@@ -47,11 +47,11 @@ class Side:
 
 def sides(root: Path, revisions: list[str]) -> tuple[Side, Side]:
     """Like git: none = HEAD → working tree; A = A → working tree; A B, A..B; A...B from their merge base."""
-    from civtrack.errors import InputError
+    from civtrack.errors import fail
     from civtrack.git import check_revision_text, has_commits, merge_base, resolve
 
     if len(revisions) > 2:
-        raise InputError("give at most two revisions (REV_A REV_B, or REV_A..REV_B)")
+        raise fail("E517")
     for rev in revisions:
         check_revision_text(rev)
     if len(revisions) == 1 and ".." in revisions[0]:
@@ -64,7 +64,7 @@ def sides(root: Path, revisions: list[str]) -> tuple[Side, Side]:
             return Side(f"{a}...{b}", merge_base(root, old_commit, new.commit)), new  # type: ignore[arg-type]
         return Side(a, old_commit), new
     if any(".." in rev for rev in revisions):
-        raise InputError("write a range as one argument (A..B), or give two revisions (A B)")
+        raise fail("E518")
     if not revisions and not has_commits(root):
         # The first commit (e.g. in a pre-commit hook): everything in the working tree is new.
         return Side("HEAD", None, unborn=True), Side(None, None)
@@ -120,7 +120,7 @@ def run(
         ),
     ] = None,
 ) -> None:
-    from civtrack.commands import parse_date
+    from civtrack.commands import parse_date, use_lang
     from civtrack.diffing import compare
     from civtrack.git import require_repository
     from civtrack.workspace import find_root, load_config
@@ -128,17 +128,19 @@ def run(
     day = parse_date(as_of, "--as-of")
     root = find_root(ctx.obj.root)
     config = load_config(root)
-    lang = ctx.obj.lang or config.lang
+    lang = use_lang(ctx.obj, config)
     require_repository(root)
     old_side, new_side = sides(root, revisions or [])
     old = load_side(root, old_side, config)
     new = load_side(root, new_side, config)
     result = compare(old, new, day, config.pace_tolerance)
-    problems = [str(p) for p in new.errors]
+    problems = [p.render(lang) for p in new.errors]
     if output_format is DiffFormat.json:
         from civtrack.render.diff import diff_json
 
-        typer.echo(diff_json(result, old_side.as_dict(), new_side.as_dict(), problems), nl=False)
+        # Scripts match each problem's code, never its words.
+        found = [p.as_dict(lang) for p in new.errors]
+        typer.echo(diff_json(result, old_side.as_dict(), new_side.as_dict(), found), nl=False)
     else:
         from civtrack.render.diff import diff_body, diff_head, diff_problems
         from civtrack.richout import console

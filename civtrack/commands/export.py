@@ -70,9 +70,9 @@ def run(
 
     day = parse_date(as_of, "--as-of")
     if encoding is not Encoding.utf8 and output_format is not ExportFormat.csv:
-        from civtrack.errors import InputError
+        from civtrack.errors import fail
 
-        raise InputError("--encoding: only CSV takes another encoding (JSON Lines is UTF-8; xlsx has none)")
+        raise fail("E519")
     opened = open_repository(ctx.obj, plan_ids=plan)
     statuses = supervised_plans(opened, chosen_plans(opened, plan), day)  # chosen_plans rejects an unknown --plan
 
@@ -86,7 +86,10 @@ def run(
     if output_format is ExportFormat.xlsx:
         # Both sheets, whatever --what says: a workbook holds them side by side.
         data = export.to_xlsx(
-            [("status", export.status_rows(statuses), export.STATUS_COLUMNS), ("entries", entry_rows(), export.ENTRY_COLUMNS)]
+            [
+                ("status", export.status_rows(statuses), export.STATUS_COLUMNS),
+                ("entries", entry_rows(), export.ENTRY_COLUMNS),
+            ]
         )
     else:
         if what is What.status:
@@ -103,14 +106,14 @@ def write_output(output: Path | None, data: str | bytes) -> None:
     import sys
 
     from civtrack.commands.report import write_atomic
-    from civtrack.errors import InputError
+    from civtrack.errors import fail
 
     if output is not None:
         write_atomic(output, data if isinstance(data, bytes) else [data])
     elif isinstance(data, str):
         typer.echo(data, nl=False)
     elif sys.stdout.isatty():
-        raise InputError("this output is a binary file: give -o FILE (or redirect standard output to a file)")
+        raise fail("E520")
     else:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)

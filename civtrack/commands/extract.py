@@ -61,6 +61,7 @@ def run(
     from civtrack.extract.decode import decode
     from civtrack.extract.render import to_json, to_yaml
     from civtrack.extract.slug import slug
+    from civtrack.files import system_msg
     from civtrack.model import SLUG
 
     if fmt not in FORMATS:
@@ -68,7 +69,7 @@ def run(
     if plan_id is not None and not SLUG.match(plan_id):
         raise typer.BadParameter(f"'{plan_id}' is not an id (lower-case letters, digits and '-')", param_hint="--id")
     if output is not None and output.exists() and not force:
-        raise InputError(error(str(output), None, "file exists: choose another name or pass --force to overwrite it"))
+        raise InputError(error(str(output), None, "E706"))
     name = "<stdin>" if file == "-" else file
     try:
         if file == "-":
@@ -77,11 +78,9 @@ def run(
             with open(file, "rb") as handle:
                 data = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise InputError(error(name, None, f"cannot read file: {exc.strerror}")) from None
+        raise InputError(error(name, None, "E001", system_msg(exc))) from None
     if len(data) > MAX_BYTES:
-        raise InputError(
-            error(name, None, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB: is it a plan's text?")
-        )
+        raise InputError(error(name, None, "E707", str(MAX_BYTES // (1024 * 1024))))
     if plan_id is None:
         stem = output.stem if output is not None else (Path(file).stem if file != "-" else "")
         plan_id = slug(stem, "") if stem else ""
@@ -98,11 +97,13 @@ def run(
         temporary.write_text(text, encoding="utf-8")
         temporary.replace(output)
     except OSError as exc:
-        raise InputError(error(str(output), None, f"cannot write file: {exc.strerror}")) from None
+        raise InputError(error(str(output), None, "E708", system_msg(exc))) from None
     numbers = sum(1 for item in draft.items if item.kind == "number")
     checks = sum(1 for item in draft.items if item.notes)
+    from civtrack.commands import problem_lang
+    from civtrack.i18n import label
+
+    words = label("extract_wrote", problem_lang())  # --lang, else civtrack.toml's where there is one
     typer.echo(
-        f"wrote {output}: {numbers} targets, {len(draft.items) - numbers} milestones; "
-        f"{checks} marked 'check:' for review",
-        err=True,
+        words.format(output=output, numbers=numbers, milestones=len(draft.items) - numbers, checks=checks), err=True
     )

@@ -36,13 +36,14 @@ def run(
     ],
     output_format: Annotated[HistoryFormat, typer.Option("--format", help="Output format.")] = HistoryFormat.table,
 ) -> None:
+    from civtrack.commands import use_lang
     from civtrack.refs import target as named_target
     from civtrack.render.history import history_json
     from civtrack.workspace import find_root, load_config
 
     root = find_root(ctx.obj.root)
     config = load_config(root)
-    lang = ctx.obj.lang or config.lang
+    lang = use_lang(ctx.obj, config)
     target = named_target(root, ref, config)
     plan_file = target.plan_file
     plan, ind = plan_file.plan, target.indicator
@@ -137,4 +138,4 @@ def history_steps(root: Path, target: Target, config: Config) -> tuple[list[Step
 def _hint() -> list:
     from civtrack.errors import error
 
-    return [error("civtrack", None, "fix the problems above (`civtrack check` lists them all)")]
+    return [error("civtrack", None, "E309")]

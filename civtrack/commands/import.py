@@ -20,7 +20,9 @@ MOST_LINES = 40
 def run(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(metavar="FILE.xlsx|FILE.csv", help="The filled-in sheet.")],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and show the summary; write nothing.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every row and show the summary; write nothing.")
+    ] = False,
     month: Annotated[
         str | None,
         typer.Option(
@@ -42,7 +44,7 @@ def run(
     import sys
 
     from civtrack import store
-    from civtrack.commands import parse_date
+    from civtrack.commands import parse_date, say, use_lang
     from civtrack.commands.report import parse_month
     from civtrack.errors import InputError
     from civtrack.i18n import label
@@ -51,7 +53,7 @@ def run(
 
     root = find_root(ctx.obj.root)
     config = load_config(root)
-    lang = ctx.obj.lang or config.lang
+    lang = use_lang(ctx.obj, config)
     status_day = parse_date(as_of, "--as-of") if as_of else None
     shown = str(file)  # as it was typed
     table = read_table(file, shown)
@@ -61,11 +63,11 @@ def run(
     errors = [p for p in table.problems if p.severity == "error"] + problems
     if errors:
         for problem in warnings:
-            print(problem, file=sys.stderr)
+            print(say(problem), file=sys.stderr)
         raise InputError(errors)
     if not checked:
         for problem in warnings:
-            print(problem, file=sys.stderr)
+            print(say(problem), file=sys.stderr)
         typer.echo(label("import_empty", lang))
         return
     # The states before: every entry of the touched plans as they stand (read before writing).
@@ -73,7 +75,7 @@ def run(
     batch = Batch(checked, config, display_path, root)
     store.append_files(root, batch.files(), config.max_file_bytes, batch.build, dry_run=dry_run, shown=display_path)
     for problem in [*warnings, *batch.skipped]:
-        print(problem, file=sys.stderr)
+        print(say(problem), file=sys.stderr)
     _summary(batch, plans, before, dry_run, lang, status_day, config)
 
 
@@ -94,7 +96,7 @@ def _plan_entries(root: Path, plans: dict[str, PlanFile], ids: set[str], config:
 def _fix_first() -> list:
     from civtrack.errors import error
 
-    return [error("civtrack", None, "fix the problems above (`civtrack check` lists them all); nothing was imported")]
+    return [error("civtrack", None, "E309.import")]
 
 
 def _summary(

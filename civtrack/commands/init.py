@@ -24,7 +24,7 @@ def run(
     import tomli_w
 
     from civtrack.errors import InputError, error
-    from civtrack.files import reason
+    from civtrack.files import reason_msg
     from civtrack.i18n import label
     from civtrack.workspace import CONFIG_NAME, PLANS_DIR, PROGRESS_DIR, Config
 
@@ -41,11 +41,9 @@ def run(
     # lexists: a dangling symbolic link is there too ("x" below would fail on it).
     existing = [name for name in files if os.path.lexists(path / name)]
     if existing:
-        raise InputError(
-            [error(str(path / name), None, "already exists: init does not overwrite") for name in existing]
-        )
+        raise InputError([error(str(path / name), None, "E513") for name in existing])
     if os.path.lexists(path) and not path.is_dir():
-        raise InputError(error(str(path), None, "not a folder"))
+        raise InputError(error(str(path), None, "E514"))
     made: list[Path] = []  # files and folders created, removed again if a later one fails
     try:
         for name, text in files.items():
@@ -64,6 +62,6 @@ def run(
             except OSError:
                 pass
         where = Path(exc.filename) if exc.filename else path
-        raise InputError(error(str(where), None, f"cannot write: {reason(exc)}; nothing was left behind")) from None
+        raise InputError(error(str(where), None, "E515", reason_msg(exc))) from None
     typer.echo(label("init_done", lang).format(path=path, files=", ".join(files)))
     typer.echo(label("init_next", lang))

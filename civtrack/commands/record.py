@@ -68,7 +68,7 @@ def run(
     ] = None,
 ) -> None:
     from civtrack import store
-    from civtrack.commands import parse_date
+    from civtrack.commands import parse_date, use_lang
     from civtrack.entrycheck import check_append
     from civtrack.model import month_of
     from civtrack.refs import target as named_target
@@ -76,7 +76,7 @@ def run(
 
     root = find_root(ctx.obj.root)
     config = load_config(root)
-    lang = ctx.obj.lang or config.lang
+    lang = use_lang(ctx.obj, config)
     day = parse_date(date, "--date")
     status_day = parse_date(as_of, "--as-of") if as_of else None
     target = named_target(root, ref, config)
@@ -126,7 +126,7 @@ def build_entry(
     entry, slips = check_new_entry(target, value, done, day, note=note, by=by, evidence=evidence, unit=unit)
     if entry is None:
         # Problems of the command line, not of the plan file: named as civtrack's own.
-        raise InputError([error("civtrack", None, slip.message) for slip in slips])
+        raise InputError([error("civtrack", None, slip.key, *slip.args) for slip in slips])
     return entry
 
 
@@ -195,6 +195,8 @@ def _report(
 def _print_problems(problems: list[Problem], headline: str) -> None:
     import sys
 
+    from civtrack.commands import say
+
     for problem in problems:
-        print(problem, file=sys.stderr)
+        print(say(problem), file=sys.stderr)
     print(headline, file=sys.stderr)

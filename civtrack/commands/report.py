@@ -59,12 +59,12 @@ def write_atomic(path: Path, chunks: Iterable[str] | bytes) -> None:
     reader never sees half a report; an existing device or pipe written into, never replaced
     (``-o /dev/null``)."""
     from civtrack.errors import InputError, error
-    from civtrack.files import reason, write_output
+    from civtrack.files import reason_msg, write_output
 
     try:
         write_output(path, chunks)
     except OSError as exc:
-        raise InputError(error(str(path) or "''", None, f"cannot write the report: {reason(exc)}")) from None
+        raise InputError(error(str(path) or "''", None, "E516", reason_msg(exc))) from None
 
 
 def run(
@@ -143,7 +143,10 @@ def run(
     if owner and not laid_out:
         import sys
 
-        print(f"civtrack: warning: no plan of the month has an item of {', '.join(owner)}", file=sys.stderr)
+        from civtrack.commands import say
+        from civtrack.errors import warning
+
+        print(say(warning("civtrack", None, "W303", "、".join(owner) if language == "zh" else ", ".join(owner))), file=sys.stderr)
 
     summaries = [summary for summary, _, _ in laid_out]
     sections = [section for _, section, _ in laid_out]

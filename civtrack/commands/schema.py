@@ -34,9 +34,9 @@ def run(
         typer.echo(text, nl=False)
         return
     from civtrack.errors import InputError, error
-    from civtrack.files import reason, write_output
+    from civtrack.files import reason_msg, write_output
 
     try:
         write_output(output, [text])
     except OSError as exc:
-        raise InputError(error(str(output) or "''", None, f"cannot write the schema: {reason(exc)}")) from None
+        raise InputError(error(str(output) or "''", None, "E521", reason_msg(exc))) from None

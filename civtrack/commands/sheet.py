@@ -67,4 +67,6 @@ def run(
     target = output or Path(f"{chosen}-填报表.xlsx")
     write_atomic(target, data)
     rows = sum(len(rows) for _, rows in laid_out)
-    typer.echo(f"wrote {target}: {len(laid_out)} sheets, {rows} rows to fill for {chosen}")
+    from civtrack.i18n import label
+
+    typer.echo(label("sheet_wrote", language).format(target=target, sheets=len(laid_out), rows=rows, month=chosen))

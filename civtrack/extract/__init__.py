@@ -33,14 +33,14 @@ def extract(text: str, *, source: str = "plan.txt", plan_id: str | None = None, 
     """The draft plan of a work plan's text. ``source`` names the text in messages."""
     cleaned = clean(text)
     if common_share(cleaned.text)[0] < MIN_CHINESE:
-        raise InputError(error(source, None, "found no Chinese text to read: is this the text of a work plan?"))
+        raise InputError(error(source, None, "E704"))
     doc = read(cleaned.text)
     facts = plan_facts(doc, cleaned.meta)
     notes: list[str] = []
     if year is None:
         year = facts.year
         if year is None:
-            raise InputError(error(source, None, "cannot tell the plan's year from the text: pass --year YYYY"))
+            raise InputError(error(source, None, "E705"))
     title = facts.title
     if title is None:
         title = f"{facts.organization or ''}{year}年工作计划"

@@ -11,6 +11,7 @@ saying what to do.
 from __future__ import annotations
 
 from civtrack.errors import InputError, error
+from civtrack.messages import msg
 
 # About 300 of the most frequent characters of Chinese official prose, in both
 # simplified and traditional forms. Genuine Chinese text has a third or more of its
@@ -58,20 +59,12 @@ def _line_of(data: bytes, offset: int) -> int:
 def decode(data: bytes, path: str) -> str:
     """The text of a plan file; InputError (exit 2) naming the file when it cannot be read as Chinese text."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(error(path, 1, "file is UTF-16 encoded; save it as UTF-8 (or GB18030) plain text"))
+        raise InputError(error(path, 1, "E700"))
     if data.startswith(b"%PDF") or data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError(
-            error(path, 1, "this is a PDF or Word/Office file, not plain text; copy its text into a .txt file")
-        )
+        raise InputError(error(path, 1, "E701"))
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise InputError(
-            error(
-                path,
-                _line_of(data, nul),
-                "file contains NUL bytes (binary data or UTF-16?); save it as UTF-8 plain text",
-            )
-        )
+        raise InputError(error(path, _line_of(data, nul), "E702"))
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -84,17 +77,10 @@ def decode(data: bytes, path: str) -> str:
         text = None
     if text is not None and _reads_as_chinese(text):
         return text
-    hint = ""
+    hint = msg("f.save_utf8")
     try:
         if _reads_as_chinese(data.decode("big5")):
-            hint = " It looks like Big5: convert it with `iconv -f BIG5 -t UTF-8`."
+            hint = msg("f.big5")
     except UnicodeDecodeError:
         pass
-    raise InputError(
-        error(
-            path,
-            _line_of(data, utf8_failure),
-            "cannot read the text: it is neither UTF-8 nor GB18030/GBK Chinese text."
-            + (hint or " Save it as UTF-8 (or convert it with `iconv -f <encoding> -t UTF-8`)."),
-        )
-    )
+    raise InputError(error(path, _line_of(data, utf8_failure), "E703", hint))

@@ -421,7 +421,10 @@ def plan_dict(plan: PlanDiff) -> dict[str, Any]:
     }
 
 
-def diff_json(diff: Diff, old_side: dict[str, Any], new_side: dict[str, Any], problems: list[str]) -> str:
+def diff_json(
+    diff: Diff, old_side: dict[str, Any], new_side: dict[str, Any], problems: list[dict[str, Any]]
+) -> str:
+    """``problems``: each as Problem.as_dict (path, line, severity, code, message)."""
     document = {
         "as_of": diff.as_of.isoformat(),
         "from": old_side,
