@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
 # The order of `civtrack --help`.
 COMMANDS: tuple[str, ...] = (
-    "status", "check", "record", "sheet", "import", "diff", "history", "report", "export", "extract", "init",
-    "schema",
+    "status", "check", "record", "sheet", "import", "diff", "history", "report", "export", "extract", "sources",
+    "init", "schema",
 )  # fmt: skip
 
 
@@ -111,7 +111,9 @@ class Opened:
         return self.snapshot.timelines(plan_ids)
 
 
-def open_repository(globals_: Globals, *, allow_errors: bool = False, plan_ids: list[str] | None = None) -> Opened:
+def open_repository(
+    globals_: Globals, *, allow_errors: bool = False, plan_ids: list[str] | None = None, sources: list[str] | None = None
+) -> Opened:
     """Find the root, read the config, the plans and every problem (civtrack.cache: through the cache).
 
     Unless ``allow_errors``, any error stops the command (exit 2): a status computed
@@ -128,6 +130,12 @@ def open_repository(globals_: Globals, *, allow_errors: bool = False, plan_ids: 
     root = find_root(globals_.root)
     config = load_config(root)
     snapshot = open_snapshot(root, config, use_cache=not os.environ.get("CIVTRACK_NO_CACHE"))
+    if config.sources or sources or _links_anything(snapshot):
+        from civtrack.sources.view import attach, show_notices
+
+        snapshot = attach(snapshot, root, config, sources)
+        if not allow_errors:
+            show_notices(snapshot)
     if snapshot.errors and not allow_errors:
         blocking = [p for p in snapshot.errors if not plan_ids or _touches(p, root, plan_ids)]
         if blocking:
@@ -142,6 +150,15 @@ def open_repository(globals_: Globals, *, allow_errors: bool = False, plan_ids: 
             file=sys.stderr,
         )
     return Opened(root, config, snapshot, globals_.lang or config.lang)
+
+
+def _links_anything(snapshot: Snapshot) -> bool:
+    """Whether any plan has a `from:` (an unknown source is then an error, never a silent zero)."""
+    return any(
+        ind.from_ is not None or any(part.from_ is not None for part in ind.parts)
+        for plan_file in snapshot.plans.values()
+        for ind in plan_file.plan.indicators
+    )
 
 
 def _touches(problem, root, plan_ids: list[str]) -> bool:

@@ -1,0 +1,91 @@
+"""`civtrack sources` and `civtrack sources fetch`: the shell around civtrack.sources.gitrepo."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from civtrack.errors import InputError
+from civtrack.sources import gitrepo
+from civtrack.sources.config import SourceSpec
+from civtrack.sources.messages import problem
+
+
+def _specs(globals_: Any, names: list[str]) -> tuple[Any, Any, list[SourceSpec], str]:
+    from civtrack.workspace import CONFIG_NAME, display_path, find_root, load_config
+
+    root = find_root(globals_.root)
+    config = load_config(root)
+    specs = {spec.name: spec for spec in config.sources}
+    for name in names:
+        if name not in specs:
+            raise InputError(f"unknown source '{name}' (sources in civtrack.toml: {', '.join(sorted(specs)) or 'none'})")
+    chosen = [specs[name] for name in dict.fromkeys(names)] if names else list(specs.values())
+    return root, config, chosen, display_path(root / CONFIG_NAME)
+
+
+def fetch_sources(globals_: Any, names: list[str]) -> int:
+    """Fetch each source; 0 when every one was fetched, 1 when one could not be (its last fetched commit
+    stays in use, with a warning naming its date), 2 when one was never fetched and cannot be."""
+    import typer
+
+    root, _, specs, config_path = _specs(globals_, names)
+    worst = 0
+    for spec in specs:
+        done = gitrepo.fetch(root, spec)
+        state = done.state
+        if done.error is not None:
+            if state.commit is None:
+                print(problem("SRC15", config_path, spec.line, source=spec.name,
+                              why=f"cannot be fetched ({done.error}) and was never fetched"), file=sys.stderr)  # fmt: skip
+                worst = 2
+                continue
+            print(problem("SRC11", config_path, spec.line, source=spec.name, why=done.error, commit=state.commit[:10],
+                          committed=(state.committed or "")[:10], fetched=(state.fetched or "never")[:10]),
+                  file=sys.stderr)  # fmt: skip
+            worst = max(worst, 1)
+            continue
+        if done.rewritten:
+            print(problem("SRC12", config_path, spec.line, source=spec.name, old=(done.previous or "")[:10],
+                          new=(state.commit or "")[:10]), file=sys.stderr)  # fmt: skip
+        moved = "" if done.previous in (None, state.commit) else f" ← {done.previous[:10]}"  # type: ignore[index]
+        typer.echo(f"{spec.name}: {(state.commit or '')[:10]} (committed {(state.committed or '')[:10]}){moved}")
+    return worst
+
+
+def list_sources(globals_: Any, names: list[str], *, offline: bool) -> None:
+    from rich.table import Table
+
+    from civtrack.i18n import label
+    from civtrack.richout import console
+
+    root, _, specs, _ = _specs(globals_, names)
+    lang = globals_.lang or "en"
+    out = console()
+    if not specs:
+        out.print(label("source_none", lang))
+        return
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for key in ("source", "source_url", "source_ref", "source_commit", "committed", "source_behind"):
+        table.add_column(label(key, lang), no_wrap=key != "source_url", overflow="fold")
+    for spec in specs:
+        used = gitrepo.in_use(root, spec)
+        ref = spec.ref or label("source_head", lang)
+        if used is None:
+            table.add_row(spec.name, spec.url, ref, f"[yellow]{label('source_not_fetched', lang)}[/]", "", "")
+            continue
+        commit, committed = used
+        behind = "" if offline else _behind(root, spec, commit, committed, lang)
+        table.add_row(spec.name, spec.url, ref, commit[:10], committed[:10], behind)
+    out.print(table)
+
+
+def _behind(root: Any, spec: SourceSpec, commit: str, committed: str, lang: str) -> str:
+    from civtrack.i18n import label
+
+    far = gitrepo.behind(root, spec, commit, committed)
+    if far.why is not None:
+        return f"[red]{label('source_unreachable', lang)}[/]"
+    if far.commits == 0:
+        return f"[green]{label('source_up_to_date', lang)}[/]"
+    return f"[yellow]{label('source_days_behind', lang).format(days=far.days, commits=far.commits)}[/]"

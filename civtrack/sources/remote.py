@@ -1,0 +1,127 @@
+"""A source's plans and series at one commit, read from git objects (no checkout) and cached by commit id.
+
+A commit never changes, so what it gives is kept in ``<clone>/civtrack-cache/<commit>.json`` (orjson,
+never pickle; with civtrack's version and the size limit it was read under, else read again): the plans
+(as civtrack.cache.dump_model rows), per plan and reference the series of its entries
+(civtrack.cache.Series records), the count of entries and the errors `check` would report there. A
+second run reads one small file per source and runs no git at all.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from civtrack import __version__
+from civtrack.cache.rows import dump_model, rebuild_model
+from civtrack.cache.series import Series, _valid_series
+from civtrack.git import GitSource, short
+from civtrack.model import Plan
+from civtrack.workspace import Config
+
+CACHE_FORMAT = 1
+
+
+class BareSource(GitSource):
+    """GitSource over a bare clone: the repository's top is the civtrack root (no work tree, no prefix)."""
+
+    def __init__(self, folder: Path, commit: str, label: str):
+        self.root = folder
+        self.commit = commit
+        self.label = label
+        self.prefix = ""
+        self.links = []
+        self._blobs = {}
+        self._batch = None
+        self._list()
+
+
+@dataclass
+class RemotePlanFile:
+    """A source's plan where commands take a civtrack.load.PlanFile (no document: no lines)."""
+
+    plan: Plan
+    path: str
+    doc: Any = None
+
+    def line(self, *where: str | int) -> int | None:
+        return None
+
+    @property
+    def plan_id(self) -> str:
+        return self.plan.id
+
+
+@dataclass
+class Remote:
+    name: str
+    commit: str
+    committed: str
+    plans: dict[str, Plan]
+    series: dict[str, dict[str, Series]]
+    entries: int
+    errors: list[str] = field(default_factory=list)
+
+    def label(self) -> str:
+        return f"{self.name}@{short(self.commit)}"
+
+
+def _cache_path(folder: Path, commit: str) -> Path:
+    return folder / "civtrack-cache" / f"{commit}.json"
+
+
+def load_remote(folder: Path, name: str, commit: str, committed: str, config: Config) -> Remote:
+    path = _cache_path(folder, commit)
+    try:
+        record = orjson.loads(path.read_bytes())
+        if record.get("stamp") == [CACHE_FORMAT, __version__, config.max_file_bytes]:
+            return _rebuild(name, commit, committed, record)
+    except (OSError, ValueError, TypeError, KeyError):
+        pass
+    remote, record = _read(folder, name, commit, committed, config)
+    path.parent.mkdir(exist_ok=True)
+    tmp = path.with_name(f".{commit}.{os.getpid()}.tmp")
+    tmp.write_bytes(orjson.dumps(record))
+    os.replace(tmp, path)
+    return remote
+
+
+def _read(folder: Path, name: str, commit: str, committed: str, config: Config) -> tuple[Remote, dict]:
+    from civtrack.check import check_repository
+    from civtrack.compute import add_entry
+    from civtrack.load import load
+
+    with BareSource(folder, commit, f"{name}@{short(commit)}") as source:
+        repo = load(source, config)
+    problems = [*repo.problems, *check_repository(repo)]
+    ledger: dict = {}
+    count = 0
+    for plan_id, items in repo.entries.items():
+        for item in items:
+            add_entry(ledger, plan_id, item.entry, (item.seq,))
+        count += len(items)
+    series = {pid: {ref: Series.from_days(days) for ref, days in refs.items()} for pid, refs in ledger.items()}
+    errors = [str(p) for p in sorted(problems, key=lambda p: (p.path, p.line or 0)) if p.severity == "error"]
+    plans = {pid: pf.plan for pid, pf in repo.plans.items()}
+    record = {
+        "stamp": [CACHE_FORMAT, __version__, config.max_file_bytes],
+        "plans": {pid: dump_model(plan) for pid, plan in plans.items()},
+        "series": {pid: {ref: s.record() for ref, s in refs.items()} for pid, refs in series.items()},
+        "entries": count,
+        "errors": errors,
+    }
+    return Remote(name, commit, committed, plans, series, count, errors), record
+
+
+def _rebuild(name: str, commit: str, committed: str, record: dict) -> Remote:
+    series: dict[str, dict[str, Series]] = {}
+    for pid, refs in record["series"].items():
+        if not all(_valid_series(rec) for rec in refs.values()):
+            raise ValueError("series")
+        series[pid] = {ref: Series(rec) for ref, rec in refs.items()}
+    plans = {pid: rebuild_model(Plan, rec) for pid, rec in record["plans"].items()}
+    return Remote(name, commit, committed, plans, series, int(record["entries"]), list(record["errors"]))

@@ -1,0 +1,177 @@
+"""The local snapshot with its sources: linked items' series replaced (rule 14), the source problems
+added (`check`), and, for `--source`/`--all-sources`, the sources' plans beside the local ones under
+``source/plan`` ids. Commands then read it as any snapshot."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from civtrack.cache import Snapshot
+from civtrack.cache.series import Series
+from civtrack.errors import InputError, Problem
+from civtrack.sources import gitrepo
+from civtrack.sources.config import SourceSpec
+from civtrack.sources.links import Link, find, linked_series, links_of
+from civtrack.sources.messages import problem
+from civtrack.sources.remote import Remote, RemotePlanFile, load_remote
+from civtrack.workspace import CONFIG_NAME, Config, display_path
+
+
+@dataclass
+class LinkedSnapshot(Snapshot):
+    """A Snapshot with where each linked figure and each source plan came from."""
+
+    # plan id → reference ("" for a source's plan itself) → {"source", "ref", "commit", "committed"}
+    origins: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    # warnings to show beside any output (a failed fetch: the commit in use and its date)
+    notices: list[Problem] = field(default_factory=list)
+
+
+class _Overlay(Mapping):
+    """The snapshot's series, with the linked references' replaced and the sources' plans added."""
+
+    def __init__(self, base: Mapping[str, dict[str, Series]], linked: dict[str, dict[str, Series]],
+                 remote: dict[str, dict[str, Series]]):  # fmt: skip
+        self._base, self._linked, self._remote = base, linked, remote
+        self._ids = list(dict.fromkeys([*base, *linked, *remote]))
+
+    def __getitem__(self, plan_id: str) -> dict[str, Series]:
+        if plan_id in self._remote:
+            return self._remote[plan_id]
+        if plan_id in self._linked:
+            own = self._base[plan_id] if plan_id in self._base else {}
+            return {**own, **self._linked[plan_id]}
+        return self._base[plan_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+def origin(remote: Remote, spec: SourceSpec) -> dict[str, Any]:
+    return {"source": remote.name, "ref": spec.ref, "commit": remote.commit, "committed": remote.committed}
+
+
+class Sources:
+    """The sources of civtrack.toml, each loaded at most once (at the commit in use)."""
+
+    def __init__(self, root: Path, config: Config):
+        self.root, self.config = root, config
+        self.specs = {spec.name: spec for spec in config.sources}
+        self._loaded: dict[str, Remote | None] = {}
+        self.notices: list[Problem] = []
+        self.config_path = display_path(root / CONFIG_NAME)
+
+    def get(self, name: str) -> Remote | None:
+        """The source at its commit in use, or None when it is not fetched."""
+        if name not in self._loaded:
+            spec = self.specs[name]
+            used = gitrepo.in_use(self.root, spec)
+            remote = None
+            if used is not None:
+                remote = load_remote(gitrepo.clone_dir(self.root, name), name, used[0], used[1], self.config)
+                state = gitrepo.read_state(self.root, name)
+                if state is not None and state.failed and (state.fetched or "") < state.failed:
+                    self.notices.append(problem(
+                        "SRC11", self.config_path, spec.line, source=name, why=state.why, commit=used[0][:10],
+                        committed=used[1][:10], fetched=(state.fetched or "never")[:10],
+                    ))  # fmt: skip
+                if remote.errors:
+                    self.notices.append(problem(
+                        "SRC13", self.config_path, spec.line, source=name, count=len(remote.errors),
+                        commit=used[0][:10], first=remote.errors[0],
+                    ))  # fmt: skip
+            self._loaded[name] = remote
+        return self._loaded[name]
+
+
+def attach(snapshot: Snapshot, root: Path, config: Config, include: list[str] | None = None) -> Snapshot:
+    """The snapshot with rule 14 applied and the source problems added; with ``include`` (source
+    names), those sources' plans added as ``source/plan``. The snapshot itself when nothing links
+    and nothing is included."""
+    links = list(links_of(snapshot.plans))
+    if not links and not include:
+        return snapshot
+    sources = Sources(root, config)
+    for name in include or []:
+        if name not in sources.specs:
+            known = ", ".join(sorted(sources.specs)) or "none"
+            raise InputError(f"unknown source '{name}' (sources in civtrack.toml: {known})")
+    problems: list[Problem] = []
+    origins: dict[str, dict[str, dict[str, Any]]] = {}
+    linked: dict[str, dict[str, Series]] = {}
+    for link in links:
+        series = _link(link, sources, snapshot, problems)
+        if series is not None:
+            linked.setdefault(link.plan_id, {})[link.ref] = series
+            remote = sources.get(link.text.split("/", 1)[0])
+            assert remote is not None
+            origins.setdefault(link.plan_id, {})[link.ref] = origin(remote, sources.specs[remote.name])
+    plans: dict[str, Any] = dict(snapshot.plans)
+    remote_series: dict[str, dict[str, Series]] = {}
+    for name in include or []:
+        remote = sources.get(name)
+        if remote is None:
+            problems.append(problem("SRC02", sources.config_path, sources.specs[name].line, source=name))
+            continue
+        for plan_id, plan in remote.plans.items():
+            merged = f"{name}/{plan_id}"
+            plans[merged] = RemotePlanFile(plan.model_copy(update={"id": merged}), f"{remote.label()}:plans/{plan_id}.yaml")
+            remote_series[merged] = remote.series.get(plan_id, {})
+            origins.setdefault(merged, {})[""] = origin(remote, sources.specs[name])
+    all_problems = sorted([*snapshot.problems, *problems, *sources.notices], key=lambda p: (p.path, p.line or 0))
+    base = {f.name: getattr(snapshot, f.name) for f in fields(Snapshot)}
+    base.update(plans=plans, problems=all_problems, series=_Overlay(snapshot.series, linked, remote_series))
+    return LinkedSnapshot(**base, origins=origins, notices=list(sources.notices))
+
+
+def _link(link: Link, sources: Sources, snapshot: Snapshot, problems: list[Problem]) -> Series | None:
+    at = (link.path, link.line)
+    parsed = link.parsed
+    if parsed is None:
+        problems.append(problem("SRC09", *at, ref=link.text))
+        return None
+    if link.has_parts:
+        problems.append(problem("SRC14", *at, item=link.ref, ref=link.text))
+        return None
+    name = parsed[0]
+    if name not in sources.specs:
+        problems.append(problem("SRC01", *at, source=name, ref=link.text, known=", ".join(sorted(sources.specs)) or "none"))
+        return None
+    remote = sources.get(name)
+    if remote is None:
+        problems.append(problem("SRC02", *at, source=name))
+        return None
+    found, found_problems = find(link, remote.plans, remote.commit)
+    problems.extend(found_problems)
+    own = snapshot.series.get(link.plan_id, {}).get(link.ref)
+    if own is not None:
+        problems.extend(_local_entries(link, snapshot))
+    if found is None:
+        return None
+    return linked_series(link, found, remote.series.get(found.plan.id, {}))
+
+
+def _local_entries(link: Link, snapshot: Snapshot) -> list[Problem]:
+    """SRC08 at each local entry on a linked item (read from its month files: a rare case)."""
+    found = [
+        problem("SRC08", item.path, item.line, item=link.ref, ref=link.text)
+        for item in snapshot.entries(None, [link.plan_id])
+        if item.entry.indicator == link.ref
+    ]
+    return found or [problem("SRC08", link.path, link.line, item=link.ref, ref=link.text)]
+
+
+def show_notices(snapshot: Snapshot) -> None:
+    """The warnings of the sources in use (a failed fetch, a source with errors) on stderr."""
+    for notice in getattr(snapshot, "notices", []):
+        print(notice, file=sys.stderr)
+
+
+
