@@ -287,6 +287,7 @@ INSTALLED_RUNS: dict[str, list[str]] = {
     "schema": ["schema", "progress"],
     "sheet": ["sheet", "--month", "2021-04", "-o", "sheet.xlsx"],
     "import": ["import", "county.csv", "--month", "2021-04"],
+    "sources": ["sources"],
 }
 
 

@@ -19,7 +19,9 @@ def _specs(globals_: Any, names: list[str]) -> tuple[Any, Any, list[SourceSpec],
     specs = {spec.name: spec for spec in config.sources}
     for name in names:
         if name not in specs:
-            raise InputError(f"unknown source '{name}' (sources in civtrack.toml: {', '.join(sorted(specs)) or 'none'})")
+            raise InputError(
+                f"unknown source '{name}' (sources in civtrack.toml: {', '.join(sorted(specs)) or 'none'})"
+            )
     chosen = [specs[name] for name in dict.fromkeys(names)] if names else list(specs.values())
     return root, config, chosen, display_path(root / CONFIG_NAME)
 

@@ -55,18 +55,24 @@ def parse_sources(data: Any, raw: str, path: str) -> tuple[SourceSpec, ...]:
         line = line_of(name)
         if not SLUG.match(name):
             raise InputError(
-                problem("SRC10", path, line, source=name, why="a source name is an id (lower-case letters, digits, '-')")
+                problem(
+                    "SRC10", path, line, source=name, why="a source name is an id (lower-case letters, digits, '-')"
+                )
             )
         if not isinstance(table, dict):
             raise InputError(problem("SRC10", path, line, source=name, why="expected a table with url (and ref)"))
         for key in table:
             if key not in KEYS:
-                raise InputError(problem("SRC10", path, line, source=name, why=f"unknown setting '{key}' (known: url, ref)"))
+                raise InputError(
+                    problem("SRC10", path, line, source=name, why=f"unknown setting '{key}' (known: url, ref)")
+                )
         url, ref = table.get("url"), table.get("ref")
         if not isinstance(url, str):
             raise InputError(problem("SRC10", path, line, source=name, why="url must be given, as text"))
         if ref is not None and not isinstance(ref, str):
-            raise InputError(problem("SRC10", path, line, source=name, why="ref must be text (a branch, tag or commit)"))
+            raise InputError(
+                problem("SRC10", path, line, source=name, why="ref must be text (a branch, tag or commit)")
+            )
         for key, value in (("url", url), ("ref", ref)):
             why = None if value is None else unsafe(value)
             if why:

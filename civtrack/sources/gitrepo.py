@@ -177,6 +177,7 @@ def behind(root: Path, spec: SourceSpec, commit: str, committed: str) -> Behind:
     tip = git.resolve(folder, TIP_REF)
     if tip == commit:
         return Behind(tip, 0, 0, None)
-    days = (dt.datetime.fromisoformat(commit_time(folder, tip)) - dt.datetime.fromisoformat(committed)).days
+    # Calendar days between the commit dates (as each was written, in its committer's time zone).
+    days = (dt.date.fromisoformat(commit_time(folder, tip)[:10]) - dt.date.fromisoformat(committed[:10])).days
     count = git.run(folder, "rev-list", "--count", f"{commit}..{tip}").stdout.decode("ascii").strip()
     return Behind(tip, max(days, 0), int(count), None)

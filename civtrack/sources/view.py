@@ -77,7 +77,7 @@ class Sources:
             if used is not None:
                 remote = load_remote(gitrepo.clone_dir(self.root, name), name, used[0], used[1], self.config)
                 state = gitrepo.read_state(self.root, name)
-                if state is not None and state.failed and (state.fetched or "") < state.failed:
+                if state is not None and state.failed:  # a later success clears it
                     self.notices.append(problem(
                         "SRC11", self.config_path, spec.line, source=name, why=state.why, commit=used[0][:10],
                         committed=used[1][:10], fetched=(state.fetched or "never")[:10],
@@ -122,7 +122,9 @@ def attach(snapshot: Snapshot, root: Path, config: Config, include: list[str] | 
             continue
         for plan_id, plan in remote.plans.items():
             merged = f"{name}/{plan_id}"
-            plans[merged] = RemotePlanFile(plan.model_copy(update={"id": merged}), f"{remote.label()}:plans/{plan_id}.yaml")
+            plans[merged] = RemotePlanFile(
+                plan.model_copy(update={"id": merged}), f"{remote.label()}:plans/{plan_id}.yaml"
+            )
             remote_series[merged] = remote.series.get(plan_id, {})
             origins.setdefault(merged, {})[""] = origin(remote, sources.specs[name])
     all_problems = sorted([*snapshot.problems, *problems, *sources.notices], key=lambda p: (p.path, p.line or 0))
@@ -142,7 +144,9 @@ def _link(link: Link, sources: Sources, snapshot: Snapshot, problems: list[Probl
         return None
     name = parsed[0]
     if name not in sources.specs:
-        problems.append(problem("SRC01", *at, source=name, ref=link.text, known=", ".join(sorted(sources.specs)) or "none"))
+        problems.append(
+            problem("SRC01", *at, source=name, ref=link.text, known=", ".join(sorted(sources.specs)) or "none")
+        )
         return None
     remote = sources.get(name)
     if remote is None:
@@ -172,6 +176,3 @@ def show_notices(snapshot: Snapshot) -> None:
     """The warnings of the sources in use (a failed fetch, a source with errors) on stderr."""
     for notice in getattr(snapshot, "notices", []):
         print(notice, file=sys.stderr)
-
-
-

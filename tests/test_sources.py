@@ -1,0 +1,331 @@
+"""Issue 16: a city and two counties, three real git repositories in a temporary folder.
+
+The city's plan breaks 适老化改造 down by county; 随县 and 广水市 keep their own plans and progress, and the
+city's parts take their figures from them (`from:`). Runs go through the test fork server (gitkit.cli);
+the installed console script runs `sources` once in tests/test_cli.py.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.gitkit import cli, commit, git, lines, write
+
+AS_OF = "2021-07-01"
+
+COUNTY_PLAN = """\
+id: {plan}
+title: {title}
+organization: {org}
+period: {{start: 2021-01-01, end: 2021-12-31}}
+indicators:
+  - {{id: home-adaptation, name: 适老化改造, unit: 户, target: {target}}}
+  - {{id: plan-published, name: 规划印发, kind: milestone, due: 2021-06-30}}
+"""
+
+CITY_PLAN = """\
+id: city-2021
+title: 随州市民政局2021年重点工作
+organization: 随州市民政局
+period: {start: 2021-01-01, end: 2021-12-31}
+indicators:
+  - id: home-adaptation
+    name: 特殊困难老年人家庭适老化改造
+    unit: 户
+    parts:
+      - {id: suixian, name: 随县, target: 135, from: suixian/suixian-2021/home-adaptation}
+      - {id: guangshui, name: 广水市, target: 110, from: guangshui/guangshui-2021/home-adaptation}
+      - {id: zengdu, name: 曾都区, target: 115, owner: 曾都区民政局}
+"""
+
+SOURCES = """\
+lang = "en"
+
+[sources.suixian]
+url = "../suixian"
+ref = "main"
+
+[sources.guangshui]
+url = "../guangshui"
+"""
+
+
+def county(root: Path, plan: str, title: str, org: str, target: int, entries: str, when: str) -> str:
+    write(root, f"plans/{plan}.yaml", COUNTY_PLAN.format(plan=plan, title=title, org=org, target=target))
+    write(root, f"progress/{plan}/2021-03.yaml", entries)
+    git(root, "init", "-q", "-b", "main")
+    return commit(root, "plan and March", when)
+
+
+@pytest.fixture
+def region(tmp_path: Path) -> Path:
+    """The three repositories; returns the city's (not fetched yet)."""
+    county(tmp_path / "suixian", "suixian-2021", "随县民政局2021", "随县民政局", 135,
+           "- {date: 2021-03-10, indicator: home-adaptation, value: 40}\n"
+           "- {date: 2021-03-25, indicator: home-adaptation, value: 20}\n", "2021-03-31T18:00:00+08:00")  # fmt: skip
+    county(tmp_path / "guangshui", "guangshui-2021", "广水市民政局2021", "广水市民政局", 110,
+           "- {date: 2021-03-15, indicator: home-adaptation, value: 33}\n", "2021-04-02T10:00:00+08:00")  # fmt: skip
+    city = tmp_path / "city"
+    write(city, "civtrack.toml", SOURCES)
+    write(city, "plans/city-2021.yaml", CITY_PLAN)
+    write(
+        city, "progress/city-2021/2021-03.yaml", "- {date: 2021-03-20, indicator: home-adaptation/zengdu, value: 12}\n"
+    )
+    git(city, "init", "-q", "-b", "main")
+    commit(city, "city plan")
+    return city
+
+
+def status_json(city: Path, *args: str) -> dict:
+    result = cli(city, "status", "--as-of", AS_OF, "--format", "json", *args)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def parts_of(document: dict) -> dict[str, dict]:
+    plan = next(p for p in document["plans"] if p["id"] == "city-2021")
+    return {part["id"]: part for part in plan["indicators"][0]["parts"]}
+
+
+def fetch(city: Path) -> None:
+    result = cli(city, "sources", "fetch")
+    assert result.returncode == 0, result.stderr
+
+
+def test_city_status_follows_the_counties_commits(region: Path) -> None:
+    fetch(region)
+    suixian = git(region.parent / "suixian", "rev-parse", "HEAD").strip()
+    document = status_json(region)
+    parts = parts_of(document)
+    assert (parts["suixian"]["current"], parts["guangshui"]["current"], parts["zengdu"]["current"]) == (60, 33, 12)
+    assert parts["suixian"]["target"] == 135  # the local target stays
+    assert parts["suixian"]["completion"] == pytest.approx(100 * 60 / 135)
+    assert parts["suixian"]["last_entry"] == "2021-03-25" and parts["guangshui"]["last_entry"] == "2021-03-15"
+    assert parts["suixian"]["from"] == {
+        "source": "suixian", "ref": "main", "commit": suixian, "committed": "2021-03-31T18:00:00+08:00",
+    }  # fmt: skip
+    assert parts["guangshui"]["from"]["ref"] is None  # the remote's HEAD
+    assert "from" not in parts["zengdu"]
+    parent = document["plans"][0]["indicators"][0]
+    assert (parent["current"], parent["target"]) == (105, 360)
+    # Evaluated at the same as-of: before the county's entries, nothing counts.
+    early = parts_of(status_json(region, "--as-of", "2021-03-12"))
+    assert (early["suixian"]["current"], early["guangshui"]["current"]) == (40, 0)
+    assert early["guangshui"]["last_entry"] is None
+
+
+def test_fetching_a_new_county_commit_changes_the_city_figure(region: Path) -> None:
+    fetch(region)
+    suixian = region.parent / "suixian"
+    write(
+        suixian, "progress/suixian-2021/2021-04.yaml", "- {date: 2021-04-08, indicator: home-adaptation, value: 15}\n"
+    )
+    new = commit(suixian, "April", "2021-04-30T17:00:00+08:00")
+    assert parts_of(status_json(region))["suixian"]["current"] == 60  # not fetched: the commit in use stays
+    listed = cli(region, "sources")
+    assert listed.returncode == 0, listed.stderr
+    old = git(suixian, "rev-parse", "HEAD~1").strip()
+    assert lines(listed.stdout) == [
+        "Source     URL           Ref            Commit      Committed   Behind",
+        f"suixian    ../suixian    main           {old[:10]}  2021-03-31  30 d, 1 commits",
+        f"guangshui  ../guangshui  (remote HEAD)  {git(region.parent / 'guangshui', 'rev-parse', 'HEAD')[:10]}  2021-04-02  up to date",
+    ]
+    assert parts_of(status_json(region))["suixian"]["current"] == 60  # listing moved nothing
+    fetched = cli(region, "sources", "fetch", "suixian")
+    assert fetched.returncode == 0, fetched.stderr
+    assert fetched.stdout == f"suixian: {new[:10]} (committed 2021-04-30) ← {old[:10]}\n"
+    parts = parts_of(status_json(region))
+    assert (parts["suixian"]["current"], parts["suixian"]["last_entry"]) == (75, "2021-04-08")
+    assert parts["suixian"]["from"]["commit"] == new
+    assert "up to date" in cli(region, "sources").stdout
+
+
+def test_a_county_rewriting_history_is_flagged_by_diff(region: Path) -> None:
+    suixian = region.parent / "suixian"
+    old = git(suixian, "rev-parse", "HEAD").strip()
+    write(region, "civtrack.toml", SOURCES.replace('ref = "main"', f'ref = "{old}"'))
+    fetch(region)
+    commit(region, "pin suixian")
+    # The county rewrites its March: 40 becomes 45, in place of the commit the city pinned.
+    write(suixian, "progress/suixian-2021/2021-03.yaml",
+          "- {date: 2021-03-10, indicator: home-adaptation, value: 45}\n"
+          "- {date: 2021-03-25, indicator: home-adaptation, value: 20}\n")  # fmt: skip
+    git(suixian, "commit", "-q", "-a", "--amend", "-m", "plan and March (corrected)")
+    new = git(suixian, "rev-parse", "HEAD").strip()
+    fetch(region)  # a pinned ref: still the old commit in use
+    assert parts_of(status_json(region))["suixian"]["current"] == 60
+    write(region, "civtrack.toml", SOURCES.replace('ref = "main"', f'ref = "{new}"'))
+    commit(region, "move suixian")
+    result = cli(region, "diff", "HEAD~1", "HEAD", "--as-of", AS_OF, "--fail-on", "rewrite")
+    assert result.returncode == 1, result.stderr
+    assert lines(result.stdout)[-2:] == [
+        f"  suixian: {old[:10]} → {new[:10]}  ⚠ history rewritten: the old commit is not an ancestor of the new",
+        "    city-2021/home-adaptation/suixian: 60 → 65  (+0 entries)",
+    ]
+    document = json.loads(cli(region, "diff", "HEAD~1", "HEAD", "--as-of", AS_OF, "--format", "json").stdout)
+    assert document["sources"][0]["rewritten"] is True
+    assert (document["sources"][0]["old_commit"], document["sources"][0]["new_commit"]) == (old, new)
+    assert parts_of(status_json(region))["suixian"]["current"] == 65
+
+
+def test_a_fetch_that_finds_history_rewritten_warns(region: Path) -> None:
+    fetch(region)
+    suixian = region.parent / "suixian"
+    old = git(suixian, "rev-parse", "HEAD").strip()
+    git(suixian, "commit", "-q", "--amend", "-m", "rewritten")
+    new = git(suixian, "rev-parse", "HEAD").strip()
+    result = cli(region, "sources", "fetch", "suixian")
+    assert result.returncode == 0
+    assert (
+        f"warning SRC12: source 'suixian' rewrote its history: {old[:10]} is not an ancestor of {new[:10]}"
+        in result.stderr
+    )
+
+
+def test_an_unreachable_source_keeps_the_last_commit_with_a_warning(region: Path) -> None:
+    fetch(region)
+    shutil.move(region.parent / "guangshui", region.parent / "moved-away")
+    result = cli(region, "sources", "fetch")
+    assert result.returncode == 1
+    warning = [line for line in result.stderr.splitlines() if "SRC11" in line]
+    assert len(warning) == 1 and warning[0].startswith(
+        "civtrack.toml:7: warning SRC11: source 'guangshui' could not be fetched ("
+    )
+    assert "the last fetched commit" in warning[0] and "(committed 2021-04-02, fetched 20" in warning[0]
+    status = cli(region, "status", "--as-of", AS_OF, "--format", "json")
+    assert status.returncode == 0
+    assert "warning SRC11: source 'guangshui' could not be fetched" in status.stderr
+    assert parts_of(json.loads(status.stdout))["guangshui"]["current"] == 33  # not zero
+    assert "unreachable" in cli(region, "sources").stdout
+
+
+def test_a_second_run_runs_no_git(region: Path, tmp_path: Path) -> None:
+    fetch(region)
+    first = status_json(region)
+    bare = region / ".civtrack" / "sources" / "suixian" / "civtrack-cache"
+    assert len(list(bare.glob("*.json"))) == 1  # cached by commit id
+    no_git = tmp_path / "bin"
+    no_git.mkdir()
+    (no_git / "python3").symlink_to(shutil.which("python3") or "/usr/bin/python3")
+    result = cli(region, "status", "--as-of", AS_OF, "--format", "json", PATH=str(no_git))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == first
+
+
+def test_all_sources_and_owners_across_them(region: Path) -> None:
+    fetch(region)
+    document = status_json(region, "--all-sources")
+    assert [p["id"] for p in document["plans"]] == ["city-2021", "guangshui/guangshui-2021", "suixian/suixian-2021"]
+    county_plan = document["plans"][2]
+    assert county_plan["from"]["source"] == "suixian" and county_plan["indicators"][0]["current"] == 60
+    # Rule 13 across the city and both counties: the city's linked parts are the city's (their owner
+    # defaults to its organization): (60/135 + 33/110) / 2 = 37.2 %; each county holds its number and its
+    # milestone (not done): 随县 (44.4 + 0) / 2, 广水市 (30 + 0) / 2; 曾都区 12/115.
+    owners = [(o["owner"], o["items"], round(o["completion"], 1)) for o in document["owners"]]
+    assert owners == [
+        ("随州市民政局", 2, 37.2),
+        ("随县民政局", 2, 22.2),
+        ("广水市民政局", 2, 15.0),
+        ("曾都区民政局", 1, 10.4),
+    ]
+    only = status_json(region, "--source", "guangshui")
+    assert [p["id"] for p in only["plans"]] == ["city-2021", "guangshui/guangshui-2021"]
+    table = cli(region, "status", "--as-of", AS_OF, "--source", "suixian")
+    assert "(suixian/suixian-2021)" in table.stdout
+    markdown = cli(region, "status", "--as-of", AS_OF, "--source", "suixian", "--format", "markdown")
+    assert "suixian/suixian-2021" in markdown.stdout
+    unknown = cli(region, "status", "--source", "nowhere")
+    assert (
+        unknown.returncode == 2
+        and "unknown source 'nowhere' (sources in civtrack.toml: guangshui, suixian)" in unknown.stderr
+    )
+
+
+def check_lines(city: Path) -> list[str]:
+    result = cli(city, "check")
+    return [line for line in result.stdout.splitlines() if "SRC" in line]
+
+
+def test_check_reports_each_link_problem_with_its_line_and_code(region: Path) -> None:
+    assert check_lines(region) == [
+        "plans/city-2021.yaml:10: error SRC02: source 'suixian' is not fetched yet: run `civtrack sources fetch suixian`",
+        "plans/city-2021.yaml:11: error SRC02: source 'guangshui' is not fetched yet: run `civtrack sources fetch guangshui`",
+    ]
+    status = cli(region, "status")
+    assert status.returncode == 2 and "SRC02" in status.stderr  # never a silent zero
+    fetch(region)
+    write(region, "plans/city-2021.yaml", CITY_PLAN.replace(
+        "      - {id: zengdu, name: 曾都区, target: 115, owner: 曾都区民政局}\n",
+        "      - {id: zengdu, name: 曾都区, target: 115, from: zengdu/zengdu-2021/home-adaptation}\n"
+        "      - {id: a, name: A, target: 1, from: suixian/nope/home-adaptation}\n"
+        "      - {id: b, name: B, target: 1, from: suixian/suixian-2021/nope}\n"
+        "      - {id: c, name: C, target: 1, from: suixian/suixian-2021/plan-published}\n"
+        "      - {id: d, name: D, target: 1, from: suixian}\n"
+        "  - {id: beds, name: 床位, unit: 张, target: 135, from: suixian/suixian-2021/home-adaptation}\n"
+        "  - {id: done, name: 规划, kind: milestone, from: suixian/suixian-2021/home-adaptation}\n"
+    ).replace("target: 110, from", "target: 100, from"))  # fmt: skip
+    write(
+        region,
+        "progress/city-2021/2021-03.yaml",
+        "- {date: 2021-03-20, indicator: home-adaptation/suixian, value: 12}\n",
+    )
+    assert check_lines(region) == [
+        "plans/city-2021.yaml:11: warning SRC07: target 100 differs from the target 110 of "
+        "guangshui/guangshui-2021/home-adaptation: the local one is kept",
+        "plans/city-2021.yaml:12: error SRC01: unknown source 'zengdu' in from: zengdu/zengdu-2021/home-adaptation "
+        "(sources in civtrack.toml: guangshui, suixian)",
+        "plans/city-2021.yaml:13: error SRC03: unknown plan 'nope' in source 'suixian' at "
+        f"{git(region.parent / 'suixian', 'rev-parse', 'HEAD')[:10]} (its plans: suixian-2021)",
+        "plans/city-2021.yaml:14: error SRC04: unknown indicator 'nope' in plan 'suixian-2021' of source 'suixian' at "
+        f"{git(region.parent / 'suixian', 'rev-parse', 'HEAD')[:10]}",
+        "plans/city-2021.yaml:15: error SRC06: a number is linked to a milestone (suixian/suixian-2021/plan-published): "
+        "link a number to a number, a milestone to a milestone",
+        "plans/city-2021.yaml:16: error SRC09: from: 'suixian' is not source/plan/indicator or source/plan/indicator/part",
+        "plans/city-2021.yaml:17: error SRC05: unit '张' differs from the unit '户' of suixian/suixian-2021/home-adaptation "
+        "(the figures would not add up)",
+        "plans/city-2021.yaml:18: error SRC06: a milestone is linked to a number (suixian/suixian-2021/home-adaptation): "
+        "link a number to a number, a milestone to a milestone",
+        "progress/city-2021/2021-03.yaml:1: error SRC08: entry on home-adaptation/suixian, which takes its figures from "
+        "suixian/suixian-2021/home-adaptation: local entries on a linked item are not counted; remove it",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("setting", "why"),
+    [
+        ('url = "--upload-pack=touch /tmp/x"', "url must not start with '-' (git would read it as an option)"),
+        ('url = "../suixian"\nref = "-c core.pager=x"', "ref must not start with '-' (git would read it as an option)"),
+        ('url = "ext::sh -c touch% /tmp/x"', "url ext:: URLs run a command: not allowed"),
+        ('url = "../suixian"\nbranch = "main"', "unknown setting 'branch' (known: url, ref)"),
+        ('ref = "main"', "url must be given, as text"),
+    ],
+)
+def test_no_option_injection_through_url_or_ref(region: Path, setting: str, why: str) -> None:
+    write(region, "civtrack.toml", f'lang = "en"\n\n[sources.suixian]\n{setting}\n')
+    result = cli(region, "sources", "fetch")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [f"civtrack.toml:3: error SRC10: source 'suixian': {why}"]
+    assert not (region / ".civtrack" / "sources" / "suixian").exists()
+
+
+def test_a_milestone_links_to_a_milestone_and_latest_to_latest(region: Path) -> None:
+    suixian = region.parent / "suixian"
+    write(
+        suixian, "progress/suixian-2021/2021-05.yaml", "- {date: 2021-05-20, indicator: plan-published, done: true}\n"
+    )
+    commit(suixian, "published", "2021-05-21T09:00:00+08:00")
+    write(region, "plans/city-2021.yaml", CITY_PLAN + (
+        "  - {id: published, name: 随县规划印发, kind: milestone, from: suixian/suixian-2021/plan-published}\n"
+        "  - {id: latest, name: 随县改造（最新）, unit: 户, target: 135, accumulate: latest, "
+        "from: suixian/suixian-2021/home-adaptation}\n"
+    ))  # fmt: skip
+    fetch(region)
+    items = {i["id"]: i for i in status_json(region)["plans"][0]["indicators"]}
+    assert (items["published"]["state"], items["published"]["last_entry"]) == ("done", "2021-05-20")
+    assert items["latest"]["current"] == 60
+    before = {i["id"]: i for i in status_json(region, "--as-of", "2021-05-19")["plans"][0]["indicators"]}
+    assert before["published"]["state"] == "on-track" and before["latest"]["current"] == 60
