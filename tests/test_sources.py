@@ -329,3 +329,23 @@ def test_a_milestone_links_to_a_milestone_and_latest_to_latest(region: Path) -> 
     assert items["latest"]["current"] == 60
     before = {i["id"]: i for i in status_json(region, "--as-of", "2021-05-19")["plans"][0]["indicators"]}
     assert before["published"]["state"] == "on-track" and before["latest"]["current"] == 60
+
+
+def test_a_linked_item_takes_the_remote_state_at_the_same_as_of(region: Path) -> None:
+    """Rule 14: the county judges its own item (here by a checkpoint of 100 by 30 June, which the city's
+    part does not have); the city's part shows the county's state, and rule 11 follows it."""
+    suixian = region.parent / "suixian"
+    plan = (suixian / "plans/suixian-2021.yaml").read_text(encoding="utf-8")
+    write(suixian, "plans/suixian-2021.yaml", plan.replace(
+        "target: 135}", "target: 135, checkpoints: [{by: 2021-06-30, value: 100}]}"))  # fmt: skip
+    commit(suixian, "checkpoint", "2021-04-01T09:00:00+08:00")
+    write(region, "civtrack.toml", SOURCES + "\n")  # unchanged settings; fetched below
+    fetch(region)
+    document = status_json(region)
+    suixian_part = parts_of(document)["suixian"]
+    # Locally 60 of 135 at 49.7 % of the year is on track (44.4 ≥ 49.7 − 25); the county is behind.
+    assert (suixian_part["current"], suixian_part["state"], suixian_part["alert"]) == (60, "behind", "yellow")
+    assert parts_of(status_json(region, "--as-of", "2021-06-30"))["suixian"]["state"] == "on-track"
+    assert parts_of(document)["guangshui"]["state"] == "on-track"
+    county = status_json(region, "--source", "suixian")["plans"][1]["indicators"][0]
+    assert county["state"] == "behind"

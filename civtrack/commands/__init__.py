@@ -130,7 +130,9 @@ def open_repository(
     root = find_root(globals_.root)
     config = load_config(root)
     snapshot = open_snapshot(root, config, use_cache=not os.environ.get("CIVTRACK_NO_CACHE"))
-    if config.sources or sources or _links_anything(snapshot):
+    from civtrack.sources.links import may_link
+
+    if config.sources or sources or any(map(may_link, snapshot.plans.values())):
         from civtrack.sources.view import attach, show_notices
 
         snapshot = attach(snapshot, root, config, sources)
@@ -150,15 +152,6 @@ def open_repository(
             file=sys.stderr,
         )
     return Opened(root, config, snapshot, globals_.lang or config.lang)
-
-
-def _links_anything(snapshot: Snapshot) -> bool:
-    """Whether any plan has a `from:` (an unknown source is then an error, never a silent zero)."""
-    return any(
-        ind.from_ is not None or any(part.from_ is not None for part in ind.parts)
-        for plan_file in snapshot.plans.values()
-        for ind in plan_file.plan.indicators
-    )
 
 
 def _touches(problem, root, plan_ids: list[str]) -> bool:

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from civtrack.cache.series import Series, SeriesTimeline
-from civtrack.compute import indicator_status
+from civtrack.compute import Status, indicator_status
 from civtrack.errors import Problem
 from civtrack.model import Indicator, Plan
 from civtrack.sources.messages import problem
@@ -44,9 +44,22 @@ class Link:
         return pieces[0], pieces[1], pieces[2], pieces[3] if len(pieces) == 4 else None
 
 
+def may_link(plan_file: object) -> bool:
+    """Whether a plan file may have a `from:`, without building a plan the cache has not built yet: its
+    cached dump names the fields set ("from_" among them when one is). A text that happens to read
+    "from_" only makes the plan be built and looked at."""
+    dump = getattr(plan_file, "_dump", None)
+    if isinstance(dump, bytes) and getattr(plan_file, "_built", None) is None:
+        return b'"from_"' in dump
+    plan: Plan = plan_file.plan  # type: ignore[attr-defined]
+    return any(ind.from_ is not None or any(p.from_ is not None for p in ind.parts) for ind in plan.indicators)
+
+
 def links_of(plan_files: Mapping[str, object]) -> Iterator[Link]:
     """Every linked indicator and part of the local plans, in plan order."""
     for plan_id, plan_file in plan_files.items():
+        if not may_link(plan_file):
+            continue
         plan: Plan = plan_file.plan  # type: ignore[attr-defined]
         for i, ind in enumerate(plan.indicators):
             line = plan_file.line  # type: ignore[attr-defined]
@@ -117,6 +130,28 @@ def find(link: Link, plans: Mapping[str, Plan], commit: str) -> tuple[Found | No
     if link.target is not None and found.target is not None and abs(link.target - found.target) > 1e-9:
         problems.append(problem("SRC07", *at, local=fmt(link.target), remote=fmt(found.target), ref=link.text))
     return found, problems
+
+
+class StateSeries:
+    """Rule 14's state: in the place of a series (under ``ref + compute.LINKED_STATE``), the remote item's
+    state at the as-of date it is asked for, as the Day's ``last`` (no dates: it is not an entry)."""
+
+    __slots__ = ("found", "series", "tolerance", "dates", "sorted")
+
+    def __init__(self, found: Found, series: Mapping[str, Series], tolerance: float):
+        self.found, self.series, self.tolerance = found, series, tolerance
+        self.dates: list[int] = []
+        self.sorted = True
+
+    def at(self, as_of: int) -> tuple[int, int, str, None]:
+        return 0, 0, remote_status(self.found, self.series, dt.date.fromordinal(as_of), self.tolerance).state, None
+
+
+def remote_status(found: Found, series: Mapping[str, Series], day: dt.date, tolerance: float) -> Status:
+    """The remote item evaluated at ``day`` (rules 1–8, with its own plan's terms)."""
+    ind = found.indicator
+    status = indicator_status(found.plan, ind, SeriesTimeline(dict(series)).at(day, ind.id), day, tolerance)
+    return status if found.part is None else next(p for p in status.parts if p.id == found.part)
 
 
 def linked_series(link: Link, found: Found, series: Mapping[str, Series]) -> Series:

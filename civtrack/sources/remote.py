@@ -65,6 +65,7 @@ class Remote:
     series: dict[str, dict[str, Series]]
     entries: int
     errors: list[str] = field(default_factory=list)
+    pace_tolerance: float = 25.0  # the source's own (its civtrack.toml at the commit): its states are its own
 
     def label(self) -> str:
         return f"{self.name}@{short(self.commit)}"
@@ -107,14 +108,31 @@ def _read(folder: Path, name: str, commit: str, committed: str, config: Config) 
     series = {pid: {ref: Series.from_days(days) for ref, days in refs.items()} for pid, refs in ledger.items()}
     errors = [str(p) for p in sorted(problems, key=lambda p: (p.path, p.line or 0)) if p.severity == "error"]
     plans = {pid: pf.plan for pid, pf in repo.plans.items()}
+    tolerance = _tolerance(folder, commit, config)
     record = {
         "stamp": [CACHE_FORMAT, __version__, config.max_file_bytes],
         "plans": {pid: dump_model(plan) for pid, plan in plans.items()},
         "series": {pid: {ref: s.record() for ref, s in refs.items()} for pid, refs in series.items()},
         "entries": count,
         "errors": errors,
+        "pace_tolerance": tolerance,
     }
-    return Remote(name, commit, committed, plans, series, count, errors), record
+    return Remote(name, commit, committed, plans, series, count, errors, tolerance), record
+
+
+def _tolerance(folder: Path, commit: str, config: Config) -> float:
+    """The source's pace_tolerance (its civtrack.toml at the commit), else this repository's."""
+    import tomllib
+
+    from civtrack.git import run
+
+    result = run(folder, "cat-file", "blob", f"{commit}:civtrack.toml", check=False)
+    try:
+        value = tomllib.loads(result.stdout.decode("utf-8")).get("pace_tolerance") if result.returncode == 0 else None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        value = None
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < float("inf")
+    return float(value) if ok else config.pace_tolerance  # type: ignore[arg-type]
 
 
 def _rebuild(name: str, commit: str, committed: str, record: dict) -> Remote:
@@ -124,4 +142,5 @@ def _rebuild(name: str, commit: str, committed: str, record: dict) -> Remote:
             raise ValueError("series")
         series[pid] = {ref: Series(rec) for ref, rec in refs.items()}
     plans = {pid: rebuild_model(Plan, rec) for pid, rec in record["plans"].items()}
-    return Remote(name, commit, committed, plans, series, int(record["entries"]), list(record["errors"]))
+    tolerance = float(record["pace_tolerance"])
+    return Remote(name, commit, committed, plans, series, int(record["entries"]), list(record["errors"]), tolerance)

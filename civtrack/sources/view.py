@@ -12,10 +12,11 @@ from typing import Any
 
 from civtrack.cache import Snapshot
 from civtrack.cache.series import Series
+from civtrack.compute import LINKED_STATE
 from civtrack.errors import InputError, Problem
 from civtrack.sources import gitrepo
 from civtrack.sources.config import SourceSpec
-from civtrack.sources.links import Link, find, linked_series, links_of
+from civtrack.sources.links import Found, Link, StateSeries, find, linked_series, links_of
 from civtrack.sources.messages import problem
 from civtrack.sources.remote import Remote, RemotePlanFile, load_remote
 from civtrack.workspace import CONFIG_NAME, Config, display_path
@@ -107,14 +108,16 @@ def attach(snapshot: Snapshot, root: Path, config: Config, include: list[str] | 
     origins: dict[str, dict[str, dict[str, Any]]] = {}
     linked: dict[str, dict[str, Series]] = {}
     for link in links:
-        series = _link(link, sources, snapshot, problems)
-        if series is not None:
-            linked.setdefault(link.plan_id, {})[link.ref] = series
-            remote = sources.get(link.text.split("/", 1)[0])
-            assert remote is not None
+        made = _link(link, sources, snapshot, problems)
+        if made is not None:
+            remote, found = made
+            remote_series = remote.series.get(found.plan.id, {})
+            refs = linked.setdefault(link.plan_id, {})
+            refs[link.ref] = linked_series(link, found, remote_series)
+            refs[link.ref + LINKED_STATE] = StateSeries(found, remote_series, remote.pace_tolerance)  # type: ignore[assignment]
             origins.setdefault(link.plan_id, {})[link.ref] = origin(remote, sources.specs[remote.name])
     plans: dict[str, Any] = dict(snapshot.plans)
-    remote_series: dict[str, dict[str, Series]] = {}
+    source_series: dict[str, dict[str, Series]] = {}
     for name in include or []:
         remote = sources.get(name)
         if remote is None:
@@ -125,15 +128,15 @@ def attach(snapshot: Snapshot, root: Path, config: Config, include: list[str] | 
             plans[merged] = RemotePlanFile(
                 plan.model_copy(update={"id": merged}), f"{remote.label()}:plans/{plan_id}.yaml"
             )
-            remote_series[merged] = remote.series.get(plan_id, {})
+            source_series[merged] = remote.series.get(plan_id, {})
             origins.setdefault(merged, {})[""] = origin(remote, sources.specs[name])
     all_problems = sorted([*snapshot.problems, *problems, *sources.notices], key=lambda p: (p.path, p.line or 0))
     base = {f.name: getattr(snapshot, f.name) for f in fields(Snapshot)}
-    base.update(plans=plans, problems=all_problems, series=_Overlay(snapshot.series, linked, remote_series))
+    base.update(plans=plans, problems=all_problems, series=_Overlay(snapshot.series, linked, source_series))
     return LinkedSnapshot(**base, origins=origins, notices=list(sources.notices))
 
 
-def _link(link: Link, sources: Sources, snapshot: Snapshot, problems: list[Problem]) -> Series | None:
+def _link(link: Link, sources: Sources, snapshot: Snapshot, problems: list[Problem]) -> tuple[Remote, Found] | None:
     at = (link.path, link.line)
     parsed = link.parsed
     if parsed is None:
@@ -159,7 +162,7 @@ def _link(link: Link, sources: Sources, snapshot: Snapshot, problems: list[Probl
         problems.extend(_local_entries(link, snapshot))
     if found is None:
         return None
-    return linked_series(link, found, remote.series.get(found.plan.id, {}))
+    return remote, found
 
 
 def _local_entries(link: Link, snapshot: Snapshot) -> list[Problem]:
