@@ -349,3 +349,20 @@ def test_a_linked_item_takes_the_remote_state_at_the_same_as_of(region: Path) ->
     assert parts_of(document)["guangshui"]["state"] == "on-track"
     county = status_json(region, "--source", "suixian")["plans"][1]["indicators"][0]
     assert county["state"] == "behind"
+
+
+def test_the_html_report_names_the_commit_of_each_linked_figure(region: Path) -> None:
+    fetch(region)
+    suixian = git(region.parent / "suixian", "rev-parse", "HEAD").strip()
+    guangshui = git(region.parent / "guangshui", "rev-parse", "HEAD").strip()
+    result = cli(region, "report", "--month", "2021-03", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    assert (
+        '<h3>Linked figures</h3><ul class="sources">'
+        f"<li>随县 (home-adaptation/suixian): from suixian at commit {suixian[:10]} (2021-03-31)</li>"
+        f"<li>广水市 (home-adaptation/guangshui): from guangshui at commit {guangshui[:10]} (2021-04-02)</li></ul></section>"
+    ) in result.stdout
+    zh = cli(region, "report", "--month", "2021-03", "--format", "markdown", "--lang", "zh", "--all-sources")
+    assert zh.returncode == 0, zh.stderr
+    assert f"### 引用数据\n\n- 计划：来自 suixian 提交 {suixian[:10]}（2021-03-31）\n" in zh.stdout
+    assert "随县民政局2021" in zh.stdout and "广水市民政局2021" in zh.stdout

@@ -95,14 +95,21 @@ def run(
         list[FailOn] | None,
         typer.Option("--fail-on", help="Exit 1 when any indicator is in this state (repeatable).", show_default=False),
     ] = None,
+    source: Annotated[
+        list[str] | None,
+        typer.Option("--source", metavar="NAME", help="Add this source's plans, as NAME/plan (repeatable).", show_default=False),
+    ] = None,
+    all_sources: Annotated[bool, typer.Option("--all-sources", help="Add the plans of every source.")] = False,
 ) -> None:
     from civtrack.commands import known_ids, open_repository
     from civtrack.errors import InputError
     from civtrack.parallel import map_shares, workers
+    from civtrack.sources.options import source_names
+    from civtrack.sources.render import with_origins
     from civtrack.yamlsafe import shown
 
     chosen_month = parse_month(month)
-    opened = open_repository(ctx.obj, plan_ids=plan)
+    opened = open_repository(ctx.obj, plan_ids=plan, sources=source_names(ctx.obj, source, all_sources))
     language = lang.value if lang is not None else opened.lang
     plans = opened.plans
     for plan_id in plan or []:
@@ -123,7 +130,8 @@ def run(
         pair
         for share in map_shares(
             lambda share: _sections(
-                opened, share, chosen_month, renderer.report_section, language, running_only=not plan
+                opened, share, chosen_month, with_origins(renderer.report_section, opened.snapshot, output_format.value),
+                language, running_only=not plan,
             ),
             candidates,
             workers() if len(candidates) >= PARALLEL_MIN_PLANS else 1,
