@@ -206,8 +206,10 @@ def test_an_unreachable_source_keeps_the_last_commit_with_a_warning(region: Path
 def test_a_second_run_runs_no_git(region: Path, tmp_path: Path) -> None:
     fetch(region)
     first = status_json(region)
-    bare = region / ".civtrack" / "sources" / "suixian" / "civtrack-cache"
-    assert len(list(bare.glob("*.json"))) == 1  # cached by commit id
+    cache = region / ".civtrack" / "sources" / "suixian" / "civtrack-cache"
+    commit_id = git(region.parent / "suixian", "rev-parse", "HEAD").strip()
+    # Cached by commit id: the source's plans and series, and what each link gives.
+    assert sorted(p.name for p in cache.glob("*.json")) == [f"{commit_id}.json", f"links-{commit_id}.json"]
     no_git = tmp_path / "bin"
     no_git.mkdir()
     (no_git / "python3").symlink_to(shutil.which("python3") or "/usr/bin/python3")

@@ -11,6 +11,7 @@ from civtrack.model import SLUG
 from civtrack.sources.messages import problem
 
 KEYS = ("url", "ref")
+_HEADER = re.compile(r"""^\s*\[\s*sources\s*\.\s*["']?([^"'\]\s]+)["']?\s*\]""")
 
 
 @dataclass(frozen=True)
@@ -39,14 +40,14 @@ def unsafe(text: str) -> str | None:
 
 def parse_sources(data: Any, raw: str, path: str) -> tuple[SourceSpec, ...]:
     """The sources of civtrack.toml; InputError (with the line, code SRC10) when one is malformed."""
-    lines = raw.splitlines()
+    headers: dict[str, int] = {}
+    for number, text in enumerate(raw.splitlines(), 1):
+        found = _HEADER.match(text)
+        if found:
+            headers.setdefault(found[1], number)
 
     def line_of(name: str) -> int | None:
-        pattern = re.compile(rf"^\s*\[\s*sources\s*\.\s*[\"']?{re.escape(name)}[\"']?\s*\]")
-        for number, text in enumerate(lines, 1):
-            if pattern.match(text):
-                return number
-        return None
+        return headers.get(name)
 
     if not isinstance(data, dict):
         raise InputError(problem("SRC10", path, None, source="?", why="write each source as a [sources.NAME] table"))

@@ -9,9 +9,11 @@ and `status`, `report`, charts and rules 10–13 need no change of their own.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from civtrack.cache.series import Series, SeriesTimeline
 from civtrack.compute import Status, indicator_status
@@ -34,6 +36,11 @@ class Link:
     target: float | None
     baseline: float
     has_parts: bool = False
+
+    def key(self) -> str:
+        """What the link's figures and problems depend on besides the commit (its cache key)."""
+        terms = (self.text, self.kind, self.mode, self.unit, self.target, self.baseline, self.has_parts)
+        return repr(terms)
 
     @property
     def parsed(self) -> tuple[str, str, str, str | None] | None:
@@ -132,19 +139,44 @@ def find(link: Link, plans: Mapping[str, Plan], commit: str) -> tuple[Found | No
     return found, problems
 
 
-class StateSeries:
+class StateRuns:
     """Rule 14's state: in the place of a series (under ``ref + compute.LINKED_STATE``), the remote item's
-    state at the as-of date it is asked for, as the Day's ``last`` (no dates: it is not an entry)."""
+    state at the as-of date it is asked for, as the Day's ``last`` (no dates: it is not an entry).
 
-    __slots__ = ("found", "series", "tolerance", "dates", "sorted")
+    ``runs``: [ordinal, state] where each state starts (state_runs): a bisection at any as-of."""
 
-    def __init__(self, found: Found, series: Mapping[str, Series], tolerance: float):
-        self.found, self.series, self.tolerance = found, series, tolerance
+    __slots__ = ("starts", "states", "dates", "sorted")
+
+    def __init__(self, runs: list[list[Any]]):
+        self.starts = [ordinal for ordinal, _ in runs]
+        self.states = [state for _, state in runs]
         self.dates: list[int] = []
         self.sorted = True
 
     def at(self, as_of: int) -> tuple[int, int, str, None]:
-        return 0, 0, remote_status(self.found, self.series, dt.date.fromordinal(as_of), self.tolerance).state, None
+        k = bisect.bisect_right(self.starts, as_of)
+        return 0, 0, self.states[max(k - 1, 0)], None
+
+
+def state_runs(found: Found, series: Mapping[str, Series], tolerance: float) -> list[list[Any]]:
+    """The remote item's state on every day from the day before its start (or its first entry) to the day
+    after its due date (or its last entry), as runs: after that nothing changes it (no entry, no pace),
+    and before it, it stands as on its first day. Made once per commit (the link cache)."""
+    ind, plan = found.indicator, found.plan
+    start, due = ind.start or plan.period.start, ind.due or plan.period.end
+    dates = [o for ref, s in series.items() if ref == ind.id or ref.startswith(f"{ind.id}/") for o in s.dates]
+    low = min([start.toordinal(), *dates]) - 1
+    high = max([due.toordinal(), *dates]) + 1
+    timeline = SeriesTimeline(dict(series))
+    runs: list[list[Any]] = []
+    for ordinal in range(low, high + 1):
+        day = dt.date.fromordinal(ordinal)
+        status = indicator_status(plan, ind, timeline.at(day, ind.id), day, tolerance)
+        if found.part is not None:
+            status = next(p for p in status.parts if p.id == found.part)
+        if not runs or runs[-1][1] != status.state:
+            runs.append([ordinal, status.state])
+    return runs
 
 
 def remote_status(found: Found, series: Mapping[str, Series], day: dt.date, tolerance: float) -> Status:

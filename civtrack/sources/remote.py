@@ -10,6 +10,7 @@ second run reads one small file per source and runs no git at all.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from civtrack.git import GitSource, short
 from civtrack.model import Plan
 from civtrack.workspace import Config
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: each plan's dump and series kept as its own JSON text, decoded when used
 
 
 class BareSource(GitSource):
@@ -40,20 +41,58 @@ class BareSource(GitSource):
         self._list()
 
 
-@dataclass
 class RemotePlanFile:
-    """A source's plan where commands take a civtrack.load.PlanFile (no document: no lines)."""
+    """A source's plan where commands take a civtrack.load.PlanFile (no document: no lines), under the
+    id ``source/plan``; built when first used, by the process that uses it (as the cache's plans)."""
 
-    plan: Plan
-    path: str
     doc: Any = None
+
+    def __init__(self, plans: Mapping[str, Plan], plan_id: str, merged_id: str, path: str):
+        self._plans, self._plan_id, self._merged, self.path = plans, plan_id, merged_id, path
+        self._built: Plan | None = None
+
+    @property
+    def plan(self) -> Plan:
+        if self._built is None:
+            self._built = self._plans[self._plan_id].model_copy(update={"id": self._merged})
+        return self._built
 
     def line(self, *where: str | int) -> int | None:
         return None
 
     @property
     def plan_id(self) -> str:
-        return self.plan.id
+        return self._merged
+
+
+class _Lazy(Mapping):
+    """Plan id → a value decoded from its JSON text when first asked for (a city linked to 100 counties
+    reads one plan of each, not their thousand)."""
+
+    def __init__(self, texts: dict[str, str], decode: Callable[[Any], Any]):
+        self._texts, self._decode, self._done = texts, decode, {}  # type: ignore[var-annotated]
+
+    def __getitem__(self, key: str) -> Any:
+        value = self._done.get(key)
+        if value is None:
+            value = self._done[key] = self._decode(orjson.loads(self._texts[key]))
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+
+def _plan(record: Any) -> Plan:
+    return rebuild_model(Plan, record)
+
+
+def _series(record: Any) -> dict[str, Series]:
+    if not all(_valid_series(rec) for rec in record.values()):
+        raise ValueError("series")
+    return {ref: Series(rec) for ref, rec in record.items()}
 
 
 @dataclass
@@ -61,8 +100,8 @@ class Remote:
     name: str
     commit: str
     committed: str
-    plans: dict[str, Plan]
-    series: dict[str, dict[str, Series]]
+    plans: Mapping[str, Plan]
+    series: Mapping[str, dict[str, Series]]
     entries: int
     errors: list[str] = field(default_factory=list)
     pace_tolerance: float = 25.0  # the source's own (its civtrack.toml at the commit): its states are its own
@@ -111,8 +150,8 @@ def _read(folder: Path, name: str, commit: str, committed: str, config: Config) 
     tolerance = _tolerance(folder, commit, config)
     record = {
         "stamp": [CACHE_FORMAT, __version__, config.max_file_bytes],
-        "plans": {pid: dump_model(plan) for pid, plan in plans.items()},
-        "series": {pid: {ref: s.record() for ref, s in refs.items()} for pid, refs in series.items()},
+        "plans": {pid: orjson.dumps(dump_model(plan)).decode() for pid, plan in plans.items()},
+        "series": {pid: orjson.dumps({r: s.record() for r, s in refs.items()}).decode() for pid, refs in series.items()},
         "entries": count,
         "errors": errors,
         "pace_tolerance": tolerance,
@@ -136,11 +175,10 @@ def _tolerance(folder: Path, commit: str, config: Config) -> float:
 
 
 def _rebuild(name: str, commit: str, committed: str, record: dict) -> Remote:
-    series: dict[str, dict[str, Series]] = {}
-    for pid, refs in record["series"].items():
-        if not all(_valid_series(rec) for rec in refs.values()):
-            raise ValueError("series")
-        series[pid] = {ref: Series(rec) for ref, rec in refs.items()}
-    plans = {pid: rebuild_model(Plan, rec) for pid, rec in record["plans"].items()}
+    """A cached commit, its plans and series decoded when used. (A decoding error then is a bug or a
+    tampered cache file in the user's own folder: it is not hidden, it is raised.)"""
+    if not all(isinstance(t, str) for part in ("plans", "series") for t in record[part].values()):
+        raise ValueError("shape")
+    plans, series = _Lazy(record["plans"], _plan), _Lazy(record["series"], _series)
     tolerance = float(record["pace_tolerance"])
     return Remote(name, commit, committed, plans, series, int(record["entries"]), list(record["errors"]), tolerance)

@@ -16,7 +16,8 @@ from civtrack.compute import LINKED_STATE
 from civtrack.errors import InputError, Problem
 from civtrack.sources import gitrepo
 from civtrack.sources.config import SourceSpec
-from civtrack.sources.links import Found, Link, StateSeries, find, linked_series, links_of
+from civtrack.sources.linkcache import LinkCache
+from civtrack.sources.links import Link, StateRuns, links_of
 from civtrack.sources.messages import problem
 from civtrack.sources.remote import Remote, RemotePlanFile, load_remote
 from civtrack.workspace import CONFIG_NAME, Config, display_path
@@ -36,13 +37,14 @@ class _Overlay(Mapping):
     """The snapshot's series, with the linked references' replaced and the sources' plans added."""
 
     def __init__(self, base: Mapping[str, dict[str, Series]], linked: dict[str, dict[str, Series]],
-                 remote: dict[str, dict[str, Series]]):  # fmt: skip
+                 remote: dict[str, tuple[Mapping[str, dict[str, Series]], str]]):  # fmt: skip
         self._base, self._linked, self._remote = base, linked, remote
         self._ids = list(dict.fromkeys([*base, *linked, *remote]))
 
     def __getitem__(self, plan_id: str) -> dict[str, Series]:
         if plan_id in self._remote:
-            return self._remote[plan_id]
+            series, source_plan = self._remote[plan_id]  # decoded when used, by the process that uses it
+            return series[source_plan] if source_plan in series else {}
         if plan_id in self._linked:
             own = self._base[plan_id] if plan_id in self._base else {}
             return {**own, **self._linked[plan_id]}
@@ -55,41 +57,63 @@ class _Overlay(Mapping):
         return len(self._ids)
 
 
-def origin(remote: Remote, spec: SourceSpec) -> dict[str, Any]:
-    return {"source": remote.name, "ref": spec.ref, "commit": remote.commit, "committed": remote.committed}
+def origin(name: str, spec: SourceSpec, used: tuple[str, str]) -> dict[str, Any]:
+    return {"source": name, "ref": spec.ref, "commit": used[0], "committed": used[1]}
 
 
 class Sources:
-    """The sources of civtrack.toml, each loaded at most once (at the commit in use)."""
+    """The sources of civtrack.toml: the commit each is read at, its plans (loaded at most once, and only
+    when needed) and its links' cache (civtrack.sources.linkcache)."""
 
     def __init__(self, root: Path, config: Config):
         self.root, self.config = root, config
         self.specs = {spec.name: spec for spec in config.sources}
-        self._loaded: dict[str, Remote | None] = {}
+        self._used: dict[str, tuple[str, str] | None] = {}
+        self._loaded: dict[str, Remote] = {}
+        self._caches: dict[str, LinkCache] = {}
         self.notices: list[Problem] = []
         self.config_path = display_path(root / CONFIG_NAME)
 
-    def get(self, name: str) -> Remote | None:
-        """The source at its commit in use, or None when it is not fetched."""
-        if name not in self._loaded:
+    def used(self, name: str) -> tuple[str, str] | None:
+        """(commit, committed) the source is read at, or None when it is not fetched."""
+        if name not in self._used:
             spec = self.specs[name]
-            used = gitrepo.in_use(self.root, spec)
-            remote = None
+            used = self._used[name] = gitrepo.in_use(self.root, spec)
+            state = gitrepo.read_state(self.root, name) if used is not None else None
+            if used is not None and state is not None and state.failed:  # a later success clears it
+                self.notices.append(problem(
+                    "SRC11", self.config_path, spec.line, source=name, why=state.why, commit=used[0][:10],
+                    committed=used[1][:10], fetched=(state.fetched or "never")[:10],
+                ))  # fmt: skip
             if used is not None:
-                remote = load_remote(gitrepo.clone_dir(self.root, name), name, used[0], used[1], self.config)
-                state = gitrepo.read_state(self.root, name)
-                if state is not None and state.failed:  # a later success clears it
+                errors = self.links(name).errors(lambda: self.get(name).errors)  # type: ignore[union-attr]
+                if errors:
                     self.notices.append(problem(
-                        "SRC11", self.config_path, spec.line, source=name, why=state.why, commit=used[0][:10],
-                        committed=used[1][:10], fetched=(state.fetched or "never")[:10],
+                        "SRC13", self.config_path, spec.line, source=name, count=errors[0], commit=used[0][:10],
+                        first=errors[1],
                     ))  # fmt: skip
-                if remote.errors:
-                    self.notices.append(problem(
-                        "SRC13", self.config_path, spec.line, source=name, count=len(remote.errors),
-                        commit=used[0][:10], first=remote.errors[0],
-                    ))  # fmt: skip
-            self._loaded[name] = remote
+        return self._used[name]
+
+    def get(self, name: str) -> Remote | None:
+        """The source's plans and series at the commit in use, or None when it is not fetched."""
+        used = self.used(name)
+        if used is None:
+            return None
+        if name not in self._loaded:
+            folder = gitrepo.clone_dir(self.root, name)
+            self._loaded[name] = load_remote(folder, name, used[0], used[1], self.config)
         return self._loaded[name]
+
+    def links(self, name: str) -> LinkCache:
+        used = self.used(name)
+        assert used is not None
+        if name not in self._caches:
+            self._caches[name] = LinkCache(gitrepo.clone_dir(self.root, name), used[0], self.config)
+        return self._caches[name]
+
+    def save(self) -> None:
+        for cache in self._caches.values():
+            cache.save()
 
 
 def attach(snapshot: Snapshot, root: Path, config: Config, include: list[str] | None = None) -> Snapshot:
@@ -106,37 +130,37 @@ def attach(snapshot: Snapshot, root: Path, config: Config, include: list[str] | 
             raise InputError(f"unknown source '{name}' (sources in civtrack.toml: {known})")
     problems: list[Problem] = []
     origins: dict[str, dict[str, dict[str, Any]]] = {}
-    linked: dict[str, dict[str, Series]] = {}
+    linked: dict[str, dict[str, Any]] = {}
     for link in links:
         made = _link(link, sources, snapshot, problems)
         if made is not None:
-            remote, found = made
-            remote_series = remote.series.get(found.plan.id, {})
+            name, series, runs = made
             refs = linked.setdefault(link.plan_id, {})
-            refs[link.ref] = linked_series(link, found, remote_series)
-            refs[link.ref + LINKED_STATE] = StateSeries(found, remote_series, remote.pace_tolerance)  # type: ignore[assignment]
-            origins.setdefault(link.plan_id, {})[link.ref] = origin(remote, sources.specs[remote.name])
+            refs[link.ref] = series
+            refs[link.ref + LINKED_STATE] = runs
+            origins.setdefault(link.plan_id, {})[link.ref] = origin(name, sources.specs[name], sources.used(name))  # type: ignore[arg-type]
+    sources.save()
     plans: dict[str, Any] = dict(snapshot.plans)
-    source_series: dict[str, dict[str, Series]] = {}
+    source_series: dict[str, tuple[Mapping[str, dict[str, Series]], str]] = {}
     for name in include or []:
         remote = sources.get(name)
         if remote is None:
             problems.append(problem("SRC02", sources.config_path, sources.specs[name].line, source=name))
             continue
-        for plan_id, plan in remote.plans.items():
+        for plan_id in remote.plans:
             merged = f"{name}/{plan_id}"
-            plans[merged] = RemotePlanFile(
-                plan.model_copy(update={"id": merged}), f"{remote.label()}:plans/{plan_id}.yaml"
-            )
-            source_series[merged] = remote.series.get(plan_id, {})
-            origins.setdefault(merged, {})[""] = origin(remote, sources.specs[name])
+            plans[merged] = RemotePlanFile(remote.plans, plan_id, merged, f"{remote.label()}:plans/{plan_id}.yaml")
+            source_series[merged] = (remote.series, plan_id)
+            origins.setdefault(merged, {})[""] = origin(name, sources.specs[name], (remote.commit, remote.committed))
     all_problems = sorted([*snapshot.problems, *problems, *sources.notices], key=lambda p: (p.path, p.line or 0))
     base = {f.name: getattr(snapshot, f.name) for f in fields(Snapshot)}
     base.update(plans=plans, problems=all_problems, series=_Overlay(snapshot.series, linked, source_series))
     return LinkedSnapshot(**base, origins=origins, notices=list(sources.notices))
 
 
-def _link(link: Link, sources: Sources, snapshot: Snapshot, problems: list[Problem]) -> tuple[Remote, Found] | None:
+def _link(link: Link, sources: Sources, snapshot: Snapshot, problems: list[Problem]) -> tuple[str, Series, StateRuns] | None:
+    """The problems of one link (into ``problems``) and, when it can be followed, its source's name and
+    the series rule 14 gives it (from the link cache: the source's plans are read only on a miss)."""
     at = (link.path, link.line)
     parsed = link.parsed
     if parsed is None:
@@ -151,18 +175,17 @@ def _link(link: Link, sources: Sources, snapshot: Snapshot, problems: list[Probl
             problem("SRC01", *at, source=name, ref=link.text, known=", ".join(sorted(sources.specs)) or "none")
         )
         return None
-    remote = sources.get(name)
-    if remote is None:
+    if sources.used(name) is None:
         problems.append(problem("SRC02", *at, source=name))
         return None
-    found, found_problems = find(link, remote.plans, remote.commit)
-    problems.extend(found_problems)
     own = snapshot.series.get(link.plan_id, {}).get(link.ref)
     if own is not None:
         problems.extend(_local_entries(link, snapshot))
-    if found is None:
+    made = sources.links(name).get(link, lambda: sources.get(name))  # type: ignore[arg-type, return-value]
+    problems.extend(Problem(link.path, link.line, severity, message, code) for code, severity, message in made.problems)
+    if made.series is None:
         return None
-    return remote, found
+    return name, made.series, made.runs  # type: ignore[return-value]
 
 
 def _local_entries(link: Link, snapshot: Snapshot) -> list[Problem]:
