@@ -114,6 +114,11 @@ def _cache_path(folder: Path, commit: str) -> Path:
     return folder / "civtrack-cache" / f"{commit}.json"
 
 
+def cached(folder: Path, commit: str, config: Config) -> bool:
+    """Whether the commit's cache file is there (not whether it is valid: load_remote decides)."""
+    return _cache_path(folder, commit).is_file()
+
+
 def load_remote(folder: Path, name: str, commit: str, committed: str, config: Config) -> Remote:
     path = _cache_path(folder, commit)
     try:

@@ -85,14 +85,21 @@ class Sources:
                     "SRC11", self.config_path, spec.line, source=name, why=state.why, commit=used[0][:10],
                     committed=used[1][:10], fetched=(state.fetched or "never")[:10],
                 ))  # fmt: skip
-            if used is not None:
-                errors = self.links(name).errors(lambda: self.get(name).errors)  # type: ignore[union-attr]
-                if errors:
-                    self.notices.append(problem(
-                        "SRC13", self.config_path, spec.line, source=name, count=errors[0], commit=used[0][:10],
-                        first=errors[1],
-                    ))  # fmt: skip
         return self._used[name]
+
+    def finish(self) -> None:
+        """The SRC13 notice of each source used that has errors of its own (kept in its link cache), and
+        the link caches written."""
+        for name, used in self._used.items():
+            if used is None:
+                continue
+            errors = self.links(name).errors(lambda name=name: self.get(name).errors)  # type: ignore[misc, union-attr]
+            if errors:
+                self.notices.append(problem(
+                    "SRC13", self.config_path, self.specs[name].line, source=name, count=errors[0],
+                    commit=used[0][:10], first=errors[1],
+                ))  # fmt: skip
+        self.save()
 
     def get(self, name: str) -> Remote | None:
         """The source's plans and series at the commit in use, or None when it is not fetched."""
@@ -110,6 +117,26 @@ class Sources:
         if name not in self._caches:
             self._caches[name] = LinkCache(gitrepo.clone_dir(self.root, name), used[0], self.config)
         return self._caches[name]
+
+    def prefetch(self, names: list[str]) -> None:
+        """Read the sources whose commit is not cached yet (first run after a fetch) in forked workers,
+        which fill the cache; this process then reads it as on a warm run (civtrack.parallel)."""
+        from civtrack.parallel import map_shares, workers
+        from civtrack.sources.remote import cached
+
+        missing = [
+            name for name in dict.fromkeys(names)
+            if name in self.specs and (used := self.used(name)) is not None
+            and not cached(gitrepo.clone_dir(self.root, name), used[0], self.config)
+        ]  # fmt: skip
+        if len(missing) < 2 or workers() < 2:
+            return
+
+        def read(share: list[str]) -> None:
+            for name in share:
+                self.get(name)
+
+        map_shares(read, missing, min(workers(), len(missing)))
 
     def save(self) -> None:
         for cache in self._caches.values():
@@ -131,6 +158,9 @@ def attach(snapshot: Snapshot, root: Path, config: Config, include: list[str] | 
     problems: list[Problem] = []
     origins: dict[str, dict[str, dict[str, Any]]] = {}
     linked: dict[str, dict[str, Any]] = {}
+    wanted = [link.parsed[0] for link in links if link.parsed is not None]
+    sources.prefetch([name for name in wanted if name in sources.specs and not _links_cached(sources, name)])
+    sources.prefetch(include or [])
     for link in links:
         made = _link(link, sources, snapshot, problems)
         if made is not None:
@@ -139,7 +169,6 @@ def attach(snapshot: Snapshot, root: Path, config: Config, include: list[str] | 
             refs[link.ref] = series
             refs[link.ref + LINKED_STATE] = runs
             origins.setdefault(link.plan_id, {})[link.ref] = origin(name, sources.specs[name], sources.used(name))  # type: ignore[arg-type]
-    sources.save()
     plans: dict[str, Any] = dict(snapshot.plans)
     source_series: dict[str, tuple[Mapping[str, dict[str, Series]], str]] = {}
     for name in include or []:
@@ -152,10 +181,16 @@ def attach(snapshot: Snapshot, root: Path, config: Config, include: list[str] | 
             plans[merged] = RemotePlanFile(remote.plans, plan_id, merged, f"{remote.label()}:plans/{plan_id}.yaml")
             source_series[merged] = (remote.series, plan_id)
             origins.setdefault(merged, {})[""] = origin(name, sources.specs[name], (remote.commit, remote.committed))
+    sources.finish()
     all_problems = sorted([*snapshot.problems, *problems, *sources.notices], key=lambda p: (p.path, p.line or 0))
     base = {f.name: getattr(snapshot, f.name) for f in fields(Snapshot)}
     base.update(plans=plans, problems=all_problems, series=_Overlay(snapshot.series, linked, source_series))
     return LinkedSnapshot(**base, origins=origins, notices=list(sources.notices))
+
+
+def _links_cached(sources: Sources, name: str) -> bool:
+    used = sources.used(name)
+    return used is None or (gitrepo.clone_dir(sources.root, name) / "civtrack-cache" / f"links-{used[0]}.json").exists()
 
 
 def _link(link: Link, sources: Sources, snapshot: Snapshot, problems: list[Problem]) -> tuple[str, Series, StateRuns] | None:
