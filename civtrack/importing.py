@@ -43,6 +43,7 @@ from civtrack.load import EntryAt, PlanFile, parse_progress
 from civtrack.model import Entry, month_of
 from civtrack.oneplan import Target, read_plan, resolve
 from civtrack.reporting import Month
+from civtrack.sources.links import refuse_linked
 from civtrack.spreadsheet import (
     META_SHEET,
     READ,
@@ -402,6 +403,7 @@ def _row_slips(
     indicator_id, _, part_id = ref.partition("/")
     try:
         target = resolve(plan_file, indicator_id, part_id or None)
+        refuse_linked(target)  # issue 16: a linked item's progress is recorded in its source
     except InputError as exc:
         yield Slip(codes.UNKNOWN_REF, exc.problems[0].message)
         return

@@ -368,3 +368,44 @@ def test_the_html_report_names_the_commit_of_each_linked_figure(region: Path) ->
     assert zh.returncode == 0, zh.stderr
     assert f"### 引用数据\n\n- 计划：来自 suixian 提交 {suixian[:10]}（2021-03-31）\n" in zh.stdout
     assert "随县民政局2021" in zh.stdout and "广水市民政局2021" in zh.stdout
+
+
+def test_a_source_with_errors_of_its_own_is_a_warning(region: Path) -> None:
+    suixian = region.parent / "suixian"
+    write(suixian, "progress/suixian-2021/2021-04.yaml", "- {date: 2021-04-02, indicator: no-such-thing, value: 1}\n")
+    commit(suixian, "a slip", "2021-04-03T09:00:00+08:00")
+    fetch(region)
+    found = [line for line in cli(region, "check").stdout.splitlines() if "SRC13" in line]
+    assert found == [
+        f"civtrack.toml:3: warning SRC13: source 'suixian' has 1 errors at {git(suixian, 'rev-parse', 'HEAD')[:10]} "
+        f"(first: suixian@{git(suixian, 'rev-parse', 'HEAD')[:10]}:progress/suixian-2021/2021-04.yaml:1: error: "
+        "unknown indicator 'no-such-thing' in plan 'suixian-2021'): its figures may be incomplete"
+    ]
+    status = cli(region, "status", "--as-of", AS_OF)
+    assert status.returncode == 0 and "warning SRC13" in status.stderr
+
+
+def test_cached_plans_of_the_format_before_from_are_read_again() -> None:
+    """Plan rows of cache format 4 had no `from`: they do not rebuild (the cache reads the file again), and
+    format 5 marks them as another version."""
+    from civtrack.cache import FORMAT
+    from civtrack.cache.rows import dump_model, rebuild_model
+    from civtrack.model import Part
+
+    part = Part.model_validate({"id": "a", "name": "A", "target": 3, "from": "x/y/z"})
+    assert rebuild_model(Part, dump_model(part)) == part
+    old = dump_model(part)[:-1]
+    with pytest.raises(ValueError, match="fields"):
+        rebuild_model(Part, old)
+    assert FORMAT == 5
+
+
+def test_record_refuses_a_linked_part(region: Path) -> None:
+    result = cli(region, "record", "city-2021/home-adaptation/suixian", "5", "--date", "2021-04-01")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "plans/city-2021.yaml:10: error SRC16: 'home-adaptation/suixian' takes its figures from "
+        "suixian/suixian-2021/home-adaptation: record its progress in that repository, not here"
+    ]
+    assert not (region / "progress/city-2021/2021-04.yaml").exists()
+    assert cli(region, "record", "city-2021/home-adaptation/zengdu", "5", "--date", "2021-04-01").returncode == 0

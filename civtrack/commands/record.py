@@ -78,6 +78,9 @@ def run(
     status_day = parse_date(as_of, "--as-of") if as_of else None
     plan_file = read_plan(root, plan_id, config)
     target = resolve(plan_file, indicator_id, part_id)
+    from civtrack.sources.links import refuse_linked
+
+    refuse_linked(target)  # issue 16: a linked item's progress is recorded in its source
     entry = build_entry(target, value, done, day, note=note, by=by, evidence=evidence, unit=unit)
 
     month = month_of(entry.date)

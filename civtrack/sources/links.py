@@ -224,3 +224,18 @@ def linked_series(link: Link, found: Found, series: Mapping[str, Series]) -> Ser
         dates, totals, counts, lasts if link.mode == "latest" else None,
         dones if link.mode == "milestone" else None, True,
     ])  # fmt: skip
+
+
+def refuse_linked(target: Any) -> None:
+    """`record` and `import` write no entry on a linked item (an oneplan.Target): InputError SRC16."""
+    from civtrack.errors import InputError
+
+    item = target.part if target.part is not None else target.indicator
+    if item.from_ is None:
+        return
+    plan_file, ind = target.plan_file, target.indicator
+    where: tuple[str | int, ...] = ("indicators", plan_file.plan.indicators.index(ind))
+    if target.part is not None:
+        where = (*where, "parts", ind.parts.index(target.part))
+    ref = ind.id if target.part is None else f"{ind.id}/{target.part.id}"
+    raise InputError(problem("SRC16", plan_file.path, plan_file.line(*where, "from"), item=ref, ref=item.from_))

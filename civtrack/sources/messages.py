@@ -37,6 +37,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "indicator '{item}' takes its figures from {ref} and has parts: link the parts, or the indicator without parts",
     ),
     "SRC15": ("error", "source '{source}': {why}"),
+    "SRC16": ("error", "'{item}' takes its figures from {ref}: record its progress in that repository, not here"),
 }
 
 
