@@ -8,6 +8,7 @@ from typing import Any
 from civtrack.errors import InputError
 from civtrack.sources import gitrepo
 from civtrack.sources.config import SourceSpec
+from civtrack.sources.gitrepo import _HEX40
 from civtrack.sources.messages import problem
 
 
@@ -69,10 +70,14 @@ def list_sources(globals_: Any, names: list[str], *, offline: bool) -> None:
         return
     table = Table(box=None, pad_edge=False, header_style="bold")
     for key in ("source", "source_url", "source_ref", "source_commit", "committed", "source_behind"):
-        table.add_column(label(key, lang), no_wrap=key != "source_url", overflow="fold")
+        # Names, commits and dates stay whole; a long URL folds, the rest wraps, at any width.
+        whole = key in ("source", "source_commit", "committed")
+        table.add_column(
+            label(key, lang), no_wrap=whole, overflow="fold", min_width=10 if key == "source_url" else None
+        )
     for spec in specs:
         used = gitrepo.in_use(root, spec)
-        ref = spec.ref or label("source_head", lang)
+        ref = (spec.ref[:10] if _HEX40.match(spec.ref) else spec.ref) if spec.ref else label("source_head", lang)
         if used is None:
             table.add_row(spec.name, spec.url, ref, f"[yellow]{label('source_not_fetched', lang)}[/]", "", "")
             continue

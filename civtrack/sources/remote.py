@@ -156,7 +156,9 @@ def _read(folder: Path, name: str, commit: str, committed: str, config: Config) 
     record = {
         "stamp": [CACHE_FORMAT, __version__, config.max_file_bytes],
         "plans": {pid: orjson.dumps(dump_model(plan)).decode() for pid, plan in plans.items()},
-        "series": {pid: orjson.dumps({r: s.record() for r, s in refs.items()}).decode() for pid, refs in series.items()},
+        "series": {
+            pid: orjson.dumps({r: s.record() for r, s in refs.items()}).decode() for pid, refs in series.items()
+        },
         "entries": count,
         "errors": errors,
         "pace_tolerance": tolerance,

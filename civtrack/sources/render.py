@@ -16,7 +16,7 @@ def lines_of(origins: Mapping[str, Mapping[str, Any]], names: Mapping[str, str],
     for ref, where in origins.items():
         item = names.get(ref, ref) if ref else label("plan", lang)
         out.append(label("linked_from_note", lang).format(
-            item=f"{item} ({ref})" if ref else item, source=where["source"], commit=where["commit"][:10],
+            item=(f"{item}（{ref}）" if lang == "zh" else f"{item} ({ref})") if ref else item, source=where["source"], commit=where["commit"][:10],
             committed=str(where["committed"])[:10],
         ))  # fmt: skip
     return out

@@ -193,7 +193,9 @@ def _links_cached(sources: Sources, name: str) -> bool:
     return used is None or (gitrepo.clone_dir(sources.root, name) / "civtrack-cache" / f"links-{used[0]}.json").exists()
 
 
-def _link(link: Link, sources: Sources, snapshot: Snapshot, problems: list[Problem]) -> tuple[str, Series, StateRuns] | None:
+def _link(
+    link: Link, sources: Sources, snapshot: Snapshot, problems: list[Problem]
+) -> tuple[str, Series, StateRuns] | None:
     """The problems of one link (into ``problems``) and, when it can be followed, its source's name and
     the series rule 14 gives it (from the link cache: the source's plans are read only on a miss)."""
     at = (link.path, link.line)
