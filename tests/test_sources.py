@@ -409,3 +409,26 @@ def test_record_refuses_a_linked_part(region: Path) -> None:
     ]
     assert not (region / "progress/city-2021/2021-04.yaml").exists()
     assert cli(region, "record", "city-2021/home-adaptation/zengdu", "5", "--date", "2021-04-01").returncode == 0
+
+
+def test_a_province_follows_its_cities_links_through_its_own_sources(region: Path) -> None:
+    """The province lists the city and 随县 (not 广水市): the city's part linked to 随县 is followed through the
+    province's own source of that name; the one linked to 广水市 cannot be, and says so (a warning: the
+    province's view is not refused for a city's link)."""
+    province = region.parent / "province"
+    write(province, "civtrack.toml", '[sources.city]\nurl = "../city"\n\n[sources.suixian]\nurl = "../suixian"\n')
+    (province / "plans").mkdir()
+    git(province, "init", "-q", "-b", "main")
+    fetch(province)
+    result = cli(province, "status", "--as-of", AS_OF, "--format", "json", "--source", "city")
+    assert result.returncode == 0, result.stderr
+    city = json.loads(result.stdout)["plans"][0]
+    assert city["id"] == "city/city-2021"
+    parts = {part["id"]: part for part in city["indicators"][0]["parts"]}
+    assert (parts["suixian"]["current"], parts["guangshui"]["current"], parts["zengdu"]["current"]) == (60, 0, 12)
+    assert parts["suixian"]["from"]["source"] == "suixian" and "from" not in parts["guangshui"]
+    city_commit = git(region, "rev-parse", "HEAD")[:10]
+    assert result.stderr.splitlines() == [
+        f"city@{city_commit}:plans/city-2021.yaml: warning SRC01: unknown source 'guangshui' in from: "
+        "guangshui/guangshui-2021/home-adaptation (sources in civtrack.toml: city, suixian)"
+    ]

@@ -106,6 +106,13 @@ class Remote:
     errors: list[str] = field(default_factory=list)
     pace_tolerance: float = 25.0  # the source's own (its civtrack.toml at the commit): its states are its own
 
+    def may_link(self, plan_id: str) -> bool:
+        """Whether the source's plan may have a `from:` (its cached text names the field; not decoded)."""
+        texts = getattr(self.plans, "_texts", None)
+        if texts is None:
+            return True
+        return '"from_"' in texts.get(plan_id, "")
+
     def label(self) -> str:
         return f"{self.name}@{short(self.commit)}"
 

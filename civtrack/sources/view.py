@@ -44,7 +44,8 @@ class _Overlay(Mapping):
     def __getitem__(self, plan_id: str) -> dict[str, Series]:
         if plan_id in self._remote:
             series, source_plan = self._remote[plan_id]  # decoded when used, by the process that uses it
-            return series[source_plan] if source_plan in series else {}
+            own = series[source_plan] if source_plan in series else {}
+            return {**own, **self._linked[plan_id]} if plan_id in self._linked else own
         if plan_id in self._linked:
             own = self._base[plan_id] if plan_id in self._base else {}
             return {**own, **self._linked[plan_id]}
@@ -181,11 +182,32 @@ def attach(snapshot: Snapshot, root: Path, config: Config, include: list[str] | 
             plans[merged] = RemotePlanFile(remote.plans, plan_id, merged, f"{remote.label()}:plans/{plan_id}.yaml")
             source_series[merged] = (remote.series, plan_id)
             origins.setdefault(merged, {})[""] = origin(name, sources.specs[name], (remote.commit, remote.committed))
+            if remote.may_link(plan_id):
+                nested = {merged: plans[merged]}
+                for link in links_of(nested):
+                    _nested(link, sources, linked, origins, problems)
     sources.finish()
     all_problems = sorted([*snapshot.problems, *problems, *sources.notices], key=lambda p: (p.path, p.line or 0))
     base = {f.name: getattr(snapshot, f.name) for f in fields(Snapshot)}
     base.update(plans=plans, problems=all_problems, series=_Overlay(snapshot.series, linked, source_series))
     return LinkedSnapshot(**base, origins=origins, notices=list(sources.notices))
+
+
+def _nested(link: Link, sources: Sources, linked: dict[str, dict[str, Any]],
+            origins: dict[str, dict[str, dict[str, Any]]], problems: list[Problem]) -> None:  # fmt: skip
+    """A linked item of a source's plan (a city's part, seen by its province): followed through this
+    repository's source of the same name when there is one. What stops it is a warning (the source's
+    plan is shown all the same, the item with its own figures): never an error of this repository."""
+    found: list[Problem] = []
+    made = _link(link, sources, None, found)
+    # Notices: printed beside `status` and `report`, listed by `check`.
+    sources.notices.extend(Problem(p.path, p.line, "warning", p.message, p.code) for p in found)
+    if made is not None:
+        name, series, runs = made
+        refs = linked.setdefault(link.plan_id, {})
+        refs[link.ref] = series
+        refs[link.ref + LINKED_STATE] = runs
+        origins.setdefault(link.plan_id, {})[link.ref] = origin(name, sources.specs[name], sources.used(name))  # type: ignore[arg-type]
 
 
 def _links_cached(sources: Sources, name: str) -> bool:
@@ -194,7 +216,7 @@ def _links_cached(sources: Sources, name: str) -> bool:
 
 
 def _link(
-    link: Link, sources: Sources, snapshot: Snapshot, problems: list[Problem]
+    link: Link, sources: Sources, snapshot: Snapshot | None, problems: list[Problem]
 ) -> tuple[str, Series, StateRuns] | None:
     """The problems of one link (into ``problems``) and, when it can be followed, its source's name and
     the series rule 14 gives it (from the link cache: the source's plans are read only on a miss)."""
@@ -215,8 +237,8 @@ def _link(
     if sources.used(name) is None:
         problems.append(problem("SRC02", *at, source=name))
         return None
-    own = snapshot.series.get(link.plan_id, {}).get(link.ref)
-    if own is not None:
+    own = snapshot.series.get(link.plan_id, {}).get(link.ref) if snapshot is not None else None
+    if own is not None and snapshot is not None:
         problems.extend(_local_entries(link, snapshot))
     made = sources.links(name).get(link, lambda: sources.get(name))  # type: ignore[arg-type, return-value]
     problems.extend(Problem(link.path, link.line, severity, message, code) for code, severity, message in made.problems)
