@@ -432,3 +432,25 @@ def test_a_province_follows_its_cities_links_through_its_own_sources(region: Pat
         f"city@{city_commit}:plans/city-2021.yaml: warning SRC01: unknown source 'guangshui' in from: "
         "guangshui/guangshui-2021/home-adaptation (sources in civtrack.toml: city, suixian)"
     ]
+
+
+def test_a_source_never_fetched_and_unreachable_is_an_error(region: Path) -> None:
+    write(region, "civtrack.toml", SOURCES.replace('url = "../guangshui"', 'url = "../nowhere"'))
+    result = cli(region, "sources", "fetch")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0].startswith(
+        "civtrack.toml:7: error SRC15: source 'guangshui': cannot be fetched ("
+    )
+    assert result.stderr.splitlines()[0].endswith(") and was never fetched")
+    offline = cli(region, "sources", "--offline")
+    assert lines(offline.stdout)[-1] == "guangshui  ../nowhere  (remote HEAD)  not fetched"
+
+
+def test_an_indicator_with_parts_cannot_be_linked(region: Path) -> None:
+    fetch(region)
+    write(region, "plans/city-2021.yaml", CITY_PLAN.replace(
+        "    unit: 户\n    parts:", "    unit: 户\n    from: suixian/suixian-2021/home-adaptation\n    parts:"))  # fmt: skip
+    assert check_lines(region) == [
+        "plans/city-2021.yaml:9: error SRC14: indicator 'home-adaptation' takes its figures from "
+        "suixian/suixian-2021/home-adaptation and has parts: link the parts, or the indicator without parts"
+    ]
