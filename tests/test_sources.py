@@ -454,3 +454,21 @@ def test_an_indicator_with_parts_cannot_be_linked(region: Path) -> None:
         "plans/city-2021.yaml:9: error SRC14: indicator 'home-adaptation' takes its figures from "
         "suixian/suixian-2021/home-adaptation and has parts: link the parts, or the indicator without parts"
     ]
+
+
+def test_diff_shows_a_source_added(region: Path) -> None:
+    fetch(region)
+    write(region, "civtrack.toml", SOURCES.split("\n[sources.guangshui]")[0])
+    commit(region, "only suixian")
+    write(region, "civtrack.toml", SOURCES)
+    commit(region, "guangshui added")
+    guangshui = git(region.parent / "guangshui", "rev-parse", "HEAD")[:10]
+    result = cli(region, "diff", "HEAD~1", "HEAD", "--as-of", AS_OF)
+    assert result.returncode == 0, result.stderr
+    assert lines(result.stdout)[-3:] == [
+        "Sources",
+        f"  guangshui: — → HEAD ({guangshui})",
+        "    city-2021/home-adaptation/guangshui: — → 33  (+1 entries)",
+    ]
+    document = json.loads(cli(region, "diff", "HEAD~1", "HEAD", "--as-of", AS_OF, "--format", "json").stdout)
+    assert [(m["source"], m["added"], m["removed"]) for m in document["sources"]] == [("guangshui", True, False)]

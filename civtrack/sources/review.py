@@ -39,13 +39,16 @@ class SourceMove:
     new_commit: str | None
     rewritten: bool
     note: str | None = None  # why a commit could not be read
+    old_present: bool = True  # the source is in civtrack.toml on the old side
+    new_present: bool = True
     items: list[ItemMove] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "source": self.name, "old_ref": self.old_ref, "new_ref": self.new_ref, "old_commit": self.old_commit,
             "new_commit": self.new_commit, "rewritten": self.rewritten, "note": self.note,
-            "items": [item.__dict__ for item in self.items],
+            "items": [item.__dict__ for item in self.items], "added": not self.old_present,
+            "removed": not self.new_present,
         }  # fmt: skip
 
 
@@ -90,6 +93,7 @@ def moves(root: Path, config: Config, old: dict[str, SourceSpec], new: dict[str,
         old_commit = _resolve(root, a) if a is not None else None
         new_commit = _resolve(root, b) if b is not None else None
         move = SourceMove(name, a.ref if a else None, b.ref if b else None, old_commit, new_commit, False)
+        move.old_present, move.new_present = a is not None, b is not None
         folder = gitrepo.clone_dir(root, name)
         if (a is not None and old_commit is None) or (b is not None and new_commit is None):
             move.note = f"a commit is not in the clone: run `civtrack sources fetch {name}`"
@@ -116,22 +120,20 @@ def _remote(folder: Path, name: str, commit: str | None, config: Config) -> Remo
 
 def _current(link: Link, remote: Remote | None, day: dt.date) -> tuple[float | bool | None, int]:
     """The remote item's current (a milestone: done) at ``day``, and its entries up to then."""
-    from civtrack.cache.series import SeriesTimeline
-    from civtrack.compute import indicator_status
+    from civtrack.sources.links import remote_status
 
     if remote is None:
         return None, 0
     item, _ = find(link, remote.plans, remote.commit)
     if item is None:
         return None, 0
-    timeline = SeriesTimeline(remote.series.get(item.plan.id, {}))
-    status = indicator_status(item.plan, item.indicator, timeline.at(day, item.indicator.id), day, 0.0)
-    if item.part is not None:
-        status = next(p for p in status.parts if p.id == item.part)
+    status = remote_status(item, remote.series.get(item.plan.id, {}), day, remote.pace_tolerance)
     return (status.state == "done" if status.kind == "milestone" else status.current), status.entries
 
 
-def _side(ref: str | None, commit: str | None) -> str:
+def _side(ref: str | None, commit: str | None, present: bool) -> str:
+    if not present:
+        return "—"
     short = (commit or "?")[:10]
     return short if ref == commit else f"{ref or 'HEAD'} ({short})"
 
@@ -145,7 +147,8 @@ def text_lines(found: list[SourceMove], lang: str) -> list[tuple[str, str]]:
         return []
     lines = [(label("sources_moved", lang), "bold")]
     for move in found:
-        old, new = _side(move.old_ref, move.old_commit), _side(move.new_ref, move.new_commit)
+        old = _side(move.old_ref, move.old_commit, move.old_present)
+        new = _side(move.new_ref, move.new_commit, move.new_present)
         flag = "  ⚠ history rewritten: the old commit is not an ancestor of the new" if move.rewritten else ""
         lines.append((f"  {move.name}: {old} → {new}{flag}", "red" if move.rewritten else ""))
         if move.note:
