@@ -11,7 +11,11 @@ command); then, in-process, each the median of ``--runs`` runs of CPU time (time
 * (b) ``supervision.supervise`` of the same, with the last entry dates from the cache's series as
   `status` takes them, and the per-owner tally (rules 1–13): (b) − (a) is what rules 10–13 add;
 * (c) the status JSON of every plan as ``json.dumps(indent=2)`` wrote it before, without the new fields;
-* (d) the status JSON as it is written now (orjson), with the new fields.
+* (d) the status JSON as it is written now (orjson), with the new fields;
+* (e) the status tables laid out (render.table.plan_text, 120 cells, no colour) from (a)'s statuses: the
+  table without rules 10–13, as before;
+* (f) the same from (b)'s: the table with the warning marker, the stale word and the projection.
+  (b) + (f) − (a) − (e) is what the table pays for rules 10–13.
 """
 
 from __future__ import annotations
@@ -92,11 +96,23 @@ def main(argv: list[str] | None = None) -> int:
         for status in after:
             _dumps(plan_dict(status))
 
+    from civtrack.render.table import PLAIN, plan_text
+
+    def table_before() -> None:
+        for status in before:
+            plan_text(status, "zh", 120, PLAIN)
+
+    def table_after() -> None:
+        for status in after:
+            plan_text(status, "zh", 120, PLAIN)
+
     rows = [
         ("(a) evaluate (rules 1–9)", evaluated),
         ("(b) supervise and tally (rules 1–13)", supervised),
         ("(c) status JSON before (json, without rules 10–13)", json_before),
         ("(d) status JSON now (orjson, with rules 10–13)", json_after),
+        ("(e) status tables without rules 10–13", table_before),
+        ("(f) status tables with rules 10–13", table_after),
     ]
     seconds = {}
     for label, func in rows:
@@ -105,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     added = seconds["(b)"] - seconds["(a)"]
     print(f"rules 10–13 add {added:.3f} s ({added / items * 1e6:.2f} µs per item); the JSON writing changes by "
           f"{seconds['(d)'] - seconds['(c)']:+.3f} s")  # fmt: skip
+    table = seconds["(b)"] + seconds["(f)"] - seconds["(a)"] - seconds["(e)"]
+    print(f"the status table: {seconds['(a)'] + seconds['(e)']:.3f} s before, {seconds['(b)'] + seconds['(f)']:.3f} s "
+          f"with rules 10–13 ({table:+.3f} s, {table / items * 1e6:.2f} µs per item)")  # fmt: skip
     return 0
 
 

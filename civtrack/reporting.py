@@ -5,7 +5,13 @@ of the month before: completion and counts and their change, the entries of the
 month, what became done, what is overdue or behind, what falls due next month,
 the parts that lag, and the month-by-month completion for charts. Renderers
 (civtrack/render/report_*.py) only lay these facts out; docs/reports.md
-documents them as the JSON schema.
+documents them as the JSON schema. Rules 10–13 at the month's end ride along in each
+plan's status (its watches); the report-wide supervision sections are put together in
+civtrack.supervision (Supervision.of).
+
+It stays one module past 600 lines because its parts are one pipeline over the same
+types (a plan's status at two dates, its lists, its pace and series): the renderers and
+the JSON schema read them together, and a split would only move imports around.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import bisect
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import NamedTuple, Protocol
 
@@ -33,6 +39,16 @@ from civtrack.compute import (
 )
 from civtrack.load import EntryAt
 from civtrack.model import Entry, Indicator, Plan
+from civtrack.supervision import (
+    DEFAULT_DUE_SOON_DAYS,
+    DEFAULT_STALE_DAYS,
+    Supervised,
+    Supervision,
+    Watch,
+    select,
+    share,
+    watch,
+)
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -109,6 +125,10 @@ class Timeline(Protocol):
 
     def dates(self, indicator: str, first: dt.date, last: dt.date) -> list[dt.date]: ...
 
+    def last_entries(self, as_of: dt.date) -> dict[str, dt.date]:
+        """Rule 12: per reference, the date of its last entry on or before ``as_of`` (where there is one)."""
+        ...
+
 
 class DaysTimeline:
     """A Timeline over a plan's full ledger (every day of every reference), as compute.fold builds it."""
@@ -128,6 +148,11 @@ class DaysTimeline:
             if first <= day <= last
         }
         return sorted(found)
+
+    def last_entries(self, as_of: dt.date) -> dict[str, dt.date]:
+        from civtrack.supervision import last_entries
+
+        return last_entries(self._refs, as_of)
 
 
 def timeline_of(ledger: Mapping[str, object], plan_id: str) -> Timeline:
@@ -235,7 +260,7 @@ class Summary:
 class PlanReport:
     month: Month
     plan: Plan
-    status: PlanStatus  # at the as-of date
+    status: PlanStatus  # at the as-of date, with its watches (rules 10–13); with --owner, their items only
     previous: PlanStatus  # at the previous month's end
     entries: tuple[EntryFact, ...]
     newly_done: tuple[NewlyDone, ...]
@@ -246,6 +271,40 @@ class PlanReport:
     paces: tuple[Pace, ...]  # per top-level indicator, in the plan's order
     # For the month-by-month figures, which only charts and JSON read: computed when first asked for.
     timeline: Timeline = field(repr=False, compare=False)
+    supervised: Supervised | None = field(default=None, repr=False, compare=False)
+    # report --owner: the owners whose items ``status`` keeps; ``whole_status``: the plan with every item.
+    owners: tuple[str, ...] | None = field(default=None, repr=False, compare=False)
+    whole_status: PlanStatus | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def whole(self) -> PlanStatus:
+        """The plan at the as-of date with every item (``status`` keeps only the chosen owners')."""
+        return self.whole_status if self.whole_status is not None else self.status
+
+    def owner_of(self, status: Status) -> str | None:
+        """Rule 13's owner of an indicator or part (None for an indicator with parts, and unassigned)."""
+        seen = self.whole.watches.get(status.ref)
+        return None if seen is None else seen.owner
+
+    def watch_of(self, status: Status) -> Watch | None:
+        return self.whole.watches.get(status.ref)
+
+    @cached_property
+    def projection(self) -> float | None:
+        """The plan's completion projected to the due dates along rule 10's straight lines: the weighted
+        mean, as rule 9, of each top-level indicator's projected completion capped at 100 (a milestone,
+        or an item without a projection, counts its completion now). None when nothing weighs, or when
+        the as-of date is not after the plan's start."""
+        whole = self.whole
+        if whole.as_of <= self.plan.period.start:
+            return None
+        weight = total = 0.0
+        for status in whole.indicators:
+            seen = whole.watches.get(status.ref)
+            projected = None if seen is None else seen.projected_completion
+            weight += status.weight
+            total += status.weight * min(100.0, status.completion if projected is None else projected)
+        return total / weight if weight else None
 
     @cached_property
     def summary(self) -> Summary:
@@ -300,6 +359,7 @@ class PlanReport:
 class Report:
     month: Month
     plans: tuple[PlanReport, ...]
+    supervision: Supervision = field(default_factory=lambda: Supervision((), (), ()))
 
     def count(self, state: str) -> int:
         """Top-level indicators in ``state`` over every plan of the report."""
@@ -319,6 +379,9 @@ def build_report(
     entries: Iterable[EntryAt],
     month: Month,
     tolerance: float = DEFAULT_PACE_TOLERANCE,
+    owners: Sequence[str] | None = None,
+    due_soon_days: int = DEFAULT_DUE_SOON_DAYS,
+    stale_days: int = DEFAULT_STALE_DAYS,
 ) -> Report:
     """The report of ``month`` for ``plans`` (in the order given).
 
@@ -330,22 +393,48 @@ def build_report(
     for item in entries:
         if item.entry.date in month:
             in_month.setdefault(item.plan_id, []).append(item)
+    reports = [
+        plan_report(
+            plan,
+            timeline_of(ledger, plan.id),
+            in_month.get(plan.id, []),
+            month,
+            tolerance,
+            owners,
+            due_soon_days,
+            stale_days,
+        )  # fmt: skip
+        for plan in plans
+    ]
+    if owners is not None:
+        reports = [p for p in reports if p.status.indicators]
     return Report(
         month=month,
-        plans=tuple(
-            plan_report(plan, timeline_of(ledger, plan.id), in_month.get(plan.id, []), month, tolerance)
-            for plan in plans
-        ),
+        plans=tuple(reports),
+        supervision=Supervision.of((p.supervised for p in reports if p.supervised is not None), owners),
     )
 
 
-def plan_report(plan: Plan, timeline: Timeline, items: list[EntryAt], month: Month, tolerance: float) -> PlanReport:
-    """One plan's part of the report of ``month``; ``items``: its entries dated in the month."""
+def plan_report(
+    plan: Plan,
+    timeline: Timeline,
+    items: list[EntryAt],
+    month: Month,
+    tolerance: float,
+    owners: Sequence[str] | None = None,
+    due_soon_days: int = DEFAULT_DUE_SOON_DAYS,
+    stale_days: int = DEFAULT_STALE_DAYS,
+) -> PlanReport:
+    """One plan's part of the report of ``month``; ``items``: its entries dated in the month. Rules
+    10–13 at the month's end are in its status's watches; with ``owners`` (report --owner), its lists,
+    entries and status keep only the items of those owners (completion and counts stay the plan's)."""
     as_of = month.last
-    now = plan_status_at(plan, timeline, as_of, tolerance)
+    whole = plan_status_at(plan, timeline, as_of, tolerance)
+    whole = replace(whole, watches=watch(plan, whole, timeline.last_entries(as_of), due_soon_days, stale_days))
+    now = whole if owners is None else select(whole, owners=owners)
     indicators = {ind.id: ind for ind in plan.indicators}
     checkpoints = plan_checkpoints(plan)
-    paces = tuple(Pace.of(status, checkpoints[status.id]) for status in now.indicators)
+    paces = tuple(Pace.of(status, checkpoints[status.id]) for status in whole.indicators)
     before = plan_status_at(plan, timeline, month.previous().last, tolerance)
     earlier = _by_ref(before)
 
@@ -367,6 +456,14 @@ def plan_report(plan: Plan, timeline: Timeline, items: list[EntryAt], month: Mon
     ]
     # Longest overdue first: that is what a reader acts on; ties keep the plan's order.
     overdue.sort(key=lambda o: -o.days)
+    if owners is not None:
+        watches = whole.watches
+        wanted = set(owners)
+        items = [
+            item
+            for item in items
+            if (found := watches.get(_entry_ref(item.entry))) is not None and found.owner in wanted
+        ]
 
     return PlanReport(
         month=month,
@@ -381,7 +478,14 @@ def plan_report(plan: Plan, timeline: Timeline, items: list[EntryAt], month: Mon
         lagging=tuple(lagging),
         paces=paces,
         timeline=timeline,
+        supervised=share(plan.id, plan.title, whole, now),
+        owners=None if owners is None else tuple(owners),
+        whole_status=None if owners is None else whole,
     )
+
+
+def _entry_ref(entry: Entry) -> str:
+    return entry.indicator_id if entry.part_id is None else f"{entry.indicator_id}/{entry.part_id}"
 
 
 def _entry_order(item: EntryAt) -> tuple:

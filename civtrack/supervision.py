@@ -228,6 +228,21 @@ class OwnerTally:
                     sums.alerts[seen.alert] += 1  # type: ignore[index]
                 sums.stale += seen.stale
 
+    def merge(self, other: OwnerTally) -> None:
+        """Add another tally's figures (a share of plans tallied in another process)."""
+        for owner, theirs in other._owners.items():
+            sums = self._owners.get(owner)
+            if sums is None:
+                sums = self._owners[owner] = _Sums(counts=dict.fromkeys(STATES, 0), alerts=dict.fromkeys(ALERTS, 0))
+            sums.items += theirs.items
+            sums.weight += theirs.weight
+            sums.weighted += theirs.weighted
+            sums.stale += theirs.stale
+            for state, count in (theirs.counts or {}).items():
+                sums.counts[state] += count  # type: ignore[index]
+            for alert, count in (theirs.alerts or {}).items():
+                sums.alerts[alert] += count  # type: ignore[index]
+
     def summaries(self) -> list[OwnerSummary]:
         """Ranked by completion, highest first (an owner whose items weigh nothing last), then by name
         (unassigned after every name)."""
@@ -259,3 +274,87 @@ def owners(plans: Iterable[PlanStatus]) -> list[OwnerSummary]:
     for plan in plans:
         tally.add(plan)
     return tally.summaries()
+
+
+# --- a report's supervision sections ------------------------------------------------------------
+
+
+class Flagged(NamedTuple):
+    """An item of rules 13 (a part, or an indicator without parts) with an early warning (rule 11) or
+    not reported (rule 12), as the report's Warnings and Not reported list it."""
+
+    plan_id: str
+    plan_title: str
+    status: Status
+    parent: Status | None
+    watch: Watch
+    days_left: int  # from the as-of date to the due date (negative when overdue)
+
+
+@dataclass
+class Supervised:
+    """A plan's share of the report's supervision sections, small enough to travel between processes:
+    its items per owner (unfiltered), and its flagged items (only the chosen owners' with --owner)."""
+
+    tally: OwnerTally
+    warnings: list[Flagged]
+    stale: list[Flagged]
+
+
+@dataclass(frozen=True)
+class Supervision:
+    """The report's supervision sections across its plans (rules 10–13): the ranking of owners (By
+    responsible unit), the items with an early warning (red, orange, yellow, blue; most days overdue or
+    fewest days left first within a colour), and the stale items grouped by owner in rank order."""
+
+    owners: tuple[OwnerSummary, ...]
+    warnings: tuple[Flagged, ...]
+    not_reported: tuple[tuple[str | None, tuple[Flagged, ...]], ...]
+
+    @classmethod
+    def of(cls, shares: Iterable[Supervised], owners: Sequence[str | None] | None = None) -> Supervision:
+        """From the plans' shares, in plan order; with ``owners`` (report --owner), theirs only."""
+        tally = OwnerTally()
+        warnings: list[Flagged] = []
+        stale: list[Flagged] = []
+        for share in shares:
+            tally.merge(share.tally)
+            warnings += share.warnings
+            stale += share.stale
+        ranked = [s for s in tally.summaries() if owners is None or s.owner in owners]
+        rank = {alert: index for index, alert in enumerate(ALERTS)}
+        warnings.sort(key=lambda f: (rank[f.watch.alert], f.days_left))  # type: ignore[index]
+        grouped: dict[str | None, list[Flagged]] = {summary.owner: [] for summary in ranked}
+        for flagged in stale:
+            grouped.setdefault(flagged.watch.owner, []).append(flagged)
+        return cls(
+            tuple(ranked), tuple(warnings), tuple((owner, tuple(items)) for owner, items in grouped.items() if items)
+        )
+
+    def fails(self, what: str) -> bool:
+        """--fail-on red / orange / stale: whether any item listed is so."""
+        if what == "stale":
+            return bool(self.not_reported)
+        return any(f.watch.alert == what for f in self.warnings)
+
+
+def share(plan_id: str, plan_title: str, whole: PlanStatus, shown: PlanStatus) -> Supervised:
+    """A plan's share of a report's supervision sections: every item of ``whole`` (evaluated by
+    ``supervise`` or with its watches) in the tally, the items ``shown`` (rule 13's: parts, and
+    indicators without parts; ``whole`` itself, or it filtered by ``select``) in the lists."""
+    tally = OwnerTally()
+    tally.add(whole)
+    warnings: list[Flagged] = []
+    stale: list[Flagged] = []
+    as_of = whole.as_of
+    watches = whole.watches
+    for status in shown.indicators:
+        for item, parent in ((part, status) for part in status.parts) if status.parts else ((status, None),):
+            seen = watches[item.ref]
+            if seen.alert is not None or seen.stale:
+                flagged = Flagged(plan_id, plan_title, item, parent, seen, (item.due - as_of).days)
+                if seen.alert is not None:
+                    warnings.append(flagged)
+                if seen.stale:
+                    stale.append(flagged)
+    return Supervised(tally, warnings, stale)

@@ -139,6 +139,25 @@ def test_status_owner_and_alert_filters(demo: Path) -> None:
     assert [o["owner"] for o in data["owners"]] == ["示例区民政局"]
 
 
+def test_status_by_owner(demo: Path) -> None:
+    """--by owner through the command (forked), combined with --owner: the owner's table and summary line."""
+    result = run_cli("status", "--as-of", "2021-07-15", "--by", "owner", "--owner", "示例区民政局", cwd=demo,
+                     env={"COLUMNS": "80"})  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("示例区民政局  as of 2021-07-15")
+    assert max(len(line) for line in lines if line.isascii()) <= 80
+    rows = [line.split("│")[1:-1] for line in lines if line.startswith("│")]
+    assert [(row[0].strip(), row[-1].strip()) for row in rows[1:]] == [
+        ("新增养老服务床位", "● behind stale"), ("特困供养服务设施改造", "on track stale"), ("└ 东区", "done"),
+        ("└ 西区", "● behind stale"), ("社会组织年检年报率", "done"), ("编制公墓布点规划", "● overdue stale"),
+    ]  # fmt: skip
+    # The summary line, folded by rich at the table's width (77 cells).
+    assert [line.rstrip() for line in lines[-2:]] == [
+        "Completion 43.8% · 5 items · red 1 · orange 0 · yellow 2 · blue 0 · not", "reported 3",
+    ]  # fmt: skip
+
+
 def test_status_csv(demo: Path) -> None:
     result = run_cli("status", "--as-of", "2021-07-15", "--format", "csv", cwd=demo)
     rows = list(csv.DictReader(io.StringIO(result.stdout)))

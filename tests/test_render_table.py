@@ -15,11 +15,13 @@ from rich.console import Console
 
 from benchmarks.generate import generate
 from civtrack.cache import open_snapshot
+from civtrack.commands import Opened, supervised_plans
 from civtrack.compute import PlanStatus, evaluate
 from civtrack.i18n import label
 from civtrack.render import table
 from civtrack.render.table import PLAIN, _styles, plan_table, plan_text, status_tables, write_status_tables
 from civtrack.reporting import trend_lines
+from civtrack.text import display_width as _w
 from civtrack.workspace import Config, load_config
 from tests.conftest import civtrack_exe
 
@@ -45,15 +47,23 @@ def console(width: int, color_system: str | None, no_color: bool = False) -> Con
 
 def rich_text(status: PlanStatus, lang: str, out: Console, chart: dict[str, str] | None = None) -> str:
     with out.capture() as captured:
-        out.print(plan_table(status, lang, chart))
+        out.print(plan_table(status, lang, chart, out.width))
     return captured.get()
 
 
-def statuses(root: Path, as_of: str) -> tuple[list[PlanStatus], dict[str, dict[str, str]]]:
-    snapshot = open_snapshot(root, load_config(root), use_cache=False)
-    plans = [snapshot.plans[p].plan for p in sorted(snapshot.plans)]
+def statuses(root: Path, as_of: str, supervised: bool = True) -> tuple[list[PlanStatus], dict[str, dict[str, str]]]:
+    """Every plan at ``as_of``, with rules 10–13 (as `status` shows them) or, not ``supervised``, rules 1–9
+    only; and their sparklines."""
+    config = load_config(root)
+    snapshot = open_snapshot(root, config, use_cache=False)
+    ids = sorted(snapshot.plans)
+    plans = [snapshot.plans[p].plan for p in ids]
     day = dt.date.fromisoformat(as_of)
-    return evaluate(plans, snapshot.ledger_at(day), day), trend_lines(plans, snapshot.timelines(), day)
+    if supervised:
+        evaluated = supervised_plans(Opened(root, config, snapshot, "en"), ids, day)
+    else:
+        evaluated = evaluate(plans, snapshot.ledger_at(day), day)
+    return evaluated, trend_lines(plans, snapshot.timelines(), day)
 
 
 # `make test` takes the widths in turn (every width, language, console and chart still compared, on every
@@ -154,12 +164,12 @@ def test_written_tables_equal_rich_for_every_plan_with_forks(
             out, ids, lambda share: [by_id[i] for i in share], "zh", (lambda s: charts) if chart else None
         )
         expected = console(120, color_system)
-        expected.print(status_tables(evaluated, "zh", charts if chart else None))
+        expected.print(status_tables(evaluated, "zh", charts if chart else None, 120))
         assert out.file.getvalue() == expected.file.getvalue()  # type: ignore[attr-defined]
-    narrow = console(60, color_system)  # every table folds at 60 cells: rich lays out each one
+    narrow = console(60, color_system)  # at 60 cells columns go, and rich folds the names
     write_status_tables(narrow, ids[:2], lambda share: [by_id[i] for i in share], "en")
     expected = console(60, color_system)
-    expected.print(status_tables(evaluated[:2], "en"))
+    expected.print(status_tables(evaluated[:2], "en", None, 60))
     assert narrow.file.getvalue() == expected.file.getvalue()  # type: ignore[attr-defined]
 
 
@@ -182,3 +192,123 @@ def test_status_in_a_colour_terminal(generated: Path) -> None:
     expected = rich_text(status, "zh", console(120, "standard"))  # the generated civtrack.toml: lang zh
     assert run.stdout == expected
     assert "\x1b[1m" in run.stdout
+
+
+def bundled(as_of: dt.date) -> list[PlanStatus]:
+    """The bundled plans at ``as_of``, with rules 10–13, as `status` shows them."""
+    config = load_config(ROOT)
+    snapshot = open_snapshot(ROOT, config, use_cache=False)
+    return supervised_plans(Opened(ROOT, config, snapshot, "en"), sorted(snapshot.plans), as_of)
+
+
+def state_cells(text: str) -> list[str]:
+    """The last cell of every body row that has one (a folded name's further lines have none)."""
+    cells = []
+    for line in text.splitlines():
+        if line.startswith("│"):
+            cell = line.rstrip().rstrip("│").split("│")[-1].strip()
+            if cell:
+                cells.append(cell)
+    return cells
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_tables_fit_every_width_with_every_state_word(lang: str) -> None:
+    """The bundled plans at 60, 80, 120 and 160 cells: no line wider than the terminal, and the state of
+    every indicator and part in full in its row (with its marker), columns dropped by priority."""
+    plans = bundled(dt.date(2021, 9, 30))
+    words = {label(state, lang): state for state in ("done", "on-track", "behind", "overdue")}
+    stale = label("stale_mark", lang)
+    for width in (60, 80, 120, 160):
+        out = console(width, None)
+        write_status_tables(out, [p.id for p in plans], lambda ids: [p for p in plans if p.id in ids], lang)
+        text = out.file.getvalue()  # type: ignore[attr-defined]
+        assert max(_w(line) for line in text.splitlines()) <= width, width
+        for plan, table_ in zip(plans, text.split("┏")[1:], strict=True):
+            shown = []
+            for cell in state_cells(table_.split("\n└")[0]):
+                marker = "●" if cell.startswith("●") else " "
+                word = cell.removeprefix("●").strip().removesuffix(stale).strip()
+                shown.append((marker, words[word], cell.endswith(stale)))
+            expected = [
+                ("●" if plan.watches[item.ref].alert else " ", item.state, plan.watches[item.ref].stale)
+                for ind in plan.indicators
+                for item in (ind, *ind.parts)
+            ]
+            assert shown == expected, (plan.id, width)
+
+
+def test_columns_dropped_by_priority() -> None:
+    """binhai-2021 at 2021-09-30 in Chinese: at 160 cells every column; at 80 the bar, the due date and
+    the unit go (name, target, current, completion, projection, state stay); at 60 only the name,
+    target, current and state."""
+    plan = next(p for p in bundled(dt.date(2021, 9, 30)) if p.id == "binhai-2021")
+
+    def heads(width: int) -> list[str]:
+        out = console(width, None)
+        write_status_tables(out, [plan.id], lambda ids: [plan], "zh")
+        line = next(line for line in out.file.getvalue().splitlines() if line.startswith("┃"))  # type: ignore[attr-defined]
+        return [cell.strip() for cell in line.strip("┃").split("┃")]
+
+    assert heads(160) == ["指标", "目标", "当前", "单位", "进度", "预计完成", "截止", "状态"]
+    assert heads(120) == ["指标", "目标", "当前", "单位", "进度", "预计完成", "截止", "状态"]
+    assert heads(80) == ["指标", "目标", "当前", "进度", "预计完成", "状态"]
+    assert heads(60) == ["指标", "目标", "当前", "状态"]
+
+
+def test_markers_and_projection_in_a_row() -> None:
+    """binhai-2021 at 2021-09-30: the overdue milestone has a red marker and is not reported; 全体党员轮训
+    (0.6 of 1 since 2021-01-01, 272 days; 92 days to 2021-12-31) projects to 0.6 + 0.6/272 × 92 = 0.803
+    (80.3%); in colour the marker is written red, the stale word magenta."""
+    plan = next(p for p in bundled(dt.date(2021, 9, 30)) if p.id == "binhai-2021")
+    out = console(160, None)
+    write_status_tables(out, [plan.id], lambda ids: [plan], "en")
+    lines = out.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    row = next(line for line in lines if "全体党员轮训" in line)
+    assert [c.strip() for c in row.strip("│").split("│")][4:] == [
+        "██████░░░░  60.0%",
+        "80.3%",
+        "2021-12-31",
+        "on track",
+    ]
+    row = next(line for line in lines if "举办庆祝建党100周年" in line)
+    assert row.rstrip().endswith("│ ● overdue stale  │")
+    assert lines[-1].rstrip() == "● red 1  ·  ● yellow 4  ·  stale 11"
+    coloured = console(160, "standard")
+    write_status_tables(coloured, [plan.id], lambda ids: [plan], "en")
+    text = coloured.file.getvalue()  # type: ignore[attr-defined]
+    assert "│ \x1b[31m●\x1b[0m \x1b[1;31moverdue\x1b[0m\x1b[35m stale\x1b[0m  │" in text
+
+
+def test_by_owner_at_80_columns_in_chinese() -> None:
+    """status --by owner on the report fixture at 2021-09-30: a table per owner in rank order (rule 13),
+    each with its items under their plan's title and its summary line; no line wider than 80 cells."""
+    from civtrack.render.owner_table import write_owner_tables
+    from civtrack.supervision import owners
+
+    root = ROOT / "tests" / "fixtures" / "report-repo"
+    config = load_config(root)
+    snapshot = open_snapshot(root, config, use_cache=False)
+    plans = supervised_plans(Opened(root, config, snapshot, "zh"), ["hexi-2021", "qingshan-2021"], dt.date(2021, 9, 30))
+    out = console(80, None)
+    write_owner_tables(out, plans, owners(plans), "zh")
+    lines = out.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    assert max(_w(line) for line in lines) <= 80
+    titles = [line.split("  截至")[0] for line in lines if "  截至 2021-09-30" in line]
+    assert titles == ["河西区民政局", "社会救助科", "养老服务科", "青山区民政局", "儿童福利科", "社会事务科"]
+    heads = [[cell.strip() for cell in line.strip("┃").split("┃")] for line in lines if line.startswith("┃")]
+    assert heads == [["指标", "目标", "当前", "进度", "预计完成", "状态"]] * 6  # the same columns in every table
+    summaries = [line.rstrip() for line in lines if line.startswith("完成率")]
+    assert summaries[0] == "完成率 78.8% · 4项 · 红色 0 · 橙色 0 · 黄色 1 · 蓝色 0 · 未报送 1"
+    assert summaries[4] == "完成率 50.0% · 1项 · 红色 1 · 橙色 0 · 黄色 0 · 蓝色 0 · 未报送 1"
+    elder = "\n".join(lines).split("养老服务科  截至")[1].split("青山区民政局  截至")[0]
+    assert [line.split("│")[1].strip() for line in elder.splitlines() if line.startswith("│")] == [
+        "青山区民政局2021年工作要点", "城乡社区养老服务设施项目", "└ 东湖街道", "└ 青石镇", "└ 河口镇", "新增养老机构床位",
+    ]  # fmt: skip
+    # Only some owners (status --owner with --by owner): their tables alone.
+    out = console(80, None)
+    write_owner_tables(out, plans, [s for s in owners(plans) if s.owner == "社会事务科"], "zh")
+    assert out.file.getvalue().startswith("社会事务科  截至 2021-09-30")  # type: ignore[attr-defined]
+    out = console(80, None)
+    write_owner_tables(out, plans, [], "zh")
+    assert out.file.getvalue() == "没有符合条件的指标。\n"  # type: ignore[attr-defined]

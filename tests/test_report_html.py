@@ -178,8 +178,8 @@ def test_lists_with_labels(en):
     overdue = en.find("div", "overdue", inside=qingshan)[0]
     rows = [[td["text"] for td in en.find("td", inside=tr)] for tr in en.find("tr", inside=overdue)[1:]]
     assert rows == [
-        ["编制城乡公益性公墓布点规划", "2021-06-30", "92", "○ not done", "0.0%"],
-        ["完成儿童福利机构改造new this month", "2021-08-31", "30", "1 / 2个", "50.0%"],
+        ["编制城乡公益性公墓布点规划", "2021-06-30", "92", "○ not done", "0.0%", "社会事务科"],
+        ["完成儿童福利机构改造new this month", "2021-08-31", "30", "1 / 2个", "50.0%", "儿童福利科"],
     ]
     kpis = [k["text"] for k in en.find("div", "kpi", inside=qingshan)]
     assert kpis[0].startswith("Completion60.3%+15.1 pts since 2021-08-31")
@@ -194,7 +194,7 @@ def test_chinese_page(zh_text):
     assert [h["text"] for h in page.find("h3", inside=qingshan)][:2] == ["逾期事项（2）", "滞后事项（2）"]
     texts = [t["text"] for t in page.find("text", inside=qingshan)]
     assert "9月" in texts and "预期进度 69.4%" in texts
-    assert {s["text"] for s in page.find("span", "pill")} == {"已完成", "正常", "滞后", "逾期"}
+    assert {s["text"] for s in page.find("span", "pill")} == {"已完成", "正常", "滞后", "逾期", "红色", "黄色", "蓝色"}
 
 
 def test_text_is_escaped(tmp_path):

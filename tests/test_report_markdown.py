@@ -98,22 +98,23 @@ def test_entries_of_the_month_with_notes(en):
 def test_newly_done(en, zh):
     rows = [cells(line) for line in section(en, "Done this month (3)")[2:]]
     assert rows == [
-        ["城乡社区养老服务设施项目 / 东湖街道", "4 / 4个", "2021-09-03"],
-        ["新增养老机构床位", "800 / 800张", "2021-09-22"],
-        ["完成地名普查成果转化应用", "✓ done", "2021-09-28"],
+        ["城乡社区养老服务设施项目 / 东湖街道", "4 / 4个", "2021-09-03", "养老服务科"],
+        ["新增养老机构床位", "800 / 800张", "2021-09-22", "养老服务科"],
+        ["完成地名普查成果转化应用", "✓ done", "2021-09-28", "青山区民政局"],
     ]
     assert [cells(line) for line in section(zh, "本月完成（3）")[2:]][2] == [
         "完成地名普查成果转化应用",
         "✓ 已完成",
         "2021-09-28",
+        "青山区民政局",
     ]
 
 
 def test_overdue_with_days(en, zh):
     rows = [cells(line) for line in section(en, "Overdue (2)")[2:]]
     assert rows == [
-        ["编制城乡公益性公墓布点规划", "2021-06-30", "92", "○ not done", "0.0%"],
-        ["完成儿童福利机构改造 (*new this month*)", "2021-08-31", "30", "1 / 2个", "50.0%"],
+        ["编制城乡公益性公墓布点规划", "2021-06-30", "92", "○ not done", "0.0%", "社会事务科"],
+        ["完成儿童福利机构改造 (*new this month*)", "2021-08-31", "30", "1 / 2个", "50.0%", "儿童福利科"],
     ]
     assert cells(section(zh, "逾期事项（2）")[3])[0] == "完成儿童福利机构改造（*本月新增*）"
     assert section(en, "Overdue (0)", "hexi-2021") == ["None."]
@@ -122,24 +123,24 @@ def test_overdue_with_days(en, zh):
 def test_behind_with_gap(en):
     rows = [cells(line) for line in section(en, "Behind (2)")[2:]]
     assert rows == [
-        ["低保错保率", "2.1 / ≤ 1%", "2%", "0.1%", "45.0%", "2021-12-31"],
-        ["新增注册志愿者", "2100 / 5000人", "3736.3人", "1636.3人", "42.0%", "2021-12-31"],
+        ["低保错保率", "2.1 / ≤ 1%", "2%", "0.1%", "45.0%", "2021-12-31", "青山区民政局"],
+        ["新增注册志愿者", "2100 / 5000人", "3736.3人", "1636.3人", "42.0%", "2021-12-31", "青山区民政局"],
     ]
 
 
 def test_due_next_month(en):
     rows = [cells(line) for line in section(en, "Due in October 2021 (2)")[2:]]
     assert rows == [
-        ["2021-10-15", "建成区社区综合服务中心", "due", "—", "○ not done", "on track"],
-        ["2021-10-31", "婚姻登记平均等候时间", "due", "≤ 20分钟", "22分钟", "on track"],
+        ["2021-10-15", "建成区社区综合服务中心", "due", "—", "○ not done", "on track", "青山区民政局"],
+        ["2021-10-31", "婚姻登记平均等候时间", "due", "≤ 20分钟", "22分钟", "on track", "青山区民政局"],
     ]
 
 
 def test_lagging_parts_only_for_plans_with_parts(en):
     rows = [cells(line) for line in section(en, "Lagging parts (2)")[2:]]
     assert rows == [
-        ["城乡社区养老服务设施项目", "青石镇", "1 / 4个", "3个", "2个", "25.0%", "**behind**"],
-        ["城乡社区养老服务设施项目", "河口镇", "1 / 3个", "2.2个", "1.2个", "33.3%", "**behind**"],
+        ["城乡社区养老服务设施项目", "青石镇", "1 / 4个", "3个", "2个", "25.0%", "**behind**", "养老服务科"],
+        ["城乡社区养老服务设施项目", "河口镇", "1 / 3个", "2.2个", "1.2个", "33.3%", "**behind**", "养老服务科"],
     ]
     hexi = en.split("(hexi-2021)\n", 1)[1].split("\n## ", 1)[0]
     assert "Lagging parts" not in hexi
@@ -232,6 +233,9 @@ def test_plans_running_in_the_month_by_default_and_plan_picks_any():
     headings = re.findall(r"^## (.*)$", chosen, flags=re.M)
     assert headings == [
         "Overview",
+        "By responsible unit",
+        "Warnings (1)",
+        "Not reported (1)",
         "青山区民政局2022年工作要点 (qingshan-2022)",
         "河西区民政局2021年工作要点 (hexi-2021)",
     ]
@@ -291,7 +295,7 @@ def test_fail_on_counts_indicators_not_parts(tmp_path):
     result = run_fixture("report", "--month", "2021-09", "--fail-on", "behind", root=root)
     assert result.returncode == 0, result.stderr
     lagging = [cells(line) for line in section(result.stdout, "Lagging parts (1)", "p")[2:]]
-    assert lagging == [["养老设施", "西区", "1 / 4个", "3个", "2个", "25.0%", "**behind**"]]
+    assert lagging == [["养老设施", "西区", "1 / 4个", "3个", "2个", "25.0%", "**behind**", "unassigned"]]
 
 
 def test_fail_on_still_writes_the_output_file(tmp_path):

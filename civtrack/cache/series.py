@@ -107,6 +107,23 @@ def _valid_series(rec: Any) -> bool:
         return False
 
 
+def last_entries(series_of: Mapping[str, Series], as_of: dt.date) -> dict[str, dt.date]:
+    """Rule 12 from the series: per reference, the date of its last entry on or before ``as_of``, where
+    there is one (the ledger of one as-of date keeps no dates)."""
+    ordinal = as_of.toordinal()
+    lasts = {}
+    for ref, series in series_of.items():
+        dates = series.dates
+        if series.sorted:
+            k = bisect.bisect_right(dates, ordinal)
+            last = dates[k - 1] if k else None
+        else:
+            last = max((date for date in dates if date <= ordinal), default=None)
+        if last is not None:
+            lasts[ref] = dt.date.fromordinal(last)
+    return lasts
+
+
 class SeriesTimeline:
     """One plan's series as a reporting.Timeline: ``at(day)`` holds, per reference, one Day adding up
     the days up to ``day`` (Series.at: exactly what the full ledger gives when evaluated there)."""
@@ -133,6 +150,10 @@ class SeriesTimeline:
                 total, count, last, done = state
                 refs[ref] = {day: Day(total, (), last, done, count)}
         return refs
+
+    def last_entries(self, as_of: dt.date) -> dict[str, dt.date]:
+        """Rule 12: per reference, the date of its last entry on or before ``as_of`` (one bisection each)."""
+        return last_entries(self._series, as_of)
 
     def dates(self, indicator: str, first: dt.date, last: dt.date) -> list[dt.date]:
         low, high = first.toordinal(), last.toordinal()

@@ -91,20 +91,9 @@ class Opened:
     def last_entries(self, plan_id: str, as_of: dt.date) -> dict[str, dt.date]:
         """Rule 12: per reference of the plan, the date of its last entry on or before ``as_of``, from the
         cached series (the ledger of one as-of date keeps no dates): one bisection per reference."""
-        from bisect import bisect_right
+        from civtrack.cache.series import last_entries
 
-        ordinal = as_of.toordinal()
-        lasts = {}
-        for ref, series in self.snapshot.series.get(plan_id, {}).items():
-            dates = series.dates
-            if series.sorted:
-                k = bisect_right(dates, ordinal)
-                last = dates[k - 1] if k else None
-            else:
-                last = max((date for date in dates if date <= ordinal), default=None)
-            if last is not None:
-                lasts[ref] = dt.date.fromordinal(last)
-        return lasts
+        return last_entries(self.snapshot.series.get(plan_id, {}), as_of)
 
     def timelines(self, plan_ids: list[str] | None = None) -> Mapping[str, Timeline]:
         """Per plan id, the plan's entries ready to be evaluated at any date (`report`, `status --chart`)."""

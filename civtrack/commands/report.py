@@ -29,6 +29,9 @@ class Lang(StrEnum):
 class FailOn(StrEnum):
     overdue = "overdue"
     behind = "behind"
+    red = "red"
+    orange = "orange"
+    stale = "stale"
 
 
 def parse_month(text: str | None, today: dt.date | None = None) -> Month:
@@ -91,9 +94,20 @@ def run(
             "-o", "--output", help="Write to this file (atomically) instead of standard output.", show_default=False
         ),
     ] = None,
+    owner: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--owner", metavar="NAME", help="Only this responsible unit's items (repeatable).", show_default=False
+        ),
+    ] = None,
     fail_on: Annotated[
         list[FailOn] | None,
-        typer.Option("--fail-on", help="Exit 1 when any indicator is in this state (repeatable).", show_default=False),
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 when any indicator is in this state, any item has this warning (red, orange), "
+            "or any item is stale (repeatable).",
+            show_default=False,
+        ),
     ] = None,
     source: Annotated[
         list[str] | None,
@@ -131,26 +145,37 @@ def run(
         for share in map_shares(
             lambda share: _sections(
                 opened, share, chosen_month, with_origins(renderer.report_section, opened.snapshot, output_format.value),
-                language, running_only=not plan,
+                language, running_only=not plan, owners=owner,
             ),
             candidates,
             workers() if len(candidates) >= PARALLEL_MIN_PLANS else 1,
         )
         for pair in share
     ]
-    summaries = [summary for summary, _ in laid_out]
-    sections = [section for _, section in laid_out]
+    from civtrack.supervision import Supervision
+
+    if owner and not laid_out:
+        import sys
+
+        print(f"civtrack: warning: no plan of the month has an item of {', '.join(owner)}", file=sys.stderr)
+
+    summaries = [summary for summary, _, _ in laid_out]
+    sections = [section for _, section, _ in laid_out]
+    supervision = Supervision.of((supervised for _, _, supervised in laid_out), owner)
     if output_format is ReportFormat.docx:
         from civtrack.commands.export import write_output
         from civtrack.render import report_docx
 
-        write_output(output, report_docx.report_bytes(chosen_month, summaries, sections, language))
+        write_output(output, report_docx.report_bytes(chosen_month, summaries, sections, language, supervision))
     elif output is None:
-        for chunk in renderer.report_chunks(chosen_month, summaries, sections, language):
+        for chunk in renderer.report_chunks(chosen_month, summaries, sections, language, supervision):
             typer.echo(chunk, nl=False)
     else:
-        write_atomic(output, renderer.report_chunks(chosen_month, summaries, sections, language))
-    if any(summary.counts[state.value] for summary in summaries for state in fail_on or []):
+        write_atomic(output, renderer.report_chunks(chosen_month, summaries, sections, language, supervision))
+    failing = {what.value for what in fail_on or []}
+    if any(summary.counts[state] for summary in summaries for state in failing & {"overdue", "behind"}) or any(
+        supervision.fails(what) for what in failing & {"red", "orange", "stale"}
+    ):
         raise typer.Exit(1)
 
 
@@ -159,10 +184,18 @@ PARALLEL_MIN_PLANS = 40
 
 
 def _sections(
-    opened: Any, plan_ids: list[str], month: Month, section: Any, lang: str, *, running_only: bool
-) -> list[tuple[Any, str]]:
-    """The summary and laid-out section of each plan (with ``running_only``, of each running in
-    ``month``), in order, in whichever process runs the share.
+    opened: Any,
+    plan_ids: list[str],
+    month: Month,
+    section: Any,
+    lang: str,
+    *,
+    running_only: bool,
+    owners: list[str] | None = None,
+) -> list[tuple[Any, Any, Any]]:
+    """The summary, laid-out section and supervision share (reporting.Supervised) of each plan (with
+    ``running_only``, of each running in ``month``; with ``owners``, of each where they hold items),
+    in order, in whichever process runs the share.
 
     The plans are evaluated on timelines of the cached series, and only the month's files are read:
     a million entries need not be parsed. (A repository with errors is refused above, so no entry
@@ -177,6 +210,12 @@ def _sections(
         if running_only and not runs_in(plan, month):
             continue
         items = [item for item in opened.entries([str(month)], [plan_id]) if item.entry.date in month]
-        report = plan_report(plan, timeline_of(timelines, plan_id), items, month, opened.config.pace_tolerance)
-        laid_out.append((report.summary, section(report, lang)))
+        config = opened.config
+        report = plan_report(
+            plan, timeline_of(timelines, plan_id), items, month, config.pace_tolerance, owners, config.due_soon_days,
+            config.stale_days,
+        )  # fmt: skip
+        if owners and not report.status.indicators:
+            continue  # none of the chosen owners' items
+        laid_out.append((report.summary, section(report, lang), report.supervised))
     return laid_out

@@ -22,6 +22,10 @@ class Alert(StrEnum):
     blue = "blue"
 
 
+class By(StrEnum):
+    owner = "owner"
+
+
 class StatusFormat(StrEnum):
     table = "table"
     json = "json"
@@ -61,6 +65,12 @@ def run(
         list[Alert] | None,
         typer.Option("--alert", help="Only items with this early warning (repeatable).", show_default=False),
     ] = None,
+    by: Annotated[
+        By | None,
+        typer.Option(
+            "--by", help="Group the table's rows by responsible unit, one summary line each.", show_default=False
+        ),
+    ] = None,
     output_format: Annotated[StatusFormat, typer.Option("--format", help="Output format.")] = StatusFormat.table,
     chart: Annotated[
         bool, typer.Option("--chart", help="Add a sparkline of monthly completion per indicator (table format).")
@@ -83,8 +93,8 @@ def run(
     filters = Filters(
         [st.value for st in state] if state else None, owner or None, [a.value for a in alert] if alert else None
     )
-    # Rules 10–13 where they show (JSON, CSV) or filter; the table and Markdown do not show them yet.
-    supervised = output_format in (StatusFormat.json, StatusFormat.csv) or bool(owner or alert)
+    # Rules 10–13 where they show (JSON, CSV, the table) or filter; Markdown does not show them.
+    supervised = output_format is not StatusFormat.markdown or bool(owner or alert)
     statuses_of = _evaluator(opened, day, filters, tally if supervised else None)
     if output_format is StatusFormat.json:
         import sys
@@ -104,6 +114,14 @@ def run(
         from civtrack.render.markdown import status_markdown
 
         typer.echo(status_markdown(statuses_of(ids), opened.lang), nl=False)
+    elif by is By.owner:
+        from civtrack.render.owner_table import write_owner_tables
+        from civtrack.richout import console
+
+        statuses = statuses_of(ids)
+        summaries = tally.summaries()
+        write_owner_tables(console(), statuses, [s for s in summaries if s.owner in owner] if owner else summaries,
+                           opened.lang)  # fmt: skip
     else:
         from civtrack.render.table import write_status_tables
         from civtrack.richout import console

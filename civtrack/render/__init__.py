@@ -17,6 +17,15 @@ STATE_STYLES: dict[str, str] = {
     "overdue": "bold red",
 }
 
+# Rule 11's early warnings, as the terminal colours them (the marker beside the state).
+ALERT_STYLES: dict[str, str] = {
+    "red": "red",
+    "orange": "dark_orange",
+    "yellow": "yellow",
+    "blue": "blue",
+}
+STALE_STYLE = "magenta"  # rule 12's marker of an item not reported
+
 
 def walk(plan: PlanStatus) -> Iterator[tuple[Status, Status | None]]:
     """Every indicator, then its parts: (status, parent or None)."""

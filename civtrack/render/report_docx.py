@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, NamedTuple
 
 from civtrack.compute import STATES
@@ -35,19 +36,23 @@ from civtrack.render.report_text import (
     Cell,
     current_of_target,
     headline,
+    item_owner,
     listings,
     month_name,
     points,
     signed_count,
+    supervision_listings,
     with_remark,
 )
 from civtrack.reporting import Month, PlanReport, Report, Summary
+from civtrack.supervision import Supervision
 from civtrack.text import display_width, pct
 
 LATIN_FONT = "Arial"
 BODY_EAST_ASIAN = "SimSun"  # 宋体
 HEADING_EAST_ASIAN = "SimHei"  # 黑体
 STATE_COLOURS = {"done": "2E7D32", "on-track": "0277BD", "behind": "C77700", "overdue": "C62828"}
+ALERT_COLOURS = {"red": "C62828", "orange": "E65100", "yellow": "B38600", "blue": "1565C0"}
 HEAD_SHADE = "DCE6F1"
 TEXT_WIDTH_MM = 170  # A4's 210 mm less two margins of 20
 SECTION_SHADE = "F2F2F2"
@@ -106,7 +111,7 @@ def _all_indicators(p: PlanReport, lang: str) -> Grid:
                 points(item.completion - before.completion, lang) if before is not None else "—",
                 item.due.isoformat(),
                 Cell(label(item.state, lang), state=item.state),
-                item.owner or "",
+                item_owner(p, item, lang),
             ))  # fmt: skip
     keys = ("indicator", "current_target", "completion", "change", "due", "state", "owner")
     return Grid(tuple(label(k, lang) for k in keys), "lrrrlll", tuple(rows), frozenset(spans))
@@ -150,7 +155,37 @@ def _overview(summaries: Sequence[Summary], lang: str) -> list[Block]:
     return [Heading(2, label("overview", lang)), Grid(head, "lrrrrrr", rows)]
 
 
-def report_bytes(month: Month, summaries: Sequence[Summary], sections: Sequence[list[Block]], lang: str = "en") -> bytes:
+def _supervision(sup: Supervision, lang: str, many_plans: bool) -> list[Block]:
+    """By responsible unit, Warnings and Not reported (a table per owner), as the Markdown lays them out."""
+    ranking, warnings, not_reported, *owners = supervision_listings(sup, lang, many_plans)
+    # On A4 the warnings drop their plan and due date (days left stays), so that no figure wraps.
+    lean = supervision_listings(sup, lang, False)[1]
+    warnings = replace(lean, head=lean.head[:-1], align=lean.align[:-1], rows=tuple(row[:-1] for row in lean.rows))
+    blocks: list[Block] = []
+    for listing, title in (
+        (ranking, ranking.title),
+        (warnings, with_remark(warnings.title, str(len(warnings.rows)), lang)),
+    ):
+        blocks.append(Heading(2, title))
+        blocks.append(
+            Grid(listing.head, listing.align, listing.rows) if listing.rows else Para(((label("none", lang), False),))
+        )
+    blocks.append(Heading(2, with_remark(not_reported.title, str(len(not_reported.rows)), lang)))
+    if not owners:
+        blocks.append(Para(((label("none", lang), False),)))
+    for listing in owners:
+        blocks += [Heading(3, with_remark(listing.title, str(len(listing.rows)), lang)),
+                   Grid(listing.head, listing.align, listing.rows)]  # fmt: skip
+    return blocks
+
+
+def report_bytes(
+    month: Month,
+    summaries: Sequence[Summary],
+    sections: Sequence[list[Block]],
+    lang: str = "en",
+    supervision: Supervision | None = None,
+) -> bytes:
     """The whole document as .docx bytes, from the plans' summaries and sections (report_section)."""
     from docx import Document
     from docx.shared import Mm
@@ -169,6 +204,8 @@ def report_bytes(month: Month, summaries: Sequence[Summary], sections: Sequence[
     if not summaries:
         doc.add_paragraph(label("report_no_plans", lang).format(month=month_name(month, lang)))
     blocks: list[Block] = _overview(summaries, lang) if len(summaries) > 1 else []
+    if summaries and supervision is not None:
+        blocks += _supervision(supervision, lang, len(summaries) > 1)
     for block in [*blocks, *(b for section in sections for b in section)]:
         _add(doc, block, lang)
     out = io.BytesIO()
@@ -177,7 +214,8 @@ def report_bytes(month: Month, summaries: Sequence[Summary], sections: Sequence[
 
 
 def report_docx(report: Report, lang: str = "en") -> bytes:
-    return report_bytes(report.month, report.summaries, [report_section(p, lang) for p in report.plans], lang)
+    sections = [report_section(p, lang) for p in report.plans]
+    return report_bytes(report.month, report.summaries, sections, lang, report.supervision)
 
 
 # --- python-docx ------------------------------------------------------------------------
@@ -292,11 +330,13 @@ def _table(doc: Any, grid: Grid, lang: str) -> None:
         run.font.size = Pt(9)
         run.bold = bold
         if isinstance(value, Cell):
-            if value.state in ("behind", "overdue"):
+            if value.state in ("behind", "overdue") or value.alert in ("red", "orange"):
                 run.bold = True
             if value.state is not None:
                 colour = STATE_COLOURS[value.state]
                 run.font.color.rgb = RGBColor.from_string(colour)
+            if value.alert is not None:
+                run.font.color.rgb = RGBColor.from_string(ALERT_COLOURS[value.alert])
             if value.remark:
                 remark = para.add_run(with_remark("", value.remark, lang))
                 remark.italic = True

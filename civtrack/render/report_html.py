@@ -21,13 +21,16 @@ from civtrack.render.report_text import (
     Listing,
     current_of_target,
     headline,
+    item_owner,
     listings,
     month_name,
     points,
     signed_count,
+    supervision_listings,
     with_remark,
 )
 from civtrack.reporting import Month, PlanReport, Point, Report, Summary
+from civtrack.supervision import Supervision
 from civtrack.text import pct
 
 # Colours of the four states (the terminal's green, cyan, yellow and red, made print-worthy).
@@ -36,6 +39,13 @@ STATE_COLOURS: dict[str, str] = {
     "on-track": "#0277bd",
     "behind": "#e08a00",
     "overdue": "#c62828",
+}
+# Rule 11's early warnings, as supervision offices colour them.
+ALERT_COLOURS: dict[str, str] = {
+    "red": "#c62828",
+    "orange": "#ef6c00",
+    "yellow": "#f2b705",
+    "blue": "#1565c0",
 }
 INK, MUTED, RULE, ACTUAL, PACE = "#1f2933", "#616e7c", "#d9dee4", "#1d4f91", "#8a94a3"
 
@@ -77,6 +87,10 @@ td.r,th.r{{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap
 .none{{color:{MUTED};margin:4px 0}}
 .pill{{display:inline-block;padding:0 8px;border-radius:9px;color:#fff;font-size:12px;white-space:nowrap}}
 {"".join(f".pill.s-{s}{{background:{c}}}" for s, c in STATE_COLOURS.items())}
+{"".join(f".pill.a-{a}{{background:{c}}}" for a, c in ALERT_COLOURS.items())}
+.pill.a-yellow{{color:{INK}}}
+h4{{font-size:14px;margin:16px 0 6px}}
+td.own{{color:{MUTED};font-size:12px;width:160px}}
 .remark{{display:inline-block;margin-left:6px;padding:0 6px;border-radius:4px;font-size:11px;
   background:#fdecea;color:{STATE_COLOURS["overdue"]}}}
 table.bars td{{border-bottom:1px solid #eef1f4;vertical-align:middle}}
@@ -185,6 +199,15 @@ def burn_up(p: PlanReport, lang: str) -> str:
         if abs(label_y - pace_label_y) < 30:
             mid = (label_y + pace_label_y) / 2
             label_y, pace_label_y = (mid - 15, mid + 15) if last_y <= pace_y else (mid + 15, mid - 15)
+        projection = p.projection
+        if projection is not None and p.plan.period.end > p.status.as_of:
+            # Rule 10's straight lines carried to the due dates: a dashed continuation of the line.
+            out.append(
+                f'<polyline class="projection" points="{_pairs([(last_x, last_y), (x(end), y(projection))])}" '
+                f'fill="none" stroke="{ACTUAL}" stroke-width="2" stroke-dasharray="3 4" stroke-opacity="0.7"/>'
+                f'<text x="{_n(x(end) + 6)}" y="{_n(y(projection) + 4)}" font-size="12" fill="{ACTUAL}" {HALO}>'
+                f"{_e(label('projected', lang))} {_e(pct(projection))}</text>"
+            )
         out.append(
             f'<line x1="{_n(as_of_x)}" x2="{_n(as_of_x)}" y1="{TOP}" y2="{TOP + height}" stroke="{ACTUAL}" '
             f'stroke-width="1" stroke-dasharray="2 3"/>'
@@ -197,6 +220,7 @@ def burn_up(p: PlanReport, lang: str) -> str:
     legend = (
         f'<p class="legend"><span><i style="background:{ACTUAL}"></i>{_e(label("completion", lang))}</span>'
         f'<span><i style="background:{PACE}"></i>{_e(label("expected_pace", lang))}</span>'
+        f'<span><i style="background:{ACTUAL};opacity:.5"></i>{_e(label("projected", lang))}</span>'
         f"<span>{_e(label('as_of', lang))} {p.status.as_of.isoformat()}</span></p>"
     )
     caption = _e(label("burn_up", lang))
@@ -246,7 +270,7 @@ def _bars(p: PlanReport, lang: str) -> str:
     section: str | None = None
     for status in p.status.indicators:
         if status.section is not None and status.section != section:
-            rows.append(f'<tr class="section"><td colspan="4">{_e(status.section)}</td></tr>')
+            rows.append(f'<tr class="section"><td colspan="5">{_e(status.section)}</td></tr>')
         section = status.section
         rows.append(_bar_row(p, status, "indicator", lang))
         rows.extend(_bar_row(p, part, "part", lang) for part in status.parts)
@@ -264,7 +288,8 @@ def _bar_row(p: PlanReport, status: Status, kind: str, lang: str) -> str:
         f'<tr class="{kind}" data-ref="{_e(status.ref)}" data-state="{status.state}">'
         f'<td class="name">{_e(name)}<div class="fig">{_e(figures)}</div></td>'
         f'<td class="bar">{bar(status.completion, status.state, p.pace_of(status))}</td>'
-        f'<td class="r">{_e(pct(status.completion))}</td><td class="st">{_pill(status.state, lang)}</td></tr>'
+        f'<td class="r">{_e(pct(status.completion))}</td><td class="st">{_pill(status.state, lang)}</td>'
+        f'<td class="own">{_e(item_owner(p, status, lang))}</td></tr>'
     )
 
 
@@ -275,7 +300,10 @@ def _cell(c: str | Cell, align: str, lang: str) -> str:
     if type(c) is str:
         inner = _e(c)
         return f'<td class="r">{inner}</td>' if align == "r" else f"<td>{inner}</td>"
-    inner = _pill(c.state, lang) if c.state else _e(c.text)
+    if c.alert:
+        inner = f'<span class="pill a-{c.alert}">{_e(c.text)}</span>'
+    else:
+        inner = _pill(c.state, lang) if c.state else _e(c.text)
     if c.remark:
         inner += f'<span class="remark">{_e(c.remark)}</span>'
     return f'<td class="r">{inner}</td>' if align == "r" else f"<td>{inner}</td>"
@@ -353,8 +381,25 @@ def _overview(summaries: Sequence[Summary], lang: str) -> str:
     return f'<h3>{_e(label("overview", lang))}</h3><table class="overview"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
+def _supervision(sup: Supervision, lang: str, many_plans: bool) -> str:
+    """By responsible unit, Warnings and Not reported (a table per owner), across the report's plans."""
+    ranking, warnings, not_reported, *owners = supervision_listings(sup, lang, many_plans)
+    body = [_listing(ranking, lang).replace(with_remark(ranking.title, str(len(ranking.rows)), lang), ranking.title, 1),
+            _listing(warnings, lang)]  # fmt: skip
+    title = _e(with_remark(not_reported.title, str(len(not_reported.rows)), lang))
+    parts = [_listing(listing, lang).replace("<h3>", "<h4>", 1).replace("</h3>", "</h4>", 1) for listing in owners] or [
+        f'<p class="none">{_e(label("none", lang))}</p>'
+    ]
+    body.append(f'<div class="list not_reported"><h3>{title}</h3>{"".join(parts)}</div>')
+    return f'<section class="supervision">{"".join(body)}</section>'
+
+
 def report_chunks(
-    month: Month, summaries: Sequence[Summary], sections: Sequence[str], lang: str = "en"
+    month: Month,
+    summaries: Sequence[Summary],
+    sections: Sequence[str],
+    lang: str = "en",
+    supervision: Supervision | None = None,
 ) -> Iterator[str]:
     """The whole page in pieces, from its plans' summaries and sections (report_section), in order:
     written one after the other they make a page that ends with one newline. The sections may have
@@ -368,6 +413,8 @@ def report_chunks(
         body.append(f'<p class="none">{_e(label("report_no_plans", lang).format(month=month_name(month, lang)))}</p>')
     if len(summaries) > 1:
         body.append(_overview(summaries, lang))
+    if summaries and supervision is not None:
+        body.append(_supervision(supervision, lang, len(summaries) > 1))
     yield (
         "<!DOCTYPE html>\n"
         f'<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
@@ -383,4 +430,4 @@ def report_chunks(
 def report_html(report: Report, lang: str = "en") -> str:
     """The whole report as one HTML page (ends with one newline)."""
     sections = [report_section(p, lang) for p in report.plans]
-    return "".join(report_chunks(report.month, report.summaries, sections, lang))
+    return "".join(report_chunks(report.month, report.summaries, sections, lang, report.supervision))

@@ -11,8 +11,9 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from civtrack.compute import Status
-from civtrack.render.data import status_dict
+from civtrack.render.data import UNWATCHED, owner_dict, status_dict, watch_dict
 from civtrack.reporting import EntryFact, Month, PlanReport, Report, Summary
+from civtrack.supervision import Flagged, Supervision
 
 SCHEMA = "civtrack-report/1"
 
@@ -55,7 +56,7 @@ def _indicator(p: PlanReport, status: Status) -> dict[str, Any]:
     before = p.previous_of(status.ref)
     return {
         **status_dict(status),
-        "owner": status.owner,
+        **watch_dict(p.watch_of(status) or UNWATCHED),
         "previous_completion": before.completion if before else None,
         "previous_state": before.state if before else None,
         "expected_pace": p.pace_of(status),
@@ -75,6 +76,7 @@ def plan_report_dict(p: PlanReport) -> dict[str, Any]:
         "previous_completion": before.completion,
         "completion_change": p.completion_change,
         "expected_completion": p.expected,
+        "projected_completion": p.projection,
         "counts": dict(now.counts),
         "previous_counts": dict(before.counts),
         "counts_change": p.counts_change,
@@ -99,16 +101,30 @@ def plan_report_dict(p: PlanReport) -> dict[str, Any]:
 
 
 def report_dict(report: Report) -> dict[str, Any]:
-    return {**_head(report.month), "plans": [plan_report_dict(p) for p in report.plans]}
+    return {**_head(report.month, report.supervision), "plans": [plan_report_dict(p) for p in report.plans]}
 
 
-def _head(month: Month) -> dict[str, Any]:
+def _flagged(f: Flagged) -> dict[str, Any]:
+    return {
+        "plan": f.plan_id,
+        **_ref(f.status, f.parent),
+        **watch_dict(f.watch),
+        "gap": None if f.status.kind == "milestone" else f.status.gap,
+        "days_left": f.days_left,
+    }
+
+
+def _head(month: Month, supervision: Supervision | None = None) -> dict[str, Any]:
+    sup = supervision or Supervision((), (), ())
     return {
         "schema": SCHEMA,
         "month": str(month),
         "as_of": month.last.isoformat(),
         "previous_as_of": month.previous().last.isoformat(),
         "next_month": str(month.next()),
+        "owners": [owner_dict(summary) for summary in sup.owners],
+        "warnings": [_flagged(f) for f in sup.warnings],
+        "not_reported": [{"owner": owner, "items": [_flagged(f) for f in items]} for owner, items in sup.not_reported],
     }
 
 
@@ -118,15 +134,20 @@ def report_section(p: PlanReport, lang: str = "en") -> str:
 
 
 def report_chunks(
-    month: Month, summaries: Sequence[Summary], sections: Sequence[str], lang: str = "en"
+    month: Month,
+    summaries: Sequence[Summary],
+    sections: Sequence[str],
+    lang: str = "en",
+    supervision: Supervision | None = None,
 ) -> Iterator[str]:
     """The document in pieces, from its plans' objects (report_section), in order: written one after
     the other, the characters json.dumps gives for report_dict with indent 2. (Strings in JSON hold no
     raw newline, so a plan's text indents by replacing them.)"""
     if not sections:
-        yield json.dumps({**_head(month), "plans": []}, ensure_ascii=False, indent=2) + "\n"
+        yield json.dumps({**_head(month, supervision), "plans": []}, ensure_ascii=False, indent=2) + "\n"
         return
-    yield json.dumps(_head(month), ensure_ascii=False, indent=2)[:-2] + ',\n  "plans": [\n'  # without "\n}"
+    head = json.dumps(_head(month, supervision), ensure_ascii=False, indent=2)
+    yield head[:-2] + ',\n  "plans": [\n'  # without "\n}"
     for index, section in enumerate(sections):
         if index:
             yield ",\n"
@@ -136,4 +157,4 @@ def report_chunks(
 
 def report_json(report: Report) -> str:
     sections = [report_section(p) for p in report.plans]
-    return "".join(report_chunks(report.month, report.summaries, sections))
+    return "".join(report_chunks(report.month, report.summaries, sections, "en", report.supervision))

@@ -18,13 +18,16 @@ from civtrack.render.report_text import (
     Listing,
     current_of_target,
     headline,
+    item_owner,
     listings,
     month_name,
     points,
     signed_count,
+    supervision_listings,
     with_remark,
 )
 from civtrack.reporting import Month, PlanReport, Report, Summary
+from civtrack.supervision import Supervision
 from civtrack.text import display_width, pct
 
 _SIZED: dict[str, tuple[str, int]] = {}
@@ -67,7 +70,7 @@ def _text(c: str | Cell, lang: str) -> str:
     """Behind and overdue stand out in bold; a remark follows in italics."""
     if type(c) is str:
         return c
-    text = f"**{c.text}**" if c.state in ("behind", "overdue") else c.text
+    text = f"**{c.text}**" if c.state in ("behind", "overdue") or c.alert in ("red", "orange") else c.text
     # The asterisks go inside the brackets: CommonMark does not open emphasis between 造 and （.
     return with_remark(text, f"*{c.remark}*", lang) if c.remark else text
 
@@ -112,10 +115,31 @@ def _all_indicators(p: PlanReport, lang: str) -> list[str]:
                 points(item.completion - before.completion, lang) if before is not None else "—",
                 item.due.isoformat(),
                 states[item.state],
-                item.owner or "",
+                item_owner(p, item, lang),
             ])  # fmt: skip
     keys = ("indicator", "current_target", "completion", "change", "due", "state", "owner")
     return [f"### {label('all_indicators', lang)}", "", *table([label(k, lang) for k in keys], rows, "lrrrlll"), ""]
+
+
+def _supervision(sup: Supervision, lang: str, many_plans: bool) -> list[str]:
+    """By responsible unit, Warnings and Not reported (one table per owner), across the report's plans."""
+    ranking, warnings, not_reported, *owners = supervision_listings(sup, lang, many_plans)
+    out = []
+    for listing in (ranking, warnings):
+        head = f"## {with_remark(listing.title, str(len(listing.rows)), lang)}" if listing is warnings else (
+            f"## {listing.title}"
+        )  # fmt: skip
+        if listing.rows:
+            out += [head, "", *table(listing.head, [[_text(c, lang) for c in row] for row in listing.rows],
+                                     listing.align), ""]  # fmt: skip
+        else:
+            out += [head, "", label("none", lang), ""]
+    out += [f"## {with_remark(not_reported.title, str(len(not_reported.rows)), lang)}", ""]
+    if not owners:
+        out += [label("none", lang), ""]
+    for listing in owners:
+        out += _listing(listing, lang)
+    return out
 
 
 def report_section(p: PlanReport, lang: str = "en") -> str:
@@ -135,7 +159,11 @@ def report_section(p: PlanReport, lang: str = "en") -> str:
 
 
 def report_chunks(
-    month: Month, summaries: Sequence[Summary], sections: Sequence[str], lang: str = "en"
+    month: Month,
+    summaries: Sequence[Summary],
+    sections: Sequence[str],
+    lang: str = "en",
+    supervision: Supervision | None = None,
 ) -> Iterator[str]:
     """The whole report in pieces, from its plans' summaries and sections (report_section), in order:
     written one after the other they make a document that ends with one newline. The sections may have
@@ -151,6 +179,8 @@ def report_chunks(
         lines += [label("report_no_plans", lang).format(month=month_name(month, lang)), ""]
     if len(summaries) > 1:
         lines += _overview(summaries, lang)
+    if summaries and supervision is not None:
+        lines += _supervision(supervision, lang, len(summaries) > 1)
     # Every part ends with a blank line; the document with one newline.
     head = "\n".join(lines) + "\n"
     if not sections:
@@ -164,4 +194,4 @@ def report_chunks(
 def report_markdown(report: Report, lang: str = "en") -> str:
     """The whole report as Markdown (ends with one newline)."""
     sections = [report_section(p, lang) for p in report.plans]
-    return "".join(report_chunks(report.month, report.summaries, sections, lang))
+    return "".join(report_chunks(report.month, report.summaries, sections, lang, report.supervision))

@@ -13,9 +13,10 @@ import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from civtrack.compute import Status
+from civtrack.compute import STATES, Status
 from civtrack.i18n import label, month_label
 from civtrack.reporting import EntryFact, Month, PlanReport
+from civtrack.supervision import ALERTS, Flagged, Supervision
 from civtrack.text import fmt, pct
 
 
@@ -129,6 +130,7 @@ class Cell(NamedTuple):
     text: str
     state: str | None = None
     remark: str | None = None
+    alert: str | None = None  # an early warning's colour (rule 11)
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,103 @@ def _state(status: Status, lang: str) -> Cell:
     return Cell(label(status.state, lang), state=status.state)
 
 
+def owner_name(owner: str | None, lang: str) -> str:
+    """Rule 13's owner as people read it: its name, or "unassigned" / 未指定."""
+    return label("unassigned", lang) if owner is None else owner
+
+
+def item_owner(p: PlanReport, status: Status, lang: str) -> str:
+    """The owner of an indicator or part; for an indicator with parts (which belongs to nobody itself),
+    the owners of its parts, in order."""
+    if not status.parts:
+        return owner_name(p.owner_of(status), lang)
+    names = dict.fromkeys(owner_name(p.owner_of(part), lang) for part in status.parts)
+    return ("、" if lang == "zh" else ", ").join(names)
+
+
+def flagged_name(flagged: Flagged) -> str:
+    return f"{flagged.parent.name} / {flagged.status.name}" if flagged.parent else flagged.status.name
+
+
+def projection_text(flagged: Flagged) -> str:
+    seen = flagged.watch
+    return "—" if seen.projected_completion is None else pct(seen.projected_completion)
+
+
+def gap_text(status: Status) -> str:
+    return "—" if status.kind == "milestone" or status.gap is None else with_unit(rounded(status.gap), status.unit)
+
+
+def supervision_listings(sup: Supervision, lang: str, many_plans: bool) -> list[Listing]:
+    """The report's three supervision sections (By responsible unit, Warnings, Not reported), each a
+    Listing (Not reported: one per owner, in rank order, after a Listing with no rows that heads them).
+    ``many_plans``: the items name their plan."""
+    plan_head = ("plan",) if many_plans else ()
+    ranking = Listing(
+        "by_owner",
+        label("by_owner", lang),
+        _head(lang, "rank", "owner", "item_count", "completion", *STATES, *ALERTS, "stale"),
+        "rlrr" + "r" * (len(STATES) + len(ALERTS) + 1),
+        tuple(
+            (
+                str(rank),
+                owner_name(summary.owner, lang),
+                str(summary.items),
+                pct(summary.completion),
+                *(str(summary.counts[state]) for state in STATES),
+                *(str(summary.alerts[alert]) for alert in ALERTS),
+                str(summary.stale),
+            )
+            for rank, summary in enumerate(sup.owners, 1)
+        ),
+    )
+    warnings = Listing(
+        "warnings",
+        label("warnings", lang),
+        _head(
+            lang, "alert", *plan_head, "indicator", "owner", "current_target", "gap", "days_left", "projection", "due"
+        ),  # fmt: skip
+        "l" + "l" * len(plan_head) + "llrrrrl",
+        tuple(
+            (
+                Cell(label(f.watch.alert or "", lang), alert=f.watch.alert),
+                *((f.plan_title,) if many_plans else ()),
+                flagged_name(f),
+                owner_name(f.watch.owner, lang),
+                current_of_target(f.status, lang),
+                gap_text(f.status),
+                str(f.days_left),
+                projection_text(f),
+                f.status.due.isoformat(),
+            )
+            for f in sup.warnings
+        ),
+    )
+    found = [ranking, warnings]
+    count = sum(len(items) for _, items in sup.not_reported)
+    found.append(Listing("not_reported", label("not_reported", lang), (), "", tuple(("",) for _ in range(count))))
+    for owner, items in sup.not_reported:
+        found.append(
+            Listing(
+                "not_reported_owner",
+                owner_name(owner, lang),
+                _head(lang, *plan_head, "indicator", "last_entry", "due", "state"),
+                "l" * len(plan_head) + "llll",
+                tuple(
+                    (
+                        *((f.plan_title,) if many_plans else ()),
+                        flagged_name(f),
+                        f.watch.last_entry.isoformat() if f.watch.last_entry else label("never", lang),
+                        f.status.due.isoformat(),
+                        _state(f.status, lang),
+                    )
+                    for f in items
+                ),
+            )
+        )
+    return found
+
+
 def listings(p: PlanReport, lang: str) -> list[Listing]:
     """The lists of one plan's report, in the order they are read."""
     found = [
@@ -164,13 +263,14 @@ def listings(p: PlanReport, lang: str) -> list[Listing]:
         Listing(
             "newly_done",
             label("newly_done", lang),
-            _head(lang, "indicator", "current_target", "done_on"),
-            "lrl",
+            _head(lang, "indicator", "current_target", "done_on", "owner"),
+            "lrll",
             tuple(
                 (
                     f"{d.parent.name} / {d.status.name}" if d.parent else d.status.name,
                     current_of_target(d.status, lang),
                     d.done_on.isoformat() if d.done_on else "—",
+                    item_owner(p, d.status, lang),
                 )
                 for d in p.newly_done
             ),
@@ -178,8 +278,8 @@ def listings(p: PlanReport, lang: str) -> list[Listing]:
         Listing(
             "overdue",
             label("overdue_heading", lang),
-            _head(lang, "indicator", "due", "days_overdue", "current_target", "completion"),
-            "llrrr",
+            _head(lang, "indicator", "due", "days_overdue", "current_target", "completion", "owner"),
+            "llrrrl",
             tuple(
                 (
                     Cell(o.status.name, remark=label("new_this_month", lang) if o.new else None),
@@ -187,6 +287,7 @@ def listings(p: PlanReport, lang: str) -> list[Listing]:
                     str(o.days),
                     current_of_target(o.status, lang),
                     pct(o.status.completion),
+                    item_owner(p, o.status, lang),
                 )
                 for o in p.overdue
             ),
@@ -194,8 +295,8 @@ def listings(p: PlanReport, lang: str) -> list[Listing]:
         Listing(
             "behind",
             label("behind_heading", lang),
-            _head(lang, "indicator", "current_target", "expected", "gap", "completion", "due"),
-            "lrrrrl",
+            _head(lang, "indicator", "current_target", "expected", "gap", "completion", "due", "owner"),
+            "lrrrrll",
             tuple(
                 (
                     s.name,
@@ -204,6 +305,7 @@ def listings(p: PlanReport, lang: str) -> list[Listing]:
                     with_unit(rounded(s.gap), s.unit),
                     pct(s.completion),
                     s.due.isoformat(),
+                    item_owner(p, s, lang),
                 )
                 for s in p.behind
             ),
@@ -211,8 +313,8 @@ def listings(p: PlanReport, lang: str) -> list[Listing]:
         Listing(
             "due_next",
             label("due_in", lang).format(month=month_name(p.month.next(), lang)),
-            _head(lang, "date", "indicator", "what", "required", "current", "state"),
-            "lllrrl",
+            _head(lang, "date", "indicator", "what", "required", "current", "state", "owner"),
+            "lllrrll",
             tuple(
                 (
                     d.date.isoformat(),
@@ -223,6 +325,7 @@ def listings(p: PlanReport, lang: str) -> list[Listing]:
                     else with_unit(("≤ " if d.status.comparator == "<=" else "") + fmt(d.value), d.status.unit),
                     current_text(d.status, lang),
                     _state(d.status, lang),
+                    item_owner(p, d.status, lang),
                 )
                 for d in p.due_next
             ),
@@ -233,8 +336,8 @@ def listings(p: PlanReport, lang: str) -> list[Listing]:
             Listing(
                 "lagging_parts",
                 label("lagging_parts", lang),
-                _head(lang, "indicator", "part", "current_target", "expected", "gap", "completion", "state"),
-                "llrrrrl",
+                _head(lang, "indicator", "part", "current_target", "expected", "gap", "completion", "state", "owner"),
+                "llrrrrll",
                 tuple(
                     (
                         g.parent.name,
@@ -244,6 +347,7 @@ def listings(p: PlanReport, lang: str) -> list[Listing]:
                         with_unit(rounded(g.status.gap), g.status.unit),
                         pct(g.status.completion),
                         _state(g.status, lang),
+                        item_owner(p, g.status, lang),
                     )
                     for g in p.lagging
                 ),

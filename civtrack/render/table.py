@@ -16,7 +16,7 @@ processes when there are many: civtrack.parallel) and writes each plan's table:
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Group
@@ -25,12 +25,14 @@ from rich.text import Text
 
 from civtrack.compute import PlanStatus, Status
 from civtrack.i18n import label
-from civtrack.render import STATE_STYLES, grouped_by_section
+from civtrack.render import ALERT_STYLES, STALE_STYLE, STATE_STYLES, grouped_by_section
 from civtrack.text import WIDTHS, fmt, pct
 from civtrack.text import display_width as _w
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from civtrack.supervision import Watch
 
 BAR_CELLS = 10
 # Below this many indicators (about 50 a plan), a fork costs more than it saves.
@@ -72,7 +74,7 @@ def write_status_tables(
             text = plan_text(status, lang, width, styles, chart)
             if text is None:
                 with out.capture() as captured:
-                    out.print(plan_table(status, lang, chart))
+                    out.print(plan_table(status, lang, chart, width))
                 text = captured.get()
             texts.append(text)
         return "".join(texts)
@@ -106,8 +108,8 @@ class Styles:
 
 
 PLAIN = Styles({})
-_STYLE_NAMES = ("bold", "dim", "bold dim", "bold magenta", *STATE_STYLES.values(),
-                *(f"{style} dim" for style in STATE_STYLES.values()))  # fmt: skip
+_STYLE_NAMES = ("bold", "dim", "bold dim", "bold magenta", STALE_STYLE, *STATE_STYLES.values(),
+                *ALERT_STYLES.values(), *(f"{style} dim" for style in STATE_STYLES.values()))  # fmt: skip
 
 
 def _styles(out: Console) -> Styles:
@@ -141,6 +143,10 @@ def _current_text(status: Status) -> str:
 # A cell as laid out: (text with its style codes, its width in cells, the codes that close it after
 # the padding). A cell with a style of its own is padded inside it, as rich pads a styled Text.
 Cell = tuple[str, int, str]
+# A run of text and its style (None: none): the pieces of a cell, a title or a summary line.
+Segments = list[tuple[str, str | None]]
+
+ALERT_MARK = "●"
 
 
 def _bar(completion: float, state: str, styles: Styles) -> Cell:
@@ -175,72 +181,194 @@ def _cell(text: str, style: str | None = None, styles: Styles = PLAIN) -> Cell:
     return styles.open(style) + text, width, styles.RESET
 
 
-def _cells(status: Status, lang: str, styles: Styles, chart: dict[str, str] | None, indent: bool = False) -> list[Cell]:
+def _painted(segments: Segments, styles: Styles) -> tuple[str, int]:
+    """Segments as rich writes a Text of spans (each run opened and closed), and their width."""
+    text = "".join(styles.paint(piece, style) if style else piece for piece, style in segments)
+    return text, sum(WIDTHS.get(piece) or _w(piece) for piece, _ in segments)
+
+
+def _rich_text(segments: Segments) -> Text:
+    return Text.assemble(*((piece, style) if style else piece for piece, style in segments))
+
+
+def _state_segments(state: str, alert: str | None, stale: bool, lang: str) -> Segments:
+    """The state word, with rule 11's marker before it (a blank where there is none, so that the words
+    line up) and rule 12's after it."""
+    segments: Segments = [(ALERT_MARK, ALERT_STYLES[alert]) if alert else (" ", None), (" ", None),
+                          (label(state, lang), STATE_STYLES[state])]  # fmt: skip
+    if stale:
+        segments.append((" " + label("stale_mark", lang), STALE_STYLE))
+    return segments
+
+
+@functools.lru_cache(maxsize=1024)
+def _state_cell(state: str, alert: str | None, stale: bool, lang: str, styles: Styles) -> Cell:
+    text, width = _painted(_state_segments(state, alert, stale, lang), styles)
+    return text, width, ""
+
+
+def _projected_text(seen: Watch | None) -> str:
+    return "—" if seen is None or seen.projected_completion is None else pct(seen.projected_completion)
+
+
+def _cells(
+    status: Status,
+    lang: str,
+    styles: Styles,
+    chart: dict[str, str] | None,
+    seen: Watch | None,
+    supervised: bool,
+    indent: bool = False,
+) -> list[Cell]:
+    """The cells of one row, in the order of ``_candidates``."""
     if indent:
         name = status.name
         text = styles.paint(INDENT, "dim") + name
         name_cell = (text, len(INDENT) + (WIDTHS.get(name) or _w(name)), "")
     else:
         name_cell = _cell(status.name)
-    state_style = STATE_STYLES[status.state]
+    state = status.state
+    state_style = STATE_STYLES[state]
     cells = [
         name_cell,
         _cell(_target_text(status)),
         _cell(_current_text(status)),
         _cell(status.unit or ""),
-        _bar(status.completion, status.state, styles),
+        _bar(status.completion, state, styles),
+        _cell(f"{pct(status.completion):>6}", state_style, styles),
     ]
+    if supervised:
+        cells.append(_cell(_projected_text(seen)))
     if chart is not None:
         cells.append(_cell(chart.get(status.ref, ""), state_style, styles))
     cells.append(_cell(status.due.isoformat()))
-    cells.append(_cell(label(status.state, lang), state_style, styles))
+    if supervised:
+        cells.append(_state_cell(state, seen and seen.alert, bool(seen and seen.stale), lang, styles))
+    else:
+        cells.append(_cell(label(state, lang), state_style, styles))
     return cells
 
 
+# --- which columns fit -----------------------------------------------------------------------------
+
+# The columns a table can have, in the order they stand; "percent" is "progress" without its bar.
+RIGHT = frozenset({"target", "current", "projected"})
+# When the table is wider than the terminal, columns go in this order until it fits (the bar first,
+# then the trend, the due date, the unit...); the name, target, current and state always stay: the name folds instead, down
+# to NAME_WANT cells before anything else must go.
+DROP_ORDER = ("progress", "trend", "due", "unit", "projected", "percent")
+NAME_WANT = 24
+HEADER_KEYS = {"percent": "progress"}
+
+
+def _candidates(supervised: bool, chart: bool) -> list[str]:
+    return ["indicator", "target", "current", "unit", "progress", "percent", *(["projected"] if supervised else []),
+            *(["trend"] if chart else []), "due", "state"]  # fmt: skip
+
+
+def choose_columns(natural: dict[str, int], width: int | None, supervised: bool, chart: bool) -> list[str]:
+    """The columns shown in ``width`` cells (every one but "percent" when ``width`` is None), given each
+    column's natural width (its widest cell or header; the name's capped at NAME_MAX)."""
+    keys = [key for key in _candidates(supervised, chart) if key != "percent"]
+    if width is None:
+        return keys
+
+    def needed() -> int:
+        return sum(min(natural[key], NAME_WANT) if key == "indicator" else natural[key] for key in keys) \
+            + 3 * len(keys) + 1  # fmt: skip
+
+    for drop in DROP_ORDER:
+        if needed() <= width:
+            break
+        if drop == "progress" and "progress" in keys:
+            keys[keys.index("progress")] = "percent"
+        elif drop in keys:
+            keys.remove(drop)
+    return keys
+
+
 # --- the layout ------------------------------------------------------------------------------------
+
+# Rows grouped under a heading row (a section, or a plan in a view by owner), with the watches
+# (rules 10–13, by ref) of their plan.
+Group_ = tuple[str | None, Sequence[Status], "Mapping[str, Watch]"]
+
+
+def _groups(plan: PlanStatus) -> list[Group_]:
+    return [(section, statuses, plan.watches) for section, statuses in grouped_by_section(plan.indicators)]
+
+
+def _plan_title(plan: PlanStatus, lang: str) -> tuple[str, str]:
+    return plan.title, f"  ({plan.id})  {label('as_of', lang)} {plan.as_of.isoformat()}"
 
 
 def plan_text(
     plan: PlanStatus, lang: str, width: int, styles: Styles = PLAIN, chart: dict[str, str] | None = None
 ) -> str | None:
     """One plan's table as rich would print it in ``width`` cells (with ``styles``' colours), or None
-    when rich must lay it out (something wraps)."""
-    keys = ["indicator", "target", "current", "unit", "progress", *(["trend"] if chart is not None else []),
-            "due", "state"]  # fmt: skip
-    right = [key in ("target", "current") for key in keys]
+    when rich must lay it out (something wraps). Rules 10–13 show when ``plan`` has its watches
+    (supervision.supervise)."""
+    return table_text(_plan_title(plan, lang), _groups(plan), summary_lines(plan, lang), lang, width, styles, chart,
+                      bool(plan.watches))  # fmt: skip
+
+
+def table_text(
+    title: tuple[str, str],
+    groups: list[Group_],
+    caption: list[Segments],
+    lang: str,
+    width: int,
+    styles: Styles = PLAIN,
+    chart: dict[str, str] | None = None,
+    supervised: bool = False,
+    columns: list[str] | None = None,
+) -> str | None:
+    """A table as rich would print it (``rich_table``'s), or None when rich must lay it out. ``columns``:
+    the columns to show (default: choose_columns, for ``width``)."""
+    candidates = _candidates(supervised, chart is not None)
     rows: list[tuple[list[Cell], bool]] = []  # (cells, ends a section)
     blank: Cell = ("", 0, "")
-    for section, statuses in grouped_by_section(plan.indicators):
+    for section, statuses, watches in groups:
         start = len(rows)
         if section is not None:
-            rows.append(([_cell(section, "bold magenta", styles)] + [blank] * (len(keys) - 1), False))
+            rows.append(([_cell(section, "bold magenta", styles)] + [blank] * (len(candidates) - 1), False))
         for status in statuses:
-            rows.append((_cells(status, lang, styles, chart), False))
+            rows.append((_cells(status, lang, styles, chart, watches.get(status.ref), supervised), False))
             for part in status.parts:
-                rows.append((_cells(part, lang, styles, chart, indent=True), False))
+                rows.append((_cells(part, lang, styles, chart, watches.get(part.ref), supervised, True), False))
         if len(rows) > start:
             rows[-1] = (rows[-1][0], True)
-    for status in _every(plan):
-        # rich reads str cells as markup and :emoji: codes; leave such cells to it.
-        for text in (_target_text(status), _current_text(status), status.unit or ""):
-            if "[" in text or ":" in text:
-                return None
-    headers = [label(key, lang) for key in keys]
-    widths: list[int] = []
-    for index in range(len(keys)):
-        natural = max(_w(headers[index]), max([row[index][1] for row, _ in rows], default=0))
+    for _, statuses, _ in groups:
+        for status in statuses:
+            for item in (status, *status.parts):
+                # rich reads str cells as markup and :emoji: codes; leave such cells to it.
+                for text in (_target_text(item), _current_text(item), item.unit or ""):
+                    if "[" in text or ":" in text:
+                        return None
+    natural: dict[str, int] = {}
+    for index, key in enumerate(candidates):
+        size = max(_w(label(HEADER_KEYS.get(key, key), lang)), max([row[index][1] for row, _ in rows], default=0))
         if index == 0:
-            if natural > NAME_MAX:
+            if size > NAME_MAX:
                 return None  # the name would fold onto a second line
-            natural = max(natural, NAME_MIN)
-        widths.append(natural + 2)
+            size = max(size, NAME_MIN)
+        natural[key] = size
+    keys = columns or choose_columns(natural, width, supervised, chart is not None)
+    if len(keys) != len(candidates):
+        chosen = [candidates.index(key) for key in keys]
+        rows = [([cells[index] for index in chosen], ends) for cells, ends in rows]
+    right = [key in RIGHT for key in keys]
+    headers = [label(HEADER_KEYS.get(key, key), lang) for key in keys]
+    widths = [natural[key] + 2 for key in keys]
     table_width = sum(widths) + len(widths) + 1
     if table_width > width:
         return None
-    title_tail = f"  ({plan.id})  {label('as_of', lang)} {plan.as_of.isoformat()}"
-    title_width = _w(plan.title) + _w(title_tail)
-    caption, caption_width = _summary(plan, lang, styles)
-    if title_width > table_width or caption_width > table_width:
+    main, tail = title
+    title_width = _w(main) + _w(tail)
+    if title_width > table_width:
+        return None
+    captions = [_painted(line, styles) for line in caption]
+    if any(size > table_width for _, size in captions):
         return None
     spans = [w - 2 for w in widths]
 
@@ -248,8 +376,8 @@ def plan_text(
         return left + mid.join(fill * w for w in widths) + end
 
     bold = styles.open("bold")
-    title = styles.paint(plan.title, "bold") + styles.paint(title_tail, "bold dim")
-    title += styles.paint(" " * (table_width - title_width), "bold")
+    heading = styles.paint(main, "bold") + styles.paint(tail, "bold dim")
+    heading += styles.paint(" " * (table_width - title_width), "bold")
     head = []
     for header, span, right_justify in zip(headers, spans, right, strict=True):
         pad = " " * (span - _w(header))
@@ -257,7 +385,7 @@ def plan_text(
         head.append(
             styles.paint(" ", "bold") + (bold + text + styles.RESET if bold else text) + styles.paint(" ", "bold")
         )
-    lines = [title, rule("┏", "━", "┳", "┓"), "┃" + "┃".join(head) + "┃", rule("┡", "━", "╇", "┩")]
+    lines = [heading, rule("┏", "━", "┳", "┓"), "┃" + "┃".join(head) + "┃", rule("┡", "━", "╇", "┩")]
     separator = rule("├", "─", "┼", "┤")
     # The body column by column (a thousand plans have a hundred thousand rows), then row by row.
     columns = []
@@ -273,24 +401,42 @@ def plan_text(
         if ends and index != last:
             lines.append(separator)
     lines.append(rule("└", "─", "┴", "┘"))
-    lines.append(caption + " " * (table_width - caption_width))
+    lines.extend(text + " " * (table_width - size) for text, size in captions)
     return "\n".join(lines) + "\n"
 
 
-def _every(plan: PlanStatus) -> list[Status]:
-    return [s for status in plan.indicators for s in (status, *status.parts)]
+# --- the lines under a table -----------------------------------------------------------------------
 
 
-def _summary(plan: PlanStatus, lang: str, styles: Styles) -> tuple[str, int]:
-    """The summary line under a table (summary_line's characters and styles) and its width."""
-    head = f"{label('plan_completion', lang)} "
-    text = head + styles.paint(pct(plan.completion), "bold")
-    width = _w(head) + len(pct(plan.completion))
+def summary_lines(plan: PlanStatus, lang: str) -> list[Segments]:
+    """The plan's completion and the count of indicators in each state; when it has rows with an early
+    warning or not reported (rules 11 and 12), a second line counting those rows, which also reads as
+    the legend of the markers."""
+    line: Segments = [(f"{label('plan_completion', lang)} ", None), (pct(plan.completion), "bold")]
     for state, count in plan.counts.items():
-        item = f"{label(state, lang)} {count}"
-        text += "  ·  " + styles.paint(item, STATE_STYLES[state] if count else "dim")
-        width += 5 + _w(item)
-    return text, width
+        line += [("  ·  ", None), (f"{label(state, lang)} {count}", STATE_STYLES[state] if count else "dim")]
+    lines = [line]
+    watches = plan.watches
+    if watches:
+        alerts = dict.fromkeys(ALERT_STYLES, 0)
+        stale = 0
+        for status in plan.indicators:
+            for item in (status, *status.parts):
+                seen = watches.get(item.ref)
+                if seen is not None:
+                    if seen.alert is not None:
+                        alerts[seen.alert] += 1
+                    stale += seen.stale
+        legend: Segments = []
+        for alert, count in alerts.items():
+            if count:
+                legend += [*([("  ·  ", None)] if legend else []), (ALERT_MARK, ALERT_STYLES[alert]),
+                           (f" {label(alert, lang)} {count}", None)]  # fmt: skip
+        if stale:
+            legend += [*([("  ·  ", None)] if legend else []), (f"{label('stale_mark', lang)} {stale}", STALE_STYLE)]
+        if legend:
+            lines.append(legend)
+    return lines
 
 
 # --- rich, for the tables that wrap ------------------------------------------------------------------
@@ -305,64 +451,118 @@ def progress_bar(completion: float, state: str) -> Text:
     return bar
 
 
-def _row(table: Table, status: Status, lang: str, indent: str = "", chart: dict[str, str] | None = None) -> None:
+def _rich_cells(
+    status: Status, lang: str, indent: str, chart: dict[str, str] | None, seen: Watch | None, supervised: bool
+) -> dict[str, Text | str]:
     name = Text(indent + status.name)
     if indent:
         name.stylize("dim", 0, len(indent))
-    table.add_row(
-        name,
-        _target_text(status),
-        _current_text(status),
-        Text(status.unit or ""),  # Text, not str: a unit like "[/]" is not rich markup
-        progress_bar(status.completion, status.state),
-        *([Text(chart.get(status.ref, ""), style=STATE_STYLES[status.state])] if chart is not None else []),
-        status.due.isoformat(),
-        Text(label(status.state, lang), style=STATE_STYLES[status.state]),
-    )
+    style = STATE_STYLES[status.state]
+    cells: dict[str, Text | str] = {
+        "indicator": name,
+        "target": _target_text(status),
+        "current": _current_text(status),
+        "unit": Text(status.unit or ""),  # Text, not str: a unit like "[/]" is not rich markup
+        "progress": progress_bar(status.completion, status.state),
+        "percent": Text(f"{pct(status.completion):>6}", style=style),
+        "due": status.due.isoformat(),
+    }
+    if chart is not None:
+        cells["trend"] = Text(chart.get(status.ref, ""), style=style)
+    if supervised:
+        cells["projected"] = _projected_text(seen)
+        cells["state"] = _rich_text(_state_segments(status.state, seen and seen.alert, bool(seen and seen.stale), lang))
+    else:
+        cells["state"] = Text(label(status.state, lang), style=style)
+    return cells
 
 
 def summary_line(plan: PlanStatus, lang: str) -> Text:
-    line = Text(f"{label('plan_completion', lang)} ")
-    line.append(pct(plan.completion), style="bold")
-    for state, count in plan.counts.items():
-        line.append("  ·  ")
-        line.append(f"{label(state, lang)} {count}", style=STATE_STYLES[state] if count else "dim")
-    return line
+    """The lines under a plan's table as one rich Text."""
+    return _caption(summary_lines(plan, lang))
 
 
-def plan_table(plan: PlanStatus, lang: str = "en", chart: dict[str, str] | None = None) -> Table:
+def _caption(lines: list[Segments]) -> Text:
+    caption = Text()
+    for index, line in enumerate(lines):
+        if index:
+            caption.append("\n")
+        caption.append_text(_rich_text(line))
+    return caption
+
+
+def plan_table(
+    plan: PlanStatus, lang: str = "en", chart: dict[str, str] | None = None, width: int | None = None
+) -> Table:
     """One plan's table as a rich Table: what plan_text writes when nothing wraps, and what rich lays
-    out when something does. ``chart``: a sparkline per indicator and part (by ref), in a Trend column."""
-    title = Text(plan.title, style="bold")
-    title.append(f"  ({plan.id})  {label('as_of', lang)} {plan.as_of.isoformat()}", style="dim")
+    out when something does. ``chart``: a sparkline per indicator and part (by ref), in a Trend column;
+    ``width``: the columns that fit in so many cells (choose_columns; all when None)."""
+    return rich_table(_plan_title(plan, lang), _groups(plan), summary_lines(plan, lang), lang, chart, width,
+                      bool(plan.watches))  # fmt: skip
+
+
+def rich_table(
+    title_parts: tuple[str, str],
+    groups: list[Group_],
+    caption: list[Segments],
+    lang: str,
+    chart: dict[str, str] | None = None,
+    width: int | None = None,
+    supervised: bool = False,
+    columns: list[str] | None = None,
+) -> Table:
+    main, tail = title_parts
+    title = Text(main, style="bold")
+    title.append(tail, style="dim")
     table = Table(
         title=title,
         title_justify="left",
-        caption=summary_line(plan, lang),
+        caption=_caption(caption),
         caption_justify="left",
         header_style="bold",
         expand=False,
     )
-    table.add_column(label("indicator", lang), overflow="fold", min_width=NAME_MIN, max_width=NAME_MAX)
-    table.add_column(label("target", lang), justify="right", no_wrap=True)
-    table.add_column(label("current", lang), justify="right", no_wrap=True)
-    table.add_column(label("unit", lang), no_wrap=True)
-    table.add_column(label("progress", lang), no_wrap=True)
-    if chart is not None:
-        table.add_column(label("trend", lang), no_wrap=True)
-    table.add_column(label("due", lang), no_wrap=True)
-    table.add_column(label("state", lang), no_wrap=True)
-    for section, statuses in grouped_by_section(plan.indicators):
+    keys = columns or choose_columns(
+        natural_widths(groups, lang, chart, supervised), width, supervised, chart is not None
+    )
+    for key in keys:
+        header = label(HEADER_KEYS.get(key, key), lang)
+        if key == "indicator":
+            table.add_column(header, overflow="fold", min_width=NAME_MIN, max_width=NAME_MAX)
+        else:
+            table.add_column(header, justify="right" if key in RIGHT else "left", no_wrap=True)
+    for section, statuses, watches in groups:
         if section is not None:
             table.add_row(Text(section, style="bold magenta"), end_section=False)
         for status in statuses:
-            _row(table, status, lang, chart=chart)
-            for part in status.parts:
-                _row(table, part, lang, indent=INDENT, chart=chart)
+            for item, indent in ((status, ""), *((part, INDENT) for part in status.parts)):
+                cells = _rich_cells(item, lang, indent, chart, watches.get(item.ref), supervised)
+                table.add_row(*(cells[key] for key in keys))
         table.add_section()
     return table
 
 
-def status_tables(plans: list[PlanStatus], lang: str = "en", charts: Charts | None = None) -> Group:
+def natural_widths(groups: list[Group_], lang: str, chart: dict[str, str] | None, supervised: bool) -> dict[str, int]:
+    """Each column's natural width (as table_text measures it), for choose_columns."""
+    candidates = _candidates(supervised, chart is not None)
+    natural = {key: _w(label(HEADER_KEYS.get(key, key), lang)) for key in candidates}
+    for section, statuses, watches in groups:
+        if section is not None:
+            natural["indicator"] = max(natural["indicator"], _w(section))
+        for status in statuses:
+            for item, indent in ((status, False), *((part, True) for part in status.parts)):
+                cells = _cells(item, lang, PLAIN, chart, watches.get(item.ref), supervised, indent)
+                for key, (_, size, _) in zip(candidates, cells, strict=True):
+                    if size > natural[key]:
+                        natural[key] = size
+    natural["indicator"] = min(NAME_MAX, max(NAME_MIN, natural["indicator"]))
+    return natural
+
+
+def status_tables(
+    plans: list[PlanStatus], lang: str = "en", charts: Charts | None = None, width: int | None = None
+) -> Group:
     """All plans' tables laid out by rich (the reference the tests compare plan_text with)."""
-    return Group(*(plan_table(plan, lang, None if charts is None else charts.get(plan.id, {})) for plan in plans))
+    return Group(
+        *(plan_table(plan, lang, None if charts is None else charts.get(plan.id, {}), width) for plan in plans)
+    )
