@@ -472,3 +472,10 @@ def test_diff_shows_a_source_added(region: Path) -> None:
     ]
     document = json.loads(cli(region, "diff", "HEAD~1", "HEAD", "--as-of", AS_OF, "--format", "json").stdout)
     assert [(m["source"], m["added"], m["removed"]) for m in document["sources"]] == [("guangshui", True, False)]
+
+
+def test_a_file_url_works_without_a_network(region: Path) -> None:
+    url = (region.parent / "suixian").as_uri()
+    write(region, "civtrack.toml", SOURCES.replace('url = "../suixian"', f'url = "{url}"'))
+    fetch(region)
+    assert parts_of(status_json(region))["suixian"]["current"] == 60
