@@ -124,6 +124,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--hledger-runs", type=int, default=1, help="runs of hledger at 1M entries (45 s each)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--sources", choices=("auto", "on", "off"), default="auto",
+        help="issue 16's cases (a province of 100 sources × 10k entries; a city of 100 linked parts; "
+        "about 2 minutes to generate the first time): auto runs them with the 1m size",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     sizes = [s.strip().lower() for s in args.sizes.split(",") if s.strip()]
     exe = civtrack_bin()
@@ -180,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
             hl_runs = args.hledger_runs if SIZES[size] >= 1_000_000 else runs
             rows.append(("hledger balance (same entries)", size,
                          run_case([hledger, "-f", "ledger.journal", "balance"], repo, hl_runs)))  # fmt: skip
+    if args.sources == "on" or (args.sources == "auto" and "1m" in sizes):
+        rows.extend(source_cases(exe, runs))
     if not report:
         print("notice: no `civtrack report` command on this branch: case skipped", file=sys.stderr)
     if not record:
@@ -200,6 +207,37 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def source_cases(exe: str, runs: int) -> list[tuple[str, str, Result]]:
+    """Issue 16 (benchmarks/sources.py): `status --all-sources` in a province of 100 sources of 10,000
+    entries each, the first time after a fetch (each source's commit read from git objects, then
+    cached) and warm; `status` of a city plan whose indicator has 100 parts linked to them, warm."""
+    from benchmarks.sources import make
+
+    print("running sources (generating 100 county repositories the first time) ...", file=sys.stderr, flush=True)
+    made = make(OUT / "sources", exe)
+    province, city = made["province"], made["city"]
+    every = [exe, "status", "--as-of", AS_OF, "--all-sources"]
+    rows = [
+        (
+            "status --all-sources, first read",
+            "100×10k",
+            run_case(every, province, 1, before=lambda: drop_sources(province)),
+        )
+    ]
+    run_case(every, province, 1)
+    rows.append(("status --all-sources warm", "100×10k", run_case(every, province, runs)))
+    linked = [exe, "status", "--as-of", AS_OF]
+    run_case(linked, city, 1)
+    rows.append(("status, 100 linked parts warm", "100×10k", run_case(linked, city, runs)))
+    return rows
+
+
+def drop_sources(repo: Path) -> None:
+    """Forget what was read from each source's commits (the clones stay: no fetch)."""
+    for folder in (repo / ".civtrack" / "sources").glob("*/civtrack-cache"):
+        shutil.rmtree(folder)
+
+
 # (case, size) → target in seconds, from the issue ("" = any size).
 TARGETS: dict[tuple[str, str], float] = {
     ("civtrack --version", ""): 0.150,
@@ -211,6 +249,8 @@ TARGETS: dict[tuple[str, str], float] = {
     ("check cold (no cache)", "1m"): 15.0,
     ("report --month warm", "1m"): 2.0,
     ("record one entry", "1m"): 0.5,
+    ("status --all-sources warm", "100×10k"): 2.0,
+    ("status, 100 linked parts warm", "100×10k"): 0.5,
 }
 RSS_TARGET_MB = 600
 

@@ -282,6 +282,7 @@ class _Frame(NamedTuple):
     strictest: tuple[float, ...]
     parts: tuple[_Frame, ...]
     checkpoints: tuple[tuple[dt.date, float], ...] = ()  # (date, value), sorted: an indicator's
+    linked: bool = False  # rule 14: takes its figures from another repository (`from:`)
 
     @classmethod
     def of(cls, plan: Plan, ind: Indicator) -> _Frame:
@@ -289,12 +290,13 @@ class _Frame(NamedTuple):
         if ind.kind == "milestone":
             return cls(
                 ind.id, ind.id, ind.name, ind.kind, ind.section, None, ind.comparator, start, due, ind.weight,
-                ind.owner, "milestone", None, None, (), (), (), (),
+                ind.owner, "milestone", None, None, (), (), (), (), (), ind.from_ is not None,
             )  # fmt: skip
         parts = tuple(
             cls(
                 part.id, f"{ind.id}/{part.id}", part.name, "number", ind.section, ind.unit, ind.comparator,
-                start, due, 1, part.owner or ind.owner, "sum", part.baseline, part.target, (), (), (), (),
+                start, due, 1, part.owner or ind.owner, "sum", part.baseline, part.target, (), (), (), (), (),
+                part.from_ is not None,
             )
             for part in ind.parts
         )  # fmt: skip
@@ -317,7 +319,7 @@ class _Frame(NamedTuple):
             # Running max and min: max() of the first k keeps the first of equal ones, as accumulate does.
             tuple(value for _, value in accumulate(checkpoints, max)),
             tuple(accumulate((value for _, value in checkpoints), strictest)),
-            parts, tuple(checkpoints),
+            parts, tuple(checkpoints), ind.from_ is not None,
         )  # fmt: skip
 
 
@@ -433,11 +435,26 @@ def _plan_completion(weighted: Iterable[tuple[float, float]]) -> float | None:
     return sum(w * min(completion, 100.0) for w, completion in pairs) / weight if weight else None
 
 
+# Rule 14: the reference, under a linked item's, whose Day holds (as ``last``) the state of the remote
+# item at the as-of date (civtrack.sources puts it in the ledger beside the linked item's own days).
+LINKED_STATE = "/@state"
+
+
+def _linked_state(refs: dict[str, dict[dt.date, Day]], ref: str, state: str) -> str:
+    """Rule 14: a linked item's state is its remote item's at the same as-of, when the ledger has it."""
+    for day in refs.get(ref + LINKED_STATE, {}).values():
+        if day.last in STATES:
+            return day.last  # type: ignore[return-value]
+    return state
+
+
 def _status(frame: _Frame, refs: dict[str, dict[dt.date, Day]], as_of: dt.date, tolerance: float) -> Status:
     current, count, measured = _measure(frame, refs, as_of)
     f = frame
     if f.mode == "milestone":
         state = "done" if current else ("overdue" if as_of > f.due else "on-track")
+        if f.linked:
+            state = _linked_state(refs, f.ref, state)
         return _new_status(
             f.id, f.ref, f.name, f.kind, f.section, f.unit, f.comparator, None, None, None,
             _completion(f, current), f.start, f.due, state, None, f.weight, count, f.owner, (),
@@ -446,11 +463,15 @@ def _status(frame: _Frame, refs: dict[str, dict[dt.date, Day]], as_of: dt.date, 
     parts = []
     for p, (part_current, entries) in zip(f.parts, measured, strict=True):
         completion, state, expected = _judge(p, part_current, as_of, tolerance, pace)
+        if p.linked:
+            state = _linked_state(refs, p.ref, state)
         parts.append(_new_status(
             p.id, p.ref, p.name, p.kind, p.section, p.unit, p.comparator, p.baseline, p.target, part_current,
             completion, p.start, p.due, state, expected, p.weight, entries, p.owner, (),
         ))  # fmt: skip
     completion, state, expected = _judge(f, current, as_of, tolerance, pace)
+    if f.linked:
+        state = _linked_state(refs, f.ref, state)
     return _new_status(
         f.id, f.ref, f.name, f.kind, f.section, f.unit, f.comparator, f.baseline, f.target, current,
         completion, f.start, f.due, state, expected, f.weight, count, f.owner, tuple(parts),

@@ -229,6 +229,22 @@ LABELS: dict[str, tuple[str, str]] = {
         "No such option: {value} (a negative value goes after --: civtrack {command} … -- {value})",
         "没有 {value} 这个选项（负数请写在 -- 之后：civtrack {command} … -- {value}）",
     ),
+    # civtrack sources (issue 16)
+    "source": ("Source", "数据源"),
+    "source_url": ("URL", "地址"),
+    "source_ref": ("Ref", "引用"),
+    "source_commit": ("Commit", "提交"),
+    "source_behind": ("Behind", "落后"),
+    "source_head": ("(remote HEAD)", "（远端默认分支）"),
+    "source_not_fetched": ("not fetched", "未获取"),
+    "source_unreachable": ("unreachable", "无法访问"),
+    "source_days_behind": ("{days} d, {commits} commits", "{days} 天，{commits} 个提交"),
+    "source_up_to_date": ("up to date", "已是最新"),
+    "source_none": ("No sources in civtrack.toml.", "civtrack.toml 中没有数据源。"),
+    "source_fetched": ("{name}: {commit} (committed {committed})", "{name}：{commit}（提交于 {committed}）"),
+    "linked_from": ("Linked figures", "引用数据"),
+    "linked_from_note": ("{item}: from {source} at commit {commit} ({committed})", "{item}：来自 {source} 提交 {commit}（{committed}）"),
+    "sources_moved": ("Sources", "数据源变动"),
 }
 
 MONTHS_EN: tuple[str, ...] = (

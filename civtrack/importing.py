@@ -44,6 +44,7 @@ from civtrack.messages import Msg, msg
 from civtrack.model import Entry, month_of
 from civtrack.oneplan import Target, read_plan, resolve
 from civtrack.reporting import Month
+from civtrack.sources.links import refuse_linked
 from civtrack.spreadsheet import (
     META_SHEET,
     READ,
@@ -388,6 +389,7 @@ def _row_slips(
     indicator_id, _, part_id = ref.partition("/")
     try:
         target = resolve(plan_file, indicator_id, part_id or None)
+        refuse_linked(target)  # issue 16: a linked item's progress is recorded in its source
     except InputError as exc:
         first = exc.problems[0]
         yield Slip(codes.UNKNOWN_REF, (Msg(first.key, first.args),))

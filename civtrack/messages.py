@@ -653,7 +653,83 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "计划“{0}”在制表后有改动（{1}）：请核对各行是否仍然适用",
     ),
     "IMP52": ("column '{0}' is not one civtrack reads: ignored", "列“{0}”不是 civtrack 读取的列：已忽略"),
+    # --- SRCxx: sources, other repositories read through git (civtrack/sources/, docs/sources.md) ------------
+    "SRC01": (
+        "unknown source '{0}' in from: {1} (sources in civtrack.toml: {2})",
+        "from: {1} 中的数据源“{0}”不存在（civtrack.toml 中的数据源：{2}）",
+    ),
+    "SRC02": (
+        "source '{0}' is not fetched yet: run `civtrack sources fetch {0}`",
+        "数据源“{0}”尚未获取：请运行 `civtrack sources fetch {0}`",
+    ),
+    "SRC03": (
+        "unknown plan '{0}' in source '{1}' at {2} (its plans: {3})",
+        "数据源“{1}”（提交 {2}）中没有计划“{0}”（其计划：{3}）",
+    ),
+    "SRC04": (
+        "unknown {0} '{1}' in plan '{2}' of source '{3}' at {4}",
+        "数据源“{3}”（提交 {4}）的计划“{2}”中没有{0}“{1}”",
+    ),
+    "SRC05": (
+        "unit '{0}' differs from the unit '{1}' of {2} (the figures would not add up)",
+        "单位“{0}”与 {2} 的单位“{1}”不一致（数字无法相加）",
+    ),
+    "SRC06": (
+        "a {0} is linked to a {1} ({2}): link a number to a number, a milestone to a milestone",
+        "{0}关联到了{1}（{2}）：数值指标只能关联数值指标，节点任务只能关联节点任务",
+    ),
+    "SRC07": (
+        "target {0} differs from the target {1} of {2}: the local one is kept",
+        "目标 {0} 与 {2} 的目标 {1} 不同：保留本地目标",
+    ),
+    "SRC08": (
+        "entry on {0}, which takes its figures from {1}: local entries on a linked item are not counted; remove it",
+        "“{0}”的数据引用自 {1}：引用项的本地记录不计入，请删除这条记录",
+    ),
+    "SRC09": (
+        "from: '{0}' is not source/plan/indicator or source/plan/indicator/part",
+        "from:“{0}”不是 数据源/计划/指标 或 数据源/计划/指标/分项 的形式",
+    ),
+    "SRC10": ("source '{0}': {1}", "数据源“{0}”：{1}"),
+    "SRC11": (
+        "source '{0}' could not be fetched ({1}): the last fetched commit {2} (committed {3}, fetched {4}) "
+        "stays in use",
+        "数据源“{0}”无法获取（{1}）：继续使用上次获取的提交 {2}（提交于 {3}，获取于 {4}）",
+    ),
+    "SRC12": (
+        "source '{0}' rewrote its history: {1} is not an ancestor of {2}",
+        "数据源“{0}”改写了历史：{1} 不是 {2} 的祖先提交",
+    ),
+    "SRC13": (
+        "source '{0}' has {1} errors at {2} (first: {3}): its figures may be incomplete",
+        "数据源“{0}”在提交 {2} 有 {1} 个错误（第一个：{3}）：其数据可能不完整",
+    ),
+    "SRC14": (
+        "indicator '{0}' takes its figures from {1} and has parts: link the parts, or the indicator without parts",
+        "指标“{0}”的数据引用自 {1}，但它有分项：请关联各分项，或关联没有分项的指标",
+    ),
+    "SRC15": ("source '{0}': cannot be fetched ({1}) and was never fetched", "数据源“{0}”：无法获取（{1}），且从未获取过"),
+    "SRC16": (
+        "'{0}' takes its figures from {1}: record its progress in that repository, not here",
+        "“{0}”的数据引用自 {1}：请在那个仓库中记录其进展，不要在这里记录",
+    ),
+    "SRC17": ("unknown source '{0}' (sources in civtrack.toml: {1})", "未知数据源“{0}”（civtrack.toml 中的数据源：{1}）"),
     # --- fragments (no code) ---------------------------------------------------------------------------
+    "f.src.table": ("write each source as a [sources.NAME] table", "每个数据源请写成一个 [sources.名称] 表"),
+    "f.src.name": ("a source name is an id (lower-case letters, digits, '-')", "数据源名称须为编号（小写字母、数字和“-”）"),
+    "f.src.expected_table": ("expected a table with url (and ref)", "应为含 url（及 ref）的表"),
+    "f.src.unknown_key": ("unknown setting '{0}' (known: url, ref)", "未知设置“{0}”（可用：url, ref）"),
+    "f.src.url_text": ("url must be given, as text", "须给出 url（文字）"),
+    "f.src.ref_text": ("ref must be text (a branch, tag or commit)", "ref 须为文字（分支、标签或提交）"),
+    "f.src.empty": ("{0} is empty", "{0} 为空"),
+    "f.src.dash": ("{0} must not start with '-' (git would read it as an option)", "{0} 不能以“-”开头（git 会把它当作选项）"),
+    "f.src.control": ("{0} holds a control character", "{0} 含有控制字符"),
+    "f.src.blanks": ("{0} has blanks around it", "{0} 首尾有空白"),
+    "f.src.ext": ("{0}: ext:: URLs run a command: not allowed", "{0}：ext:: 地址会运行命令，不允许使用"),
+    "f.src.indicator": ("indicator", "指标"),
+    "f.src.part": ("part", "分项"),
+    "f.src.number": ("number", "数值指标"),
+    "f.src.milestone": ("milestone", "节点任务"),
     "f.list": ("a list", "列表"),
     "f.mapping": ("a mapping", "映射"),
     "f.nothing": ("nothing", "空值"),

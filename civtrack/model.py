@@ -138,6 +138,8 @@ class Part(_Strict):
     baseline: Number = 0
     owner: Text | None = None
     note: Text | None = None
+    # Rule 14: source/plan/indicator[/part] of another repository (civtrack.sources) gives its current.
+    from_: Text | None = Field(None, alias="from")
 
 
 class Indicator(_Strict):
@@ -160,6 +162,8 @@ class Indicator(_Strict):
     every: Literal["month", "quarter"] | None = None
     parts: list[Part] = Field(default_factory=list)
     note: Text | None = None
+    # Rule 14, as a part's.
+    from_: Text | None = Field(None, alias="from")
 
 
 class Plan(_Strict):

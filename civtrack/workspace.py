@@ -33,6 +33,8 @@ class Config:
     due_soon_days: int = 30
     # Rule 12: an item not done with no entry for more than this many days is stale.
     stale_days: int = 31
+    # [sources.NAME] tables: other repositories read through git (civtrack.sources.config.SourceSpec).
+    sources: tuple = ()
 
 
 def find_root(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:
@@ -95,6 +97,10 @@ def load_config(root: Path) -> Config:
         raise InputError(error(name, line, "E404", _toml_reason(message))) from None
     known = {f.name: f for f in fields(Config)}
     values: dict[str, object] = {}
+    if "sources" in data:
+        from civtrack.sources.config import parse_sources
+
+        values["sources"] = parse_sources(data.pop("sources"), raw.decode("utf-8"), name)
     for key, value in data.items():
         if key not in known:
             raise InputError(error(name, None, "E405", key, ", ".join(known)))

@@ -306,6 +306,7 @@ INSTALLED_RUNS: dict[str, list[str]] = {
     "schema": ["schema", "progress"],
     "sheet": ["sheet", "--month", "2021-04", "-o", "sheet.xlsx"],
     "import": ["import", "county.csv", "--month", "2021-04"],
+    "sources": ["sources"],
 }
 
 

@@ -25,11 +25,12 @@ import pytest
 
 from civtrack.errors import InputError, Problem
 from civtrack.messages import CATALOGUE, code_of, render_message
+from civtrack.sources.messages import FIELDS as SOURCE_FIELDS
 
 ROOT = Path(__file__).parent.parent
 GOLDEN = Path(__file__).parent / "golden" / "messages.tsv"
 BASE = Path(__file__).parent / "bad_inputs" / "base"
-KEY = re.compile(r"^(?:[EW]\d{3}|IMP\d{2})(?:\.[a-z0-9_]+)?$|^f\.[a-z0-9_.]+$")
+KEY = re.compile(r"^(?:[EW]\d{3}|IMP\d{2}|SRC\d{2})(?:\.[a-z0-9_]+)?$|^f\.[a-z0-9_.]+$")
 LANGS = ("en", "zh")
 
 Lines = tuple[str, str]  # the problem's line in English, in Chinese
@@ -65,7 +66,7 @@ def test_every_message_has_both_languages_with_the_same_fields() -> None:
 def _literals() -> set[str]:
     found: set[str] = set()
     for path in (ROOT / "civtrack").rglob("*.py"):
-        if path.name == "messages.py":
+        if path == ROOT / "civtrack" / "messages.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and KEY.match(node.value):
@@ -82,15 +83,18 @@ def test_the_code_uses_every_message_and_only_those_of_the_catalogue() -> None:
 
 def test_docs_format_lists_every_code_once() -> None:
     text = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
-    listed = re.findall(r"^\| ((?:[EW]\d{3}|IMP\d{2})) \| (error|warning) \|", text, re.M)
+    listed = re.findall(r"^\| ((?:[EW]\d{3}|IMP\d{2}|SRC\d{2})) \| (error|warning) \|", text, re.M)
     assert sorted(code for code, _ in listed) == sorted(codes())
     assert len(listed) == len({code for code, _ in listed})
     for code, severity in listed:
+        if code.startswith("SRC"):
+            assert severity == SOURCE_FIELDS[code][0], code
+            continue
         assert (severity == "warning") == (code.startswith("W") or code in ("IMP50", "IMP51", "IMP52")), code
 
 
 def test_the_golden_file_has_every_code() -> None:
-    assert set(golden()) == codes() - set(UNREACHABLE)
+    assert set(golden()) == codes() - set(UNREACHABLE) - set(ELSEWHERE)
 
 
 # --- every code, in English and in Chinese -------------------------------------------------------
@@ -737,15 +741,20 @@ UNREACHABLE = {
 }
 
 
+# The problems of sources (issue 16) need three git repositories: each is pinned in English and in Chinese,
+# with its exact text, in tests/test_sources.py (test_every_source_problem_in_chinese and the English tests).
+ELSEWHERE = {code: "tests/test_sources.py" for code in SOURCE_FIELDS}
+
+
 def test_every_code_has_a_case_or_a_reason() -> None:
-    assert sorted(codes() - set(CASES)) == sorted(UNREACHABLE)
+    assert sorted(codes() - set(CASES)) == sorted({*UNREACHABLE, *ELSEWHERE})
 
 
 @pytest.mark.parametrize("code", sorted(codes()))
 def test_each_code_in_english_and_in_chinese(code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    if code in UNREACHABLE:
-        pytest.skip(f"{code}: {UNREACHABLE[code]}")
+    if code in UNREACHABLE or code in ELSEWHERE:
+        pytest.skip(f"{code}: {UNREACHABLE.get(code) or ELSEWHERE[code]}")
     en, zh = _render(CASES[code](tmp_path), tmp_path)
     assert (en, zh) == golden()[code]
     assert f" {code}: " in en and f" {code}: " in zh
@@ -810,11 +819,11 @@ def test_settings_that_cannot_be_read_are_named_in_english_unless_lang_is_given(
     plain = _run(root, "check")
     assert (plain.returncode, plain.stdout) == (2, "")
     assert plain.stderr == line.format(
-        "error", "unknown setting 'bogus' (known: lang, pace_tolerance, max_file_bytes, due_soon_days, stale_days)\n"
+        "error", "unknown setting 'bogus' (known: lang, pace_tolerance, max_file_bytes, due_soon_days, stale_days, sources)\n"
     )
     chinese = _run(root, "--lang", "zh", "check")
     assert chinese.stderr == line.format(
-        "错误", "未知设置“bogus”（可用：lang, pace_tolerance, max_file_bytes, due_soon_days, stale_days）\n"
+        "错误", "未知设置“bogus”（可用：lang, pace_tolerance, max_file_bytes, due_soon_days, stale_days, sources）\n"
     )
 
 

@@ -35,7 +35,7 @@ from civtrack.workspace import Config
 
 CACHE_DIR = ".civtrack/cache"
 DB_NAME = "cache.sqlite3"
-FORMAT = 4  # 4: rows carry a keyed MAC (issue 18, D4)
+FORMAT = 5  # 4: rows carry a keyed MAC (issue 18, D4); 5: plan rows hold `from` of parts and indicators (issue 16)
 
 
 def _hash(data: bytes) -> str:

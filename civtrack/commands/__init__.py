@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 
 # The order of `civtrack --help`.
 COMMANDS: tuple[str, ...] = (
-    "status", "check", "record", "sheet", "import", "diff", "history", "report", "export", "extract", "init",
-    "schema",
+    "status", "check", "record", "sheet", "import", "diff", "history", "report", "export", "extract", "sources",
+    "init", "schema",
 )  # fmt: skip
 
 
@@ -152,7 +152,9 @@ class Opened:
         return self.snapshot.timelines(plan_ids)
 
 
-def open_repository(globals_: Globals, *, allow_errors: bool = False, plan_ids: list[str] | None = None) -> Opened:
+def open_repository(
+    globals_: Globals, *, allow_errors: bool = False, plan_ids: list[str] | None = None, sources: list[str] | None = None
+) -> Opened:
     """Find the root, read the config, the plans and every problem (civtrack.cache: through the cache).
 
     Unless ``allow_errors``, any error stops the command (exit 2): a status computed
@@ -170,7 +172,15 @@ def open_repository(globals_: Globals, *, allow_errors: bool = False, plan_ids: 
     config = load_config(root)
     lang = use_lang(globals_, config)
     snapshot = open_snapshot(root, config, use_cache=not os.environ.get("CIVTRACK_NO_CACHE"))
-    plan_ids = plan_ids and resolved_plans(snapshot.plans, plan_ids)
+    from civtrack.sources.links import may_link
+
+    if config.sources or sources or any(map(may_link, snapshot.plans.values())):
+        from civtrack.sources.view import attach, show_notices
+
+        snapshot = attach(snapshot, root, config, sources)
+        if not allow_errors:
+            show_notices(snapshot)
+    plan_ids = plan_ids and resolved_plans(snapshot.plans, plan_ids)  # the sources' plans too
     if snapshot.errors and not allow_errors:
         blocking = [p for p in snapshot.errors if not plan_ids or _touches(p, root, plan_ids)]
         if blocking:

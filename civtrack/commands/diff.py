@@ -135,12 +135,20 @@ def run(
     new = load_side(root, new_side, config)
     result = compare(old, new, day, config.pace_tolerance)
     problems = [p.render(lang) for p in new.errors]
+    moved = _source_moves(root, config, old_side, new_side, new, day)
     if output_format is DiffFormat.json:
+        import json
+
         from civtrack.render.diff import diff_json
 
         # Scripts match each problem's code, never its words.
         found = [p.as_dict(lang) for p in new.errors]
-        typer.echo(diff_json(result, old_side.as_dict(), new_side.as_dict(), found), nl=False)
+        text = diff_json(result, old_side.as_dict(), new_side.as_dict(), found)
+        if moved:  # issue 16: sources whose ref moved, with what they bring
+            document = json.loads(text)
+            document["sources"] = [move.as_dict() for move in moved]
+            text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+        typer.echo(text, nl=False)
     else:
         from civtrack.render.diff import diff_body, diff_head, diff_problems
         from civtrack.richout import console
@@ -152,5 +160,23 @@ def run(
         out.print(diff_head(result, lang, old_name, new_name))
         out.print(diff_problems(lang, new_name, problems), soft_wrap=True)
         out.print(diff_body(result, lang, out.width))
-    if fail_on is FailOn.rewrite and result.rewritten:
+        if moved:
+            from rich.text import Text
+
+            from civtrack.sources.review import text_lines
+
+            for line, style in text_lines(moved, lang):
+                out.print(Text(line, style=style), soft_wrap=True)
+    if fail_on is FailOn.rewrite and (result.rewritten or any(move.rewritten for move in moved)):
         raise typer.Exit(1)
+
+
+def _source_moves(root: Path, config: Config, old_side: Side, new_side: Side, new: Repository, day: Any) -> list:
+    """The sources of civtrack.toml whose ref moved between the sides (civtrack.sources.review)."""
+    from civtrack.sources.review import moves, sources_at
+
+    old_specs = sources_at(root, old_side.commit, old_side.unborn)
+    new_specs = sources_at(root, new_side.commit, new_side.unborn)
+    if not old_specs and not new_specs:
+        return []
+    return moves(root, config, old_specs, new_specs, new.plans, day)

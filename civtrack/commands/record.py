@@ -81,6 +81,9 @@ def run(
     status_day = parse_date(as_of, "--as-of") if as_of else None
     target = named_target(root, ref, config)
     plan_id = target.plan_id
+    from civtrack.sources.links import refuse_linked
+
+    refuse_linked(target)  # issue 16: a linked item's progress is recorded in its source
     entry = build_entry(target, value, done, day, note=note, by=by, evidence=evidence, unit=unit)
 
     month = month_of(entry.date)

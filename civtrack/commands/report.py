@@ -107,12 +107,19 @@ def run(
             show_default=False,
         ),
     ] = None,
+    source: Annotated[
+        list[str] | None,
+        typer.Option("--source", metavar="NAME", help="Add this source's plans, as NAME/plan (repeatable).", show_default=False),
+    ] = None,
+    all_sources: Annotated[bool, typer.Option("--all-sources", help="Add the plans of every source.")] = False,
 ) -> None:
     from civtrack.commands import chosen_plans, open_repository
     from civtrack.parallel import map_shares, workers
+    from civtrack.sources.options import source_names
+    from civtrack.sources.render import with_origins
 
     chosen_month = parse_month(month)
-    opened = open_repository(ctx.obj, plan_ids=plan)
+    opened = open_repository(ctx.obj, plan_ids=plan, sources=source_names(ctx.obj, source, all_sources))
     language = opened.lang
     # Without --plan, every plan running in the month; which those are, each share finds out (it takes
     # building the plan).
@@ -131,7 +138,8 @@ def run(
         pair
         for share in map_shares(
             lambda share: _sections(
-                opened, share, chosen_month, renderer.report_section, language, running_only=not plan, owners=owner
+                opened, share, chosen_month, with_origins(renderer.report_section, opened.snapshot, output_format.value),
+                language, running_only=not plan, owners=owner,
             ),
             candidates,
             workers() if len(candidates) >= PARALLEL_MIN_PLANS else 1,

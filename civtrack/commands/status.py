@@ -84,11 +84,17 @@ def run(
     chart: Annotated[
         bool, typer.Option("--chart", help="Add a sparkline of monthly completion per indicator (table format).")
     ] = False,
+    source: Annotated[
+        list[str] | None,
+        typer.Option("--source", metavar="NAME", help="Add this source's plans, as NAME/plan (repeatable).", show_default=False),
+    ] = None,
+    all_sources: Annotated[bool, typer.Option("--all-sources", help="Add the plans of every source.")] = False,
 ) -> None:
     from civtrack.commands import chosen_plans, open_repository, parse_date
+    from civtrack.sources.options import source_names
 
     day = parse_date(as_of, "--as-of")
-    opened = open_repository(ctx.obj, plan_ids=plan)
+    opened = open_repository(ctx.obj, plan_ids=plan, sources=source_names(ctx.obj, source, all_sources))
     ids = chosen_plans(opened, plan)
     from civtrack.supervision import OwnerTally
 
@@ -108,7 +114,7 @@ def run(
             summaries = tally.summaries()
             return [s for s in summaries if s.owner in owner] if owner else summaries
 
-        write_status_json(sys.stdout, ids, statuses_of, day.isoformat(), owners)
+        write_status_json(sys.stdout, ids, statuses_of, day.isoformat(), owners, getattr(opened.snapshot, "origins", None))
     elif output_format is StatusFormat.csv:
         from civtrack.render.data import status_csv
 

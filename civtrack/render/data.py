@@ -80,8 +80,10 @@ def watched_dict(status: Status, watches: Mapping[str, Watch]) -> dict[str, Any]
     }
 
 
-def plan_dict(plan: PlanStatus) -> dict[str, Any]:
-    return {
+def plan_dict(plan: PlanStatus, origins: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
+    """A plan as status JSON gives it; with ``origins`` (civtrack.sources: reference → where its figures
+    come from, "" for the plan itself), a linked item and a source's plan carry `"from"`."""
+    plan_out = {
         "id": plan.id,
         "title": plan.title,
         "organization": plan.organization,
@@ -89,6 +91,20 @@ def plan_dict(plan: PlanStatus) -> dict[str, Any]:
         "counts": dict(plan.counts),
         "indicators": [watched_dict(status, plan.watches) for status in plan.indicators],
     }
+    if origins:
+        _add_origins(plan_out, origins)
+    return plan_out
+
+
+def _add_origins(plan_out: dict[str, Any], origins: Mapping[str, Mapping[str, Any]]) -> None:
+    if "" in origins:
+        plan_out["from"] = dict(origins[""])
+        plan_out["indicators"] = plan_out.pop("indicators")
+    for item in plan_out["indicators"]:
+        for ref, out in ((item["id"], item), *((f"{item['id']}/{p['id']}", p) for p in item["parts"])):
+            if ref in origins:
+                out["from"] = dict(origins[ref])
+                out["parts"] = out.pop("parts")
 
 
 def owner_dict(summary: OwnerSummary) -> dict[str, Any]:
@@ -124,18 +140,20 @@ def write_status_json(
     statuses_of: Callable[[list[str]], list[PlanStatus]],
     as_of: str,
     owners: Callable[[], Sequence[OwnerSummary]] = list,
+    origins: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
 ) -> None:
     """status_json of ``plan_ids``, written plan by plan (each evaluated by ``statuses_of`` when its
     turn comes): the same characters (a plan nested in the document is its own indented text shifted
     right by its depth), without holding the document of a thousand plans in memory at once.
-    ``owners`` is called once the plans are written (the per-owner summary, added up as they came)."""
+    ``owners`` is called once the plans are written (the per-owner summary, added up as they came);
+    ``origins``: per plan id, plan_dict's."""
     if not plan_ids:
         out.write(status_json([], as_of, owners()))
         return
     out.write("{\n" + f'  "as_of": {_dumps(as_of)},\n' + '  "plans": [\n')
     for index, plan_id in enumerate(plan_ids):
         for status in statuses_of([plan_id]):
-            text = _dumps(plan_dict(status)).replace("\n", "\n    ")
+            text = _dumps(plan_dict(status, (origins or {}).get(status.id))).replace("\n", "\n    ")
             out.write("    " + text + (",\n" if index < len(plan_ids) - 1 else "\n"))
     text = _dumps([owner_dict(summary) for summary in owners()]).replace("\n", "\n  ")
     out.write("  ],\n" + f'  "owners": {text}\n' + "}\n")
