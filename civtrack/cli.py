@@ -20,16 +20,30 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperCommand, TyperOption
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from civtrack import __version__
 from civtrack.commands import COMMANDS, Globals, Lang, doc, remember
 from civtrack.errors import InputError
+from civtrack.helplang import META_KEY, help_lang, lang_in_args, localized
 
 LANG_HELP = "Language of labels and messages: en or zh (default: civtrack.toml, else en)."
 
+class Group(TyperGroup):
+    """The top level: its help in the run's language (civtrack.helplang), --lang read before --help."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        ctx.meta[META_KEY] = lang_in_args(args, commands=COMMANDS)
+        return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
+        with localized(self, ctx, help_lang(ctx)):
+            super().format_help(ctx, formatter)
+
+
 app = typer.Typer(
     name="civtrack",
+    cls=Group,
     help=doc("civtrack"),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -102,6 +116,9 @@ class Command(TyperCommand):
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         given = list(args)  # the parser consumes ``args``
+        chosen = lang_in_args(given)
+        if chosen is not None:  # --help is eager: it is shown before --lang is parsed
+            ctx.meta[META_KEY] = chosen
         try:
             return super().parse_args(ctx, args)
         except Exception as exc:
@@ -113,6 +130,10 @@ class Command(TyperCommand):
                 value = next((arg for arg in given if arg.startswith(name) and NUMBER.match(arg)), name)
                 exc.message = label("negative_hint", lang).format(value=value, command=ctx.info_name)
             raise
+
+    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
+        with localized(self, ctx, help_lang(ctx)):
+            super().format_help(ctx, formatter)
 
 
 _display_type = TyperOption.display_type_rich

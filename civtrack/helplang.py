@@ -1,0 +1,154 @@
+"""Help in the run's language (issue 13): `civtrack --lang zh status --help`, `civtrack status --help --lang zh`,
+or `lang = "zh"` in civtrack.toml.
+
+typer builds the command tree once, at import time, in English (the forked test server and every run share
+it). The language is only known once the command line is read, and `--help` is eager: it prints before a
+later `--lang` is parsed. So the help is swapped in when it is rendered: the command's text from
+``<name>.zh.md`` beside ``<name>.md`` (English when there is none yet), each option's help from
+civtrack/commands/options_zh.py, and typer's panel titles, then put back.
+
+Kept cheap: `civtrack --help` reads at most one small civtrack.toml with a regular expression (no tomllib,
+no civtrack.workspace), and imports the Chinese table only when the help is Chinese.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+# The key civtrack keeps the language seen on the command line under, in click's shared ctx.meta.
+META_KEY = "civtrack.lang"
+LANGS = ("en", "zh")
+# Options of the top level that take a value (their value is not a command name).
+_GLOBAL_VALUED = ("--root", "--lang")
+# Where a line of Chinese may break: between any two Han characters (rich breaks at spaces only, and cuts
+# a run longer than its column with "…"), never before closing punctuation nor after opening punctuation.
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_OPEN = "（“‘《「『【〔"
+_CLOSE = "，。、；：！？）”’》」』】〕…"
+_CJK_WORD = re.compile(
+    rf"\s*(?:[{_OPEN}]*[{_CJK}][{_CLOSE}]*|[^\s{_CJK}{_OPEN}{_CLOSE}]+[{_CLOSE}]*|\S)\s*"
+)
+_TOML_LANG = re.compile(r"""^[ \t]*lang[ \t]*=[ \t]*["']([a-z]+)["'][ \t]*(?:#.*)?$""", re.MULTILINE)
+
+
+def lang_in_args(args: Sequence[str], *, commands: Sequence[str] = ()) -> str | None:
+    """The last --lang given among ``args`` (``--lang zh`` or ``--lang=zh``), reading the top level's
+    arguments only up to the command name when ``commands`` are given. None when none is given, or an
+    unknown one (click refuses it when it parses the option)."""
+    found = None
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(args):
+            found = args[index + 1]
+            index += 2
+            continue
+        if arg.startswith("--lang="):
+            found = arg.split("=", 1)[1]
+        elif commands and arg in _GLOBAL_VALUED:
+            index += 2
+            continue
+        elif commands and arg in commands:
+            break
+        index += 1
+    return found if found in LANGS else None
+
+
+def config_lang(root: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> str | None:
+    """``lang`` of civtrack.toml at the root the commands would use (--root, else $CIVTRACK_ROOT, else the
+    nearest folder above holding civtrack.toml or plans/), read with a regular expression; None when
+    there is none (civtrack.workspace reports a bad file when a command runs)."""
+    chosen = root or os.environ.get("CIVTRACK_ROOT")
+    try:
+        if chosen:
+            folders: Sequence[Path] = (Path(chosen).expanduser(),)
+        else:
+            start = (cwd or Path.cwd()).resolve()
+            folders = (start, *start.parents)
+        for folder in folders:
+            config = folder / "civtrack.toml"
+            if config.is_file():
+                if config.stat().st_size > 1 << 20:
+                    return None
+                found = _TOML_LANG.search(config.read_text(encoding="utf-8", errors="replace"))
+                return found.group(1) if found and found.group(1) in LANGS else None
+            if (folder / "plans").is_dir():
+                return None
+    except OSError:
+        return None
+    return None
+
+
+def help_lang(ctx: Any) -> str:
+    """The language of the help being shown: --lang after the command, else before it, else civtrack.toml."""
+    chosen = ctx.meta.get(META_KEY)
+    root = None
+    context = ctx
+    while context is not None:
+        obj = context.obj
+        if chosen is None and getattr(obj, "lang", None):
+            chosen = obj.lang
+        root = root or getattr(obj, "root", None)
+        context = context.parent
+    return chosen or config_lang(root) or "en"
+
+
+def zh_doc(name: str) -> str | None:
+    """The Chinese help of a command (``<name>.zh.md`` beside its code), None when it has none yet."""
+    path = Path(__file__).parent / "commands" / f"{name}.zh.md"
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+
+
+def cjk_words(text: str) -> Iterator[tuple[int, int, str]]:
+    """rich's ``words`` (rich._wrap), with a break allowed between Han characters."""
+    for found in _CJK_WORD.finditer(text):
+        yield found.start(), found.end(), found.group(0)
+
+
+@contextmanager
+def localized(command: Any, ctx: Any, lang: str) -> Iterator[None]:
+    """While the help of ``command`` renders, its words in ``lang`` (zh; en is what typer holds)."""
+    if lang != "zh":
+        yield
+        return
+    from rich import _wrap
+    from typer import rich_utils
+
+    from civtrack.commands.options_zh import OPTION_HELP, PANELS
+
+    name = command.name if ctx.parent is not None else "civtrack"
+    saved: list[tuple[Any, str, Any]] = []
+
+    def swap(obj: Any, attr: str, value: Any) -> None:
+        saved.append((obj, attr, getattr(obj, attr)))
+        setattr(obj, attr, value)
+
+    text = zh_doc(name)
+    if text is not None:
+        swap(command, "help", text)
+    table = {**OPTION_HELP.get("*", {}), **OPTION_HELP.get(name, {})}
+    for param in command.get_params(ctx):
+        if param.name in table and getattr(param, "help", None) is not None:
+            swap(param, "help", table[param.name])
+    for sub in getattr(command, "commands", {}).values():
+        text = zh_doc(sub.name)
+        if text is not None:
+            swap(sub, "short_help", text.split("\n", 1)[0])
+    for constant, value in PANELS.items():
+        swap(rich_utils, constant, value)
+    swap(_wrap, "words", cjk_words)  # rich has no setting for it: its module function, while the help renders
+    try:
+        yield
+    finally:
+        for obj, attr, value in reversed(saved):
+            setattr(obj, attr, value)
