@@ -29,6 +29,7 @@ from civtrack.helplang import META_KEY, help_lang, lang_in_args, localized
 
 LANG_HELP = "Language of labels and messages: en or zh (default: civtrack.toml, else en)."
 
+
 class Group(TyperGroup):
     """The top level: its help in the run's language (civtrack.helplang), --lang read before --help."""
 

@@ -30,9 +30,7 @@ _GLOBAL_VALUED = ("--root", "--lang")
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 _OPEN = "（“‘《「『【〔"
 _CLOSE = "，。、；：！？）”’》」』】〕…"
-_CJK_WORD = re.compile(
-    rf"\s*(?:[{_OPEN}]*[{_CJK}][{_CLOSE}]*|[^\s{_CJK}{_OPEN}{_CLOSE}]+[{_CLOSE}]*|\S)\s*"
-)
+_CJK_WORD = re.compile(rf"\s*(?:[{_OPEN}]*[{_CJK}][{_CLOSE}]*|[^\s{_CJK}{_OPEN}{_CLOSE}]+[{_CLOSE}]*|\S)\s*")
 _TOML_LANG = re.compile(r"""^[ \t]*lang[ \t]*=[ \t]*["']([a-z]+)["'][ \t]*(?:#.*)?$""", re.MULTILINE)
 
 
