@@ -102,9 +102,42 @@ def zh_doc(name: str) -> str | None:
     """The Chinese help of a command (``<name>.zh.md`` beside its code), None when it has none yet."""
     path = Path(__file__).parent / "commands" / f"{name}.zh.md"
     try:
-        return path.read_text(encoding="utf-8").strip()
+        return joined(path.read_text(encoding="utf-8").strip())
     except FileNotFoundError:
         return None
+
+
+_HAN = re.compile(rf"[{_CJK}{_OPEN}{_CLOSE}]")
+_PUNCT = re.compile(rf"[{_OPEN}{_CLOSE}\u3000-\u303f\uff00-\uff20]")
+
+
+def joined(markdown: str) -> str:
+    """Chinese Markdown with its paragraphs' line breaks removed where a Han character or Chinese
+    punctuation meets them (a Han character beside a Latin word keeps its space): Markdown reads a line break as a space, and Chinese puts none between words.
+    Code blocks (the examples) are kept as they are."""
+    out: list[str] = []
+    in_code = False
+    for line in markdown.split("\n"):
+        fence = line.startswith("```")
+        previous = out[-1] if out else ""
+        if (
+            not in_code
+            and not fence
+            and line
+            and previous
+            and not previous.startswith("```")
+            and (
+                (_HAN.fullmatch(previous[-1]) and _HAN.fullmatch(line[0]))
+                or _PUNCT.fullmatch(previous[-1])
+                or _PUNCT.fullmatch(line[0])
+            )
+        ):
+            out[-1] = previous + line
+        else:
+            out.append(line)
+        if fence:
+            in_code = not in_code
+    return "\n".join(out)
 
 
 def cjk_words(text: str) -> Iterator[tuple[int, int, str]]:
