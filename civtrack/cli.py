@@ -20,26 +20,61 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer._click import exceptions as click_exceptions
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from civtrack import __version__
 from civtrack.commands import COMMANDS, Globals, Lang, doc, remember
 from civtrack.errors import InputError
-from civtrack.helplang import META_KEY, help_lang, lang_in_args, localized
+from civtrack.helplang import (
+    META_KEY,
+    help_lang,
+    lang_in_args,
+    localize_error,
+    localized,
+    restore_errors,
+    usage_prefix,
+)
 
 LANG_HELP = "Language of labels and messages: en or zh (default: civtrack.toml, else en)."
 
 
+def _usage(command: Any, ctx: typer.Context, formatter: Any) -> None:
+    """The usage line, after "Usage: " or the help language's word for it."""
+    formatter.write_usage(ctx.command_path, " ".join(command.collect_usage_pieces(ctx)), prefix=usage_prefix(ctx))
+
+
 class Group(TyperGroup):
-    """The top level: its help in the run's language (civtrack.helplang), --lang read before --help."""
+    """The top level: its help in the run's language (civtrack.helplang), --lang read before --help, and
+    typer's usage errors in it (those of the commands too: they reach the top level's invoke)."""
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         ctx.meta[META_KEY] = lang_in_args(args, commands=COMMANDS)
-        return super().parse_args(ctx, args)
+        try:
+            return super().parse_args(ctx, args)
+        except click_exceptions.UsageError as exc:
+            localize_error(exc, help_lang(ctx))
+            raise
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click_exceptions.UsageError as exc:
+            localize_error(exc, help_lang(ctx))
+            raise
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            restore_errors()
 
     def format_help(self, ctx: typer.Context, formatter: Any) -> None:
         with localized(self, ctx, help_lang(ctx)):
             super().format_help(ctx, formatter)
+
+    def format_usage(self, ctx: typer.Context, formatter: Any) -> None:
+        _usage(self, ctx, formatter)
 
 
 app = typer.Typer(
@@ -127,7 +162,7 @@ class Command(TyperCommand):
             if isinstance(name, str) and NEGATIVE.match(name) and hasattr(exc, "message"):
                 from civtrack.i18n import label
 
-                lang = getattr(ctx.obj, "lang", None) or "en"
+                lang = help_lang(ctx)  # --lang before or after the command, else civtrack.toml
                 value = next((arg for arg in given if arg.startswith(name) and NUMBER.match(arg)), name)
                 exc.message = label("negative_hint", lang).format(value=value, command=ctx.info_name)
             raise
@@ -135,6 +170,9 @@ class Command(TyperCommand):
     def format_help(self, ctx: typer.Context, formatter: Any) -> None:
         with localized(self, ctx, help_lang(ctx)):
             super().format_help(ctx, formatter)
+
+    def format_usage(self, ctx: typer.Context, formatter: Any) -> None:
+        _usage(self, ctx, formatter)
 
 
 _display_type = TyperOption.display_type_rich

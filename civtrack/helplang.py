@@ -183,3 +183,59 @@ def localized(command: Any, ctx: Any, lang: str) -> Iterator[None]:
     finally:
         for obj, attr, value in reversed(saved):
             setattr(obj, attr, value)
+
+
+def usage_prefix(ctx: Any) -> str | None:
+    """click's "Usage: " in the help's language (None: click's own)."""
+    if help_lang(ctx) != "zh":
+        return None
+    from civtrack.commands.options_zh import USAGE_PREFIX
+
+    return USAGE_PREFIX
+
+
+def reworded(english: str) -> str:
+    """One of typer's usage errors in Chinese (civtrack/commands/options_zh.py), else as it is."""
+    from civtrack.commands.options_zh import USAGE_ERRORS, VALUE_ERRORS
+
+    for table in (USAGE_ERRORS, VALUE_ERRORS):
+        for pattern, chinese in table:
+            found = re.fullmatch(pattern, english, re.DOTALL)
+            if found:
+                words = found.groupdict()
+                if "inner" in words:
+                    words["inner"] = reworded(words["inner"])
+                return chinese.format(**words)
+    return english
+
+
+# typer's words around an error (panel title, "Try … for help"), set while a Chinese error is shown and put
+# back when the run ends (civtrack.cli.Group.main): typer prints the error after the command has returned.
+_ERROR_SAVED: dict[str, Any] = {}
+
+
+def localize_error(exc: Any, lang: str) -> None:
+    """A usage error of typer shown in ``lang``: its message reworded when it is shown (its words are made
+    then, e.g. Missing argument), and typer's words around it."""
+    if lang != "zh" or getattr(exc, "_civtrack_zh", False):
+        return
+    from typer import rich_utils
+
+    from civtrack.commands.options_zh import ERROR_PANELS
+
+    english = exc.format_message
+    exc.format_message = lambda: reworded(english())
+    exc._civtrack_zh = True
+    for constant, value in ERROR_PANELS.items():
+        _ERROR_SAVED.setdefault(constant, getattr(rich_utils, constant))
+        setattr(rich_utils, constant, value)
+
+
+def restore_errors() -> None:
+    """typer's English words around errors again (the end of a run; in-process tests run many)."""
+    if _ERROR_SAVED:
+        from typer import rich_utils
+
+        for constant, value in _ERROR_SAVED.items():
+            setattr(rich_utils, constant, value)
+        _ERROR_SAVED.clear()

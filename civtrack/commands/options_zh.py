@@ -104,3 +104,37 @@ PANELS: dict[str, str] = {
     "DEFAULT_STRING": "[默认：{}]",
     "REQUIRED_LONG_STRING": "[必填]",
 }
+
+# The line before a command's usage (click's "Usage: "), and typer's words around a usage error.
+USAGE_PREFIX = "用法："
+ERROR_PANELS: dict[str, str] = {
+    "ERRORS_PANEL_TITLE": "错误",
+    "RICH_HELP": "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。",
+}
+
+# typer's own usage errors (its vendored click words them in English f-strings, with no gettext): the
+# common ones, matched whole on the English text and reworded; anything else stays English. The
+# placeholders are the English text's groups, a group named ``inner`` reworded again by VALUE_ERRORS.
+USAGE_ERRORS: tuple[tuple[str, str], ...] = (
+    (r"No such option: (?P<o>\S+) Did you mean (?P<s>.+)\?", "没有 {o} 这个选项。是不是要用 {s}？"),
+    (r"No such option: (?P<o>\S+) \(Possible options: (?P<s>.+)\)", "没有 {o} 这个选项（可用的选项：{s}）"),
+    (r"No such option: (?P<o>\S+)", "没有 {o} 这个选项"),
+    (r"No such command '(?P<c>.+)'\. Did you mean (?P<s>.+)\?", "没有 {c} 这个命令。是不是要用 {s}？"),
+    (r"No such command '(?P<c>.+)'\.", "没有 {c} 这个命令。"),
+    (r"Missing command\.", "缺少命令。"),
+    (r"Missing argument '(?P<a>.+)'\.", "缺少参数 {a}。"),
+    (r"Missing option '(?P<o>.+)'\.", "缺少选项 {o}。"),
+    (r"Missing parameter: (?P<p>.+)", "缺少参数：{p}"),
+    (r"Option '(?P<o>.+)' requires an argument\.", "选项 {o} 需要一个值。"),
+    (r"Option '(?P<o>.+)' requires (?P<n>\d+) arguments\.", "选项 {o} 需要 {n} 个值。"),
+    (r"Option '(?P<o>.+)' does not take a value\.", "选项 {o} 不带值。"),
+    (r"Got unexpected extra arguments? \((?P<a>.+)\)", "多余的参数（{a}）"),
+    (r"Invalid value for (?P<p>.+?): (?P<inner>.+)", "{p} 的值无效：{inner}"),
+    (r"Invalid value: (?P<inner>.+)", "值无效：{inner}"),
+)
+VALUE_ERRORS: tuple[tuple[str, str], ...] = (
+    (r"(?:Value error, )?(?P<v>'.*') is not one of (?P<c>.+)\.", "{v} 不是可选的值（{c}）。"),
+    (r"(?P<v>'.*') is not a valid integer\.", "{v} 不是整数。"),
+    (r"(?P<v>'.*') is not a valid float\.", "{v} 不是数字。"),
+    (r"expected a date YYYY-MM-DD, got (?P<v>'.*')", "应为日期 YYYY-MM-DD，而不是 {v}"),
+)
