@@ -7,7 +7,8 @@ later `--lang` is parsed. So the help is swapped in when it is rendered: the com
 ``<name>.zh.md`` beside ``<name>.md`` (English when there is none yet), each option's help from
 civtrack/commands/options_zh.py, and typer's panel titles, then put back.
 
-Kept cheap: `civtrack --help` reads at most one small civtrack.toml with a regular expression (no tomllib,
+Kept cheap: no regular expression is compiled on import (re caches them when a help is shown);
+`civtrack --help` reads at most one small civtrack.toml with a regular expression (no tomllib,
 no civtrack.workspace), and imports the Chinese table only when the help is Chinese.
 """
 
@@ -30,8 +31,8 @@ _GLOBAL_VALUED = ("--root", "--lang")
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 _OPEN = "（“‘《「『【〔"
 _CLOSE = "，。、；：！？）”’》」』】〕…"
-_CJK_WORD = re.compile(rf"\s*(?:[{_OPEN}]*[{_CJK}][{_CLOSE}]*|[^\s{_CJK}{_OPEN}{_CLOSE}]+[{_CLOSE}]*|\S)\s*")
-_TOML_LANG = re.compile(r"""^[ \t]*lang[ \t]*=[ \t]*["']([a-z]+)["'][ \t]*(?:#.*)?$""", re.MULTILINE)
+_CJK_WORD_PATTERN = rf"\s*(?:[{_OPEN}]*[{_CJK}][{_CLOSE}]*|[^\s{_CJK}{_OPEN}{_CLOSE}]+[{_CLOSE}]*|\S)\s*"
+_TOML_LANG = r"""(?m)^[ \t]*lang[ \t]*=[ \t]*["']([a-z]+)["'][ \t]*(?:#.*)?$"""
 
 
 def lang_in_args(args: Sequence[str], *, commands: Sequence[str] = ()) -> str | None:
@@ -75,7 +76,7 @@ def config_lang(root: str | os.PathLike[str] | None = None, cwd: Path | None = N
             if config.is_file():
                 if config.stat().st_size > 1 << 20:
                     return None
-                found = _TOML_LANG.search(config.read_text(encoding="utf-8", errors="replace"))
+                found = re.search(_TOML_LANG, config.read_text(encoding="utf-8", errors="replace"))
                 return found.group(1) if found and found.group(1) in LANGS else None
             if (folder / "plans").is_dir():
                 return None
@@ -107,8 +108,8 @@ def zh_doc(name: str) -> str | None:
         return None
 
 
-_HAN = re.compile(rf"[{_CJK}{_OPEN}{_CLOSE}]")
-_PUNCT = re.compile(rf"[{_OPEN}{_CLOSE}\u3000-\u303f\uff00-\uff20]")
+_HAN = rf"[{_CJK}{_OPEN}{_CLOSE}]"
+_PUNCT = rf"[{_OPEN}{_CLOSE}\u3000-\u303f\uff00-\uff20]"
 
 
 def joined(markdown: str) -> str:
@@ -127,9 +128,9 @@ def joined(markdown: str) -> str:
             and previous
             and not previous.startswith("```")
             and (
-                (_HAN.fullmatch(previous[-1]) and _HAN.fullmatch(line[0]))
-                or _PUNCT.fullmatch(previous[-1])
-                or _PUNCT.fullmatch(line[0])
+                (re.fullmatch(_HAN, previous[-1]) and re.fullmatch(_HAN, line[0]))
+                or re.fullmatch(_PUNCT, previous[-1])
+                or re.fullmatch(_PUNCT, line[0])
             )
         ):
             out[-1] = previous + line
@@ -142,7 +143,7 @@ def joined(markdown: str) -> str:
 
 def cjk_words(text: str) -> Iterator[tuple[int, int, str]]:
     """rich's ``words`` (rich._wrap), with a break allowed between Han characters."""
-    for found in _CJK_WORD.finditer(text):
+    for found in re.finditer(_CJK_WORD_PATTERN, text):
         yield found.start(), found.end(), found.group(0)
 
 
