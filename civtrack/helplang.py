@@ -26,12 +26,13 @@ META_KEY = "civtrack.lang"
 LANGS = ("en", "zh")
 # Options of the top level that take a value (their value is not a command name).
 _GLOBAL_VALUED = ("--root", "--lang")
-# Where a line of Chinese may break: between any two Han characters (rich breaks at spaces only, and cuts
-# a run longer than its column with "…"), never before closing punctuation nor after opening punctuation.
+# Where a line of Chinese may break: between two Han characters or Chinese punctuation marks (rich breaks at
+# spaces only, and cuts a run longer than its column with "…"), and after a closing mark; never before a
+# closing mark nor after an opening one, nor inside a path (`progress/<计划编号>/…`, `example/床位`).
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 _OPEN = "（“‘《「『【〔"
 _CLOSE = "，。、；：！？）”’》」』】〕…"
-_CJK_WORD_PATTERN = rf"\s*(?:[{_OPEN}]*[{_CJK}][{_CLOSE}]*|[^\s{_CJK}{_OPEN}{_CLOSE}]+[{_CLOSE}]*|\S)\s*"
+_HAN = rf"[{_CJK}{_OPEN}{_CLOSE}\u3000-\u303f]"
 _TOML_LANG = r"""(?m)^[ \t]*lang[ \t]*=[ \t]*["']([a-z]+)["'][ \t]*(?:#.*)?$"""
 
 
@@ -108,7 +109,6 @@ def zh_doc(name: str) -> str | None:
         return None
 
 
-_HAN = rf"[{_CJK}{_OPEN}{_CLOSE}]"
 _PUNCT = rf"[{_OPEN}{_CLOSE}\u3000-\u303f\uff00-\uff20]"
 
 
@@ -142,9 +142,30 @@ def joined(markdown: str) -> str:
 
 
 def cjk_words(text: str) -> Iterator[tuple[int, int, str]]:
-    """rich's ``words`` (rich._wrap), with a break allowed between Han characters."""
-    for found in re.finditer(_CJK_WORD_PATTERN, text):
-        yield found.start(), found.end(), found.group(0)
+    """rich's ``words`` (rich._wrap: each run of non-space characters with the spaces after it), with
+    Chinese runs split where a line may break."""
+    han = re.compile(_HAN)
+    for found in re.finditer(r"\s*\S+\s*", text):
+        start, end, word = found.start(), found.end(), found.group(0)
+        first, last = start + len(word) - len(word.lstrip()), start + len(word.rstrip())
+        # after a closing mark (，、。） …), then between Han characters of a piece that is no path
+        pieces = [first, *(i for i in range(first + 1, last) if text[i - 1] in _CLOSE and text[i] not in _CLOSE)]
+        breaks = []
+        for a, b in zip(pieces, [*pieces[1:], last], strict=True):
+            breaks.append(a)
+            if "/" in text[a:b]:  # a path or a reference people type (example/床位): whole
+                continue
+            breaks += [
+                i
+                for i in range(a + 1, b)
+                if text[i] not in _CLOSE
+                and text[i - 1] not in _OPEN
+                and han.fullmatch(text[i - 1])
+                and han.fullmatch(text[i])
+            ]
+        breaks[0] = start
+        for a, b in zip(breaks, [*breaks[1:], end], strict=True):
+            yield a, b, text[a:b]
 
 
 @contextmanager

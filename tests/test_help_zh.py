@@ -277,3 +277,25 @@ def test_joined() -> None:
     assert joined("第一行，\n第二行 `x` 和\n`csv` 已包含\n```\ncivtrack a\n# b\n```") == (
         "第一行，第二行 `x` 和\n`csv` 已包含\n```\ncivtrack a\n# b\n```"
     )
+
+
+def test_chinese_lines_break_between_han_characters_never_inside_a_path() -> None:
+    from civtrack.helplang import cjk_words
+
+    def words(text: str) -> list[str]:
+        return [word for _, _, word in cjk_words(text)]
+
+    assert words("计划放在 plans/<计划编号>.yaml，进度") == [
+        "计",
+        "划",
+        "放",
+        "在 ",
+        "plans/<计划编号>.yaml，",
+        "进",
+        "度",
+    ]
+    assert words("（默认：civtrack.toml 中的设置，否则 en）。") == [
+        "（默", "认：", "civtrack.toml ", "中", "的", "设", "置，", "否", "则 ", "en）。",
+    ]  # fmt: skip
+    assert words("如 example/elder-beds、example/床位。") == ["如 ", "example/elder-beds、", "example/床位。"]
+    assert words("  abc def ") == ["  abc ", "def "]  # what rich's own gives
