@@ -28,12 +28,14 @@ from civtrack.commands import COMMANDS, Globals, Lang, doc, remember
 from civtrack.errors import InputError
 from civtrack.helplang import (
     META_KEY,
+    ROOT_KEY,
     help_lang,
     lang_in_args,
     localize_error,
     localized,
     restore_errors,
     usage_prefix,
+    value_in_args,
 )
 
 LANG_HELP = "Language of labels and messages: en or zh (default: civtrack.toml, else en)."
@@ -50,6 +52,7 @@ class Group(TyperGroup):
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         ctx.meta[META_KEY] = lang_in_args(args, commands=COMMANDS)
+        ctx.meta[ROOT_KEY] = value_in_args(args, "--root", commands=COMMANDS)
         try:
             return super().parse_args(ctx, args)
         except click_exceptions.UsageError as exc:

@@ -21,8 +21,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-# The key civtrack keeps the language seen on the command line under, in click's shared ctx.meta.
+# The keys civtrack keeps the language and the root seen on the command line under, in click's shared
+# ctx.meta (read before --help, which is eager: the top level's --root is not parsed yet then).
 META_KEY = "civtrack.lang"
+ROOT_KEY = "civtrack.root"
 LANGS = ("en", "zh")
 # Options of the top level that take a value (their value is not a command name).
 _GLOBAL_VALUED = ("--root", "--lang")
@@ -40,17 +42,24 @@ def lang_in_args(args: Sequence[str], *, commands: Sequence[str] = ()) -> str | 
     """The last --lang given among ``args`` (``--lang zh`` or ``--lang=zh``), reading the top level's
     arguments only up to the command name when ``commands`` are given. None when none is given, or an
     unknown one (click refuses it when it parses the option)."""
+    found = value_in_args(args, "--lang", commands=commands)
+    return found if found in LANGS else None
+
+
+def value_in_args(args: Sequence[str], option: str, *, commands: Sequence[str] = ()) -> str | None:
+    """The value of the last ``option`` among ``args``, as click will read it (up to ``--``, and up to
+    the command name when ``commands`` are given): what `--help` needs before click has parsed it."""
     found = None
     index = 0
     while index < len(args):
         arg = args[index]
         if arg == "--":
             break
-        if arg == "--lang" and index + 1 < len(args):
+        if arg == option and index + 1 < len(args):
             found = args[index + 1]
             index += 2
             continue
-        if arg.startswith("--lang="):
+        if arg.startswith(option + "="):
             found = arg.split("=", 1)[1]
         elif commands and arg in _GLOBAL_VALUED:
             index += 2
@@ -58,7 +67,7 @@ def lang_in_args(args: Sequence[str], *, commands: Sequence[str] = ()) -> str | 
         elif commands and arg in commands:
             break
         index += 1
-    return found if found in LANGS else None
+    return found
 
 
 def config_lang(root: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> str | None:
@@ -97,7 +106,7 @@ def help_lang(ctx: Any) -> str:
             chosen = obj.lang
         root = root or getattr(obj, "root", None)
         context = context.parent
-    return chosen or config_lang(root) or "en"
+    return chosen or config_lang(root or ctx.meta.get(ROOT_KEY)) or "en"
 
 
 def zh_doc(name: str) -> str | None:

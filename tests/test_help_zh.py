@@ -299,3 +299,11 @@ def test_chinese_lines_break_between_han_characters_never_inside_a_path() -> Non
     ]  # fmt: skip
     assert words("如 example/elder-beds、example/床位。") == ["如 ", "example/elder-beds、", "example/床位。"]
     assert words("  abc def ") == ["  abc ", "def "]  # what rich's own gives
+
+
+def test_root_before_help_finds_its_lang(tmp_path: Path) -> None:
+    write(tmp_path / "zh", "civtrack.toml", 'lang = "zh"\n')
+    (tmp_path / "en").mkdir()
+    for line in (["--root", str(tmp_path / "zh"), "--help"], [f"--root={tmp_path / 'zh'}", "init", "--help"]):
+        assert _header(run_cli(*line, cwd=tmp_path / "en").stdout)[0].startswith("用法：civtrack")
+    assert _header(run_cli("--help", cwd=tmp_path / "en").stdout)[0].startswith("Usage: civtrack")
