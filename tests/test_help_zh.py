@@ -106,6 +106,7 @@ def _examples(markdown: str) -> list[str]:
 
 @pytest.mark.parametrize("name", ["civtrack", *COMMANDS])
 def test_chinese_examples_run_the_same_commands(name: str) -> None:
+    assert (DOCS / f"{name}.zh.md").is_file(), f"civtrack/commands/{name}.zh.md is missing"
     english = (DOCS / f"{name}.md").read_text(encoding="utf-8")
     chinese = (DOCS / f"{name}.zh.md").read_text(encoding="utf-8")
     assert _examples(chinese) == _examples(english)
