@@ -20,16 +20,69 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperCommand, TyperOption
+from typer._click import exceptions as click_exceptions
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from civtrack import __version__
 from civtrack.commands import COMMANDS, Globals, Lang, doc, remember
 from civtrack.errors import InputError
+from civtrack.helplang import (
+    META_KEY,
+    ROOT_KEY,
+    help_lang,
+    lang_in_args,
+    localize_error,
+    localized,
+    restore_errors,
+    usage_prefix,
+    value_in_args,
+)
 
 LANG_HELP = "Language of labels and messages: en or zh (default: civtrack.toml, else en)."
 
+
+def _usage(command: Any, ctx: typer.Context, formatter: Any) -> None:
+    """The usage line, after "Usage: " or the help language's word for it."""
+    formatter.write_usage(ctx.command_path, " ".join(command.collect_usage_pieces(ctx)), prefix=usage_prefix(ctx))
+
+
+class Group(TyperGroup):
+    """The top level: its help in the run's language (civtrack.helplang), --lang read before --help, and
+    typer's usage errors in it (those of the commands too: they reach the top level's invoke)."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        ctx.meta[META_KEY] = lang_in_args(args, commands=COMMANDS)
+        ctx.meta[ROOT_KEY] = value_in_args(args, "--root", commands=COMMANDS)
+        try:
+            return super().parse_args(ctx, args)
+        except click_exceptions.UsageError as exc:
+            localize_error(exc, help_lang(ctx))
+            raise
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click_exceptions.UsageError as exc:
+            localize_error(exc, help_lang(ctx))
+            raise
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            restore_errors()
+
+    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
+        with localized(self, ctx, help_lang(ctx)):
+            super().format_help(ctx, formatter)
+
+    def format_usage(self, ctx: typer.Context, formatter: Any) -> None:
+        _usage(self, ctx, formatter)
+
+
 app = typer.Typer(
     name="civtrack",
+    cls=Group,
     help=doc("civtrack"),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -102,6 +155,9 @@ class Command(TyperCommand):
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         given = list(args)  # the parser consumes ``args``
+        chosen = lang_in_args(given)
+        if chosen is not None:  # --help is eager: it is shown before --lang is parsed
+            ctx.meta[META_KEY] = chosen
         try:
             return super().parse_args(ctx, args)
         except Exception as exc:
@@ -109,10 +165,17 @@ class Command(TyperCommand):
             if isinstance(name, str) and NEGATIVE.match(name) and hasattr(exc, "message"):
                 from civtrack.i18n import label
 
-                lang = getattr(ctx.obj, "lang", None) or "en"
+                lang = help_lang(ctx)  # --lang before or after the command, else civtrack.toml
                 value = next((arg for arg in given if arg.startswith(name) and NUMBER.match(arg)), name)
                 exc.message = label("negative_hint", lang).format(value=value, command=ctx.info_name)
             raise
+
+    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
+        with localized(self, ctx, help_lang(ctx)):
+            super().format_help(ctx, formatter)
+
+    def format_usage(self, ctx: typer.Context, formatter: Any) -> None:
+        _usage(self, ctx, formatter)
 
 
 _display_type = TyperOption.display_type_rich
