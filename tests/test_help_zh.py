@@ -30,6 +30,10 @@ HEADERS = {
         "用法：civtrack record [OPTIONS] {PLAN/INDICATOR[/PART]} [value]",
         "填报进度：在 progress/计划/YYYY-MM.yaml 末尾追加一条记录，写入前先对照计划检查。",
     ),
+    "sources": (
+        "用法：civtrack sources [OPTIONS] [action] [[NAME]...]...",
+        "列出本仓库引用的其他仓库（数据源），或获取它们的最新内容（civtrack sources fetch）。",
+    ),
     "sheet": ("用法：civtrack sheet [OPTIONS]", "生成当月的进度填报表（.xlsx），发给各科室和县区局填写。"),
     "import": (
         "用法：civtrack import [OPTIONS] {FILE.xlsx|FILE.csv}",

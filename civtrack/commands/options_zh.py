@@ -27,6 +27,8 @@ OPTION_HELP: dict[str, dict[str, str]] = {
         "alert": "只看有该预警的事项（可重复）。",
         "by": "按责任单位分组，每个单位一行汇总。",
         "chart": "在表格中为每个指标加一条按月完成率的迷你走势图。",
+        "source": "加入该数据源的计划，编号写作 数据源/计划（可重复）。",
+        "all_sources": "加入所有数据源的计划。",
     },
     "check": {
         "strict": "有警告也判为不通过。",
@@ -70,6 +72,8 @@ OPTION_HELP: dict[str, dict[str, str]] = {
         "output": _OUTPUT_FILE,
         "owner": "只含该责任单位的事项（可重复）。",
         "fail_on": "有指标处于该状态、有事项带该预警（red、orange）或有事项久未填报（stale）时，以退出码 1 结束（可重复）。",
+        "source": "加入该数据源的计划，编号写作 数据源/计划（可重复）。",
+        "all_sources": "加入所有数据源的计划。",
     },
     "export": {
         "as_of": "导出该日期及以前的记录，或该日期的状态（默认：今天）。",
@@ -77,6 +81,11 @@ OPTION_HELP: dict[str, dict[str, str]] = {
         "plan": _PLAN,
         "output": _OUTPUT_FILE,
         "encoding": "CSV 的编码：utf-8-sig 可在 Excel（2016 及以后）和 WPS 中直接打开；中文 Windows 上的旧版 Excel 用 gb18030。",
+    },
+    "sources": {
+        "action": "list（默认）：列出每个数据源及其落后多少；fetch：获取最新内容。",
+        "names": "只处理这些数据源（默认：全部）。",
+        "offline": "list：不向远端询问每个数据源落后多少。",
     },
     "extract": {
         "file": "计划文本：UTF-8 或 GB18030/GBK，简体或繁体；- 表示从标准输入读取。",
