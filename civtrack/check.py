@@ -97,15 +97,20 @@ def _check_number(plan_file: PlanFile, i: int, ind: Indicator) -> list[Problem]:
             )
     if ind.comparator == ">=":
         if ind.parts:
+            # Where each pair stands, looked up only for a problem: a line of a file read by the fast
+            # path costs a reading by the reference (the whole plan file again).
             pairs = [
-                (f"part '{part.id}' of '{ind.id}'", at("parts", j), part.target, part.baseline)
+                (f"part '{part.id}' of '{ind.id}'", ("parts", j), part.target, part.baseline)
                 for j, part in enumerate(ind.parts)
             ]
         elif ind.target is not None:
-            pairs = [(f"indicator '{ind.id}'", at("target"), ind.target, ind.baseline or 0)]
+            pairs = [(f"indicator '{ind.id}'", ("target",), ind.target, ind.baseline or 0)]
         else:
             pairs = []
-        for name, line, target, baseline in pairs:
+        for name, where, target, baseline in pairs:
+            if not (target < baseline or target == baseline):
+                continue
+            line = at(*where)
             if target < baseline:
                 problems.append(
                     error(
