@@ -165,7 +165,7 @@ def _do_folder(
 ) -> _FolderOut:
     """Parse what changed in a folder, check its entries against the plan (as check_repository does),
     fold them into series (as compute.fold does) and cache the lot."""
-    from civtrack.check import check_entry
+    from civtrack.check import check_entries
     from civtrack.compute import add_entry
 
     indicators = {ind.id: ind for ind in plan.indicators}
@@ -190,8 +190,9 @@ def _do_folder(
                 entries_of[rel] = result.cols
         results[rel] = result
         # Order within the folder: (month, position in the file); the reference's (month, seq) sorts the same.
+        items = list(items)
+        checks.extend(check_entries(plan, indicators, items))
         for index, item in enumerate(items):
-            checks.extend(check_entry(plan, indicators, item))
             add_entry(ledger, job.plan_id, item.entry, (month, index))
     series = {ref: Series.from_days(days) for ref, days in ledger.get(job.plan_id, {}).items()}
     writes: dict[tuple[str, str], tuple[bytes, str]] = {}
