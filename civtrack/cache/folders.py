@@ -55,6 +55,12 @@ def _run_plans(
             except OSError as exc:
                 yield rel, exc
                 continue
+            if plan_file is not None and record is not None:
+                # Kept as the workers' plans are: the plan without its document (the file's text and
+                # values: 100 MB for 1,000 plans), read again only if a line is asked for.
+                lazy = _LazyPlanFile(record["id"], [], root, rel, shown, config)
+                lazy.plan = plan_file.plan
+                plan_file = lazy
         else:
             plan = record["plan"]
             plan_file = _LazyPlanFile(record["id"], plan, root, rel, shown, config) if plan is not None else None
