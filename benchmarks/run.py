@@ -43,6 +43,7 @@ SIZES = {"2k": 2_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 @dataclass
 class Result:
     times: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # user + system seconds of the process and its workers
     rss_kb: int = 0
     note: str = ""
 
@@ -50,20 +51,25 @@ class Result:
     def median(self) -> float | None:
         return statistics.median(self.times) if self.times else None
 
+    @property
+    def cpu_median(self) -> float | None:
+        return statistics.median(self.cpu) if self.cpu else None
+
 
 def civtrack_bin() -> str:
     found = Path(sys.executable).parent / "civtrack"
     return str(found) if found.exists() else (shutil.which("civtrack") or "civtrack")
 
 
-def timed(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, int, int]:
-    """(seconds, peak RSS in KB of the process and the children it waited for, exit code)."""
+def timed(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, int, int, float]:
+    """(seconds, peak RSS in KB of the process and the children it waited for, exit code, CPU seconds:
+    user + system of the process and those children)."""
     start = time.perf_counter()
     process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss, process.returncode
+    return elapsed, usage.ru_maxrss, process.returncode, usage.ru_utime + usage.ru_stime
 
 
 def repository(size: str, entries: int) -> Path:
@@ -85,10 +91,11 @@ def run_case(argv: list[str], cwd: Path, runs: int, before=None, env=None) -> Re
     for _ in range(runs):
         if before is not None:
             before()
-        seconds, rss, code = timed(argv, cwd, env)
+        seconds, rss, code, cpu = timed(argv, cwd, env)
         if code not in (0, 1):
             result.note = f"exit {code}"
         result.times.append(seconds)
+        result.cpu.append(cpu)
         result.rss_kb = max(result.rss_kb, rss)
     return result
 
@@ -215,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(
             json.dumps(
-                [{"case": c, "size": s, "times": r.times, "median": r.median, "rss_kb": r.rss_kb, "note": r.note}
+                [{"case": c, "size": s, "times": r.times, "median": r.median, "cpu": r.cpu, "rss_kb": r.rss_kb, "note": r.note}
                  for c, s, r in rows],
                 indent=1,
             )
@@ -240,9 +247,17 @@ RSS_TARGET_MB = 400  # every civtrack command at 1M entries
 NOT_CIVTRACK = ("hledger", "bare yaml-rs", "python -c")
 
 
-def ratio_rows(rows: list[tuple[str, str, Result]], sizes: list[str]) -> list[tuple[str, str, float, str, float, bool]]:
-    """(what, size, measured, op, target, met) of every ratio whose two cases ran."""
-    found = {(case, size): result.median for case, size, result in rows if result.median}
+def ratio_rows(
+    rows: list[tuple[str, str, Result]], sizes: list[str], cpu: bool = False
+) -> list[tuple[str, str, float, str, float, bool]]:
+    """(what, size, measured, op, target, met) of every ratio whose two cases ran: of the median wall
+    times (the targets), or of the median CPU times (``cpu``: steadier when other work shares the cores,
+    but blind to what the second core gains)."""
+    found = {
+        (case, size): result.cpu_median if cpu else result.median
+        for case, size, result in rows
+        if result.median and result.cpu_median
+    }
     out = []
     for what, top, bottom, sized, op, target in RATIOS:
         for size in sizes if sized else [""]:
@@ -254,29 +269,32 @@ def ratio_rows(rows: list[tuple[str, str, Result]], sizes: list[str]) -> list[tu
 
 
 def print_table(rows: list[tuple[str, str, Result]], sizes: list[str]) -> None:
-    print("| case | entries | median | runs | peak RSS |")
-    print("|---|---|---|---|---|")
+    print("| case | entries | median | CPU (median) | runs | peak RSS |")
+    print("|---|---|---|---|---|---|")
     for case, size, result in rows:
         rss = result.rss_kb / 1024
         over = rss > RSS_TARGET_MB and size == "1m" and not case.startswith(NOT_CIVTRACK)
         memory = f"{rss:.0f} MB" + (f" (over {RSS_TARGET_MB} MB)" if over else "")
-        print(f"| {case} | {size or '—'} | {_fmt(result)} | {len(result.times)} | {memory} |")
+        cpu = _secs(result.cpu_median) if result.cpu_median is not None else "—"
+        print(f"| {case} | {size or '—'} | {_fmt(result)} | {cpu} | {len(result.times)} | {memory} |")
     print()
     print("Targets of issue 19 (ratios of medians in this run; the figures are set at 1M entries):")
     print()
-    print("| ratio | entries | measured | target | |")
-    print("|---|---|---|---|---|")
+    print("| ratio | entries | measured | target | | the same ratio of CPU times |")
+    print("|---|---|---|---|---|---|")
+    cpu_ratios = {(what, size): ratio for what, size, ratio, *_ in ratio_rows(rows, sizes, cpu=True)}
     for what, size, ratio, op, target, met in ratio_rows(rows, sizes):
         sign = "≤" if op == "<=" else "≥"
         verdict = "met" if met else f"missed by {abs(ratio - target) / target * 100:.0f} %"
-        print(f"| {what} | {size or '—'} | {ratio:.2f} | {sign} {target:g} | {verdict} |")
+        by_cpu = cpu_ratios.get((what, size))
+        print(f"| {what} | {size or '—'} | {ratio:.2f} | {sign} {target:g} | {verdict} | {by_cpu:.2f} |")
     for size in sizes:
         mine = [(r.rss_kb, c) for c, s, r in rows if s == size and not c.startswith(NOT_CIVTRACK) and r.times]
         if mine:
             peak, case = max(mine)
             mb = peak / 1024
             verdict = "met" if mb <= RSS_TARGET_MB else f"missed by {mb - RSS_TARGET_MB:.0f} MB"
-            print(f"| peak RSS, every civtrack command ({case}) | {size} | {mb:.0f} MB | ≤ {RSS_TARGET_MB} MB | {verdict} |")
+            print(f"| peak RSS, every civtrack command ({case}) | {size} | {mb:.0f} MB | ≤ {RSS_TARGET_MB} MB | {verdict} | — |")
     by_case: dict[str, dict[str, Result]] = {}
     for case, size, result in rows:
         by_case.setdefault(case, {})[size] = result
