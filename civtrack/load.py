@@ -350,6 +350,8 @@ def _identical_lines(data: bytes, path: str) -> list[Problem]:
     ``id`` in every entry so that this cannot happen; a file with identical lines was written by hand
     (or by an old civtrack), and one of them may already be a lost entry's survivor or a copy.
     """
+    if b"- {" not in data:  # no line can be a whole entry (the usual file: looked at in C, not line by line)
+        return []
     seen: dict[bytes, int] = {}
     problems = []
     for number, line in enumerate(data.split(b"\n"), 1):

@@ -36,14 +36,24 @@ def workers() -> int:
     return max(1, min(cores, MAX_WORKERS))
 
 
-def map_shares(work: Callable[[list[Item]], Result], items: Sequence[Item], processes: int) -> list[Result]:
+def map_shares(
+    work: Callable[[list[Item]], Result],
+    items: Sequence[Item],
+    processes: int,
+    emit: Callable[[Result], None] | None = None,
+) -> list[Result]:
     """``work`` of each contiguous share of ``items``, in order, over up to ``processes`` processes.
 
     ``work`` must depend only on its share and on what this process holds before the call (a child
-    sees a copy of it), and its result must pickle."""
+    sees a copy of it), and its result must pickle. With ``emit``, each result is given to it, in
+    order, as soon as it is there (and dropped: the list returned is empty), so that a large output
+    is written share by share instead of held whole."""
     items = list(items)
+    results: list[Result] = []
+    keep = results.append if emit is None else emit
     if processes < 2 or len(items) < 2 or not hasattr(os, "fork"):
-        return [work(items)]
+        keep(work(items))
+        return results
     step = -(-len(items) // min(processes, len(items)))
     shares = [items[i : i + step] for i in range(0, len(items), step)]
     children: list[tuple[int, int]] = []
@@ -63,17 +73,24 @@ def map_shares(work: Callable[[list[Item]], Result], items: Sequence[Item], proc
         os.close(write_end)
         children.append((pid, read_end))
     try:
-        results = [work(shares[0])]
+        keep(work(shares[0]))
+        for index, (share, (pid, read_end)) in enumerate(zip(shares[1:], children, strict=True)):
+            with os.fdopen(read_end, "rb") as pipe:
+                children[index] = (pid, -1)
+                data = pipe.read()
+            _, status = os.waitpid(pid, 0)
+            children[index] = (-1, -1)
+            # Our own child's bytes, unpickled only when it finished well.
+            result = pickle.loads(data) if status == 0 and data else work(share)
+            del data
+            keep(result)
+            del result
     except BaseException:
         for pid, read_end in children:  # nobody will read their work: stop them, leave no zombie
-            os.kill(pid, signal.SIGKILL)
-            os.close(read_end)
-            os.waitpid(pid, 0)
+            if pid > 0:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            if read_end >= 0:
+                os.close(read_end)
         raise
-    for share, (pid, read_end) in zip(shares[1:], children, strict=True):
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(pid, 0)
-        # Our own child's bytes, unpickled only when it finished well.
-        results.append(pickle.loads(data) if status == 0 and data else work(share))
     return results

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from civtrack.compute import STATES, Day, Ledger, PlanStatus, Status, completion_of, evaluate
@@ -195,11 +195,23 @@ class OwnerSummary:
 @dataclass(slots=True)
 class _Sums:
     items: int = 0
-    weight: float = 0.0
-    weighted: float = 0.0
+    # Each item's weight and weighted completion, in the order the items came: added up only in
+    # ``summaries``, left to right, so that tallies made in several processes and joined in order
+    # (``take``, ``extend``) give the very float sums one tally of every plan gives.
+    weights: list[float] = field(default_factory=list)
+    weighted: list[float] = field(default_factory=list)
     stale: int = 0
-    counts: dict[str, int] | None = None
-    alerts: dict[str, int] | None = None
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
+    alerts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ALERTS, 0))
+
+
+def _added(values: list[float]) -> float:
+    """The sum of ``values`` added left to right from 0.0 (as ``+=`` item by item does; not sum() or
+    math.fsum, which may round differently)."""
+    total = 0.0
+    for value in values:
+        total += value
+    return total
 
 
 class OwnerTally:
@@ -211,52 +223,68 @@ class OwnerTally:
     def add(self, plan: PlanStatus) -> None:
         """Count the items of one evaluated, unfiltered plan (its ``watches`` filled)."""
         watches = plan.watches
+        owners = self._owners
         for item in plan.indicators:
             weight = item.weight  # parts share their indicator's weight
             for held in item.parts or (item,):
                 seen = watches[held.ref]
-                sums = self._owners.get(seen.owner)
+                sums = owners.get(seen.owner)
                 if sums is None:
-                    sums = self._owners[seen.owner] = _Sums(
-                        counts=dict.fromkeys(STATES, 0), alerts=dict.fromkeys(ALERTS, 0)
-                    )
+                    sums = owners[seen.owner] = _Sums()
                 sums.items += 1
-                sums.weight += weight
-                sums.weighted += weight * min(held.completion, 100.0)
-                sums.counts[held.state] += 1  # type: ignore[index]
+                sums.weights.append(weight)
+                sums.weighted.append(weight * min(held.completion, 100.0))
+                sums.counts[held.state] += 1
                 if seen.alert is not None:
-                    sums.alerts[seen.alert] += 1  # type: ignore[index]
+                    sums.alerts[seen.alert] += 1
                 sums.stale += seen.stale
 
-    def merge(self, other: OwnerTally) -> None:
-        """Add another tally's figures (a share of plans tallied in another process)."""
-        for owner, theirs in other._owners.items():
+    def take(self) -> dict[str | None, _Sums]:
+        """What was added so far (to ``extend`` another tally with, in order), leaving this one empty:
+        a forked process's share of the plans goes back to the process that writes the summary."""
+        taken, self._owners = self._owners, {}
+        return taken
+
+    def extend(self, taken: dict[str | None, _Sums]) -> None:
+        """Add what another tally ``take``-s, as though its plans were added here after this one's."""
+        for owner, more in taken.items():
             sums = self._owners.get(owner)
             if sums is None:
-                sums = self._owners[owner] = _Sums(counts=dict.fromkeys(STATES, 0), alerts=dict.fromkeys(ALERTS, 0))
-            sums.items += theirs.items
-            sums.weight += theirs.weight
-            sums.weighted += theirs.weighted
-            sums.stale += theirs.stale
-            for state, count in (theirs.counts or {}).items():
-                sums.counts[state] += count  # type: ignore[index]
-            for alert, count in (theirs.alerts or {}).items():
-                sums.alerts[alert] += count  # type: ignore[index]
+                self._owners[owner] = more
+                continue
+            sums.items += more.items
+            sums.weights += more.weights
+            sums.weighted += more.weighted
+            sums.stale += more.stale
+            for key, count in more.counts.items():
+                sums.counts[key] += count
+            for key, count in more.alerts.items():
+                sums.alerts[key] += count
+
+    def merge(self, other: OwnerTally) -> None:
+        """Add another tally's figures (a share of plans tallied in another process), after this one's;
+        ``other`` is left as it was (a report's shares are merged again for each view of them)."""
+        self.extend({
+            owner: _Sums(s.items, list(s.weights), list(s.weighted), s.stale, dict(s.counts), dict(s.alerts))
+            for owner, s in other._owners.items()
+        })  # fmt: skip
 
     def summaries(self) -> list[OwnerSummary]:
         """Ranked by completion, highest first (an owner whose items weigh nothing last), then by name
         (unassigned after every name)."""
-        rows = [
-            OwnerSummary(
-                owner,
-                sums.items,
-                sums.weighted / sums.weight if sums.weight else None,
-                dict(sums.counts or {}),
-                dict(sums.alerts or {}),
-                sums.stale,
-            )  # fmt: skip
-            for owner, sums in self._owners.items()
-        ]
+        rows = []
+        for owner, sums in self._owners.items():
+            weight = _added(sums.weights)
+            rows.append(
+                OwnerSummary(
+                    owner,
+                    sums.items,
+                    _added(sums.weighted) / weight if weight else None,
+                    dict(sums.counts),
+                    dict(sums.alerts),
+                    sums.stale,
+                )
+            )
         rows.sort(
             key=lambda row: (
                 row.completion is None,

@@ -31,12 +31,27 @@ def test_runner_prints_the_table(tmp_path: Path) -> None:
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
-    assert "| case | entries | median | runs | peak RSS | target |" in run.stdout
+    assert "| case | entries | median | CPU (median) | runs | peak RSS |" in run.stdout
     for case in ("civtrack --version", "status cold (no cache)", "status warm", "status, one month file changed",
-                 "check cold (no cache)", "status warm, colour terminal"):  # fmt: skip
+                 "check cold (no cache)", "status warm, colour terminal", 'python -c "import civtrack"',
+                 "bare yaml-rs parse, one process"):  # fmt: skip
         assert f"| {case} |" in run.stdout
     assert "colour at 2k: status warm, colour terminal / piped = " in run.stdout
+    # Issue 19's targets: each a ratio of two cases of this run, with its target and verdict.
+    assert "| ratio | entries | measured | target | | the same ratio of CPU times |" in run.stdout
+    for ratio, size, target in (("status cold / bare yaml-rs parse", "2k", "≤ 2"),
+                                ("status --format json warm / status warm", "2k", "≤ 1.1"),
+                                ("report --month warm / status warm", "2k", "≤ 1.5"),
+                                ("--version / import civtrack", "—", "≤ 1.5"),
+                                ("--help / import civtrack", "—", "≤ 2.5"),
+                                ("status, bundled plans / import civtrack", "—", "≤ 4")):  # fmt: skip
+        line = next(line for line in run.stdout.splitlines() if line.startswith(f"| {ratio} | {size} | "))
+        measured = float(line.split(" | ")[2])
+        by_cpu = float(line.split(" | ")[-1].rstrip(" |"))
+        assert measured > 0 and by_cpu > 0 and f"| {target} | " in line, line
+        assert " | met | " in line or " % | " in line, line
+    assert "| peak RSS, every civtrack command (" in run.stdout
     results = json.loads(out.read_text())
     warm = next(r for r in results if r["case"] == "status warm")
-    assert warm["size"] == "2k" and len(warm["times"]) == 1 and warm["rss_kb"] > 0
+    assert warm["size"] == "2k" and len(warm["times"]) == len(warm["cpu"]) == 1 and warm["rss_kb"] > 0
     assert all(r["note"] == "" for r in results), results

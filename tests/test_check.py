@@ -240,3 +240,34 @@ def test_targets_that_make_sense(base: Path) -> None:
         "plans/p.yaml:15: warning W102: part 'west' of 'homes': target 0 equals the baseline: it is done before any "
         "progress; a '>=' target is the level to reach above the baseline",
     ]
+
+
+def test_check_entries_is_check_entry_of_each_entry() -> None:
+    """check_entries lets through, without check_entry, only entries check_entry finds nothing in: every
+    combination of reference, value or done, unit, date and file month gives the same problems."""
+    import datetime as dt
+    import itertools
+    from types import SimpleNamespace
+
+    from civtrack.check import check_entries, check_entry
+    from civtrack.load import parse_plan
+
+    plan_file, found = parse_plan(PLAN.encode(), "plans/p.yaml", Config())
+    assert plan_file is not None and not found
+    plan = plan_file.plan
+    indicators = {ind.id: ind for ind in plan.indicators}
+    refs = ["beds", "beds/", "beds/x", "homes", "homes/", "homes/east", "homes/west", "homes/north", "plan-doc",
+            "plan-doc/", "nope", "nope/east", ""]  # fmt: skip
+    fields = [(5, None), (None, True), (None, False), (None, None), (2.5, True)]
+    units = [None, "张", "家", "个"]
+    days = [dt.date(2020, 12, 31), dt.date(2021, 1, 1), dt.date(2021, 2, 28), dt.date(2021, 3, 1),
+            dt.date(2021, 12, 31), dt.date(2022, 1, 1)]  # fmt: skip
+    months = ["2021-01", "2021-02", "2021-03", "2021-12", "2020-12", "2022-01", "2021-13", "2021-1", "٢٠٢١-02", "0000-01"]
+    items = []
+    for seq, (ref, (value, done), unit, day, month) in enumerate(itertools.product(refs, fields, units, days, months)):
+        entry = SimpleNamespace(date=day, indicator=ref, value=value, done=done, unit=unit)
+        items.append(SimpleNamespace(entry=entry, path="progress/p/x.yaml", line=seq + 1, month=month))
+    expected = [problem for item in items for problem in check_entry(plan, indicators, item)]
+    assert check_entries(plan, indicators, items) == expected
+    clean = [item for item in items if not check_entry(plan, indicators, item)]
+    assert len(clean) > 50 and check_entries(plan, indicators, clean) == []

@@ -110,3 +110,34 @@ def test_status_on_two_processes_is_status_on_one(many_plans: Path) -> None:
     one = run(many_plans, 1, "status", "--as-of", "2024-06-30")
     assert run(many_plans, 2, "status", "--as-of", "2024-06-30") == one
     assert one.count("county-00") == 45
+
+
+def test_status_json_in_shares_is_the_document_of_one_process(
+    many_plans: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """`status --format json` evaluates and writes its plans in shares, as the tables do: the owners'
+    summary, added up in each process and joined in order, and every plan are the characters of the
+    one-string document (status_json) of the plans evaluated here in one piece."""
+    import datetime as dt
+
+    from civtrack.commands import Globals, open_repository
+    from civtrack.commands.status import Filters, _evaluator
+    from civtrack.render import data
+    from civtrack.supervision import OwnerTally, owners
+
+    day = dt.date(2024, 6, 30)
+    opened = open_repository(Globals(root=many_plans, lang=None))
+    ids = sorted(opened.plans)
+    reference_plans = _evaluator(opened, day, Filters(None, None, None), OwnerTally())(ids)
+    expected = data.status_json(reference_plans, day.isoformat(), owners(reference_plans))
+    monkeypatch.setattr(data, "PARALLEL_MIN_PLANS", 2)
+    for processes in ("1", "3"):
+        monkeypatch.setenv("CIVTRACK_WORKERS", processes)
+        tally = OwnerTally()
+        capfd.readouterr()
+        with os.fdopen(os.dup(1), "w", encoding="utf-8") as out:  # the real stdout, as the command's
+            evaluate = _evaluator(opened, day, Filters(None, None, None), tally)
+            data.write_status_json(out, ids, evaluate, day.isoformat(), tally.summaries, tally)
+        written = capfd.readouterr().out
+        assert written == expected, processes
+    assert expected.count('"owner": ') > 45 and expected.count('"id": "county-00') == 45

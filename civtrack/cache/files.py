@@ -176,6 +176,7 @@ class _LazyPlanFile(PlanFile):
     @plan.setter
     def plan(self, value: Plan) -> None:
         self._built = value
+        self._dump = None
 
     @property
     def plan_id(self) -> str:

@@ -45,7 +45,7 @@ def _run_plans(
 ) -> Iterator[tuple[str, tuple[PlanFile | None, list[Problem], list[Problem], str] | OSError]]:
     """Parse the plan files of ``todo``: in worker processes when there are many."""
     workers = _workers(workers)
-    records: list[dict[str, Any] | None] = [None] * len(todo)
+    records: Iterable[dict[str, Any] | None] = [None] * len(todo)
     if workers > 1 and len(todo) >= PARALLEL_MIN_FILES and os.name == "posix":
         records = _pool_map(_forked_plan, todo, workers, root=root, config=config, scan_ns=scan_ns, store=store)
     for (rel, shown), record in zip(todo, records, strict=True):
@@ -55,6 +55,12 @@ def _run_plans(
             except OSError as exc:
                 yield rel, exc
                 continue
+            if plan_file is not None and record is not None:
+                # Kept as the workers' plans are: the plan without its document (the file's text and
+                # values: 100 MB for 1,000 plans), read again only if a line is asked for.
+                lazy = _LazyPlanFile(record["id"], [], root, rel, shown, config)
+                lazy.plan = plan_file.plan
+                plan_file = lazy
         else:
             plan = record["plan"]
             plan_file = _LazyPlanFile(record["id"], plan, root, rel, shown, config) if plan is not None else None
@@ -77,8 +83,10 @@ def _workers(workers: int | None) -> int:
     return default_workers() if workers is None else workers
 
 
-def _pool_map(func: Any, items: list[Any], workers: int, **state: Any) -> list[Any]:
-    """func over items in forked worker processes (which inherit ``state``), in order."""
+def _pool_map(func: Any, items: list[Any], workers: int, **state: Any) -> Iterator[Any]:
+    """func over items in forked worker processes (which inherit ``state``), in order, each result given
+    as soon as it and those before it are there: this process takes in (and writes the rows of) the
+    first folders while the workers do the next, instead of holding every folder's output at the end."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -86,11 +94,14 @@ def _pool_map(func: Any, items: list[Any], workers: int, **state: Any) -> list[A
     if store is not None:
         store.close()  # each process opens its own connection
     _FORK_STATE.update(state)
+    # (The executor forks all its workers at the first submit, inside map: before this process opens
+    # its connection again to write.)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            # Small chunks, so that both workers stay busy to the end.
-            return list(pool.map(func, items, chunksize=max(1, min(16, len(items) // (workers * 8)))))
+        # Small chunks, so that both workers stay busy to the end.
+        yield from pool.map(func, items, chunksize=max(1, min(16, len(items) // (workers * 8))))
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         _FORK_STATE.clear()
 
 
@@ -161,7 +172,7 @@ def _do_folder(
 ) -> _FolderOut:
     """Parse what changed in a folder, check its entries against the plan (as check_repository does),
     fold them into series (as compute.fold does) and cache the lot."""
-    from civtrack.check import check_entry
+    from civtrack.check import check_entries
     from civtrack.compute import add_entry
 
     indicators = {ind.id: ind for ind in plan.indicators}
@@ -186,8 +197,9 @@ def _do_folder(
                 entries_of[rel] = result.cols
         results[rel] = result
         # Order within the folder: (month, position in the file); the reference's (month, seq) sorts the same.
+        items = list(items)
+        checks.extend(check_entries(plan, indicators, items))
         for index, item in enumerate(items):
-            checks.extend(check_entry(plan, indicators, item))
             add_entry(ledger, job.plan_id, item.entry, (month, index))
     series = {ref: Series.from_days(days) for ref, days in ledger.get(job.plan_id, {}).items()}
     writes: dict[tuple[str, str], tuple[bytes, str]] = {}

@@ -114,7 +114,9 @@ def run(
             summaries = tally.summaries()
             return [s for s in summaries if s.owner in owner] if owner else summaries
 
-        write_status_json(sys.stdout, ids, statuses_of, day.isoformat(), owners, getattr(opened.snapshot, "origins", None))
+        write_status_json(
+            sys.stdout, ids, statuses_of, day.isoformat(), owners, tally, getattr(opened.snapshot, "origins", None)
+        )
     elif output_format is StatusFormat.csv:
         from civtrack.render.data import status_csv
 

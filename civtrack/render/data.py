@@ -11,7 +11,7 @@ import orjson
 
 from civtrack.compute import PlanStatus, Status
 from civtrack.render import walk
-from civtrack.supervision import OwnerSummary, Watch
+from civtrack.supervision import OwnerSummary, OwnerTally, Watch
 
 UNWATCHED = Watch(None, None, None, None, None, None, False)
 
@@ -134,29 +134,71 @@ def status_json(plans: list[PlanStatus], as_of: str, owners: Sequence[OwnerSumma
     return _dumps(document) + "\n"
 
 
+# Below this many plans (about 50 indicators each), a fork costs more than it saves (as for the tables).
+PARALLEL_MIN_PLANS = 100
+
+
 def write_status_json(
     out: TextIO,
     plan_ids: Sequence[str],
     statuses_of: Callable[[list[str]], list[PlanStatus]],
     as_of: str,
     owners: Callable[[], Sequence[OwnerSummary]] = list,
+    tally: OwnerTally | None = None,
     origins: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
 ) -> None:
-    """status_json of ``plan_ids``, written plan by plan (each evaluated by ``statuses_of`` when its
-    turn comes): the same characters (a plan nested in the document is its own indented text shifted
-    right by its depth), without holding the document of a thousand plans in memory at once.
-    ``owners`` is called once the plans are written (the per-owner summary, added up as they came);
-    ``origins``: per plan id, plan_dict's."""
+    """status_json of ``plan_ids``, written plan by plan: the same characters (a plan nested in the
+    document is its own indented text shifted right by its depth), without holding the document of a
+    thousand plans in memory at once. As the tables are, the plans are evaluated and laid out in
+    contiguous shares (civtrack.parallel: forked processes when there are many), each share written
+    as soon as it is there. ``statuses_of`` evaluates a share, adding its plans to ``tally`` (the
+    per-owner summary) in whichever process does the share: each share's part of the tally comes back
+    with its text and is joined in order. ``owners`` is called once the plans are written; ``origins``:
+    per plan id, plan_dict's (the commit each linked figure came from)."""
+    from civtrack.parallel import map_shares, workers
+
     if not plan_ids:
         out.write(status_json([], as_of, owners()))
         return
+    binary = getattr(out, "buffer", None)
+
+    def write(text: bytes) -> None:
+        if binary is not None:
+            binary.write(text)
+        else:
+            out.write(text.decode())
+
+    def share_json(share: list[str]) -> tuple[bytes, dict | None]:
+        texts = [
+            b"    "
+            + orjson.dumps(plan_dict(status, (origins or {}).get(status.id)), option=orjson.OPT_INDENT_2).replace(
+                b"\n", b"\n    "
+            )
+            for status in statuses_of(share)
+        ]
+        return b",\n".join(texts), (tally.take() if tally is not None else None)
+
+    taken: list[dict] = []
+    started = False
+
+    def emit(result: tuple[bytes, dict | None]) -> None:
+        nonlocal started
+        text, part = result
+        if part is not None:
+            taken.append(part)
+        if text:
+            write((b",\n" if started else b"") + text)
+            started = True
+
     out.write("{\n" + f'  "as_of": {_dumps(as_of)},\n' + '  "plans": [\n')
-    for index, plan_id in enumerate(plan_ids):
-        for status in statuses_of([plan_id]):
-            text = _dumps(plan_dict(status, (origins or {}).get(status.id))).replace("\n", "\n    ")
-            out.write("    " + text + (",\n" if index < len(plan_ids) - 1 else "\n"))
+    out.flush()  # before any fork: a child must not inherit (and never write) what is buffered
+    processes = workers() if len(plan_ids) >= PARALLEL_MIN_PLANS else 1
+    map_shares(share_json, list(plan_ids), processes, emit)
+    if tally is not None:
+        for part in taken:
+            tally.extend(part)
     text = _dumps([owner_dict(summary) for summary in owners()]).replace("\n", "\n  ")
-    out.write("  ],\n" + f'  "owners": {text}\n' + "}\n")
+    write(("\n" if started else "").encode() + ("  ],\n" + f'  "owners": {text}\n' + "}\n").encode())
     out.flush()
 
 
