@@ -247,6 +247,19 @@ def test_all_sources_and_owners_across_them(region: Path) -> None:
     )
 
 
+# The city's plan with a link of every wrong kind (lines 11–18; see the expected problems below).
+BROKEN_LINKS = CITY_PLAN.replace(
+    "      - {id: zengdu, name: 曾都区, target: 115, owner: 曾都区民政局}\n",
+    "      - {id: zengdu, name: 曾都区, target: 115, from: zengdu/zengdu-2021/home-adaptation}\n"
+    "      - {id: a, name: A, target: 1, from: suixian/nope/home-adaptation}\n"
+    "      - {id: b, name: B, target: 1, from: suixian/suixian-2021/nope}\n"
+    "      - {id: c, name: C, target: 1, from: suixian/suixian-2021/plan-published}\n"
+    "      - {id: d, name: D, target: 1, from: suixian}\n"
+    "  - {id: beds, name: 床位, unit: 张, target: 135, from: suixian/suixian-2021/home-adaptation}\n"
+    "  - {id: done, name: 规划, kind: milestone, from: suixian/suixian-2021/home-adaptation}\n",
+).replace("target: 110, from", "target: 100, from")
+
+
 def check_lines(city: Path) -> list[str]:
     result = cli(city, "check")
     return [line for line in result.stdout.splitlines() if "SRC" in line]
@@ -260,16 +273,7 @@ def test_check_reports_each_link_problem_with_its_line_and_code(region: Path) ->
     status = cli(region, "status")
     assert status.returncode == 2 and "SRC02" in status.stderr  # never a silent zero
     fetch(region)
-    write(region, "plans/city-2021.yaml", CITY_PLAN.replace(
-        "      - {id: zengdu, name: 曾都区, target: 115, owner: 曾都区民政局}\n",
-        "      - {id: zengdu, name: 曾都区, target: 115, from: zengdu/zengdu-2021/home-adaptation}\n"
-        "      - {id: a, name: A, target: 1, from: suixian/nope/home-adaptation}\n"
-        "      - {id: b, name: B, target: 1, from: suixian/suixian-2021/nope}\n"
-        "      - {id: c, name: C, target: 1, from: suixian/suixian-2021/plan-published}\n"
-        "      - {id: d, name: D, target: 1, from: suixian}\n"
-        "  - {id: beds, name: 床位, unit: 张, target: 135, from: suixian/suixian-2021/home-adaptation}\n"
-        "  - {id: done, name: 规划, kind: milestone, from: suixian/suixian-2021/home-adaptation}\n"
-    ).replace("target: 110, from", "target: 100, from"))  # fmt: skip
+    write(region, "plans/city-2021.yaml", BROKEN_LINKS)
     write(
         region,
         "progress/city-2021/2021-03.yaml",
@@ -526,19 +530,15 @@ def test_every_source_problem_in_chinese(region: Path) -> None:
     assert found[0].startswith("civtrack.toml:7: 警告 SRC11: 数据源“guangshui”无法获取（")
     assert "）：继续使用上次获取的提交 " in found[0] and "（提交于 2021-04-02，获取于 20" in found[0]
 
-    write(region, "plans/city-2021.yaml", CITY_PLAN.replace(
-        "      - {id: zengdu, name: 曾都区, target: 115, owner: 曾都区民政局}\n",
-        "      - {id: zengdu, name: 曾都区, target: 115, from: zengdu/zengdu-2021/home-adaptation}\n"
-        "      - {id: a, name: A, target: 1, from: suixian/nope/home-adaptation}\n"
-        "      - {id: b, name: B, target: 1, from: suixian/suixian-2021/nope}\n"
-        "      - {id: c, name: C, target: 1, from: suixian/suixian-2021/plan-published}\n"
-        "      - {id: d, name: D, target: 1, from: suixian}\n"
-        "  - {id: beds, name: 床位, unit: 张, target: 135, from: suixian/suixian-2021/home-adaptation}\n"
-        "  - {id: done, name: 规划, kind: milestone, from: suixian/suixian-2021/home-adaptation}\n"
+    write(region, "plans/city-2021.yaml", BROKEN_LINKS + (
         "  - id: both\n    name: 两者\n    unit: 户\n    from: suixian/suixian-2021/home-adaptation\n"
         "    parts: [{id: x, name: X, target: 1}]\n"
-    ).replace("target: 110, from", "target: 100, from"))  # fmt: skip
-    write(region, "progress/city-2021/2021-03.yaml", "- {date: 2021-03-20, indicator: home-adaptation/suixian, value: 12}\n")
+    ))  # fmt: skip
+    write(
+        region,
+        "progress/city-2021/2021-03.yaml",
+        "- {date: 2021-03-20, indicator: home-adaptation/suixian, value: 12}\n",
+    )
     at = new[:10]
     code, found = zh("check")
     assert code == 1

@@ -58,11 +58,7 @@ def parse_sources(data: Any, raw: str, path: str) -> tuple[SourceSpec, ...]:
     for name, table in data.items():
         line = line_of(name)
         if not SLUG.match(name):
-            raise InputError(
-                problem(
-                    "SRC10", path, line, source=name, why=msg("f.src.name")
-                )
-            )
+            raise InputError(problem("SRC10", path, line, source=name, why=msg("f.src.name")))
         if not isinstance(table, dict):
             raise InputError(problem("SRC10", path, line, source=name, why=msg("f.src.expected_table")))
         for key in table:
@@ -74,9 +70,7 @@ def parse_sources(data: Any, raw: str, path: str) -> tuple[SourceSpec, ...]:
         if not isinstance(url, str):
             raise InputError(problem("SRC10", path, line, source=name, why=msg("f.src.url_text")))
         if ref is not None and not isinstance(ref, str):
-            raise InputError(
-                problem("SRC10", path, line, source=name, why=msg("f.src.ref_text"))
-            )
+            raise InputError(problem("SRC10", path, line, source=name, why=msg("f.src.ref_text")))
         for key, value in (("url", url), ("ref", ref)):
             why = None if value is None else unsafe(value)
             if why:

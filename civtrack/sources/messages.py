@@ -31,7 +31,12 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 # Values that are words (kinds of item, of indicator): worded in the message's language.
-_WORDS = {"indicator": "f.src.indicator", "part": "f.src.part", "number": "f.src.number", "milestone": "f.src.milestone"}
+_WORDS = {
+    "indicator": "f.src.indicator",
+    "part": "f.src.part",
+    "number": "f.src.number",
+    "milestone": "f.src.milestone",
+}
 
 
 def _value(name: str, value: Any) -> Any:

@@ -155,7 +155,9 @@ def attach(snapshot: Snapshot, root: Path, config: Config, include: list[str] | 
     sources = Sources(root, config)
     for name in include or []:
         if name not in sources.specs:
-            raise InputError(problem("SRC17", "civtrack", None, source=shown(name), known=", ".join(sorted(sources.specs))))
+            raise InputError(
+                problem("SRC17", "civtrack", None, source=shown(name), known=", ".join(sorted(sources.specs)))
+            )
     problems: list[Problem] = []
     origins: dict[str, dict[str, dict[str, Any]]] = {}
     linked: dict[str, dict[str, Any]] = {}
@@ -165,11 +167,7 @@ def attach(snapshot: Snapshot, root: Path, config: Config, include: list[str] | 
     for link in links:
         made = _link(link, sources, snapshot, problems)
         if made is not None:
-            name, series, runs = made
-            refs = linked.setdefault(link.plan_id, {})
-            refs[link.ref] = series
-            refs[link.ref + LINKED_STATE] = runs
-            origins.setdefault(link.plan_id, {})[link.ref] = origin(name, sources.specs[name], sources.used(name))  # type: ignore[arg-type]
+            _record(link, made, sources, linked, origins)
     plans: dict[str, Any] = dict(snapshot.plans)
     source_series: dict[str, tuple[Mapping[str, dict[str, Series]], str]] = {}
     for name in include or []:
@@ -203,11 +201,17 @@ def _nested(link: Link, sources: Sources, linked: dict[str, dict[str, Any]],
     # Notices: printed beside `status` and `report`, listed by `check`.
     sources.notices.extend(Problem(p.path, p.line, "warning", p.key, p.args) for p in found)
     if made is not None:
-        name, series, runs = made
-        refs = linked.setdefault(link.plan_id, {})
-        refs[link.ref] = series
-        refs[link.ref + LINKED_STATE] = runs
-        origins.setdefault(link.plan_id, {})[link.ref] = origin(name, sources.specs[name], sources.used(name))  # type: ignore[arg-type]
+        _record(link, made, sources, linked, origins)
+
+
+def _record(link: Link, made: tuple[str, Series, StateRuns], sources: Sources, linked: dict[str, dict[str, Any]],
+            origins: dict[str, dict[str, dict[str, Any]]]) -> None:  # fmt: skip
+    """A followed link: its series and state runs in ``linked``, where its figures came from in ``origins``."""
+    name, series, runs = made
+    refs = linked.setdefault(link.plan_id, {})
+    refs[link.ref] = series
+    refs[link.ref + LINKED_STATE] = runs
+    origins.setdefault(link.plan_id, {})[link.ref] = origin(name, sources.specs[name], sources.used(name))  # type: ignore[arg-type]
 
 
 def _links_cached(sources: Sources, name: str) -> bool:
@@ -230,9 +234,7 @@ def _link(
         return None
     name = parsed[0]
     if name not in sources.specs:
-        problems.append(
-            problem("SRC01", *at, source=name, ref=link.text, known=", ".join(sorted(sources.specs)))
-        )
+        problems.append(problem("SRC01", *at, source=name, ref=link.text, known=", ".join(sorted(sources.specs))))
         return None
     if sources.used(name) is None:
         problems.append(problem("SRC02", *at, source=name))
