@@ -563,3 +563,19 @@ def test_every_source_problem_in_chinese(region: Path) -> None:
         "progress/city-2021/2021-03.yaml:1: 错误 SRC08: “home-adaptation/suixian”的数据引用自 "
         "suixian/suixian-2021/home-adaptation：引用项的本地记录不计入，请删除这条记录",
     ]
+
+
+def test_git_says_why_in_its_fatal_line() -> None:
+    """A failed fetch is named by git's first `fatal:` line, not by the advice after it."""
+    from civtrack.sources.gitrepo import git_reason
+
+    advice = [
+        "fatal: '../nowhere' does not appear to be a git repository",
+        "fatal: Could not read from remote repository.",
+        "",
+        "Please make sure you have the correct access rights",
+        "and the repository exists.",
+    ]
+    assert git_reason(advice) == "'../nowhere' does not appear to be a git repository"
+    assert git_reason(["error: RPC failed; curl 56"]) == "error: RPC failed; curl 56"
+    assert git_reason([]) == "git fetch failed"

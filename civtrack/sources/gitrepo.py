@@ -125,7 +125,7 @@ def fetch(root: Path, spec: SourceSpec) -> Fetched:
                      git_url(root, spec.url), *refspecs, check=False)  # fmt: skip
     if result.returncode != 0:
         lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        state.failed, state.why = now(), (lines[-1] if lines else "git fetch failed").removeprefix("fatal: ")
+        state.failed, state.why = now(), git_reason(lines)
         write_state(root, spec.name, state)
         return Fetched(spec, state, previous, False, state.why)
     commit = resolve_ref(folder, spec.ref)
@@ -175,7 +175,7 @@ def behind(root: Path, spec: SourceSpec, commit: str, committed: str) -> Behind:
                      f"+{wanted}:{TIP_REF}", check=False)  # fmt: skip
     if result.returncode != 0:
         lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        return Behind(None, None, None, (lines[-1] if lines else "git fetch failed").removeprefix("fatal: "))
+        return Behind(None, None, None, git_reason(lines))
     tip = git.resolve(folder, TIP_REF)
     if tip == commit:
         return Behind(tip, 0, 0, None)
@@ -183,3 +183,12 @@ def behind(root: Path, spec: SourceSpec, commit: str, committed: str) -> Behind:
     days = (dt.date.fromisoformat(commit_time(folder, tip)[:10]) - dt.date.fromisoformat(committed[:10])).days
     count = git.run(folder, "rev-list", "--count", f"{commit}..{tip}").stdout.decode("ascii").strip()
     return Behind(tip, max(days, 0), int(count), None)
+
+
+def git_reason(lines: list[str]) -> str:
+    """Why git failed, in its words: its first ``fatal:`` line (the lines after it only advise: "Please
+    make sure you have the correct access rights / and the repository exists."), else its last line."""
+    fatal = [line for line in lines if line.startswith("fatal: ")]
+    if fatal:
+        return fatal[0].removeprefix("fatal: ")
+    return lines[-1] if lines else "git fetch failed"
