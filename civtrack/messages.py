@@ -487,6 +487,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "输出是二进制文件：请用 -o FILE 指定文件（或把标准输出重定向到文件）",
     ),
     "E521": ("cannot write the schema: {0}", "无法写出 schema：{0}"),
+    "E522": (
+        "no plan runs in {0}: nothing to fill in (--plan ID makes a sheet for a plan all the same)",
+        "{0} 没有执行中的计划：没有需要填报的内容（用 --plan 计划编号 仍可为某个计划生成填报表）",
+    ),
     # --- E6xx: git ---------------------------------------------------------------------------------------
     "E600": (
         "git is not installed (or not on PATH): diff and history need it",

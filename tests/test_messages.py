@@ -368,6 +368,11 @@ def _(tmp: Path) -> Lines:
     return cli(repo(tmp), "W303", "report", "--month", "2021-06", "--owner", "不存在科")
 
 
+@case("E522")
+def _(tmp: Path) -> Lines:
+    return cli(repo(tmp), "E522", "sheet", "--month", "2030-01", "-o", "sheet.xlsx")
+
+
 @case("E521")
 def _(tmp: Path) -> Lines:
     (tmp / "a-file").write_text("x", encoding="utf-8")

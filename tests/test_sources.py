@@ -579,3 +579,16 @@ def test_git_says_why_in_its_fatal_line() -> None:
     assert git_reason(advice) == "'../nowhere' does not appear to be a git repository"
     assert git_reason(["error: RPC failed; curl 56"]) == "error: RPC failed; curl 56"
     assert git_reason([]) == "git fetch failed"
+
+
+def test_the_sheet_never_asks_for_a_linked_item(region: Path) -> None:
+    """The month's fill-in sheet asks for 曾都区 (recorded here) but not for 随县 and 广水市, whose figures
+    come from their own repositories (import would refuse them: SRC16)."""
+    import openpyxl
+
+    fetch(region)
+    result = cli(region, "sheet", "--month", "2021-07", "-o", "sheet.xlsx")
+    assert result.returncode == 0, result.stderr
+    sheet = openpyxl.load_workbook(region / "sheet.xlsx").worksheets[0]
+    refs = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]]
+    assert refs == ["home-adaptation/zengdu"]

@@ -49,6 +49,10 @@ def run(
     ids = chosen_plans(opened, plan)
     if not plan:
         ids = [p for p in ids if runs_in(opened.plans[p].plan, chosen)]
+        if not ids:  # (an empty --plan list would mean every plan)
+            from civtrack.errors import fail
+
+            raise fail("E522", str(chosen))
     # Where each item stood when the month began: its entries dated in the month are what the sheet asks for.
     as_of = chosen.first - dt.timedelta(days=1)
     statuses = selected_plans(opened, ids, as_of)
@@ -59,7 +63,15 @@ def run(
             ref = item.entry.indicator
             if ref not in refs or refs[ref] < item.entry.date:
                 refs[ref] = item.entry.date
-    laid_out = [(status, sheet_rows(status, last.get(status.id, {}), owner or ())) for status in statuses]
+    from civtrack.sources.links import links_of
+
+    linked: dict[str, set[str]] = {}
+    for link in links_of({status.id: opened.plans[status.id] for status in statuses}):
+        linked.setdefault(link.plan_id, set()).add(link.ref)
+    laid_out = [
+        (status, sheet_rows(status, last.get(status.id, {}), owner or (), linked.get(status.id, set())))
+        for status in statuses
+    ]
     if owner:
         laid_out = [(status, rows) for status, rows in laid_out if rows]
     hashes = {p: found for p in ids if (found := plan_hash(opened.root, p)) is not None}

@@ -40,10 +40,15 @@ class SheetRow:
 
 
 def sheet_rows(
-    plan: PlanStatus, last_entries: Mapping[str, dt.date], owners: Sequence[str] = ()
+    plan: PlanStatus,
+    last_entries: Mapping[str, dt.date],
+    owners: Sequence[str] = (),
+    linked: frozenset[str] | set[str] = frozenset(),
 ) -> list[SheetRow]:
     """The items of a plan to report on: numbers without parts, parts, milestones not done.
-    ``last_entries``: ref → date of its last entry; ``owners``: keep only these owners' items."""
+    ``last_entries``: ref → date of its last entry; ``owners``: keep only these owners' items;
+    ``linked``: refs that take their figures from another repository (`from:`, issue 16), never asked for
+    here (their progress is recorded in that repository, and `import` would refuse it)."""
     rows = []
     for status in plan.indicators:
         items: Iterable[Status]
@@ -55,7 +60,7 @@ def sheet_rows(
             items = (status,)
         for item in items:
             owner = item.owner if item.owner is not None else status.owner
-            if owners and owner not in owners:
+            if owners and owner not in owners or item.ref in linked:
                 continue
             rows.append(SheetRow(plan.id, item.ref, item, owner, last_entries.get(item.ref)))
     return rows
