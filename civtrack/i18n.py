@@ -215,6 +215,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "uncommitted": ("not committed", "未提交"),
     "file": ("File", "文件"),
     "history_empty": ("No entries yet.", "尚无记录。"),
+    "history_linked": (
+        "its figures come from {ref}; its entries are in that repository (`civtrack status --source {source}`).",
+        "数据引用自 {ref}，其进展记录在那个仓库中（`civtrack status --source {source}`）。",
+    ),
     # the command line (issue 13)
     "columns_left_out": (
         "Not shown at this width: {columns} (a wider terminal, or --format json, shows them).",

@@ -592,3 +592,13 @@ def test_the_sheet_never_asks_for_a_linked_item(region: Path) -> None:
     sheet = openpyxl.load_workbook(region / "sheet.xlsx").worksheets[0]
     refs = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]]
     assert refs == ["home-adaptation/zengdu"]
+
+
+def test_history_of_a_linked_part_says_where_its_entries_are(region: Path) -> None:
+    fetch(region)
+    result = cli(region, "history", "city-2021/随县", COLUMNS="200")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        "特殊困难老年人家庭适老化改造 / 随县: its figures come from suixian/suixian-2021/home-adaptation; its "
+        "entries are in that repository (`civtrack status --source suixian`).\n"
+    )

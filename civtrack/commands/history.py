@@ -90,6 +90,9 @@ def history_view(target: Target, steps: list[Step], in_git: bool, lang: str, wid
         )
     title = f"{ind.name} / {target.part.name}" if target.part else ind.name
     if not steps:
+        linked = (target.part or ind).from_
+        if linked is not None:  # issue 16: its entries are in the repository it takes its figures from
+            return Text(f"{title}: {label('history_linked', lang).format(ref=linked, source=linked.split('/')[0])}")
         return Text(f"{title}: {label('history_empty', lang)}")
     show_parts = bool(ind.parts) and target.part is None
     part_names = {part.id: part.name for part in ind.parts}
