@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from civtrack.completion import complete_plan
+from civtrack.commands.options import AllSources, MonthPlans, Sources
 
 if TYPE_CHECKING:
     from civtrack.reporting import Month
@@ -75,16 +75,7 @@ def run(
             "--month", help="The month to report, YYYY-MM, or `last` (default: last, the month before this one)."
         ),
     ] = None,
-    plan: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--plan",
-            autocompletion=complete_plan,
-            help="Only this plan (repeatable; its id, title or a fragment of one; default: every plan running in "
-            "the month).",
-            show_default=False,
-        ),
-    ] = None,
+    plan: MonthPlans = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.markdown,
     output: Annotated[
         Path | None,
@@ -107,11 +98,8 @@ def run(
             show_default=False,
         ),
     ] = None,
-    source: Annotated[
-        list[str] | None,
-        typer.Option("--source", metavar="NAME", help="Add this source's plans, as NAME/plan (repeatable).", show_default=False),
-    ] = None,
-    all_sources: Annotated[bool, typer.Option("--all-sources", help="Add the plans of every source.")] = False,
+    source: Sources = None,
+    all_sources: AllSources = False,
 ) -> None:
     from civtrack.commands import chosen_plans, open_repository
     from civtrack.parallel import map_shares, workers

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from civtrack.completion import complete_plan
+from civtrack.commands.options import MonthPlans
 
 
 def run(
@@ -16,16 +16,7 @@ def run(
         str | None,
         typer.Option("--month", help="The month to report on, YYYY-MM (default: this month).", show_default=False),
     ] = None,
-    plan: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--plan",
-            autocompletion=complete_plan,
-            help="Only this plan (repeatable; its id, title or a fragment of one; default: every plan running in "
-            "the month).",
-            show_default=False,
-        ),
-    ] = None,
+    plan: MonthPlans = None,
     owner: Annotated[
         list[str] | None,
         typer.Option("--owner", help="Only the items of this owner (责任单位; repeatable).", show_default=False),

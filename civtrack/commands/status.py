@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
+from civtrack.commands.options import AllSources, Sources
 from civtrack.completion import complete_plan
 
 if TYPE_CHECKING:
@@ -84,11 +85,8 @@ def run(
     chart: Annotated[
         bool, typer.Option("--chart", help="Add a sparkline of monthly completion per indicator (table format).")
     ] = False,
-    source: Annotated[
-        list[str] | None,
-        typer.Option("--source", metavar="NAME", help="Add this source's plans, as NAME/plan (repeatable).", show_default=False),
-    ] = None,
-    all_sources: Annotated[bool, typer.Option("--all-sources", help="Add the plans of every source.")] = False,
+    source: Sources = None,
+    all_sources: AllSources = False,
 ) -> None:
     from civtrack.commands import chosen_plans, open_repository, parse_date
     from civtrack.sources.options import source_names
