@@ -51,6 +51,15 @@ class Globals:
 _RUN: dict[str, Any] = {}
 
 
+def workspace(globals_: Globals) -> tuple[Path, Config, str]:
+    """The repository's root (--root, else found), its settings, and the run's language (use_lang)."""
+    from civtrack.workspace import find_root, load_config
+
+    root = find_root(globals_.root)
+    config = load_config(root)
+    return root, config, use_lang(globals_, config)
+
+
 def use_lang(globals_: Globals, config: Config) -> str:
     """The run's language (--lang, else civtrack.toml), which problems are worded in from now on."""
     lang = globals_.lang or config.lang
@@ -166,11 +175,8 @@ def open_repository(
 
     from civtrack.cache import open_snapshot
     from civtrack.errors import InputError
-    from civtrack.workspace import find_root, load_config
 
-    root = find_root(globals_.root)
-    config = load_config(root)
-    lang = use_lang(globals_, config)
+    root, config, lang = workspace(globals_)
     snapshot = open_snapshot(root, config, use_cache=not os.environ.get("CIVTRACK_NO_CACHE"))
     from civtrack.sources.links import may_link
 

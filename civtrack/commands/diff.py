@@ -120,15 +120,12 @@ def run(
         ),
     ] = None,
 ) -> None:
-    from civtrack.commands import parse_date, use_lang
+    from civtrack.commands import parse_date, workspace
     from civtrack.diffing import compare
     from civtrack.git import require_repository
-    from civtrack.workspace import find_root, load_config
 
     day = parse_date(as_of, "--as-of")
-    root = find_root(ctx.obj.root)
-    config = load_config(root)
-    lang = use_lang(ctx.obj, config)
+    root, config, lang = workspace(ctx.obj)
     require_repository(root)
     old_side, new_side = sides(root, revisions or [])
     old = load_side(root, old_side, config)

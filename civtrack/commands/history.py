@@ -36,14 +36,11 @@ def run(
     ],
     output_format: Annotated[HistoryFormat, typer.Option("--format", help="Output format.")] = HistoryFormat.table,
 ) -> None:
-    from civtrack.commands import use_lang
+    from civtrack.commands import workspace
     from civtrack.refs import target as named_target
     from civtrack.render.history import history_json
-    from civtrack.workspace import find_root, load_config
 
-    root = find_root(ctx.obj.root)
-    config = load_config(root)
-    lang = use_lang(ctx.obj, config)
+    root, config, lang = workspace(ctx.obj)
     target = named_target(root, ref, config)
     plan_file = target.plan_file
     plan, ind = plan_file.plan, target.indicator

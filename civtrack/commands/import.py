@@ -44,16 +44,14 @@ def run(
     import sys
 
     from civtrack import store
-    from civtrack.commands import parse_date, say, use_lang
+    from civtrack.commands import parse_date, say, workspace
     from civtrack.commands.report import parse_month
     from civtrack.errors import InputError
     from civtrack.i18n import label
     from civtrack.importing import Batch, check_rows, plan_changes, read_table
-    from civtrack.workspace import display_path, find_root, load_config
+    from civtrack.workspace import display_path
 
-    root = find_root(ctx.obj.root)
-    config = load_config(root)
-    lang = use_lang(ctx.obj, config)
+    root, config, lang = workspace(ctx.obj)
     status_day = parse_date(as_of, "--as-of") if as_of else None
     shown = str(file)  # as it was typed
     table = read_table(file, shown)

@@ -68,15 +68,13 @@ def run(
     ] = None,
 ) -> None:
     from civtrack import store
-    from civtrack.commands import parse_date, use_lang
+    from civtrack.commands import parse_date, workspace
     from civtrack.entrycheck import check_append
     from civtrack.model import month_of
     from civtrack.refs import target as named_target
-    from civtrack.workspace import PROGRESS_DIR, display_path, find_root, load_config
+    from civtrack.workspace import PROGRESS_DIR, display_path
 
-    root = find_root(ctx.obj.root)
-    config = load_config(root)
-    lang = use_lang(ctx.obj, config)
+    root, config, lang = workspace(ctx.obj)
     day = parse_date(date, "--date")
     status_day = parse_date(as_of, "--as-of") if as_of else None
     target = named_target(root, ref, config)
