@@ -17,7 +17,8 @@ text depends on:
   and typer read for width and colour (COLUMNS, NO_COLOR, FORCE_COLOR, TERM...).
 
 The cached file starts with its whole key, compared byte for byte when read (its name is a checksum of
-the key: two keys may share a name, never an answer). A cache folder that cannot be made or written is
+the key: two keys may share a name, never an answer); a file that is not the user's own, or that others
+may write, is not read (its bytes go to the terminal). A cache folder that cannot be made or written is
 skipped silently: the help is rendered as before. At most ``KEEP`` answers are kept (the oldest go).
 
 Why not help written at install time: the text depends on the terminal's width, colour, and the language
@@ -68,10 +69,13 @@ def is_help(args: list[str]) -> bool:
     return False
 
 
-def folder() -> str:
-    """Where answers are kept: ``$XDG_CACHE_HOME/civtrack/help`` (``~/.cache/civtrack/help``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "civtrack", "help")
+def folder() -> str | None:
+    """Where answers are kept: ``$XDG_CACHE_HOME/civtrack/help`` (``~/.cache/civtrack/help``); None when
+    there is no absolute place for it (no home folder: nothing is kept in the working folder)."""
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    if not os.path.isabs(base):  # unset, or relative (the XDG specification says to ignore it then)
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "civtrack", "help") if os.path.isabs(base) else None
 
 
 def fingerprint(package: str) -> list[tuple[str, int, int]]:
@@ -139,14 +143,22 @@ def key(args: list[str]) -> bytes:
     return repr(parts).encode("utf-8")
 
 
-def _path(wanted: bytes) -> str:
-    return os.path.join(folder(), f"{zlib.crc32(wanted):08x}{len(wanted):x}")
+def _path(wanted: bytes) -> str | None:
+    where = folder()
+    return os.path.join(where, f"{zlib.crc32(wanted):08x}{len(wanted):x}") if where else None
 
 
 def lookup(wanted: bytes) -> bytes | None:
-    """The help kept under ``wanted``, None when there is none."""
+    """The help kept under ``wanted``, None when there is none (or its file is not this user's alone:
+    bytes for the terminal are taken from no one else)."""
+    path = _path(wanted)
+    if path is None:
+        return None
     try:
-        with open(_path(wanted), "rb") as file:
+        with open(path, "rb") as file:
+            st = os.fstat(file.fileno())
+            if st.st_uid != os.geteuid() or st.st_mode & 0o022:
+                return None
             data = file.read()
     except OSError:
         return None
@@ -157,10 +169,12 @@ def lookup(wanted: bytes) -> bytes | None:
 def store(wanted: bytes, text: bytes) -> None:
     """Keep ``text`` under ``wanted`` (written whole, or not at all); never an error."""
     path = _path(wanted)
+    if path is None:
+        return
     temporary = f"{path}.{os.getpid()}.tmp"
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(temporary, "wb") as file:
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600), "wb") as file:
             file.write(wanted + b"\n" + text)
         os.replace(temporary, path)
         _prune(os.path.dirname(path))

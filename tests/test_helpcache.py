@@ -169,6 +169,23 @@ def test_an_answer_of_another_key_under_the_same_name_is_not_given(
     assert helpcache.lookup(wanted) is None
 
 
+def test_an_answer_others_may_write_or_no_home_folder(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    wanted = helpcache.key(["--help"])
+    helpcache.store(wanted, b"help\n")
+    (path,) = cache.iterdir()
+    assert path.stat().st_mode & 0o777 == 0o600 and helpcache.lookup(wanted) == b"help\n"
+    path.chmod(0o622)  # another user could have put escape sequences there
+    assert helpcache.lookup(wanted) is None
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative")  # ignored, as the XDG specification says
+    monkeypatch.setenv("HOME", str(cache.parent.parent.parent / "home"))
+    assert helpcache.folder() == str(cache.parent.parent.parent / "home" / ".cache" / "civtrack" / "help")
+    monkeypatch.setenv("HOME", "")
+    monkeypatch.setattr(os.path, "expanduser", lambda path: path)  # no home folder at all
+    assert helpcache.folder() is None and helpcache.lookup(wanted) is None
+    helpcache.store(wanted, b"help\n")  # nothing written, no error
+    assert not Path("~").exists() and not Path("relative").exists()
+
+
 def test_the_fingerprint_follows_every_file_but_bytecode(tmp_path: Path) -> None:
     package = tmp_path / "pkg"
     (package / "commands" / "__pycache__").mkdir(parents=True)
