@@ -223,7 +223,7 @@ class _Copy(io.BufferedIOBase):
 
 def answer(args: list[str]) -> bool:
     """Print the kept help of ``args`` when there is one (True); False when the command line must run."""
-    if "_CIVTRACK_COMPLETE" in os.environ:  # shell completion, not a help
+    if "_CIVTRACK_COMPLETE" in os.environ or sys.stdout is None:  # shell completion; no standard output
         return False
     try:
         text = lookup(key(args))
