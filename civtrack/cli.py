@@ -23,7 +23,7 @@ import typer
 from typer._click import exceptions as click_exceptions
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
-from civtrack import __version__
+from civtrack import __version__, helpcache
 from civtrack.commands import COMMANDS, Globals, Lang, doc, remember
 from civtrack.errors import InputError
 from civtrack.helplang import (
@@ -73,6 +73,7 @@ class Group(TyperGroup):
             restore_errors()
 
     def format_help(self, ctx: typer.Context, formatter: Any) -> None:
+        helpcache.shown()
         with localized(self, ctx, help_lang(ctx)):
             super().format_help(ctx, formatter)
 
@@ -171,6 +172,7 @@ class Command(TyperCommand):
             raise
 
     def format_help(self, ctx: typer.Context, formatter: Any) -> None:
+        helpcache.shown()
         with localized(self, ctx, help_lang(ctx)):
             super().format_help(ctx, formatter)
 

@@ -17,16 +17,20 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import TypeAdapter, ValidationError
 
-from civtrack import files, yamlsafe
+from civtrack import files
 from civtrack.errors import CodedValueError, InputError, Problem, error, warning
 from civtrack.messages import Msg, msg
 from civtrack.model import Entry, Plan
 from civtrack.store import TORN_KEY, unterminated_tail, wait_for_append
+from civtrack.text import shown as escaped
 from civtrack.workspace import PLANS_DIR, PROGRESS_DIR, Config, display_path
+
+if TYPE_CHECKING:
+    from civtrack import yamlsafe
 
 # ASCII digits only, and nothing after ".yaml" ('$' would let "2021-06.yaml\n" pass).
 MONTH_FILE = re.compile(r"\A([0-9]{4})-(0[1-9]|1[0-2])\.yaml\Z")
@@ -99,7 +103,7 @@ class DiskSource:
 
     def display(self, relpath: str) -> str:
         # A file name may hold a newline or an escape sequence: show it escaped, on one line.
-        return yamlsafe.shown(display_path(self.root / relpath), limit=4096)
+        return escaped(display_path(self.root / relpath), limit=4096)
 
 
 def read_settled(root: Path, relpath: str, limit: int) -> tuple[os.stat_result, bytes]:
@@ -190,7 +194,7 @@ def _field_path(loc: tuple[Any, ...], value: Any) -> tuple[str | int, ...]:
 def _describe(loc: tuple[str | int, ...]) -> str:
     text = ""
     for part in loc:
-        name = yamlsafe.shown(part)  # a field name is the user's text too
+        name = escaped(part)  # a field name is the user's text too
         text += f"[{part + 1}]" if isinstance(part, int) else (f".{name}" if text else name)
     return text
 
@@ -216,14 +220,14 @@ def _validation_message(err: Any, loc: tuple[str | int, ...]) -> tuple[Any, ...]
     if isinstance(coded, CodedValueError):  # a validator of civtrack.model
         return (coded.key, name, *coded.args_)
     if kind == "extra_forbidden":
-        field = yamlsafe.shown(loc[-1])
+        field = escaped(loc[-1])
         return ("E060.in", field, _describe(loc[:-1])) if len(loc) > 1 else ("E060", field)
     if kind == "missing":
         return ("E061.in", str(loc[-1]), _describe(loc[:-1])) if len(loc) > 1 else ("E061", str(loc[-1]))
     if kind == "string_pattern_mismatch" and loc and loc[-1] == "indicator":
-        return ("E062", yamlsafe.shown(err["input"]))
+        return ("E062", escaped(err["input"]))
     if kind == "string_pattern_mismatch":
-        return ("E063", name, yamlsafe.shown(err["input"]))
+        return ("E063", name, escaped(err["input"]))
     if kind == "literal_error":
         return ("E064", name, _choices(str(err["ctx"]["expected"])), _kind_of(err["input"]))
     if kind == "greater_than_equal":
@@ -257,7 +261,7 @@ def _kind_of(value: Any) -> Msg:
         return msg("f.nothing")
     if isinstance(value, bool):
         return msg("f.boolean", str(value).lower())
-    return msg("f.value", yamlsafe.shown(value))
+    return msg("f.value", escaped(value))
 
 
 def _too_large(path: str, config: Config) -> InputError:
@@ -272,8 +276,8 @@ def read_document(data: bytes, path: str, config: Config, *, fast: bool = True) 
     ``fast=False``: the reference defines what a file means and says what is wrong with it, so a doubt
     is settled by it, never turned into an error of its own (issue 18, D14).
     """
-    # Imported here: a run that finds every file in the cache never loads yaml-rs.
-    from civtrack import fastyaml
+    # Imported here: a run that finds every file in the cache loads neither yaml-rs nor PyYAML.
+    from civtrack import fastyaml, yamlsafe
 
     if len(data) > config.max_file_bytes:
         raise _too_large(path, config)
@@ -474,7 +478,7 @@ def load(source: Source, config: Config, *, reader: Reader | None = None) -> Rep
             continue
         plan_id = plan_file.plan_id
         if plan_id != stem:
-            repo.problems.append(error(shown, plan_file.line("id"), "E114", plan_id, yamlsafe.shown(stem)))
+            repo.problems.append(error(shown, plan_file.line("id"), "E114", plan_id, escaped(stem)))
         if plan_id in repo.plans and plan_id == stem and Path(repo.plans[plan_id].path).stem != plan_id:
             # plans/<id>.yaml is the plan; the file read first under another name is the copy.
             other = repo.plans[plan_id]
@@ -507,7 +511,7 @@ def load(source: Source, config: Config, *, reader: Reader | None = None) -> Rep
                 except OSError as exc:
                     cannot_read(shown, exc)
             else:
-                repo.problems.append(error(shown, None, "E303", yamlsafe.shown(plan_id)))
+                repo.problems.append(error(shown, None, "E303", escaped(plan_id)))
             continue
         try:
             entries, problems = read.progress_file(rel, shown, plan_id, f"{month[1]}-{month[2]}", seq.get(plan_id, 0))

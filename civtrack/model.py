@@ -17,7 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, Stri
 
 from civtrack.errors import CodedValueError
 from civtrack.messages import Msg, msg
-from civtrack.yamlsafe import impossible_date, shown
+from civtrack.text import shown
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 SLUG = re.compile(SLUG_PATTERN)
@@ -82,6 +82,8 @@ def _date(value: Any) -> Any:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
+            from civtrack.yamlsafe import impossible_date  # only for an error: warm runs never load PyYAML
+
             _, text, reason = impossible_date(value)
             raise CodedValueError("E049.field", text, reason) from None
     raise CodedValueError("E087", _kind(value))
@@ -116,7 +118,7 @@ Comparator = Literal[">=", "<="]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Period(_Strict):

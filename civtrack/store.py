@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import functools
 import os
 import re
 import stat
@@ -35,8 +36,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-import yaml.resolver
+from typing import Any
 
 from civtrack.errors import InputError, error
 from civtrack.messages import Msg, msg, render_message
@@ -51,8 +51,16 @@ TORN_KEY = "E211"
 # torn entry behind. Never set in normal use.
 _CHUNK_ENV = "CIVTRACK_TEST_WRITE_CHUNK"
 
-_RESOLVER = yaml.resolver.Resolver()
 _STR_TAG = "tag:yaml.org,2002:str"
+
+
+@functools.cache
+def _resolver() -> tuple[Any, type]:
+    """PyYAML's resolver and its scalar node, made on first use: a run that writes nothing (a warm
+    `status`) never loads PyYAML."""
+    import yaml.resolver
+
+    return yaml.resolver.Resolver(), yaml.ScalarNode
 
 
 # --- formatting -------------------------------------------------------------------
@@ -119,7 +127,8 @@ def format_number(value: int | float) -> str:
 
 def _plain_or_quoted(text: str) -> str:
     # An id such as "2021-06-15" or "123" would read back as a date or a number.
-    if _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG:
+    resolver, scalar = _resolver()
+    if resolver.resolve(scalar, text, (True, False)) == _STR_TAG:
         return text
     return quote(text)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 
 def fmt(number: float | int | None) -> str:
     """A number as people write it: 800, not 800.0; 12.5 stays 12.5."""
@@ -36,3 +39,26 @@ def display_width(text: str) -> int:
         if len(WIDTHS) < 100_000:
             WIDTHS[text] = width
     return width
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """A value from an input file as a message quotes it: short, one line, no control characters.
+
+    Messages echo what the user wrote; a 10 MB line or an escape sequence must not
+    be echoed whole to the terminal.
+    """
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return _CONTROL_IN_MESSAGE.sub(_escape, text)
+
+
+# Control characters, and lone surrogates (undecodable bytes of a file name): a
+# terminal must not receive the first, and a strict UTF-8 stdout cannot print the second.
+_CONTROL_IN_MESSAGE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return _ESCAPES.get(char) or f"\\u{ord(char):04x}"

@@ -39,6 +39,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from civtrack.errors import InputError, Problem, error
 from civtrack.files import system_msg
 from civtrack.messages import Msg, msg
+from civtrack.text import shown as shown  # its home is civtrack.text (no PyYAML): imported from here too
 
 try:  # libyaml's parser when available: several times faster than pure Python.
     from yaml import CSafeLoader as _Loader
@@ -91,29 +92,6 @@ class Document:
                 return self.lines[path]
             path = path[:-1]
         return self.lines.get((), None)
-
-
-def shown(value: Any, limit: int = 60) -> str:
-    """A value from an input file as a message quotes it: short, one line, no control characters.
-
-    Messages echo what the user wrote; a 10 MB line or an escape sequence must not
-    be echoed whole to the terminal.
-    """
-    text = value if isinstance(value, str) else str(value)
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return _CONTROL_IN_MESSAGE.sub(_escape, text)
-
-
-# Control characters, and lone surrogates (undecodable bytes of a file name): a
-# terminal must not receive the first, and a strict UTF-8 stdout cannot print the second.
-_CONTROL_IN_MESSAGE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
-
-
-def _escape(match: re.Match[str]) -> str:
-    char = match.group()
-    return _ESCAPES.get(char) or f"\\u{ord(char):04x}"
 
 
 def _line_at(data: bytes | str, offset: int) -> int:

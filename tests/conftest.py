@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -13,6 +14,21 @@ import pytest
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 PROJECT = Path(__file__).resolve().parents[1]
+
+
+# The suite never writes to the real home's cache folder (civtrack.helpcache's answers, the cache's key):
+# a folder of its own for each pytest process, inherited by every process it starts, removed at the end.
+_XDG: list[str] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _XDG.append(tempfile.mkdtemp(prefix="civtrack-test-xdg-"))
+    os.environ["XDG_CACHE_HOME"] = _XDG[-1]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for folder in _XDG:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def civtrack_exe() -> str:

@@ -293,7 +293,7 @@ class _ListingSource(DiskSource):
         # and relpath has no links or '..' (os.walk without following links): the same result.
         shown = self._shown.get(relpath)
         if shown is None:
-            from civtrack.yamlsafe import shown as escaped
+            from civtrack.text import shown as escaped
 
             path = self._prefix + relpath if self._prefix is not None else str(self._root / relpath)
             shown = self._shown[relpath] = escaped(path, limit=4096)

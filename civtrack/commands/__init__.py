@@ -100,15 +100,15 @@ def say(problem: Problem) -> str:
 
 def parse_date(text: str | None, option: str) -> dt.date:
     """A --date style option: YYYY-MM-DD, or today when absent."""
-    import typer
-
-    from civtrack.yamlsafe import shown
-
     if text is None:
         return dt.date.today()
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
+        import typer
+
+        from civtrack.text import shown
+
         raise typer.BadParameter(f"expected a date YYYY-MM-DD, got '{shown(text)}'", param_hint=option) from None
 
 
@@ -267,7 +267,7 @@ def chosen_plans(opened: Opened, plan_ids: list[str] | None) -> list[str]:
     """The ids named by --plan (all, sorted, when none): ids, titles or fragments of one (civtrack.refs);
     an unknown or ambiguous one is an input error."""
     from civtrack.errors import InputError, error
-    from civtrack.yamlsafe import shown
+    from civtrack.text import shown
 
     plans = opened.plans
     plan_ids = plan_ids and resolved_plans(plans, plan_ids)

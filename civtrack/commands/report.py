@@ -38,7 +38,7 @@ def parse_month(text: str | None, today: dt.date | None = None) -> Month:
 
     if text is None or text == "last":
         return Month.of(today or dt.date.today()).previous()
-    from civtrack.yamlsafe import shown
+    from civtrack.text import shown
 
     try:
         month = Month.parse(text)
