@@ -374,6 +374,46 @@ def test_the_html_report_names_the_commit_of_each_linked_figure(region: Path) ->
     assert "随县民政局2021" in zh.stdout and "广水市民政局2021" in zh.stdout
 
 
+def test_every_report_format_says_where_linked_figures_come_from(region: Path, tmp_path: Path) -> None:
+    """JSON as status JSON gives it ("from" on each linked part, and on a source's plan); Word and the
+    terminal text end each plan with "Linked figures", as HTML and Markdown do."""
+    from docx import Document
+
+    fetch(region)
+    suixian = git(region.parent / "suixian", "rev-parse", "HEAD").strip()
+    guangshui = git(region.parent / "guangshui", "rev-parse", "HEAD").strip()
+    result = cli(region, "report", "--month", "2021-03", "--format", "json", "--source", "suixian")
+    assert result.returncode == 0, result.stderr
+    plans = {plan["id"]: plan for plan in json.loads(result.stdout)["plans"]}
+    parts = {part["id"]: part for part in plans["city-2021"]["indicators"][0]["parts"]}
+    assert parts["suixian"]["from"] == {
+        "source": "suixian",
+        "ref": "main",
+        "commit": suixian,
+        "committed": "2021-03-31T18:00:00+08:00",
+    }
+    assert parts["guangshui"]["from"]["commit"] == guangshui
+    assert list(parts["suixian"])[-2:] == ["from", "parts"]  # as in status JSON
+    assert "from" not in plans["city-2021"] and "from" not in plans["city-2021"]["indicators"][0]
+    assert plans["suixian/suixian-2021"]["from"]["commit"] == suixian
+    assert list(plans["suixian/suixian-2021"])[-2:] == ["from", "indicators"]
+
+    text = cli(region, "report", "--month", "2021-03", "--format", "text", COLUMNS="120")
+    assert text.returncode == 0, text.stderr
+    assert "Linked figures" in text.stdout
+    assert f"随县 (home-adaptation/suixian): from suixian at commit {suixian[:10]} (2021-03-31)" in text.stdout
+
+    word = tmp_path / "report.docx"
+    made = cli(region, "--lang", "zh", "report", "--month", "2021-03", "--format", "docx", "-o", str(word))
+    assert made.returncode == 0, made.stderr
+    paragraphs = [p.text for p in Document(str(word)).paragraphs]
+    at = paragraphs.index("引用数据")
+    assert paragraphs[at + 1 : at + 3] == [
+        f"随县（home-adaptation/suixian）：来自 suixian 提交 {suixian[:10]}（2021-03-31）",
+        f"广水市（home-adaptation/guangshui）：来自 guangshui 提交 {guangshui[:10]}（2021-04-02）",
+    ]
+
+
 def test_a_source_with_errors_of_its_own_is_a_warning(region: Path) -> None:
     suixian = region.parent / "suixian"
     write(suixian, "progress/suixian-2021/2021-04.yaml", "- {date: 2021-04-02, indicator: no-such-thing, value: 1}\n")
