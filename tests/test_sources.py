@@ -414,6 +414,19 @@ def test_every_report_format_says_where_linked_figures_come_from(region: Path, t
     ]
 
 
+def test_a_source_plan_in_the_report_lists_the_entries_of_its_month(region: Path) -> None:
+    """The county's plan beside the city's lists what the county recorded in the month (its month file at
+    the commit in use), not "None": nothing is silently zero."""
+    fetch(region)
+    result = cli(region, "report", "--month", "2021-03", "--format", "json", "--all-sources")
+    assert result.returncode == 0, result.stderr
+    plans = {plan["id"]: plan for plan in json.loads(result.stdout)["plans"]}
+    recorded = [(e["date"], e["indicator"], e["value"]) for e in plans["suixian/suixian-2021"]["entries"]]
+    assert recorded == [("2021-03-10", "home-adaptation", 40), ("2021-03-25", "home-adaptation", 20)]
+    assert [e["value"] for e in plans["guangshui/guangshui-2021"]["entries"]] == [33]
+    assert [e["value"] for e in plans["city-2021"]["entries"]] == [12]  # the city's own entries only
+
+
 def test_a_source_with_errors_of_its_own_is_a_warning(region: Path) -> None:
     suixian = region.parent / "suixian"
     write(suixian, "progress/suixian-2021/2021-04.yaml", "- {date: 2021-04-02, indicator: no-such-thing, value: 1}\n")
