@@ -427,6 +427,32 @@ def test_a_source_plan_in_the_report_lists_the_entries_of_its_month(region: Path
     assert [e["value"] for e in plans["city-2021"]["entries"]] == [12]  # the city's own entries only
 
 
+def test_a_source_month_is_kept_by_commit_and_read_again_when_its_file_is_spoilt(region: Path, tmp_path: Path) -> None:
+    """A second report of the month runs no git; a kept month that does not decode is read again."""
+    fetch(region)
+    first = cli(region, "report", "--month", "2021-03", "--format", "json", "--source", "suixian")
+    assert first.returncode == 0, first.stderr
+    commit_id = git(region.parent / "suixian", "rev-parse", "HEAD").strip()
+    kept = region / ".civtrack/sources/suixian/civtrack-cache" / f"entries-{commit_id}" / "suixian-2021-2021-03.json"
+    assert json.loads(kept.read_bytes())["cols"][3] == [40, 20]  # the values' column
+    no_git = tmp_path / "bin"
+    no_git.mkdir()
+    (no_git / "python3").symlink_to(shutil.which("python3") or "/usr/bin/python3")
+    again = cli(region, "report", "--month", "2021-03", "--format", "json", "--source", "suixian", PATH=str(no_git))
+    assert (again.returncode, again.stdout) == (0, first.stdout), again.stderr
+    # A month without a file is kept as such: no git either.
+    april = cli(region, "report", "--month", "2021-05", "--format", "json", "--source", "suixian")
+    assert april.returncode == 0, april.stderr
+    assert cli(region, "report", "--month", "2021-05", "--format", "json", "--source", "suixian",
+               PATH=str(no_git)).stdout == april.stdout  # fmt: skip
+    for spoilt in (b"{", b'{"stamp": [1, "0.0.0", 1], "shown": "x", "counted": 0, "cols": null}',
+                   kept.read_bytes().replace(b"[40,20]", b"[40]")):  # fmt: skip
+        kept.write_bytes(spoilt)
+        redone = cli(region, "report", "--month", "2021-03", "--format", "json", "--source", "suixian")
+        assert (redone.returncode, redone.stdout) == (0, first.stdout), redone.stderr
+        assert json.loads(kept.read_bytes())["cols"][3] == [40, 20]
+
+
 def test_a_source_with_errors_of_its_own_is_a_warning(region: Path) -> None:
     suixian = region.parent / "suixian"
     write(suixian, "progress/suixian-2021/2021-04.yaml", "- {date: 2021-04-02, indicator: no-such-thing, value: 1}\n")

@@ -57,28 +57,19 @@ class LinkedSnapshot(Snapshot):
         return out
 
     def _remote_entries(self, plan_id: str, months: list[str] | None) -> list[EntryAt]:
-        from civtrack.load import MONTH_FILE, parse_progress
+        from civtrack.git import short
+        from civtrack.sources.months import month_entries
         from civtrack.sources.remote import BareSource
-        from civtrack.workspace import PROGRESS_DIR
 
         name, folder, commit, own = self.remote_plans[plan_id]
-        key = (os.getpid(), name)
-        tree = self._trees.get(key)
-        if tree is None:
-            tree = self._trees[key] = BareSource(folder, commit, f"{name}@{commit[:10]}")
-        out: list[EntryAt] = []
-        seq = 0
-        for rel in tree.files(f"{PROGRESS_DIR}/{own}"):
-            found = MONTH_FILE.match(rel.rsplit("/", 1)[-1]) if rel.count("/") == 2 else None
-            month = f"{found[1]}-{found[2]}" if found else None
-            if month is None or (months is not None and month not in months):
-                continue
-            data = tree.read(rel, self.config.max_file_bytes)
-            # The source's own problems are its notices (SRC13), not this repository's: its good entries count.
-            entries, problems = parse_progress(data, tree.display(rel), plan_id, month, self.config, seq)
-            seq += len(entries) + len(problems)
-            out += entries
-        return out
+
+        def tree() -> BareSource:
+            key = (os.getpid(), name)
+            if key not in self._trees:
+                self._trees[key] = BareSource(folder, commit, f"{name}@{short(commit)}")
+            return self._trees[key]
+
+        return month_entries(folder, commit, own, plan_id, months, self.config, tree)
 
 
 class _Overlay(Mapping):
