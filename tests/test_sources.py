@@ -374,6 +374,85 @@ def test_the_html_report_names_the_commit_of_each_linked_figure(region: Path) ->
     assert "随县民政局2021" in zh.stdout and "广水市民政局2021" in zh.stdout
 
 
+def test_every_report_format_says_where_linked_figures_come_from(region: Path, tmp_path: Path) -> None:
+    """JSON as status JSON gives it ("from" on each linked part, and on a source's plan); Word and the
+    terminal text end each plan with "Linked figures", as HTML and Markdown do."""
+    from docx import Document
+
+    fetch(region)
+    suixian = git(region.parent / "suixian", "rev-parse", "HEAD").strip()
+    guangshui = git(region.parent / "guangshui", "rev-parse", "HEAD").strip()
+    result = cli(region, "report", "--month", "2021-03", "--format", "json", "--source", "suixian")
+    assert result.returncode == 0, result.stderr
+    plans = {plan["id"]: plan for plan in json.loads(result.stdout)["plans"]}
+    parts = {part["id"]: part for part in plans["city-2021"]["indicators"][0]["parts"]}
+    assert parts["suixian"]["from"] == {
+        "source": "suixian",
+        "ref": "main",
+        "commit": suixian,
+        "committed": "2021-03-31T18:00:00+08:00",
+    }
+    assert parts["guangshui"]["from"]["commit"] == guangshui
+    assert list(parts["suixian"])[-2:] == ["from", "parts"]  # as in status JSON
+    assert "from" not in plans["city-2021"] and "from" not in plans["city-2021"]["indicators"][0]
+    assert plans["suixian/suixian-2021"]["from"]["commit"] == suixian
+    assert list(plans["suixian/suixian-2021"])[-2:] == ["from", "indicators"]
+
+    text = cli(region, "report", "--month", "2021-03", "--format", "text", COLUMNS="120")
+    assert text.returncode == 0, text.stderr
+    assert "Linked figures" in text.stdout
+    assert f"随县 (home-adaptation/suixian): from suixian at commit {suixian[:10]} (2021-03-31)" in text.stdout
+
+    word = tmp_path / "report.docx"
+    made = cli(region, "--lang", "zh", "report", "--month", "2021-03", "--format", "docx", "-o", str(word))
+    assert made.returncode == 0, made.stderr
+    paragraphs = [p.text for p in Document(str(word)).paragraphs]
+    at = paragraphs.index("引用数据")
+    assert paragraphs[at + 1 : at + 3] == [
+        f"随县（home-adaptation/suixian）：来自 suixian 提交 {suixian[:10]}（2021-03-31）",
+        f"广水市（home-adaptation/guangshui）：来自 guangshui 提交 {guangshui[:10]}（2021-04-02）",
+    ]
+
+
+def test_a_source_plan_in_the_report_lists_the_entries_of_its_month(region: Path) -> None:
+    """The county's plan beside the city's lists what the county recorded in the month (its month file at
+    the commit in use), not "None": nothing is silently zero."""
+    fetch(region)
+    result = cli(region, "report", "--month", "2021-03", "--format", "json", "--all-sources")
+    assert result.returncode == 0, result.stderr
+    plans = {plan["id"]: plan for plan in json.loads(result.stdout)["plans"]}
+    recorded = [(e["date"], e["indicator"], e["value"]) for e in plans["suixian/suixian-2021"]["entries"]]
+    assert recorded == [("2021-03-10", "home-adaptation", 40), ("2021-03-25", "home-adaptation", 20)]
+    assert [e["value"] for e in plans["guangshui/guangshui-2021"]["entries"]] == [33]
+    assert [e["value"] for e in plans["city-2021"]["entries"]] == [12]  # the city's own entries only
+
+
+def test_a_source_month_is_kept_by_commit_and_read_again_when_its_file_is_spoilt(region: Path, tmp_path: Path) -> None:
+    """A second report of the month runs no git; a kept month that does not decode is read again."""
+    fetch(region)
+    first = cli(region, "report", "--month", "2021-03", "--format", "json", "--source", "suixian")
+    assert first.returncode == 0, first.stderr
+    commit_id = git(region.parent / "suixian", "rev-parse", "HEAD").strip()
+    kept = region / ".civtrack/sources/suixian/civtrack-cache" / f"entries-{commit_id}" / "suixian-2021-2021-03.json"
+    assert json.loads(kept.read_bytes())["cols"][3] == [40, 20]  # the values' column
+    no_git = tmp_path / "bin"
+    no_git.mkdir()
+    (no_git / "python3").symlink_to(shutil.which("python3") or "/usr/bin/python3")
+    again = cli(region, "report", "--month", "2021-03", "--format", "json", "--source", "suixian", PATH=str(no_git))
+    assert (again.returncode, again.stdout) == (0, first.stdout), again.stderr
+    # A month without a file is kept as such: no git either.
+    april = cli(region, "report", "--month", "2021-05", "--format", "json", "--source", "suixian")
+    assert april.returncode == 0, april.stderr
+    assert cli(region, "report", "--month", "2021-05", "--format", "json", "--source", "suixian",
+               PATH=str(no_git)).stdout == april.stdout  # fmt: skip
+    for spoilt in (b"{", b'{"stamp": [1, "0.0.0", 1], "shown": "x", "counted": 0, "cols": null}',
+                   kept.read_bytes().replace(b"[40,20]", b"[40]")):  # fmt: skip
+        kept.write_bytes(spoilt)
+        redone = cli(region, "report", "--month", "2021-03", "--format", "json", "--source", "suixian")
+        assert (redone.returncode, redone.stdout) == (0, first.stdout), redone.stderr
+        assert json.loads(kept.read_bytes())["cols"][3] == [40, 20]
+
+
 def test_a_source_with_errors_of_its_own_is_a_warning(region: Path) -> None:
     suixian = region.parent / "suixian"
     write(suixian, "progress/suixian-2021/2021-04.yaml", "- {date: 2021-04-02, indicator: no-such-thing, value: 1}\n")

@@ -92,11 +92,13 @@ def plan_dict(plan: PlanStatus, origins: Mapping[str, Mapping[str, Any]] | None 
         "indicators": [watched_dict(status, plan.watches) for status in plan.indicators],
     }
     if origins:
-        _add_origins(plan_out, origins)
+        add_origins(plan_out, origins)
     return plan_out
 
 
-def _add_origins(plan_out: dict[str, Any], origins: Mapping[str, Mapping[str, Any]]) -> None:
+def add_origins(plan_out: dict[str, Any], origins: Mapping[str, Mapping[str, Any]]) -> None:
+    """``"from"`` on a plan's dict (a source's plan: before its indicators) and on each linked item's
+    (before its parts), as status JSON and report JSON give them."""
     if "" in origins:
         plan_out["from"] = dict(origins[""])
         plan_out["indicators"] = plan_out.pop("indicators")

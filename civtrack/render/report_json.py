@@ -130,7 +130,12 @@ def _head(month: Month, supervision: Supervision | None = None) -> dict[str, Any
 
 def report_section(p: PlanReport, lang: str = "en") -> str:
     """One plan's object, indented as it stands in the document (``lang`` is unused: JSON has no labels)."""
-    return "    " + json.dumps(plan_report_dict(p), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+    return dumped_section(plan_report_dict(p))
+
+
+def dumped_section(document: dict[str, Any]) -> str:
+    """A plan's object (plan_report_dict) as it stands in the document, indented."""
+    return "    " + json.dumps(document, ensure_ascii=False, indent=2).replace("\n", "\n    ")
 
 
 def report_chunks(

@@ -1,5 +1,7 @@
-"""Where linked figures come from, in `report`'s HTML and Markdown: each plan's section ends with the
-commit of the source each linked figure (or the whole plan, for a source's plan) was read at."""
+"""Where linked figures come from, in every form of `report`: each plan's section ends with the commit of
+the source each linked figure (or the whole plan, for a source's plan) was read at ("Linked figures", in
+HTML, Markdown, Word and the terminal text); in JSON, each linked item and source plan carries `"from"` as
+in status JSON."""
 
 from __future__ import annotations
 
@@ -22,30 +24,45 @@ def lines_of(origins: Mapping[str, Mapping[str, Any]], names: Mapping[str, str],
     return out
 
 
-def with_origins(section: Callable[[Any, str], str], snapshot: Any, kind: str) -> Callable[[Any, str], str]:
-    """``section`` (a renderer's report_section) with the provenance of linked figures added (HTML and
-    Markdown; the section unchanged when the plan has none)."""
+def with_origins(section: Callable[[Any, str], Any], snapshot: Any, kind: str) -> Callable[[Any, str], Any]:
+    """``section`` (a renderer's report_section, for a report of ``kind``) with the provenance of linked
+    figures added (the section unchanged when the plan has none)."""
     origins = getattr(snapshot, "origins", None)
-    if not origins or kind not in ("html", "markdown"):
+    if not origins:
         return section
 
-    def wrapped(report: Any, lang: str) -> str:
+    def wrapped(report: Any, lang: str) -> Any:
         from civtrack.i18n import label
 
-        text = section(report, lang)
         plan = report.plan
         mine = origins.get(plan.id)
         if not mine:
-            return text
+            return section(report, lang)
+        if kind == "json":
+            from civtrack.render.data import add_origins
+            from civtrack.render.report_json import dumped_section, plan_report_dict
+
+            document = plan_report_dict(report)
+            add_origins(document, mine)
+            return dumped_section(document)
+        found = section(report, lang)
         names = {ind.id: ind.name for ind in plan.indicators}
         names.update({f"{ind.id}/{p.id}": p.name for ind in plan.indicators for p in ind.parts})
         lines = lines_of(mine, names, lang)
+        title = label("linked_from", lang)
         if kind == "markdown":
-            block = f"\n### {label('linked_from', lang)}\n\n" + "".join(f"- {line}\n" for line in lines)
-            return text.rstrip("\n") + "\n" + block + "\n"
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
-        block = f'<h3>{html.escape(label("linked_from", lang))}</h3><ul class="sources">{items}</ul>'
-        head, tail = text.rsplit("</section>", 1)
-        return f"{head}{block}</section>{tail}"
+            block = f"\n### {title}\n\n" + "".join(f"- {line}\n" for line in lines)
+            return found.rstrip("\n") + "\n" + block + "\n"
+        if kind == "html":
+            items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+            block = f'<h3>{html.escape(title)}</h3><ul class="sources">{items}</ul>'
+            head, tail = found.rsplit("</section>", 1)
+            return f"{head}{block}</section>{tail}"
+        if kind == "docx":
+            from civtrack.render.report_docx import Heading, Para
+
+            return [*found, Heading(3, title), *(Para(((line, False),)) for line in lines)]
+        # text: the terminal's blocks
+        return [*found, ("heading", title), *(("line", line) for line in lines)]
 
     return wrapped

@@ -4,11 +4,12 @@ added (`check`), and, for `--source`/`--all-sources`, the sources' plans beside 
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from civtrack.cache import Snapshot
 from civtrack.cache.series import Series
@@ -23,6 +24,9 @@ from civtrack.sources.remote import Remote, RemotePlanFile, load_remote
 from civtrack.workspace import CONFIG_NAME, Config, display_path
 from civtrack.yamlsafe import shown
 
+if TYPE_CHECKING:
+    from civtrack.load import EntryAt
+
 
 @dataclass
 class LinkedSnapshot(Snapshot):
@@ -32,6 +36,40 @@ class LinkedSnapshot(Snapshot):
     origins: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     # warnings to show beside any output (a failed fetch: the commit in use and its date)
     notices: list[Problem] = field(default_factory=list)
+    # A source's plan shown beside the local ones (``source/plan``) → (the source's name, its clone, the
+    # commit in use, the plan's own id): where its month files are read for `report`'s list of entries.
+    remote_plans: dict[str, tuple[str, Path, str, str]] = field(default_factory=dict)
+    # Per process id and source, the source's files at the commit in use (one `git cat-file --batch`
+    # serves every read of a process: never shared across a fork).
+    _trees: dict[tuple[int, str], Any] = field(default_factory=dict, repr=False)
+
+    def entries(self, months: Iterable[str] | None = None, plan_ids: Iterable[str] | None = None) -> list[EntryAt]:
+        """Snapshot.entries, with a source's plan's entries read from its month files at the commit in
+        use (as the source's own `report` lists them), under the plan's ``source/plan`` id."""
+        wanted = None if months is None else list(months)
+        ids = [*self.files, *self.remote_plans] if plan_ids is None else list(plan_ids)
+        out: list[EntryAt] = []
+        for plan_id in ids:
+            if plan_id in self.remote_plans:
+                out += self._remote_entries(plan_id, wanted)
+            else:
+                out += super().entries(wanted, [plan_id])
+        return out
+
+    def _remote_entries(self, plan_id: str, months: list[str] | None) -> list[EntryAt]:
+        from civtrack.git import short
+        from civtrack.sources.months import month_entries
+        from civtrack.sources.remote import BareSource
+
+        name, folder, commit, own = self.remote_plans[plan_id]
+
+        def tree() -> BareSource:
+            key = (os.getpid(), name)
+            if key not in self._trees:
+                self._trees[key] = BareSource(folder, commit, f"{name}@{short(commit)}")
+            return self._trees[key]
+
+        return month_entries(folder, commit, own, plan_id, months, self.config, tree)
 
 
 class _Overlay(Mapping):
@@ -170,6 +208,7 @@ def attach(snapshot: Snapshot, root: Path, config: Config, include: list[str] | 
             _record(link, made, sources, linked, origins)
     plans: dict[str, Any] = dict(snapshot.plans)
     source_series: dict[str, tuple[Mapping[str, dict[str, Series]], str]] = {}
+    remote_plans: dict[str, tuple[str, Path, str, str]] = {}
     for name in include or []:
         remote = sources.get(name)
         if remote is None:
@@ -180,6 +219,7 @@ def attach(snapshot: Snapshot, root: Path, config: Config, include: list[str] | 
             plans[merged] = RemotePlanFile(remote.plans, plan_id, merged, f"{remote.label()}:plans/{plan_id}.yaml")
             source_series[merged] = (remote.series, plan_id)
             origins.setdefault(merged, {})[""] = origin(name, sources.specs[name], (remote.commit, remote.committed))
+            remote_plans[merged] = (name, gitrepo.clone_dir(root, name), remote.commit, plan_id)
             if remote.may_link(plan_id):
                 nested = {merged: plans[merged]}
                 for link in links_of(nested):
@@ -188,7 +228,7 @@ def attach(snapshot: Snapshot, root: Path, config: Config, include: list[str] | 
     all_problems = sorted([*snapshot.problems, *problems, *sources.notices], key=lambda p: (p.path, p.line or 0))
     base = {f.name: getattr(snapshot, f.name) for f in fields(Snapshot)}
     base.update(plans=plans, problems=all_problems, series=_Overlay(snapshot.series, linked, source_series))
-    return LinkedSnapshot(**base, origins=origins, notices=list(sources.notices))
+    return LinkedSnapshot(**base, origins=origins, notices=list(sources.notices), remote_plans=remote_plans)
 
 
 def _nested(link: Link, sources: Sources, linked: dict[str, dict[str, Any]],
