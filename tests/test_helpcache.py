@@ -26,6 +26,12 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     80-column output."""
     for name in helpcache.ENVIRONMENT:
         monkeypatch.delenv(name, raising=False)
+    # typer reads FORCE_COLOR once, when typer.rich_utils is first imported: in a worker that first
+    # imported it during the FORCE_COLOR case below, every later help would be coloured. rich's
+    # Console reads FORCE_COLOR itself, at each run, as a process run does.
+    import typer.rich_utils
+
+    monkeypatch.setattr(typer.rich_utils, "FORCE_TERMINAL", None)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("COLUMNS", "80")
     repo = tmp_path / "repo"
