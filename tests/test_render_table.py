@@ -92,8 +92,8 @@ def test_tables_are_rich_tables_byte_for_byte(generated: Path) -> None:
 
 
 def test_bundled_plans_are_rich_tables_byte_for_byte() -> None:
-    """The hand-transcribed plans (milestones, `<=` targets, decimals), their names and sections cut to
-    20 characters (whole, their sections are wider than 48 cells: rich folds them, test below)."""
+    """The hand-transcribed plans (milestones, `<=` targets, decimals), whole (their sections are wider
+    than 48 cells: folded as rich folds them) and with their names and sections cut to 20 characters."""
     snapshot = open_snapshot(ROOT, load_config(ROOT), use_cache=False)
     compared = 0
     for plan_id in sorted(snapshot.plans):
@@ -109,12 +109,12 @@ def test_bundled_plans_are_rich_tables_byte_for_byte() -> None:
                 for width in (80, 120, 200):
                     for color_system, no_color in CONSOLES:
                         out = console(width, color_system, no_color)
-                        assert plan_text(whole, lang, width, _styles(out)) is None
-                        text = plan_text(status, lang, width, _styles(out))
-                        if text is not None:
-                            assert text == rich_text(status, lang, out), (plan_id, lang, width)
+                        for shown in (whole, status):
+                            text = plan_text(shown, lang, width, _styles(out))
+                            assert text is not None, (plan_id, lang, width)
+                            assert text == rich_text(shown, lang, out), (plan_id, lang, width)
                             compared += 1
-    assert compared >= 48
+    assert compared == 3 * 2 * 2 * 3 * len(CONSOLES) * 2
 
 
 def test_colour_is_written_as_rich_writes_it(generated: Path) -> None:
@@ -129,22 +129,29 @@ def test_colour_is_written_as_rich_writes_it(generated: Path) -> None:
     assert "\x1b" not in plan_text(evaluated[0], "en", 200, PLAIN)  # type: ignore[operator]
 
 
-def test_table_declines_what_must_wrap(generated: Path) -> None:
+def test_names_fold_as_rich_folds_them(generated: Path) -> None:
     snapshot = open_snapshot(generated, Config(), use_cache=False)
     plan = snapshot.plans[sorted(snapshot.plans)[0]].plan
     day = dt.date(2024, 6, 30)
     status = evaluate([plan], snapshot.ledger_at(day), day)[0]
-    assert plan_text(status, "en", 40) is None  # narrower than the table: rich folds it
+    assert plan_text(status, "en", 40) is None  # the name column under its min_width: rich overflows
     long_name = plan.model_copy(
         update={"indicators": [plan.indicators[0].model_copy(update={"name": "很" * 25}), *plan.indicators[1:]]}
     )
     status = evaluate([long_name], snapshot.ledger_at(day), day)[0]
-    assert plan_text(status, "en", 200) is None  # a name above 48 cells folds
-    # ... and write_status_tables gives rich's folded table for it, in colour too.
+    # A name above 48 cells folds at 48 (24 characters, then 1), here and in rich, in colour too.
+    text = plan_text(status, "en", 200, _styles(console(200, "standard")))
+    assert text is not None
+    assert f"│ {'很' * 24} │" in text
+    assert f"│ 很{' ' * 46} │" in text
     out = console(200, "standard")
     write_status_tables(out, [long_name.id], lambda ids: [status], "en")
-    assert out.file.getvalue() == rich_text(status, "en", console(200, "standard"))  # type: ignore[attr-defined]
-    assert "很很很很很很很很很很很很很很很很很很很很很很很很" in out.file.getvalue()  # type: ignore[attr-defined]
+    assert out.file.getvalue() == text == rich_text(status, "en", console(200, "standard"))  # type: ignore[attr-defined]
+    # A control character in a name that must fold: rich's to lay out.
+    odd = plan.model_copy(
+        update={"indicators": [plan.indicators[0].model_copy(update={"name": "很\t" * 25}), *plan.indicators[1:]]}
+    )
+    assert plan_text(evaluate([odd], snapshot.ledger_at(day), day)[0], "en", 200) is None
 
 
 @pytest.mark.parametrize("color_system", [None, "standard"])

@@ -25,7 +25,7 @@ from rich.text import Text
 
 from civtrack.compute import PlanStatus, Status
 from civtrack.i18n import label
-from civtrack.render import ALERT_STYLES, STALE_STYLE, STATE_STYLES, grouped_by_section
+from civtrack.render import ALERT_STYLES, STALE_STYLE, STATE_STYLES, fold, grouped_by_section
 from civtrack.text import WIDTHS, fmt, pct
 from civtrack.text import display_width as _w
 
@@ -349,9 +349,8 @@ def table_text(
     for index, key in enumerate(candidates):
         size = max(_w(label(HEADER_KEYS.get(key, key), lang)), max([row[index][1] for row, _ in rows], default=0))
         if index == 0:
-            if size > NAME_MAX:
-                return None  # the name would fold onto a second line
-            size = max(size, NAME_MIN)
+            name_natural = size
+            size = min(NAME_MAX, max(size, NAME_MIN))  # as natural_widths: wider names fold (below)
         natural[key] = size
     keys = columns or choose_columns(natural, width, supervised, chart is not None)
     if len(keys) != len(candidates):
@@ -360,6 +359,16 @@ def table_text(
     right = [key in RIGHT for key in keys]
     headers = [label(HEADER_KEYS.get(key, key), lang) for key in keys]
     widths = [natural[key] + 2 for key in keys]
+    # Names wider than the column rich would give them fold, as rich folds them (civtrack.render.fold).
+    span = fold.name_span(widths, name_natural, width, NAME_MIN, NAME_MAX)
+    if span is None:
+        return None
+    if span < name_natural:
+        folded = fold.fold_rows(rows, span, styles.open("bold magenta"), INDENT, styles.paint(INDENT, "dim"))
+        if folded is None:
+            return None
+        rows = folded
+    widths[0] = span + 2
     table_width = sum(widths) + len(widths) + 1
     if table_width > width:
         return None
