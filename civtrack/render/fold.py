@@ -25,9 +25,13 @@ rich's own divide_line uses while a help renders. The tables use rich's default,
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from rich._wrap import divide_line
 from rich.cells import cell_len, set_cell_size
+
+if TYPE_CHECKING:
+    from civtrack.render.table import Styles
 
 # Text.rstrip_end's pattern.
 _TRAILING_SPACE = re.compile(r"\s+$")
@@ -56,10 +60,11 @@ def name_span(widths: list[int], natural: int, width: int, name_min: int, name_m
     return name - 2
 
 
-def fold(text: str, width: int) -> list[tuple[str, bool]] | None:
+def fold(text: str, width: int) -> list[tuple[int, str, str | None]] | None:
     """``text``'s lines in ``width`` cells as rich's Text.wrap(justify="left", overflow="fold") gives
-    them, each with whether its padding to ``width`` is part of the line (inside its style) or added
-    after it by the console; None when ``text`` has anything rich reads otherwise than as text."""
+    them: each with where it starts in ``text``, its text, and the spaces that pad it to ``width``
+    inside its style (None: it was cropped, and is a cell short if a wide character was cut in two);
+    None when ``text`` has anything rich reads otherwise than as text."""
     if _UNSURE.search(text):
         return None
     offsets = divide_line(text, width, fold=True)
@@ -73,14 +78,56 @@ def fold(text: str, width: int) -> list[tuple[str, bool]] | None:
             if spaces is not None:
                 line = line[: len(line) - min(len(spaces.group(0)), excess)]
         size = cell_len(line)
-        if size > width:
-            # Text.truncate: cropped (a wide character cut in two leaves the line a cell short,
-            # padded by the console after the style), not padded.
+        if size > width:  # Text.truncate: cropped (the spaces after a word, most often), not padded
             line = set_cell_size(line, width)
-            lines.append((line, False))
+            lines.append((start, line, "" if cell_len(line) == width else None))
         else:
-            lines.append((line + " " * (width - size), True))
+            lines.append((start, line, " " * (width - size)))
     return lines
+
+
+def wrap(
+    segments: list[tuple[str, str | None]], width: int, styles: Styles, base: str | None = None
+) -> tuple[str, int] | None:
+    """A line of styled runs (a table's title or one line of its caption, each run a span of a rich
+    Text whose own style is ``base``) wrapped in ``width`` cells as rich prints it: its lines joined,
+    each padded to ``width`` (the padding in ``base``), and ``width``; None when unsure.
+
+    rich writes a segment from one span boundary to the next: the runs without a style of their own
+    and the padding after them are one segment, each styled run is its own."""
+    text = "".join(piece for piece, _ in segments)
+    lines = fold(text, width)
+    if lines is None or any(pad is None for _, _, pad in lines):
+        return None  # a cropped line is not padded here: not worth reproducing
+    spans = []
+    offset = 0
+    for piece, style in segments:
+        if piece:
+            spans.append((offset, offset + len(piece), style))
+            offset += len(piece)
+    out = []
+    for start, line, pad in lines:
+        end = start + len(line)
+        pieces: list[tuple[str, str | None]] = []
+        for a, b, style in spans:
+            a, b = max(a, start), min(b, end)
+            if a < b:
+                pieces.append((text[a:b], style))
+        pieces.append((pad or "", None))
+        rendered = []
+        run = ""
+        for piece, style in pieces:
+            if style is None:
+                run += piece
+                continue
+            if run:
+                rendered.append(styles.paint(run, base) if base else run)
+                run = ""
+            rendered.append(styles.paint(piece, f"{base} {style}" if base else style))
+        if run:
+            rendered.append(styles.paint(run, base) if base else run)
+        out.append("".join(rendered))
+    return "\n".join(out), width
 
 
 def fold_name(
@@ -105,8 +152,9 @@ def fold_name(
     if lines is None:
         return None
     cells = []
-    for index, (line, padded) in enumerate(lines):
-        outside = "" if padded else " " * (width - cell_len(line))
+    for index, (_, line, pad) in enumerate(lines):
+        outside = " " * (width - cell_len(line)) if pad is None else ""
+        line += pad or ""
         if index == 0 and head:
             if not line.startswith(indent):
                 return None

@@ -374,10 +374,17 @@ def table_text(
         return None
     main, tail = title
     title_width = _w(main) + _w(tail)
+    # A title or caption line wider than the table wraps, as rich wraps it (civtrack.render.fold).
+    folded_title = None
     if title_width > table_width:
-        return None
-    captions = [_painted(line, styles) for line in caption]
-    if any(size > table_width for _, size in captions):
+        folded_title = fold.wrap([(main, None), (tail, "dim")], table_width, styles, "bold")
+        if folded_title is None:
+            return None
+    captions = [
+        _painted(line, styles) if size <= table_width else fold.wrap(line, table_width, styles)
+        for line, size in ((line, sum(_w(piece) for piece, _ in line)) for line in caption)
+    ]
+    if None in captions:
         return None
     spans = [w - 2 for w in widths]
 
@@ -387,6 +394,8 @@ def table_text(
     bold = styles.open("bold")
     heading = styles.paint(main, "bold") + styles.paint(tail, "bold dim")
     heading += styles.paint(" " * (table_width - title_width), "bold")
+    if folded_title is not None:
+        heading = folded_title[0]
     head = []
     for header, span, right_justify in zip(headers, spans, right, strict=True):
         pad = " " * (span - _w(header))
