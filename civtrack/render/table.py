@@ -3,14 +3,17 @@
 ``write_status_tables`` is all a command calls. It evaluates and lays out the plans (in forked
 processes when there are many: civtrack.parallel) and writes each plan's table:
 
-* laid out here (``plan_text``) when nothing wraps: each column as wide as its widest cell (rich's
-  width rules, civtrack.text.display_width: a Chinese character takes two cells), padded by one
-  space, a heavy-headed box, and, when the console has colour, the ANSI styles written here too.
+* laid out here (``plan_text``): each column as wide as its widest cell (rich's width rules,
+  civtrack.text.display_width: a Chinese character takes two cells), padded by one space, a
+  heavy-headed box, and, when the console has colour, the ANSI styles written here too. A name wider
+  than its column (above NAME_MAX cells, or a table wider than the terminal), a title or a summary
+  line wider than the table, fold as rich folds them (civtrack.render.fold).
   The characters and styles are exactly those rich's Table would print (tests/test_render_table.py
   compares them byte for byte, with and without colour), at a fraction of the cost: rich takes about
   20 µs a cell, 45 s for the 112,000 rows of 1,000 plans;
-* by rich (``plan_table``) when a cell must wrap (a name wider than its column, a table wider than
-  the terminal, a cell rich would read as markup), captured through the same console.
+* by rich (``plan_table``) when folding is not certain to give rich's bytes (a terminal so narrow that
+  rich overflows it, a control character in a name that folds, a cell rich would read as markup),
+  captured through the same console.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ if TYPE_CHECKING:
 BAR_CELLS = 10
 # Below this many indicators (about 50 a plan), a fork costs more than it saves.
 PARALLEL_MIN_INDICATORS = 5_000
-# A name wider than this goes to rich, which folds it (the max_width of its column in plan_table).
+# A name wider than this folds (the max_width of its column in plan_table; civtrack.render.fold).
 NAME_MAX = 48
 NAME_MIN = 12
 INDENT = "  └ "
