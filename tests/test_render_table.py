@@ -359,6 +359,7 @@ def _bundled_once() -> tuple[PlanStatus, ...]:
     lang=st.sampled_from(["en", "zh"]),
     colours=st.sampled_from(CONSOLES),
     supervised=st.booleans(),
+    charted=st.booleans(),
 )
 def test_folded_names_are_rich_tables_byte_for_byte(
     plan_index: int,
@@ -370,9 +371,10 @@ def test_folded_names_are_rich_tables_byte_for_byte(
     lang: str,
     colours: tuple[str | None, bool],
     supervised: bool,
+    charted: bool,
 ) -> None:
-    """A bundled plan's first indicators (with their parts, markers and projections, or rules 1-9 only)
-    renamed at random, under random sections, the plan's title too: plan_text gives rich's bytes, or
+    """A bundled plan's first indicators (with their parts, markers and projections, or rules 1-9 only;
+    with a Trend column or without) renamed at random, under random sections, the plan's title too: plan_text gives rich's bytes, or
     None. At 60 cells and wider, it gives None only for a title that rich crops where it wraps (an
     ideographic space cut in two at its end)."""
     plan = _bundled_once()[plan_index]
@@ -388,8 +390,10 @@ def test_folded_names_are_rich_tables_byte_for_byte(
     )
     status = replace(plan, title=title, indicators=indicators, watches=plan.watches if supervised else {})
     out = console(width, *colours)
-    text = plan_text(status, lang, width, _styles(out))
-    expected = rich_text(status, lang, out)
+    chart = {item.ref: "▁▃▅█"[: 1 + len(item.ref) % 4] for ind in indicators for item in (ind, *ind.parts)}
+    chart = chart if charted else None
+    text = plan_text(status, lang, width, _styles(out), chart)
+    expected = rich_text(status, lang, out, chart)
     if text is not None:
         assert text == expected
         folded = any(line.startswith("│ ") and line.split("│")[2].strip() == "" for line in text.splitlines())
