@@ -3,14 +3,17 @@
 ``write_status_tables`` is all a command calls. It evaluates and lays out the plans (in forked
 processes when there are many: civtrack.parallel) and writes each plan's table:
 
-* laid out here (``plan_text``) when nothing wraps: each column as wide as its widest cell (rich's
-  width rules, civtrack.text.display_width: a Chinese character takes two cells), padded by one
-  space, a heavy-headed box, and, when the console has colour, the ANSI styles written here too.
+* laid out here (``plan_text``): each column as wide as its widest cell (rich's width rules,
+  civtrack.text.display_width: a Chinese character takes two cells), padded by one space, a
+  heavy-headed box, and, when the console has colour, the ANSI styles written here too. A name wider
+  than its column (above NAME_MAX cells, or a table wider than the terminal), a title or a summary
+  line wider than the table, fold as rich folds them (civtrack.render.fold).
   The characters and styles are exactly those rich's Table would print (tests/test_render_table.py
   compares them byte for byte, with and without colour), at a fraction of the cost: rich takes about
   20 µs a cell, 45 s for the 112,000 rows of 1,000 plans;
-* by rich (``plan_table``) when a cell must wrap (a name wider than its column, a table wider than
-  the terminal, a cell rich would read as markup), captured through the same console.
+* by rich (``plan_table``) when folding is not certain to give rich's bytes (a terminal so narrow that
+  rich overflows it, a control character in a name that folds, a cell rich would read as markup),
+  captured through the same console.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from rich.text import Text
 
 from civtrack.compute import PlanStatus, Status
 from civtrack.i18n import label
-from civtrack.render import ALERT_STYLES, STALE_STYLE, STATE_STYLES, grouped_by_section
+from civtrack.render import ALERT_STYLES, STALE_STYLE, STATE_STYLES, fold, grouped_by_section
 from civtrack.text import WIDTHS, fmt, pct
 from civtrack.text import display_width as _w
 
@@ -37,7 +40,7 @@ if TYPE_CHECKING:
 BAR_CELLS = 10
 # Below this many indicators (about 50 a plan), a fork costs more than it saves.
 PARALLEL_MIN_INDICATORS = 5_000
-# A name wider than this goes to rich, which folds it (the max_width of its column in plan_table).
+# A name wider than this folds (the max_width of its column in plan_table; civtrack.render.fold).
 NAME_MAX = 48
 NAME_MIN = 12
 INDENT = "  └ "
@@ -349,9 +352,8 @@ def table_text(
     for index, key in enumerate(candidates):
         size = max(_w(label(HEADER_KEYS.get(key, key), lang)), max([row[index][1] for row, _ in rows], default=0))
         if index == 0:
-            if size > NAME_MAX:
-                return None  # the name would fold onto a second line
-            size = max(size, NAME_MIN)
+            name_natural = size
+            size = min(NAME_MAX, max(size, NAME_MIN))  # as natural_widths: wider names fold (below)
         natural[key] = size
     keys = columns or choose_columns(natural, width, supervised, chart is not None)
     if len(keys) != len(candidates):
@@ -360,15 +362,32 @@ def table_text(
     right = [key in RIGHT for key in keys]
     headers = [label(HEADER_KEYS.get(key, key), lang) for key in keys]
     widths = [natural[key] + 2 for key in keys]
+    # Names wider than the column rich would give them fold, as rich folds them (civtrack.render.fold).
+    span = fold.name_span(widths, name_natural, width, NAME_MIN, NAME_MAX)
+    if span is None:
+        return None
+    if span < name_natural:
+        folded = fold.fold_rows(rows, span, styles.open("bold magenta"), INDENT, styles.paint(INDENT, "dim"))
+        if folded is None:
+            return None
+        rows = folded
+    widths[0] = span + 2
     table_width = sum(widths) + len(widths) + 1
     if table_width > width:
         return None
     main, tail = title
     title_width = _w(main) + _w(tail)
+    # A title or caption line wider than the table wraps, as rich wraps it (civtrack.render.fold).
+    folded_title = None
     if title_width > table_width:
-        return None
-    captions = [_painted(line, styles) for line in caption]
-    if any(size > table_width for _, size in captions):
+        folded_title = fold.wrap([(main, None), (tail, "dim")], table_width, styles, "bold")
+        if folded_title is None:
+            return None
+    captions = [
+        _painted(line, styles) if size <= table_width else fold.wrap(line, table_width, styles)
+        for line, size in ((line, sum(_w(piece) for piece, _ in line)) for line in caption)
+    ]
+    if None in captions:
         return None
     spans = [w - 2 for w in widths]
 
@@ -378,6 +397,8 @@ def table_text(
     bold = styles.open("bold")
     heading = styles.paint(main, "bold") + styles.paint(tail, "bold dim")
     heading += styles.paint(" " * (table_width - title_width), "bold")
+    if folded_title is not None:
+        heading = folded_title[0]
     head = []
     for header, span, right_justify in zip(headers, spans, right, strict=True):
         pad = " " * (span - _w(header))
