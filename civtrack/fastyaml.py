@@ -77,6 +77,12 @@ _RISKY_NUMBER = re.compile(
 # A plain scalar that starts with '_' or ':' (yaml-rs reads "_1e3" as 1000 and ":5" in a flow mapping as
 # text, where the reference reads text and refuses the line: issue 18, D2, D14, D15).
 _ODD_START = re.compile(r"[ \n\[{,][_:]")
+# _BOOL_1_1, _RISKY_NUMBER and _ODD_START start alike: one search finds any of them.
+_AFTER_SPACE = re.compile(
+    r"[ \n\[{,](?:"
+    + "|".join(p.pattern.removeprefix(r"[ \n\[{,]") for p in (_BOOL_1_1, _RISKY_NUMBER, _ODD_START))
+    + ")"
+)
 _DEEP_COLUMNS = (yamlsafe.MAX_DEPTH - 8) // 2
 # An item's '-' at the start of a line: after a line break (a literal to search for, far faster than '^'
 # with re.MULTILINE, which is tried at every character), or at the very start (_FIRST_ITEM).
@@ -126,11 +132,17 @@ def eligible(text: str) -> bool:
     scalars = "\n" + _without_comments(text) if "#" in text else lined
     if any(char in scalars for char in _RARE) or "<<" in scalars:
         return False
+    # (A pattern that starts with one of a few rare characters is run only where one is: looking for a
+    # character is a fast scan, running a pattern over text in which none occurs is not; and the three
+    # patterns that start after a space or a line break are one pattern, tried once per space.)
     return not (
-        _COLON_FLOW.search(scalars) or _FLOW_KEY.search(scalars) or _QUOTE.search(scalars)
-        or _EMPTY_KEY.search(scalars) or _EMPTY_FLOW_KEY.search(scalars)
-        or _BOOL_1_1.search(scalars) or _RISKY_NUMBER.search(scalars) or _ODD_START.search(scalars)
-    )  # fmt: skip
+        _COLON_FLOW.search(scalars)
+        or (("]" in scalars or "}" in scalars) and _FLOW_KEY.search(scalars))
+        or (("'" in scalars or '"' in scalars) and _QUOTE.search(scalars))
+        or _EMPTY_KEY.search(scalars)
+        or (("{" in scalars or "," in scalars) and _EMPTY_FLOW_KEY.search(scalars))
+        or _AFTER_SPACE.search(scalars)
+    )
 
 
 def parse(text: str, path: str, *, max_bytes: int = yamlsafe.DEFAULT_MAX_BYTES) -> yamlsafe.Document | None:

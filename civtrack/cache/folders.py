@@ -221,15 +221,20 @@ def _do_folder(
     else:
         series = {ref: Series.from_days(days) for ref, days in ledger.get(job.plan_id, {}).items()}
     writes: dict[tuple[str, str], tuple[bytes, str]] = {}
+    out_series: dict[str, Series] | bytes = series
     if store is not None:
         _save_folder(store, job.plan_id, job.files, results, job.plan_hash, checks, series, entries=entries_of)
         keys = [("entries", rel) for rel in entries_of] + [("series", job.plan_id), ("progress", job.plan_id)]
         for key in keys:
             if key in store.pending:
                 writes[key] = store.pending.pop(key)
+        if ("series", job.plan_id) in writes:
+            # The series as their row (as a warm run has them): a tenth of the objects' memory until
+            # the plan is laid out, and bytes, not objects, to send back from a worker.
+            out_series = writes[("series", job.plan_id)][0]
     for result in results.values():
         result.cols = None  # not sent back: the writes hold them
-    return _FolderOut(results, checks, series, writes)
+    return _FolderOut(results, checks, out_series, writes)
 
 
 def _check_items(plan: Any, indicators: dict[str, Any], result: FileResult, shown: str, month: str) -> list[Problem]:
