@@ -26,6 +26,7 @@ the same, and ``benchmarks/`` measures the gain.
 from __future__ import annotations
 
 import re
+from itertools import accumulate, repeat
 from typing import Any
 
 from civtrack import yamlsafe
@@ -39,7 +40,9 @@ except ImportError:  # pragma: no cover - yaml-rs is a dependency; without it, t
 # PyYAML refuses as unprintable, tabs, carriage returns and escapes; and lines that start a directive, a
 # document or a merge conflict. (Each check is kept simple: the regular expression engine is fastest on
 # patterns that start with one character class, and this scan runs over every byte of every file.)
-_UNUSUAL_CHARS = re.compile(r"[\\\t\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+# (NEL and surrogates too, which the reference refuses where PyYAML would not: yamlsafe._BAD_CHAR finds
+# nothing in a text that passes, and parse does not look again.)
+_UNUSUAL_CHARS = re.compile(r"[\\\t\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 _UNUSUAL_LINES = ("\n%", "\n---", "\n...", "\n=======", "\n<<<<<<<", "\n>>>>>>>")
 # ... and outside comments: tags, anchors, aliases, merge keys, block scalars, reserved indicators and
 # complex keys (rare characters, looked for one by one), flow indicators after ':', JSON-style
@@ -156,9 +159,9 @@ def parse(text: str, path: str, *, max_bytes: int = yamlsafe.DEFAULT_MAX_BYTES) 
         return None
     try:
         # The reference's own checks of the text (each a scan in C): what they refuse, it reports.
+        # (yamlsafe._bad_characters would find nothing: eligible refused every character it refuses.)
         if yamlsafe._conflict_markers(text, path):
             return None
-        yamlsafe._bad_characters(text, path)
         yamlsafe._check_nesting(text, path)
         value = yaml_rs.loads(text)
     except Exception:  # noqa: BLE001 - any complaint at all: the reference finds it and words it
@@ -222,19 +225,16 @@ def _item_lines(text: str, count: int) -> list[int] | None:
     Every item of such a list starts with '-' at the start of a line; when the number of lines that
     start so equals the number of items, they are exactly the items' lines (none is a continuation).
     """
-    starts = [match.start() + 1 for match in _ITEM.finditer(text)]
-    if _FIRST_ITEM.match(text):
-        starts.insert(0, 0)
-    if len(starts) != count:
+    breaks = list(map(_START, _ITEM.finditer(text)))  # the line break before each item but the first
+    first = _FIRST_ITEM.match(text) is not None
+    if len(breaks) + first != count:
         return None
-    lines: list[int] = []
-    line = 1
-    previous = 0
-    for start in starts:
-        line += text.count("\n", previous, start)
-        lines.append(line)
-        previous = start
-    return lines
+    # The item after the break at b is on line 2 + the breaks before b: added up from one to the next.
+    lines = list(accumulate(map(text.count, repeat("\n"), [0, *breaks[:-1]], breaks), initial=2))[1:]
+    return [1, *lines] if first else lines
+
+
+_START = re.Match.start
 
 
 def value_equal(left: Any, right: Any) -> bool:

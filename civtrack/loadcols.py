@@ -34,6 +34,7 @@ _REF = re.compile(REF_PATTERN.removeprefix("^").removesuffix("$"))  # used with 
 _NUMBER_TYPES = {int, float, type(None)}
 _FLAG_TYPES = {bool, type(None)}
 _TEXT_TYPES = {str, type(None)}
+_GOOD_REFS: set[str] = set()  # references seen to match (the same hundred recur in every file)
 _DATE = itemgetter("date")
 _INDICATOR = itemgetter("indicator")
 
@@ -86,8 +87,12 @@ def _columns(doc: fastyaml.FastDocument) -> Columns | None:
         return None  # a required field missing
     if set(map(type, dates)) != {dt.date} or set(map(type, refs)) != {str}:
         return None  # a datetime, a date written as text, a number as reference...
-    if not all(_REF.fullmatch(ref) for ref in set(refs)):
-        return None
+    new_refs = set(refs) - _GOOD_REFS
+    if new_refs:
+        if not all(_REF.fullmatch(ref) for ref in new_refs):
+            return None
+        if len(_GOOD_REFS) < 100_000:
+            _GOOD_REFS.update(new_refs)
     values = [item.get("value") for item in items]
     dones = [item.get("done") for item in items]
     texts = [[item.get(key) for item in items] for key in ("unit", "note", "by", "evidence", "id")]

@@ -303,10 +303,12 @@ def _series_of(days: dict[int, list[Any]]) -> Series:
     counts = [v[1] for v in values]
     lasts = [v[2] for v in values]
     dones = [v[3] for v in values]
+    # (list.count: all(c == 1 ...), all(x is None ...) in C; the days are distinct, so in strictly
+    # increasing order exactly when sorted.)
     return Series([
-        ordinals, [v[0] for v in values], None if all(c == 1 for c in counts) else counts,
-        None if all(x is None for x in lasts) else lasts, None if all(x is None for x in dones) else dones,
-        all(a < b for a, b in zip(ordinals, ordinals[1:], strict=False)),
+        ordinals, [v[0] for v in values], None if counts.count(1) == len(counts) else counts,
+        None if lasts.count(None) == len(lasts) else lasts, None if dones.count(None) == len(dones) else dones,
+        ordinals == sorted(ordinals),
     ])  # fmt: skip
 
 
