@@ -29,15 +29,37 @@ PARALLEL_MIN_BYTES = 2_000_000
 _FORK_STATE: dict[str, Any] = {}
 
 
-def _forked_plan(job: tuple[str, str]) -> dict[str, Any] | None:
-    """In a worker: the plan's cache record (the plan travels back as its dump), or None when it cannot
-    be cached (the parent reads that one itself)."""
+def _forked_plan(job: tuple[str, str]) -> tuple[dict[str, Any], Any, dict[tuple[str, str], tuple[bytes, str]]] | None:
+    """In a worker: the plan's cache record without the plan, the plan's dump (as its row's JSON when
+    there is a cache: encoded and checksummed here, not in the parent) and the rows to write; or None
+    when it cannot be cached (the parent reads that one itself)."""
     state = _FORK_STATE
     rel, shown = job
     try:
-        return _parse_plan_file(state["root"], rel, shown, state["config"], state["scan_ns"])[4]
+        record = _parse_plan_file(state["root"], rel, shown, state["config"], state["scan_ns"])[4]
     except OSError:
         return None  # the parent tries again and reports it
+    if record is None:
+        return None
+    plan = record.pop("plan")
+    store: CacheStore | None = state["store"]
+    if store is None:
+        return record, plan, {}
+    writes = _plan_rows(store, rel, record, plan)
+    dump = writes.get(("plandump", rel.split("/", 1)[1]))
+    return record, (dump[0] if dump is not None else plan), writes
+
+
+def _plan_rows(
+    store: CacheStore, rel: str, record: dict[str, Any], plan: Any
+) -> dict[tuple[str, str], tuple[bytes, str]]:
+    """The rows of a plan file (its record without the plan; the plan's dump), made and taken back
+    from ``store``'s pending rows."""
+    name = rel.split("/", 1)[1]
+    store.write("plans", name, record)
+    if plan is not None:
+        store.write("plandump", name, plan)
+    return {key: store.pending.pop(key) for key in (("plans", name), ("plandump", name)) if key in store.pending}
 
 
 def _run_plans(
@@ -45,11 +67,11 @@ def _run_plans(
 ) -> Iterator[tuple[str, tuple[PlanFile | None, list[Problem], list[Problem], str] | OSError]]:
     """Parse the plan files of ``todo``: in worker processes when there are many."""
     workers = _workers(workers)
-    records: Iterable[dict[str, Any] | None] = [None] * len(todo)
+    done: Iterable[Any] = [None] * len(todo)
     if workers > 1 and len(todo) >= PARALLEL_MIN_FILES and os.name == "posix":
-        records = _pool_map(_forked_plan, todo, workers, root=root, config=config, scan_ns=scan_ns, store=store)
-    for (rel, shown), record in zip(todo, records, strict=True):
-        if record is None:
+        done = _pool_map(_forked_plan, todo, workers, root=root, config=config, scan_ns=scan_ns, store=store)
+    for (rel, shown), got in zip(todo, done, strict=True):
+        if got is None:
             try:
                 plan_file, problems, checks, digest, record = _parse_plan_file(root, rel, shown, config, scan_ns)
             except OSError as exc:
@@ -61,19 +83,19 @@ def _run_plans(
                 lazy = _LazyPlanFile(record["id"], [], root, rel, shown, config)
                 lazy.plan = plan_file.plan
                 plan_file = lazy
+            if record is not None and store is not None:
+                store.pending.update(_plan_rows(store, rel, {k: v for k, v in record.items() if k != "plan"},
+                                                record["plan"]))  # fmt: skip
         else:
-            plan = record["plan"]
+            record, plan, writes = got
             plan_file = _LazyPlanFile(record["id"], plan, root, rel, shown, config) if plan is not None else None
             problems, checks, digest = (
                 _problems(shown, record["problems"]),
                 _problems(shown, record["checks"]),
                 record["hash"],
             )
-        if record is not None and store is not None:
-            name = rel.split("/", 1)[1]
-            store.write("plans", name, {key: value for key, value in record.items() if key != "plan"})
-            if record["plan"] is not None:
-                store.write("plandump", name, record["plan"])
+            if store is not None:
+                store.pending.update(writes)
         yield rel, (plan_file, problems, checks, digest)
 
 
