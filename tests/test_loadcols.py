@@ -148,3 +148,30 @@ def test_numbers_pydantic_refuses_are_never_taken_as_columns(value: object) -> N
     assert loadcols._columns(FastDocument(items, [1], "", "x.yaml", 1000)) is None
     items[0]["value"] = 10**15
     assert loadcols._columns(FastDocument(items, [1], "", "x.yaml", 1000)) is not None
+
+
+def test_reading_takes_the_size_first_and_the_rest_when_the_file_grew(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """load._read_up_to reads what handle.read(most) reads, without a buffer of ``most`` bytes."""
+    import os
+
+    from civtrack import load
+
+    path = tmp_path / "f.yaml"
+    path.write_bytes(b"0123456789")
+    with open(path, "rb") as handle:
+        assert load._read_up_to(handle, 5) == b"01234"  # at most `most`
+    with open(path, "rb") as handle:
+        assert load._read_up_to(handle, 100) == b"0123456789"
+    real_fstat = os.fstat
+
+    class Smaller:  # the size seen before the file grew to ten bytes
+        def __init__(self, fd: int) -> None:
+            self.st_size = real_fstat(fd).st_size - 6
+
+    monkeypatch.setattr(os, "fstat", Smaller)
+    with open(path, "rb") as handle:
+        assert load._read_up_to(handle, 100) == b"0123456789"
+    with open(path, "rb") as handle:
+        assert load._read_up_to(handle, 8) == b"01234567"
