@@ -151,17 +151,7 @@ def check_entries(plan: Plan, indicators: dict[str, Indicator], items: Iterable[
     period) has no problem and is not looked at again; any other goes through check_entry, which words
     its problems. (A million entries: the brief tests take a fifth of check_entry's time.)"""
     period = plan.period
-    rules: dict[str, tuple[bool, str | None]] = {}  # reference → (milestone, unit)
-    for ind in indicators.values():
-        if "/" in ind.id:  # check_entry cuts the reference at its first '/': left to it
-            continue
-        rule = (ind.kind == "milestone", ind.unit)
-        if ind.parts:
-            for part in ind.parts:
-                if part.id:
-                    rules[f"{ind.id}/{part.id}"] = rule
-        else:
-            rules[ind.id] = rules[f"{ind.id}/"] = rule  # "ind/" is "ind" to check_entry
+    rules = entry_rules(indicators)
     spans: dict[str, tuple[dt.date, dt.date] | None] = {}  # month → its days within the period
     problems: list[Problem] = []
     for item in items:
@@ -180,6 +170,23 @@ def check_entries(plan: Plan, indicators: dict[str, Indicator], items: Iterable[
             continue
         problems.extend(check_entry(plan, indicators, item))
     return problems
+
+
+def entry_rules(indicators: dict[str, Indicator]) -> dict[str, tuple[bool, str | None]]:
+    """Reference → (milestone, unit): the references an entry may name without a problem in brief
+    (check_entries); any other is left to check_entry."""
+    rules: dict[str, tuple[bool, str | None]] = {}
+    for ind in indicators.values():
+        if "/" in ind.id:  # check_entry cuts the reference at its first '/': left to it
+            continue
+        rule = (ind.kind == "milestone", ind.unit)
+        if ind.parts:
+            for part in ind.parts:
+                if part.id:
+                    rules[f"{ind.id}/{part.id}"] = rule
+        else:
+            rules[ind.id] = rules[f"{ind.id}/"] = rule  # "ind/" is "ind" to check_entry
+    return rules
 
 
 def _month_span(month: str, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:

@@ -26,6 +26,7 @@ the same, and ``benchmarks/`` measures the gain.
 from __future__ import annotations
 
 import re
+from itertools import accumulate, repeat
 from typing import Any
 
 from civtrack import yamlsafe
@@ -39,7 +40,9 @@ except ImportError:  # pragma: no cover - yaml-rs is a dependency; without it, t
 # PyYAML refuses as unprintable, tabs, carriage returns and escapes; and lines that start a directive, a
 # document or a merge conflict. (Each check is kept simple: the regular expression engine is fastest on
 # patterns that start with one character class, and this scan runs over every byte of every file.)
-_UNUSUAL_CHARS = re.compile(r"[\\\t\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+# (NEL and surrogates too, which the reference refuses where PyYAML would not: yamlsafe._BAD_CHAR finds
+# nothing in a text that passes, and parse does not look again.)
+_UNUSUAL_CHARS = re.compile(r"[\\\t\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 _UNUSUAL_LINES = ("\n%", "\n---", "\n...", "\n=======", "\n<<<<<<<", "\n>>>>>>>")
 # ... and outside comments: tags, anchors, aliases, merge keys, block scalars, reserved indicators and
 # complex keys (rare characters, looked for one by one), flow indicators after ':', JSON-style
@@ -77,6 +80,12 @@ _RISKY_NUMBER = re.compile(
 # A plain scalar that starts with '_' or ':' (yaml-rs reads "_1e3" as 1000 and ":5" in a flow mapping as
 # text, where the reference reads text and refuses the line: issue 18, D2, D14, D15).
 _ODD_START = re.compile(r"[ \n\[{,][_:]")
+# _BOOL_1_1, _RISKY_NUMBER and _ODD_START start alike: one search finds any of them.
+_AFTER_SPACE = re.compile(
+    r"[ \n\[{,](?:"
+    + "|".join(p.pattern.removeprefix(r"[ \n\[{,]") for p in (_BOOL_1_1, _RISKY_NUMBER, _ODD_START))
+    + ")"
+)
 _DEEP_COLUMNS = (yamlsafe.MAX_DEPTH - 8) // 2
 # An item's '-' at the start of a line: after a line break (a literal to search for, far faster than '^'
 # with re.MULTILINE, which is tried at every character), or at the very start (_FIRST_ITEM).
@@ -85,6 +94,31 @@ _FIRST_ITEM = re.compile(r"-(?=[ \n]|$)")
 # Comments hold no scalar: their text cannot be read differently. Only comments on lines without quotes
 # are left out of the scan (a '#' inside quotes is text, and what follows it may be another scalar).
 _COMMENT_LINE = re.compile(r"^([^'\"\n#]*?)(?:^|[ ])#.*$", re.MULTILINE)
+
+
+def _without_comments(text: str) -> str:
+    """``_COMMENT_LINE.sub(r"\\1", text)``, line by line from each '#' (a regular expression anchored at
+    '^' is tried at every character: a third of the scan's time, where a file has one comment line).
+    A line loses its comment when its first '#' starts the line or follows a space and no quote stands
+    before it: the comment goes, with that space."""
+    pieces: list[str] = []
+    kept = 0  # text[kept:] is not yet in pieces
+    find, rfind = text.find, text.rfind
+    hash_at = find("#")
+    while hash_at >= 0:
+        start = rfind("\n", 0, hash_at) + 1
+        end = find("\n", hash_at)
+        if end < 0:
+            end = len(text)
+        before = text[start:hash_at]
+        if (hash_at == start or text[hash_at - 1] == " ") and "'" not in before and '"' not in before:
+            pieces.append(text[kept : hash_at - 1 if hash_at > start else start])
+            kept = end
+        hash_at = find("#", end)
+    if not pieces:
+        return text
+    pieces.append(text[kept:])
+    return "".join(pieces)
 
 
 def eligible(text: str) -> bool:
@@ -98,14 +132,20 @@ def eligible(text: str) -> bool:
     # the same column); flow levels are counted on the value (parse) when there are many brackets.
     if re.search(r"\n[ -]{" + str(_DEEP_COLUMNS) + "}", lined):
         return False
-    scalars = "\n" + _COMMENT_LINE.sub(r"\1", text) if "#" in text else lined
+    scalars = "\n" + _without_comments(text) if "#" in text else lined
     if any(char in scalars for char in _RARE) or "<<" in scalars:
         return False
+    # (A pattern that starts with one of a few rare characters is run only where one is: looking for a
+    # character is a fast scan, running a pattern over text in which none occurs is not; and the three
+    # patterns that start after a space or a line break are one pattern, tried once per space.)
     return not (
-        _COLON_FLOW.search(scalars) or _FLOW_KEY.search(scalars) or _QUOTE.search(scalars)
-        or _EMPTY_KEY.search(scalars) or _EMPTY_FLOW_KEY.search(scalars)
-        or _BOOL_1_1.search(scalars) or _RISKY_NUMBER.search(scalars) or _ODD_START.search(scalars)
-    )  # fmt: skip
+        _COLON_FLOW.search(scalars)
+        or (("]" in scalars or "}" in scalars) and _FLOW_KEY.search(scalars))
+        or (("'" in scalars or '"' in scalars) and _QUOTE.search(scalars))
+        or _EMPTY_KEY.search(scalars)
+        or (("{" in scalars or "," in scalars) and _EMPTY_FLOW_KEY.search(scalars))
+        or _AFTER_SPACE.search(scalars)
+    )
 
 
 def parse(text: str, path: str, *, max_bytes: int = yamlsafe.DEFAULT_MAX_BYTES) -> yamlsafe.Document | None:
@@ -119,22 +159,22 @@ def parse(text: str, path: str, *, max_bytes: int = yamlsafe.DEFAULT_MAX_BYTES) 
         return None
     try:
         # The reference's own checks of the text (each a scan in C): what they refuse, it reports.
+        # (yamlsafe._bad_characters would find nothing: eligible refused every character it refuses.)
         if yamlsafe._conflict_markers(text, path):
             return None
-        yamlsafe._bad_characters(text, path)
         yamlsafe._check_nesting(text, path)
         value = yaml_rs.loads(text)
     except Exception:  # noqa: BLE001 - any complaint at all: the reference finds it and words it
         return None
     if text.count("[") + text.count("{") > _DEEP_COLUMNS and _depth(value) > yamlsafe.MAX_DEPTH - 4:
         return None
-    quick: dict[yamlsafe.Path, int] = {}
+    item_lines: list[int] = []
     if isinstance(value, list):
-        item_lines = _item_lines(text, len(value))
-        if item_lines is None:
+        found = _item_lines(text, len(value))
+        if found is None:
             return None
-        quick = {(index,): line for index, line in enumerate(item_lines)}
-    return FastDocument(value, quick, text, path, max_bytes)
+        item_lines = found
+    return FastDocument(value, item_lines, text, path, max_bytes)
 
 
 class FastDocument(yamlsafe.Document):
@@ -142,9 +182,9 @@ class FastDocument(yamlsafe.Document):
 
     fast = True  # a problem found in it: civtrack.load reads the file again with the reference
 
-    def __init__(self, value: Any, quick: dict[yamlsafe.Path, int], text: str, path: str, max_bytes: int):
+    def __init__(self, value: Any, item_lines: list[int], text: str, path: str, max_bytes: int):
         self.value = value
-        self._quick = quick
+        self.item_lines = item_lines  # the line of each top-level list item (none: not a list)
         self._source = (text, path, max_bytes)
         self._lines: dict[yamlsafe.Path, int] | None = None
 
@@ -156,8 +196,9 @@ class FastDocument(yamlsafe.Document):
         return self._lines
 
     def line(self, path: yamlsafe.Path) -> int | None:
-        found = self._quick.get(path)
-        return found if found is not None else super().line(path)
+        if len(path) == 1 and type(path[0]) is int and 0 <= path[0] < len(self.item_lines):
+            return self.item_lines[path[0]]
+        return super().line(path)
 
 
 def _depth(value: Any) -> int:
@@ -184,19 +225,16 @@ def _item_lines(text: str, count: int) -> list[int] | None:
     Every item of such a list starts with '-' at the start of a line; when the number of lines that
     start so equals the number of items, they are exactly the items' lines (none is a continuation).
     """
-    starts = [match.start() + 1 for match in _ITEM.finditer(text)]
-    if _FIRST_ITEM.match(text):
-        starts.insert(0, 0)
-    if len(starts) != count:
+    breaks = list(map(_START, _ITEM.finditer(text)))  # the line break before each item but the first
+    first = _FIRST_ITEM.match(text) is not None
+    if len(breaks) + first != count:
         return None
-    lines: list[int] = []
-    line = 1
-    previous = 0
-    for start in starts:
-        line += text.count("\n", previous, start)
-        lines.append(line)
-        previous = start
-    return lines
+    # The item after the break at b is on line 2 + the breaks before b: added up from one to the next.
+    lines = list(accumulate(map(text.count, repeat("\n"), [0, *breaks[:-1]], breaks), initial=2))[1:]
+    return [1, *lines] if first else lines
+
+
+_START = re.Match.start
 
 
 def value_equal(left: Any, right: Any) -> bool:

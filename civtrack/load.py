@@ -116,18 +116,28 @@ def read_settled(root: Path, relpath: str, limit: int) -> tuple[os.stat_result, 
     before calling the last entry torn.
     """
     with os.fdopen(files.open_regular(os.path.join(root, relpath)), "rb") as handle:
-        data = handle.read(limit + 1)
+        data = _read_up_to(handle, limit + 1)
         for _ in range(5):
             if not data or data.endswith(b"\n") or len(data) > limit:
                 break
             if not wait_for_append(root, relpath):
                 time.sleep(0.02)
             handle.seek(0)
-            again = handle.read(limit + 1)
+            again = _read_up_to(handle, limit + 1)
             if again == data:
                 break
             data = again
         return os.fstat(handle.fileno()), data
+
+
+def _read_up_to(handle: Any, most: int) -> bytes:
+    """``handle.read(most)``, without a buffer of ``most`` bytes for a small file: the file's size (and
+    one byte more, to see it grow) is read first, then the rest if it grew."""
+    size = os.fstat(handle.fileno()).st_size - handle.tell()
+    data = handle.read(max(0, min(size + 1, most)))
+    if len(data) > size and len(data) < most:
+        data += handle.read(most - len(data))
+    return data
 
 
 @dataclass

@@ -21,6 +21,8 @@ Result = TypeVar("Result")
 
 # At most this many processes, whatever the machine: beyond it the pickling outweighs the gain.
 MAX_WORKERS = 8
+# Items per share when this process does every share itself (one process: CIVTRACK_WORKERS=1).
+SERIAL_SHARE = 64
 
 
 def workers() -> int:
@@ -52,7 +54,10 @@ def map_shares(
     results: list[Result] = []
     keep = results.append if emit is None else emit
     if processes < 2 or len(items) < 2 or not hasattr(os, "fork"):
-        keep(work(items))
+        # In shares here too, each kept (or emitted) before the next is done: what a share builds on
+        # the way (its plans' statuses, their tables) is not held for a thousand plans at once.
+        for start in range(0, max(len(items), 1), SERIAL_SHARE):
+            keep(work(items[start : start + SERIAL_SHARE]))
         return results
     step = -(-len(items) // min(processes, len(items)))
     shares = [items[i : i + step] for i in range(0, len(items), step)]

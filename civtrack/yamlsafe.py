@@ -60,6 +60,9 @@ MAX_DEPTH = 64
 _SAFE_FLOW = 1000
 _SAFE_PREFIX = 256
 _LONG_PREFIX = re.compile(r"^[ \t?:-]{" + str(_SAFE_PREFIX) + "}", re.MULTILINE)
+# The same, searched after a line break: a literal first character is found by a fast scan, where '^'
+# with re.MULTILINE is tried at every character.
+_LONG_PREFIX_AFTER_BREAK = re.compile(r"\n[ \t?:-]{" + str(_SAFE_PREFIX) + "}")
 # Characters YAML refuses (C0 controls but tab/LF/CR, DEL, C1 controls, surrogates,
 # non-characters), plus NEL and the Unicode line/paragraph separators: YAML counts
 # those as line breaks while editors do not, so every later line number would be off.
@@ -179,7 +182,7 @@ def _conflict_markers(text: str, path: str) -> list[Problem]:
 
 def _check_nesting(text: str, path: str) -> None:
     """Refuse documents nested deeper than MAX_DEPTH before libyaml's recursive composer sees them."""
-    if text.count("[") + text.count("{") <= _SAFE_FLOW and _LONG_PREFIX.search(text) is None:
+    if text.count("[") + text.count("{") <= _SAFE_FLOW and _LONG_PREFIX_AFTER_BREAK.search("\n" + text) is None:
         return  # at most 1258 levels: libyaml composes that safely, and _Builder stops at MAX_DEPTH
     _refuse_deep(_Loader, text, path)
 

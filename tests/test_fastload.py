@@ -294,3 +294,20 @@ def test_a_doubt_falls_back_to_the_reference_never_to_an_error(monkeypatch: pyte
     assert plan is None and [str(p) for p in plan_problems] == [
         "q.yaml:3: error E049: impossible date '0000-01-01' (year 0 is out of range)"
     ]
+
+
+_SCAN_WORDS = st.sampled_from(
+    [" ", "\n", "  ", "[", "{", ",", "]", "}", ":", "_", "-", "+", ".", "#", "'", '"', "yes", "No", "off", "=",
+     "1", "012", "2024-02-29", "2023-02-30", "1.5", "1e5", "年", "a", "null", "true"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_SCAN_WORDS, max_size=12))
+def test_the_scans_of_eligible_find_what_each_pattern_finds(words: list[str]) -> None:
+    """The combined and guarded scans of eligible() find exactly what the patterns find one by one, and
+    comments are stripped as _COMMENT_LINE strips them."""
+    text = "\n" + "".join(words)
+    one_by_one = any(p.search(text) for p in (fastyaml._BOOL_1_1, fastyaml._RISKY_NUMBER, fastyaml._ODD_START))
+    assert bool(fastyaml._AFTER_SPACE.search(text)) == one_by_one
+    assert fastyaml._without_comments(text) == fastyaml._COMMENT_LINE.sub(r"\1", text)

@@ -27,7 +27,7 @@ from civtrack.cache.rows import (
 )
 from civtrack.cache.store import _hash
 from civtrack.errors import InputError, Problem, error
-from civtrack.load import EntryAt, PlanFile
+from civtrack.load import PlanFile
 from civtrack.workspace import Config
 
 if typing.TYPE_CHECKING:
@@ -49,30 +49,21 @@ def _read(root: Path, rel: str, limit: int) -> tuple[os.stat_result, bytes]:
 
 def parse_progress_file(
     root: Path, rel: str, shown: str, plan_id: str, month: str, config: Config, scan_ns: int
-) -> tuple[FileResult, list[EntryAt]]:
-    """Read and parse one progress file into a FileResult (with its columns) and its entries."""
-    from civtrack.load import parse_progress
+) -> FileResult:
+    """Read and parse one progress file into a FileResult with the columns of its entries (what
+    load.parse_progress gives, civtrack.loadcols)."""
+    from civtrack.loadcols import parse_columns
 
     st, data = _read(root, rel, config.max_file_bytes)
-    entries, problems = parse_progress(data, shown, plan_id, month, config)
+    cols, problems = parse_columns(data, shown, plan_id, month, config)
     result = FileResult(
         _stat_key(st), _hash(data), max(st.st_mtime_ns, st.st_ctime_ns) >= scan_ns - RACY_NS, _rows(problems)
     )
     # A file that grew while it was read (or one above the size limit) is not cached.
     result.cacheable = len(data) == st.st_size and len(data) <= config.max_file_bytes
-    result.count = len(entries)
-    result.cols = [
-        [item.line for item in entries],
-        [item.entry.indicator for item in entries],
-        [item.entry.date.toordinal() for item in entries],
-        [item.entry.value for item in entries],
-        [item.entry.done for item in entries],
-        [item.entry.unit for item in entries],
-        [item.entry.note for item in entries],
-        [item.entry.by for item in entries],
-        [item.entry.evidence for item in entries],
-    ]
-    return result, entries
+    result.count = len(cols[0])
+    result.cols = cols
+    return result
 
 
 def _cached_file(rec: dict[str, Any] | None, path: str, stats: dict[str, int]) -> FileResult | None:

@@ -154,11 +154,30 @@ def open_snapshot(root: Path, config: Config, *, use_cache: bool = True, workers
     """Read a repository's plans, problems and series, through the cache."""
     store = CacheStore(root, config) if use_cache else None
     try:
-        return _open_snapshot(root, config, store, workers)
+        snapshot = _open_snapshot(root, config, store, workers)
     finally:
         if store is not None:
             store.flush()
             store.close()
+    if snapshot.stats["parsed"] >= TRIM_AFTER_FILES:
+        _return_freed_memory()
+    return snapshot
+
+
+# Parsing this many files leaves the C heap full of freed holes (each file's bytes and text, the rows
+# written) pinned by what is kept: given back to the system before the plans are laid out (a cold
+# 1M `status` in one process: 287 MB held after the open, 219 MB after, 55 MB less at its peak).
+TRIM_AFTER_FILES = 1000
+
+
+def _return_freed_memory() -> None:
+    """glibc's malloc_trim: the heap's free pages back to the system (elsewhere: nothing)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _open_snapshot(root: Path, config: Config, store: CacheStore | None, workers: int | None) -> Snapshot:
