@@ -21,7 +21,8 @@ import orjson
 
 from civtrack import __version__
 from civtrack.cache.rows import _LightEntry, _valid_cols
-from civtrack.load import MONTH_FILE, EntryAt, parse_progress
+from civtrack.load import MONTH_FILE, EntryAt
+from civtrack.loadcols import parse_columns
 from civtrack.workspace import PROGRESS_DIR, Config
 
 FORMAT = 1
@@ -75,19 +76,8 @@ def _read(tree: Any, own: str, month: str, config: Config) -> dict[str, Any]:
     shown = tree.display(rel)
     if not tree.exists(rel):
         return {"shown": shown, "counted": 0, "cols": None}
-    entries, problems = parse_progress(tree.read(rel, config.max_file_bytes), shown, own, month, config)
-    cols = [
-        [item.line for item in entries],
-        [item.entry.indicator for item in entries],
-        [item.entry.date.toordinal() for item in entries],
-        [item.entry.value for item in entries],
-        [item.entry.done for item in entries],
-        [item.entry.unit for item in entries],
-        [item.entry.note for item in entries],
-        [item.entry.by for item in entries],
-        [item.entry.evidence for item in entries],
-    ]
-    return {"shown": shown, "counted": len(entries) + len(problems), "cols": cols}
+    cols, problems = parse_columns(tree.read(rel, config.max_file_bytes), shown, own, month, config)
+    return {"shown": shown, "counted": len(cols[0]) + len(problems), "cols": cols}
 
 
 def _kept(path: Path, stamp: list[Any]) -> dict[str, Any] | None:
