@@ -434,16 +434,18 @@ def table_text(
     lines = [heading, rule("┏", "━", "┳", "┓"), "┃" + "┃".join(head) + "┃", rule("┡", "━", "╇", "┩")]
     separator = rule("├", "─", "┼", "┤")
     # The body column by column (a thousand plans have a hundred thousand rows), then row by row.
+    # Each column is as wide as its widest cell (span - size >= 0): the padding is taken from ``pads``.
+    pads = [" " * size for size in range(max(spans) + 2)]
     columns = []
     for index, (span, right_justify) in enumerate(zip(spans, right, strict=True)):
         column = [row[index] for row, _ in rows]
         if right_justify:
-            columns.append([" " * (span - size + 1) + text + close + " " for text, size, close in column])
+            columns.append([f"{pads[span - size + 1]}{text}{close} " for text, size, close in column])
         else:
-            columns.append([" " + text + " " * (span - size) + close + " " for text, size, close in column])
+            columns.append([f" {text}{pads[span - size]}{close} " for text, size, close in column])
     last = len(rows) - 1
     for index, (cells, (_, ends)) in enumerate(zip(zip(*columns, strict=True), rows, strict=True)):
-        lines.append("│" + "│".join(cells) + "│")
+        lines.append(f"│{'│'.join(cells)}│")
         if ends and index != last:
             lines.append(separator)
     lines.append(rule("└", "─", "┴", "┘"))
