@@ -286,20 +286,23 @@ class _Frame(NamedTuple):
 
     @classmethod
     def of(cls, plan: Plan, ind: Indicator) -> _Frame:
+        # Each frame made by tuple.__new__ with every field in order (what cls(...) does, without
+        # the call of its generated __new__): fifty thousand indicators are framed per `status` at 1M.
         start, due = ind.start or plan.period.start, ind.due or plan.period.end
         if ind.kind == "milestone":
-            return cls(
+            return _tuple_new(cls, (
                 ind.id, ind.id, ind.name, ind.kind, ind.section, None, ind.comparator, start, due, ind.weight,
                 ind.owner, "milestone", None, None, (), (), (), (), (), ind.from_ is not None,
-            )  # fmt: skip
-        parts = tuple(
-            cls(
-                part.id, f"{ind.id}/{part.id}", part.name, "number", ind.section, ind.unit, ind.comparator,
-                start, due, 1, part.owner or ind.owner, "sum", part.baseline, part.target, (), (), (), (), (),
+            ))  # fmt: skip
+        ind_id, section, unit, comparator, owner = ind.id, ind.section, ind.unit, ind.comparator, ind.owner
+        parts = tuple([
+            _tuple_new(cls, (
+                part.id, f"{ind_id}/{part.id}", part.name, "number", section, unit, comparator,
+                start, due, 1, part.owner or owner, "sum", part.baseline, part.target, (), (), (), (), (),
                 part.from_ is not None,
-            )
+            ))
             for part in ind.parts
-        )  # fmt: skip
+        ])  # fmt: skip
         if parts:
             mode = "parts"
             baseline = ind.baseline if ind.baseline is not None else sum(p.baseline for p in ind.parts)
@@ -308,19 +311,26 @@ class _Frame(NamedTuple):
             mode = ind.accumulate
             baseline = ind.baseline if ind.baseline is not None else 0
             target = ind.target if ind.target is not None else 0
-        checkpoints = [(cp.by, cp.value) for cp in ind.checkpoints]
-        if ind.every:
-            checkpoints += period_checkpoints(start, due, ind.every, baseline, target)
-        checkpoints.sort()
-        strictest = max if ind.comparator == ">=" else min
-        return cls(
-            ind.id, ind.id, ind.name, ind.kind, ind.section, ind.unit, ind.comparator, start, due, ind.weight,
-            ind.owner, mode, baseline, target, tuple(by for by, _ in checkpoints),
+        if ind.checkpoints or ind.every:
+            checkpoints = [(cp.by, cp.value) for cp in ind.checkpoints]
+            if ind.every:
+                checkpoints += period_checkpoints(start, due, ind.every, baseline, target)
+            checkpoints.sort()
+            strictest = max if comparator == ">=" else min
+            dates = tuple(by for by, _ in checkpoints)
             # Running max and min: max() of the first k keeps the first of equal ones, as accumulate does.
-            tuple(value for _, value in accumulate(checkpoints, max)),
-            tuple(accumulate((value for _, value in checkpoints), strictest)),
-            parts, tuple(checkpoints), ind.from_ is not None,
-        )  # fmt: skip
+            expected = tuple(value for _, value in accumulate(checkpoints, max))
+            strict = tuple(accumulate((value for _, value in checkpoints), strictest))
+            written = tuple(checkpoints)
+        else:
+            dates = expected = strict = written = ()
+        return _tuple_new(cls, (
+            ind_id, ind_id, ind.name, ind.kind, section, unit, comparator, start, due, ind.weight,
+            owner, mode, baseline, target, dates, expected, strict, parts, written, ind.from_ is not None,
+        ))  # fmt: skip
+
+
+_tuple_new = tuple.__new__
 
 
 class _Kept(NamedTuple):

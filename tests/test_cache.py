@@ -278,6 +278,21 @@ def test_rebuilt_plans_equal_validated_ones(repo: Path) -> None:
         assert [i.model_fields_set for i in rebuilt.indicators] == [i.model_fields_set for i in plan.indicators]
 
 
+def test_rebuilder_refuses_what_is_not_a_dump(repo: Path) -> None:
+    """The rebuilder written per model class refuses what the loop over the kinds refused, and a dict of the
+    right size (whose keys would unpack as values): the caller then reads the plan file again."""
+    plans = load_disk(repo, CONFIG).plans
+    plan = plans[sorted(plans)[0]].plan
+    dump = dump_model(plan)
+    with pytest.raises(TypeError):
+        rebuild_model(Plan, {str(index): value for index, value in enumerate(dump)})
+    with pytest.raises(ValueError, match="fields"):
+        rebuild_model(Plan, dump[:-1])
+    with pytest.raises(ValueError):
+        rebuild_model(Plan, [*dump[:4], [dump[4][0], "2024-13-01", dump[4][2]], *dump[5:]])  # a month 13
+    assert rebuild_model(Plan, dump) == plan
+
+
 def test_cli_status_and_check_through_the_cache(repo: Path) -> None:
     exe = civtrack_exe()
     env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import gc
 import inspect
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -430,6 +431,26 @@ class TestKeptFrames:
         del plans
         gc.collect()
         assert not keys & compute._KEPT.keys()
+
+    def test_frames_are_built_with_every_field(self) -> None:
+        """_Frame.of builds its tuples directly (tuple.__new__, no length check): each has every field, with
+        the values a plain _Frame(...) of the same fields holds, a milestone and parts included."""
+        from civtrack.load import parse_plan
+        from civtrack.workspace import Config
+
+        root = Path(__file__).resolve().parent.parent / "plans"
+        frames = []
+        for path in sorted(root.glob("*.yaml")):
+            plan_file, _ = parse_plan(path.read_bytes(), str(path), Config())
+            assert plan_file is not None
+            for ind in plan_file.plan.indicators:
+                frame = compute._Frame.of(plan_file.plan, ind)
+                frames += [frame, *frame.parts]
+        assert {f.mode for f in frames} >= {"sum", "parts", "milestone"}
+        for frame in frames:
+            assert len(frame) == len(compute._Frame._fields)
+            assert frame == compute._Frame(**frame._asdict()) and type(frame) is compute._Frame
+        assert any(frame.dates for frame in frames)
 
     def test_new_status_takes_the_fields_of_status_in_order(self) -> None:
         names = [f.name for f in dataclasses.fields(Status)]

@@ -420,3 +420,33 @@ def test_bundled_and_generated_plans_are_laid_out_here(generated: Path) -> None:
                 assert text is not None, (status.id, width, lang)
                 folded += any(line.startswith("│ ") and line.split("│")[2].strip() == "" for line in text.splitlines())
     assert folded > len(evaluated)
+
+
+def test_remembered_cells_are_the_cells_made_plainly(generated: Path) -> None:
+    """_cells takes plain cells, numbers and due dates from its memory: the same cells as _cell, _target_text,
+    _current_text, _bar and _state_cell make, row after row (the second time from memory)."""
+    from civtrack.render import STATE_STYLES
+    from civtrack.render.table import _bar, _cell, _cells, _current_text, _projected_text, _state_cell, _target_text
+
+    evaluated, charts = statuses(generated, "2024-06-30")
+    out = console(120, "truecolor")
+    styles = _styles(out)
+    rows = 0
+    for _ in range(2):
+        for plan in evaluated:
+            for status in plan.indicators:
+                for item, indent in ((status, False), *((part, True) for part in status.parts)):
+                    seen = plan.watches.get(item.ref)
+                    style = STATE_STYLES[item.state]
+                    plain = [
+                        _cell(item.name) if not indent else _cells(item, "zh", styles, None, seen, True, True)[0],
+                        _cell(_target_text(item)), _cell(_current_text(item)), _cell(item.unit or ""),
+                        _bar(item.completion, item.state, styles),
+                        _cell(f"{table.pct(item.completion):>6}", style, styles), _cell(_projected_text(seen)),
+                        _cell(charts[plan.id].get(item.ref, ""), style, styles), _cell(item.due.isoformat()),
+                        _state_cell(item.state, seen and seen.alert, bool(seen and seen.stale), "zh", styles),
+                    ]  # fmt: skip
+                    assert _cells(item, "zh", styles, charts[plan.id], seen, True, indent) == plain
+                    rows += 1
+    assert rows == 2 * 287  # twice the rows of the generated plans
+    assert table.fmt(-0.0) == table._number(-0.0) == table._number(0) == "0" and table._number(800.0) == "800"

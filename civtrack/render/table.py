@@ -14,6 +14,9 @@ processes when there are many: civtrack.parallel) and writes each plan's table:
 * by rich (``plan_table``) when folding is not certain to give rich's bytes (a terminal so narrow that
   rich overflows it, a control character in a name that folds, a cell rich would read as markup),
   captured through the same console.
+
+It stays one module past 600 lines: the writer and the rich layout it must equal byte for byte (cells,
+columns, widths) are read and changed together, and tests/test_render_table.py compares them as a pair.
 """
 
 from __future__ import annotations
@@ -214,6 +217,36 @@ def _projected_text(seen: Watch | None) -> str:
     return "—" if seen is None or seen.projected_completion is None else pct(seen.projected_completion)
 
 
+# Plain cells (no style) by their text, and the texts of numbers (text.fmt) by value: most cells of a
+# large table repeat from row to row (units, dates, targets, the same figures), and a lookup costs
+# less than making the cell again. fmt depends only on the number's value (800 and 800.0 both give
+# "800", as -0.0 and 0 give "0"), so equal keys give equal texts. Both are bounded.
+_PLAIN_CELLS: dict[str, Cell] = {}
+_NUMBERS: dict[object, str] = {}
+_DUE_CELLS: dict[object, Cell] = {}
+_MEMORY = 100_000
+
+
+def _plain(text: str) -> Cell:
+    """_cell(text): a cell without a style, remembered."""
+    cell = _PLAIN_CELLS.get(text)
+    if cell is None:
+        cell = (text, WIDTHS.get(text) or _w(text), "")
+        if len(_PLAIN_CELLS) < _MEMORY:
+            _PLAIN_CELLS[text] = cell
+    return cell
+
+
+def _number(number: float | None) -> str:
+    """fmt(number), remembered."""
+    text = _NUMBERS.get(number)
+    if text is None:
+        text = fmt(number)
+        if len(_NUMBERS) < _MEMORY:
+            _NUMBERS[number] = text
+    return text
+
+
 def _cells(
     status: Status,
     lang: str,
@@ -223,28 +256,44 @@ def _cells(
     supervised: bool,
     indent: bool = False,
 ) -> list[Cell]:
-    """The cells of one row, in the order of ``_candidates``."""
+    """The cells of one row, in the order of ``_candidates`` (as _cell, _target_text, _current_text,
+    _bar... make them; a test compares them with the cells made plainly)."""
+    name = status.name
     if indent:
-        name = status.name
-        text = styles.paint(INDENT, "dim") + name
-        name_cell = (text, len(INDENT) + (WIDTHS.get(name) or _w(name)), "")
+        name_cell = (styles.paint(INDENT, "dim") + name, len(INDENT) + (WIDTHS.get(name) or _w(name)), "")
     else:
-        name_cell = _cell(status.name)
+        name_cell = _plain(name)
     state = status.state
     state_style = STATE_STYLES[state]
+    completion = status.completion
+    percent = pct(completion)
+    if status.kind == "milestone":
+        target = _plain("—")
+        current = _plain("✓" if state == "done" else "○")
+    else:
+        target = _plain(("≤ " if status.comparator == "<=" else "") + _number(status.target))
+        current = _plain(_number(status.current))
+    filled = max(0, min(BAR_CELLS, round(completion / 100 * BAR_CELLS)))
     cells = [
         name_cell,
-        _cell(_target_text(status)),
-        _cell(_current_text(status)),
-        _cell(status.unit or ""),
-        _bar(status.completion, state, styles),
-        _cell(f"{pct(status.completion):>6}", state_style, styles),
+        target,
+        current,
+        _plain(status.unit or ""),
+        _bar_cell(filled, f" {percent:>6}", state, styles),
+        _cell(f"{percent:>6}", state_style, styles),
     ]
     if supervised:
-        cells.append(_cell(_projected_text(seen)))
+        cells.append(
+            _plain("—" if seen is None or seen.projected_completion is None else pct(seen.projected_completion))
+        )
     if chart is not None:
         cells.append(_cell(chart.get(status.ref, ""), state_style, styles))
-    cells.append(_cell(status.due.isoformat()))
+    due = _DUE_CELLS.get(status.due)
+    if due is None:
+        due = _plain(status.due.isoformat())
+        if len(_DUE_CELLS) < _MEMORY:
+            _DUE_CELLS[status.due] = due
+    cells.append(due)
     if supervised:
         cells.append(_state_cell(state, seen and seen.alert, bool(seen and seen.stale), lang, styles))
     else:
@@ -341,13 +390,13 @@ def table_text(
                 rows.append((_cells(part, lang, styles, chart, watches.get(part.ref), supervised, True), False))
         if len(rows) > start:
             rows[-1] = (rows[-1][0], True)
-    for _, statuses, _ in groups:
-        for status in statuses:
-            for item in (status, *status.parts):
-                # rich reads str cells as markup and :emoji: codes; leave such cells to it.
-                for text in (_target_text(item), _current_text(item), item.unit or ""):
-                    if "[" in text or ":" in text:
-                        return None
+    # rich reads str cells as markup and :emoji: codes; leave such cells to it. (The target, current
+    # and unit cells hold their texts as _target_text, _current_text and the unit give them; a
+    # heading row's are blank.)
+    for cells, _ in rows:
+        for text, _, _ in cells[1:4]:
+            if "[" in text or ":" in text:
+                return None
     natural: dict[str, int] = {}
     for index, key in enumerate(candidates):
         size = max(_w(label(HEADER_KEYS.get(key, key), lang)), max([row[index][1] for row, _ in rows], default=0))
@@ -409,16 +458,18 @@ def table_text(
     lines = [heading, rule("┏", "━", "┳", "┓"), "┃" + "┃".join(head) + "┃", rule("┡", "━", "╇", "┩")]
     separator = rule("├", "─", "┼", "┤")
     # The body column by column (a thousand plans have a hundred thousand rows), then row by row.
+    # Each column is as wide as its widest cell (span - size >= 0): the padding is taken from ``pads``.
+    pads = [" " * size for size in range(max(spans) + 2)]
     columns = []
     for index, (span, right_justify) in enumerate(zip(spans, right, strict=True)):
         column = [row[index] for row, _ in rows]
         if right_justify:
-            columns.append([" " * (span - size + 1) + text + close + " " for text, size, close in column])
+            columns.append([f"{pads[span - size + 1]}{text}{close} " for text, size, close in column])
         else:
-            columns.append([" " + text + " " * (span - size) + close + " " for text, size, close in column])
+            columns.append([f" {text}{pads[span - size]}{close} " for text, size, close in column])
     last = len(rows) - 1
     for index, (cells, (_, ends)) in enumerate(zip(zip(*columns, strict=True), rows, strict=True)):
-        lines.append("│" + "│".join(cells) + "│")
+        lines.append(f"│{'│'.join(cells)}│")
         if ends and index != last:
             lines.append(separator)
     lines.append(rule("└", "─", "┴", "┘"))
