@@ -41,12 +41,21 @@ from civtrack.helplang import (
 LANG_HELP = "Language of labels and messages: en or zh (default: civtrack.toml, else en)."
 
 
-def _usage(command: Any, ctx: typer.Context, formatter: Any) -> None:
-    """The usage line, after "Usage: " or the help language's word for it."""
-    formatter.write_usage(ctx.command_path, " ".join(command.collect_usage_pieces(ctx)), prefix=usage_prefix(ctx))
+class Localized:
+    """The help of the top level and of every command: in the help language (civtrack.helplang), its
+    usage line after that language's word for "Usage: ", and noted as shown (civtrack.helpcache)."""
+
+    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
+        helpcache.shown()
+        with localized(self, ctx, help_lang(ctx)):
+            super().format_help(ctx, formatter)  # type: ignore[misc]
+
+    def format_usage(self, ctx: typer.Context, formatter: Any) -> None:
+        pieces = " ".join(self.collect_usage_pieces(ctx))  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, pieces, prefix=usage_prefix(ctx))
 
 
-class Group(TyperGroup):
+class Group(Localized, TyperGroup):
     """The top level: its help in the run's language (civtrack.helplang), --lang read before --help, and
     typer's usage errors in it (those of the commands too: they reach the top level's invoke)."""
 
@@ -71,14 +80,6 @@ class Group(TyperGroup):
             return super().main(*args, **kwargs)
         finally:
             restore_errors()
-
-    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
-        helpcache.shown()
-        with localized(self, ctx, help_lang(ctx)):
-            super().format_help(ctx, formatter)
-
-    def format_usage(self, ctx: typer.Context, formatter: Any) -> None:
-        _usage(self, ctx, formatter)
 
 
 app = typer.Typer(
@@ -151,7 +152,7 @@ NEGATIVE = re.compile(r"^-[0-9.]")
 NUMBER = re.compile(r"^-[0-9]*\.?[0-9]+$")
 
 
-class Command(TyperCommand):
+class Command(Localized, TyperCommand):
     """Every command: a negative value taken for an option gets a hint (write it after --)."""
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
@@ -170,14 +171,6 @@ class Command(TyperCommand):
                 value = next((arg for arg in given if arg.startswith(name) and NUMBER.match(arg)), name)
                 exc.message = label("negative_hint", lang).format(value=value, command=ctx.info_name)
             raise
-
-    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
-        helpcache.shown()
-        with localized(self, ctx, help_lang(ctx)):
-            super().format_help(ctx, formatter)
-
-    def format_usage(self, ctx: typer.Context, formatter: Any) -> None:
-        _usage(self, ctx, formatter)
 
 
 _display_type = TyperOption.display_type_rich
