@@ -347,12 +347,13 @@ class PlanReport:
         return plan_checkpoints(self.plan)
 
     @cached_property
-    def _previous_by_ref(self) -> dict[str, Status]:
+    def previous_by_ref(self) -> dict[str, Status]:
+        """Every indicator and part at the previous month's end, by ref."""
         return _by_ref(self.previous)
 
     def previous_of(self, ref: str) -> Status | None:
         """An indicator or part (by ref) at the previous month's end."""
-        return self._previous_by_ref.get(ref)
+        return self.previous_by_ref.get(ref)
 
 
 @dataclass(frozen=True)

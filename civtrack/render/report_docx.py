@@ -33,10 +33,11 @@ from typing import Any, NamedTuple
 from civtrack.compute import STATES
 from civtrack.i18n import label
 from civtrack.render.report_text import (
+    ALL_INDICATOR_ALIGN,
+    ALL_INDICATOR_KEYS,
     Cell,
-    current_of_target,
+    all_indicator_rows,
     headline,
-    item_owner,
     listings,
     month_name,
     points,
@@ -94,27 +95,9 @@ def _month_ends(p: PlanReport, lang: str) -> Grid:
 
 
 def _all_indicators(p: PlanReport, lang: str) -> Grid:
-    rows: list[tuple[str | Cell, ...]] = []
-    spans = set()
-    section: str | None = None
-    for status in p.status.indicators:
-        if status.section is not None and status.section != section:
-            spans.add(len(rows))
-            rows.append((status.section,))
-        section = status.section
-        for item, prefix in ((status, ""), *((part, "└ ") for part in status.parts)):
-            before = p.previous_of(item.ref)
-            rows.append((
-                prefix + item.name,
-                current_of_target(item, lang),
-                pct(item.completion),
-                points(item.completion - before.completion, lang) if before is not None else "—",
-                item.due.isoformat(),
-                Cell(label(item.state, lang), state=item.state),
-                item_owner(p, item, lang),
-            ))  # fmt: skip
-    keys = ("indicator", "current_target", "completion", "change", "due", "state", "owner")
-    return Grid(tuple(label(k, lang) for k in keys), "lrrrlll", tuple(rows), frozenset(spans))
+    rows = [(row,) if type(row) is str else row for row in all_indicator_rows(p, lang)]
+    spans = frozenset(index for index, row in enumerate(rows) if len(row) == 1)
+    return Grid(tuple(label(k, lang) for k in ALL_INDICATOR_KEYS), ALL_INDICATOR_ALIGN, tuple(rows), spans)
 
 
 def report_section(p: PlanReport, lang: str = "en") -> list[Block]:

@@ -14,11 +14,12 @@ from civtrack.compute import STATES
 from civtrack.i18n import label
 from civtrack.render.markdown import cell
 from civtrack.render.report_text import (
+    ALL_INDICATOR_ALIGN,
+    ALL_INDICATOR_KEYS,
     Cell,
     Listing,
-    current_of_target,
+    all_indicator_rows,
     headline,
-    item_owner,
     listings,
     month_name,
     points,
@@ -99,26 +100,11 @@ def _overview(summaries: Sequence[Summary], lang: str) -> list[str]:
 
 def _all_indicators(p: PlanReport, lang: str) -> list[str]:
     """Every indicator and part, with section rows (a Markdown table cannot span columns)."""
-    rows: list[list[str]] = []
-    section: str | None = None
-    states = {state: _text(Cell(label(state, lang), state=state), lang) for state in STATES}
-    for status in p.status.indicators:
-        if status.section is not None and status.section != section:
-            rows.append([f"**{status.section}**", "", "", "", "", "", ""])
-        section = status.section
-        for item, prefix in ((status, ""), *((part, "└ ") for part in status.parts)):
-            before = p.previous_of(item.ref)
-            rows.append([
-                prefix + item.name,
-                current_of_target(item, lang),
-                pct(item.completion),
-                points(item.completion - before.completion, lang) if before is not None else "—",
-                item.due.isoformat(),
-                states[item.state],
-                item_owner(p, item, lang),
-            ])  # fmt: skip
-    keys = ("indicator", "current_target", "completion", "change", "due", "state", "owner")
-    return [f"### {label('all_indicators', lang)}", "", *table([label(k, lang) for k in keys], rows, "lrrrlll"), ""]
+    blank = [""] * (len(ALL_INDICATOR_KEYS) - 1)
+    rows = [[f"**{row}**", *blank] if type(row) is str else [_text(c, lang) for c in row]
+            for row in all_indicator_rows(p, lang)]  # fmt: skip
+    head = [label(k, lang) for k in ALL_INDICATOR_KEYS]
+    return [f"### {label('all_indicators', lang)}", "", *table(head, rows, ALL_INDICATOR_ALIGN), ""]
 
 
 def _supervision(sup: Supervision, lang: str, many_plans: bool) -> list[str]:

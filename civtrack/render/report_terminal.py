@@ -20,11 +20,12 @@ from civtrack.i18n import label
 from civtrack.render import ALERT_STYLES, STATE_STYLES
 from civtrack.render.fit import Column, fit_table
 from civtrack.render.report_text import (
+    ALL_INDICATOR_ALIGN,
+    ALL_INDICATOR_KEYS,
     Cell,
     Listing,
-    current_of_target,
+    all_indicator_rows,
     headline,
-    item_owner,
     listings,
     month_name,
     points,
@@ -71,21 +72,9 @@ def report_section(p: PlanReport, lang: str = "en") -> list[Block]:
     blocks.append(_table(keys, [label(k, lang) for k in keys], "lrr", counts))
     blocks += _listing_blocks(listings(p, lang), lang)
     blocks.append(("heading", label("all_indicators", lang)))
-    rows: list[list[str | Cell]] = []
-    for status in p.status.indicators:
-        for item, prefix in ((status, ""), *((part, "└ ") for part in status.parts)):
-            before = p.previous_of(item.ref)
-            rows.append([
-                prefix + item.name,
-                current_of_target(item, lang),
-                pct(item.completion),
-                points(item.completion - before.completion, lang) if before is not None else "—",
-                item.due.isoformat(),
-                Cell(label(item.state, lang), state=item.state),
-                item_owner(p, item, lang),
-            ])  # fmt: skip
-    keys = ("indicator", "current_target", "completion", "change", "due", "state", "owner")
-    blocks.append(_table(keys, [label(k, lang) for k in keys], "lrrrlll", rows))
+    rows = [list(row) for row in all_indicator_rows(p, lang) if type(row) is not str]  # no section rows here
+    head = [label(k, lang) for k in ALL_INDICATOR_KEYS]
+    blocks.append(_table(ALL_INDICATOR_KEYS, head, ALL_INDICATOR_ALIGN, rows))
     return blocks
 
 

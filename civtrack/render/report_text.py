@@ -247,6 +247,36 @@ def supervision_listings(sup: Supervision, lang: str, many_plans: bool) -> list[
     return found
 
 
+ALL_INDICATOR_KEYS = ("indicator", "current_target", "completion", "change", "due", "state", "owner")
+ALL_INDICATOR_ALIGN = "lrrrlll"
+
+
+def all_indicator_rows(p: PlanReport, lang: str) -> list[str | tuple[str | Cell, ...]]:
+    """Every indicator and part of the plan, in order, as the "All indicators" table shows them: a row of
+    cells each (ALL_INDICATOR_KEYS; the state a Cell), and before the first item of each section its
+    heading (a str), which each renderer shows its own way."""
+    rows: list[str | tuple[str | Cell, ...]] = []
+    section: str | None = None
+    previous = p.previous_by_ref
+    states = {state: Cell(label(state, lang), state=state) for state in STATES}
+    for status in p.status.indicators:
+        if status.section is not None and status.section != section:
+            rows.append(status.section)
+        section = status.section
+        for item, prefix in ((status, ""), *((part, "└ ") for part in status.parts)):
+            before = previous.get(item.ref)
+            rows.append((
+                prefix + item.name,
+                current_of_target(item, lang),
+                pct(item.completion),
+                points(item.completion - before.completion, lang) if before is not None else "—",
+                item.due.isoformat(),
+                states[item.state],
+                item_owner(p, item, lang),
+            ))  # fmt: skip
+    return rows
+
+
 def listings(p: PlanReport, lang: str) -> list[Listing]:
     """The lists of one plan's report, in the order they are read."""
     found = [
