@@ -19,6 +19,9 @@ from typing import Any
 from civtrack.errors import Problem, is_encoded
 
 if typing.TYPE_CHECKING:
+    from civtrack.load import EntryAt
+
+if typing.TYPE_CHECKING:
     from civtrack.cache.store import CacheStore
 
 
@@ -313,6 +316,19 @@ class _LightItem:
     path: str
     line: int
     month: str
+
+
+def entries_of_columns(cols: list[list[Any]], plan_id: str, shown: str, month: str, first_seq: int) -> list[EntryAt]:
+    """A month file's entries from its columns (as the cache keeps them, ``_valid_cols``): light entries
+    where they stand in the file, ``seq`` counted from ``first_seq`` (what load.load gives for the file)."""
+    from civtrack.load import EntryAt
+
+    fromordinal = dt.date.fromordinal
+    return [
+        EntryAt(plan_id, _LightEntry(ref, fromordinal(date), value, done, unit, note, by, evidence), shown, line,  # type: ignore[arg-type]
+                first_seq + index, month)
+        for index, (line, ref, date, value, done, unit, note, by, evidence) in enumerate(zip(*cols, strict=True))
+    ]  # fmt: skip
 
 
 def _light_items(result: FileResult, shown: str, month: str) -> Iterator[_LightItem]:

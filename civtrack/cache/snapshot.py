@@ -17,7 +17,7 @@ from typing import Any
 
 from civtrack.cache.files import _cached_file, _cached_plan, _read
 from civtrack.cache.folders import _FolderJob, _FolderOut, _run_folders, _run_plans, _save_folder
-from civtrack.cache.rows import FileResult, _cached_cols, _LightEntry, _problems, _valid_folder_record
+from civtrack.cache.rows import FileResult, _cached_cols, _problems, _valid_folder_record, entries_of_columns
 from civtrack.cache.series import Series, SeriesTimeline, _SeriesMap, _Timelines
 from civtrack.cache.store import CacheStore
 from civtrack.errors import Problem
@@ -61,7 +61,6 @@ class Snapshot:
 
         wanted = None if months is None else set(months)
         out: list[EntryAt] = []
-        fromordinal = dt.date.fromordinal
         for plan_id in self.files if plan_ids is None else plan_ids:
             seq = 0
             for rel, month, shown in self.files.get(plan_id, []):
@@ -72,10 +71,7 @@ class Snapshot:
                 cols = _cached_cols(store, rel, *known) if store is not None and known is not None else None
                 if cols is not None:
                     self.stats["entries_cached"] = self.stats.get("entries_cached", 0) + 1
-                    columns = zip(*cols, strict=True)
-                    for index, (line, ref, date, value, done, unit, note, by, evidence) in enumerate(columns):
-                        entry = _LightEntry(ref, fromordinal(date), value, done, unit, note, by, evidence)
-                        out.append(EntryAt(plan_id, entry, shown, line, seq + index, month))  # type: ignore[arg-type]
+                    out += entries_of_columns(cols, plan_id, shown, month, seq)
                     seq += known[1]
                     continue
                 self.stats["entries_parsed"] = self.stats.get("entries_parsed", 0) + 1

@@ -11,7 +11,6 @@ repository's (they are its SRC13 notice): its good entries are listed.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import Any
 import orjson
 
 from civtrack import __version__
-from civtrack.cache.rows import _LightEntry, _valid_cols
+from civtrack.cache.rows import _valid_cols, entries_of_columns
 from civtrack.load import MONTH_FILE, EntryAt
 from civtrack.loadcols import parse_columns
 from civtrack.workspace import PROGRESS_DIR, Config
@@ -56,10 +55,7 @@ def month_entries(
         shown, counted, cols = kept["shown"], kept["counted"], kept["cols"]
         if cols is None:  # no file for the month
             continue
-        fromordinal = dt.date.fromordinal
-        for index, (line, ref, date, value, done, unit, note, by, evidence) in enumerate(zip(*cols, strict=True)):
-            entry = _LightEntry(ref, fromordinal(date), value, done, unit, note, by, evidence)
-            out.append(EntryAt(plan_id, entry, shown, line, seq + index, month))  # type: ignore[arg-type]
+        out += entries_of_columns(cols, plan_id, shown, month, seq)
         seq += counted
     return out
 
