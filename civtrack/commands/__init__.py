@@ -245,10 +245,19 @@ def supervised_plans(opened: Opened, plan_ids: list[str], as_of: dt.date) -> lis
     from civtrack.supervision import supervise
 
     config = opened.config
-    return supervise(
-        [opened.plans[p].plan for p in plan_ids], opened.ledger(as_of, plan_ids), as_of, config.pace_tolerance,
-        config.due_soon_days, config.stale_days, lambda plan_id: opened.last_entries(plan_id, as_of),
-    )  # fmt: skip
+
+    def evaluate(ids: list[str]) -> list:
+        return supervise(
+            [opened.plans[p].plan for p in ids], opened.ledger(as_of, ids), as_of, config.pace_tolerance,
+            config.due_soon_days, config.stale_days, lambda plan_id: opened.last_entries(plan_id, as_of),
+        )  # fmt: skip
+
+    settled = getattr(opened.snapshot, "settled", None)
+    if settled:  # sources' plans: kept by commit and as-of date once evaluated
+        from civtrack.sources.statuses import kept_statuses
+
+        return kept_statuses(settled, plan_ids, as_of, config, evaluate)
+    return evaluate(plan_ids)
 
 
 def resolved_plans(plans: Mapping, texts: list[str]) -> list[str]:

@@ -58,7 +58,11 @@ def may_link(plan_file: object) -> bool:
     dump = getattr(plan_file, "_dump", None)
     if isinstance(dump, bytes) and getattr(plan_file, "_built", None) is None:
         return b'"from_"' in dump
-    plan: Plan = plan_file.plan  # type: ignore[attr-defined]
+    return has_links(plan_file.plan)  # type: ignore[attr-defined]
+
+
+def has_links(plan: Plan) -> bool:
+    """Whether an indicator or a part of the plan has a `from:`."""
     return any(ind.from_ is not None or any(p.from_ is not None for p in ind.parts) for ind in plan.indicators)
 
 

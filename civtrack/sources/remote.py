@@ -107,10 +107,13 @@ class Remote:
     pace_tolerance: float = 25.0  # the source's own (its civtrack.toml at the commit): its states are its own
 
     def may_link(self, plan_id: str) -> bool:
-        """Whether the source's plan may have a `from:` (its cached text names the field; not decoded)."""
+        """Whether the source's plan may have a `from:` (its cached text names the field; not decoded).
+        Plans just read from git are looked at."""
         texts = getattr(self.plans, "_texts", None)
         if texts is None:
-            return True
+            from civtrack.sources.links import has_links
+
+            return has_links(self.plans[plan_id])
         return '"from_"' in texts.get(plan_id, "")
 
     def label(self) -> str:

@@ -39,6 +39,9 @@ class LinkedSnapshot(Snapshot):
     # A source's plan shown beside the local ones (``source/plan``) → (the source's name, its clone, the
     # commit in use, the plan's own id): where its month files are read for `report`'s list of entries.
     remote_plans: dict[str, tuple[str, Path, str, str]] = field(default_factory=dict)
+    # Those of them whose statuses depend on their commit alone (no `from:` of their own): plan id →
+    # (the clone, the commit in use, the plan's own id), where civtrack.sources.statuses keeps them.
+    settled: dict[str, tuple[Path, str, str]] = field(default_factory=dict)
     # Per process id and source, the source's files at the commit in use (one `git cat-file --batch`
     # serves every read of a process: never shared across a fork).
     _trees: dict[tuple[int, str], Any] = field(default_factory=dict, repr=False)
@@ -209,6 +212,7 @@ def attach(snapshot: Snapshot, root: Path, config: Config, include: list[str] | 
     plans: dict[str, Any] = dict(snapshot.plans)
     source_series: dict[str, tuple[Mapping[str, dict[str, Series]], str]] = {}
     remote_plans: dict[str, tuple[str, Path, str, str]] = {}
+    settled: dict[str, tuple[Path, str, str]] = {}
     for name in include or []:
         remote = sources.get(name)
         if remote is None:
@@ -224,11 +228,15 @@ def attach(snapshot: Snapshot, root: Path, config: Config, include: list[str] | 
                 nested = {merged: plans[merged]}
                 for link in links_of(nested):
                     _nested(link, sources, linked, origins, problems)
+            else:
+                settled[merged] = remote_plans[merged][1:]
     sources.finish()
     all_problems = sorted([*snapshot.problems, *problems, *sources.notices], key=lambda p: (p.path, p.line or 0))
     base = {f.name: getattr(snapshot, f.name) for f in fields(Snapshot)}
     base.update(plans=plans, problems=all_problems, series=_Overlay(snapshot.series, linked, source_series))
-    return LinkedSnapshot(**base, origins=origins, notices=list(sources.notices), remote_plans=remote_plans)
+    return LinkedSnapshot(
+        **base, origins=origins, notices=list(sources.notices), remote_plans=remote_plans, settled=settled
+    )
 
 
 def _nested(link: Link, sources: Sources, linked: dict[str, dict[str, Any]],

@@ -1,0 +1,138 @@
+"""civtrack.sources.statuses: a source's evaluated plans, kept and read back.
+
+What is read back must be the very PlanStatus that was evaluated (every field, watches too, int and
+float as they were); what cannot be kept whole is not kept; a kept file that is spoilt in any way is
+evaluated again. (The real git repositories are in tests/test_sources.py.)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import orjson
+import pytest
+from hypothesis import given
+
+from civtrack.compute import PlanStatus, fold
+from civtrack.model import Entry, Plan
+from civtrack.sources import statuses
+from civtrack.supervision import supervise
+from civtrack.workspace import Config
+from tests.test_properties import PROPERTY, scenarios
+
+AS_OF = dt.date(2021, 7, 1)
+
+
+def supervised(plan: Plan, entries: list[Entry], as_of: dt.date) -> PlanStatus:
+    ledger = fold((plan.id, entry, (f"{entry.date:%Y-%m}", seq)) for seq, entry in enumerate(entries))
+    return supervise([plan], ledger, as_of, 25.0)[0]
+
+
+@PROPERTY
+@given(scenario=scenarios())
+def test_what_is_kept_reads_back_as_the_very_status_evaluated(scenario: tuple[Plan, list[Entry], dt.date]) -> None:
+    plan, entries, as_of = scenario
+    evaluated = supervised(plan, entries, as_of)
+    payload = statuses._encoded(evaluated)
+    assert payload is not None
+    back = statuses._decoded(orjson.loads(payload), plan.id, as_of)
+    assert back == evaluated
+    # == would take 800 for 800.0: the types must come back too (JSON output writes them apart).
+    pairs = zip(
+        (s for ind in back.indicators for s in (ind, *ind.parts)),
+        (s for ind in evaluated.indicators for s in (ind, *ind.parts)),
+        strict=True,
+    )
+    for got, want in pairs:
+        assert [type(v) for v in dataclasses.astuple(got)[:-1]] == [type(v) for v in dataclasses.astuple(want)[:-1]]
+    assert list(back.watches) == list(evaluated.watches)
+
+
+PLAN = Plan.model_validate({
+    "id": "beds-2021", "title": "床位", "period": {"start": "2021-01-01", "end": "2021-12-31"},
+    "indicators": [
+        {"id": "beds", "name": "养老床位", "unit": "张", "target": 800},
+        {"id": "homes", "name": "改造", "parts": [{"id": "a", "name": "甲", "target": 20}, {"id": "b", "name": "乙", "target": 10}]},
+    ],
+})  # fmt: skip
+ENTRIES = [
+    Entry.model_validate({"date": "2021-03-01", "indicator": "beds", "value": 300}),
+    Entry.model_validate({"date": "2021-04-01", "indicator": "homes/a", "value": 7.5}),
+]
+
+
+@pytest.mark.parametrize("number", [float("inf"), float("nan"), 10**30])
+def test_a_status_with_a_number_json_cannot_hold_is_not_kept(number: float) -> None:
+    evaluated = supervised(PLAN, ENTRIES, AS_OF)
+    beds = dataclasses.replace(evaluated.indicators[0], current=number)
+    assert statuses._encoded(dataclasses.replace(evaluated, indicators=(beds, *evaluated.indicators[1:]))) is None
+    homes = evaluated.indicators[1]
+    part = dataclasses.replace(homes.parts[1], expected=number)
+    spoilt = dataclasses.replace(homes, parts=(homes.parts[0], part))
+    assert statuses._encoded(dataclasses.replace(evaluated, indicators=(evaluated.indicators[0], spoilt))) is None
+    watch = evaluated.watches["beds"]._replace(projected=number)
+    assert statuses._encoded(dataclasses.replace(evaluated, watches={**evaluated.watches, "beds": watch})) is None
+
+
+def kept(tmp_path: Path, config: Config | None = None) -> tuple[list[list[str]], list[PlanStatus], Path]:
+    """The plan through kept_statuses twice (as source ``s``, commit ``c``): the ids each run evaluated,
+    what it gave, and the kept file."""
+    settled = {"s/beds-2021": (tmp_path, "c", "beds-2021")}
+    asked: list[list[str]] = []
+
+    def evaluate(ids: list[str]) -> list[PlanStatus]:
+        asked.append(list(ids))
+        return [dataclasses.replace(supervised(PLAN, ENTRIES, AS_OF), id=plan_id) for plan_id in ids]
+
+    config = config or Config()
+    given_ = [statuses.kept_statuses(settled, ["local", "s/beds-2021"], AS_OF, config, evaluate) for _ in range(2)]
+    return asked, [plan for run in given_ for plan in run], tmp_path / "civtrack-cache/statuses-c/beds-2021.json"
+
+
+def test_a_settled_plan_is_evaluated_once_then_read_back(tmp_path: Path) -> None:
+    asked, given_, path = kept(tmp_path)
+    assert asked == [["local", "s/beds-2021"], ["local"]]  # the second run reads the source's plan back
+    assert given_[1] == given_[3] and given_[1].id == "s/beds-2021"
+    header = orjson.loads(path.read_bytes().partition(b"\n")[0])
+    assert header["stamp"][3:] == ["2021-07-01", 25.0, 30, 31, 16 * 1024 * 1024]
+    # Another setting the statuses depend on: evaluated again, and kept under its stamp.
+    asked, _, _ = kept(tmp_path, Config(pace_tolerance=10.0))
+    assert asked == [["local", "s/beds-2021"], ["local"]]
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda data: data[:-10],  # cut short
+        lambda data: data.replace(b"\n", b" ", 1),  # no header line
+        lambda data: b"not json\n" + data.partition(b"\n")[2],
+        lambda data: data.replace(b'"sizes":[0,2]', b'"sizes":[0,3]'),  # wrong, and the digest says so
+    ],
+)
+def test_a_spoilt_file_is_evaluated_again_and_kept_anew(tmp_path: Path, spoil) -> None:
+    _, given_, path = kept(tmp_path)
+    good = path.read_bytes()
+    path.write_bytes(spoil(good))
+    asked, again, _ = kept(tmp_path)
+    assert asked == [["local", "s/beds-2021"], ["local"]]
+    assert again[1] == given_[1] and path.read_bytes() == good
+
+
+def test_a_payload_of_the_wrong_shape_under_a_good_digest_is_evaluated_again(tmp_path: Path) -> None:
+    _, given_, path = kept(tmp_path)
+    header, _, payload = path.read_bytes().partition(b"\n")
+    for wrong in (payload.replace(b'"sizes":[0,2]', b'"sizes":[0,3]'), b"[]", b'{"plan": 1}'):
+        stamp = orjson.loads(header)["stamp"]
+        path.write_bytes(orjson.dumps({"stamp": stamp, "digest": statuses._digest(wrong)}) + b"\n" + wrong)
+        asked, again, _ = kept(tmp_path)
+        assert asked[0] == ["local", "s/beds-2021"] and again[1] == given_[1]
+
+
+def test_a_folder_that_cannot_be_written_is_left_alone(tmp_path: Path) -> None:
+    (tmp_path / "civtrack-cache").write_text("a file where the folder would be")
+    asked, given_, path = kept(tmp_path)
+    assert asked == [["local", "s/beds-2021"], ["local", "s/beds-2021"]]  # evaluated each time, as before
+    assert given_[1] == given_[3] and given_[1].indicators[0].current == 300
+    assert not path.exists()
