@@ -261,7 +261,7 @@ def source_cases(exe: str, runs: int) -> list[tuple[str, str, Result]]:
     ]
     run_case(every, province, 1)
     rows.append(("status --all-sources warm", "100×10k", run_case(every, province, runs)))
-    # The first run of a day (another as-of): every source plan evaluated and kept again.
+    # What the first run of a day (another as-of date) costs: every source plan evaluated and kept again.
     fresh = run_case(every, province, runs, before=lambda: drop_statuses(province))
     rows.append(("status --all-sources warm, new as-of", "100×10k", fresh))
     linked = [exe, "status", "--as-of", AS_OF]
