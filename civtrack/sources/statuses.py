@@ -107,7 +107,8 @@ def _keep(path: Path, stamp: list[Any], plan: PlanStatus) -> None:
     try:
         if not path.parent.is_dir():  # the first of a newly fetched commit: the older commits' go
             for older in path.parent.parent.glob("statuses-*"):
-                shutil.rmtree(older, ignore_errors=True)
+                if older != path.parent:  # made meanwhile by another process (a share of the same run)
+                    shutil.rmtree(older, ignore_errors=True)
             path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         tmp.write_bytes(header + b"\n" + payload)
