@@ -136,3 +136,17 @@ def test_a_folder_that_cannot_be_written_is_left_alone(tmp_path: Path) -> None:
     assert asked == [["local", "s/beds-2021"], ["local", "s/beds-2021"]]  # evaluated each time, as before
     assert given_[1] == given_[3] and given_[1].indicators[0].current == 300
     assert not path.exists()
+
+
+def test_modules_not_run_from_files_are_keyed_by_the_version_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    from civtrack import compute
+
+    statuses._code.cache_clear()
+    assert statuses._code().count(":") == 5  # size:time of five modules
+    monkeypatch.setattr(compute, "__file__", None)
+    statuses._code.cache_clear()
+    try:
+        assert statuses._code() == ""
+    finally:
+        monkeypatch.undo()
+        statuses._code.cache_clear()

@@ -82,9 +82,12 @@ def _code() -> str:
     from civtrack import compute, supervision
     from civtrack.cache import series, snapshot
 
-    stats = [
-        os.stat(module.__file__ or "") for module in (compute, supervision, series, snapshot, sys.modules[__name__])
-    ]
+    try:
+        stats = [
+            os.stat(module.__file__ or "") for module in (compute, supervision, series, snapshot, sys.modules[__name__])
+        ]
+    except OSError:  # not run from files (a frozen build): its version says it all
+        return ""
     return ",".join(f"{stat.st_size}:{stat.st_mtime_ns}" for stat in stats)
 
 
