@@ -454,30 +454,33 @@ def test_a_source_month_is_kept_by_commit_and_read_again_when_its_file_is_spoilt
 
 
 def test_a_source_plan_is_kept_evaluated_by_commit_and_as_of(region: Path) -> None:
-    """`status --all-sources` keeps each source plan as evaluated (civtrack.sources.statuses): a second run
+    """`status --all-sources` keeps each source plan as evaluated (civtrack.cache.statuses): a second run
     at the same date reads it back, another date or a new commit is evaluated again."""
     fetch(region)
     first = status_json(region, "--all-sources")
     suixian = region.parent / "suixian"
     old = git(suixian, "rev-parse", "HEAD").strip()
     cache = region / ".civtrack/sources/suixian/civtrack-cache"
-    kept = cache / f"statuses-{old}" / "suixian-2021.json"
+    kept = cache / f"statuses-{old}" / "suixian-2021" / f"{AS_OF}.json"
     header, _, payload = kept.read_bytes().partition(b"\n")
-    assert json.loads(header)["stamp"][3] == AS_OF
+    assert json.loads(header)["stamp"][3:5] == [old, AS_OF]
     assert json.loads(payload)["indicators"]["current"] == [60, None]
     # What is kept is what the second run shows (here a figure changed on purpose, its digest made again).
-    from civtrack.sources.statuses import _digest
+    from civtrack.cache.statuses import _mac
+    from civtrack.cache.store import cache_key
 
     changed = payload.replace(b'"current":[60,', b'"current":[61,')
     stamp = json.loads(header)["stamp"]
-    kept.write_bytes(json.dumps({"stamp": stamp, "digest": _digest(changed)}).encode() + b"\n" + changed)
+    key = cache_key()  # this user's (the runs share $XDG_CACHE_HOME with the tests)
+    assert key is not None
+    kept.write_bytes(json.dumps({"stamp": stamp, "mac": _mac(key, stamp, changed)}).encode() + b"\n" + changed)
     assert status_json(region, "--all-sources")["plans"][2]["indicators"][0]["current"] == 61
     kept.unlink()
     assert status_json(region, "--all-sources") == first
-    # Another date: evaluated there, and the one file of the plan now holds that date.
+    # Another date: evaluated there, and kept beside the first.
     assert status_json(region, "--all-sources", "--as-of", "2021-03-20")["plans"][2]["indicators"][0]["current"] == 40
-    assert json.loads(kept.read_bytes().partition(b"\n")[0])["stamp"][3] == "2021-03-20"
-    assert len(list(cache.glob("statuses-*/*.json"))) == 1
+    earlier = kept.with_name("2021-03-20.json")
+    assert json.loads(earlier.read_bytes().partition(b"\n")[0])["stamp"][4] == "2021-03-20" and kept.exists()
     # A new commit, fetched: its own folder, its figures.
     write(
         suixian, "progress/suixian-2021/2021-04.yaml", "- {date: 2021-04-08, indicator: home-adaptation, value: 15}\n"
@@ -485,9 +488,10 @@ def test_a_source_plan_is_kept_evaluated_by_commit_and_as_of(region: Path) -> No
     new = commit(suixian, "April", "2021-04-30T17:00:00+08:00")
     fetch(region)
     assert status_json(region, "--all-sources")["plans"][2]["indicators"][0]["current"] == 75
-    assert (cache / f"statuses-{new}" / "suixian-2021.json").is_file() and not (cache / f"statuses-{old}").exists()
-    # The city's own plan is never kept: it is this repository's, read from its files each time.
-    assert not list((region / ".civtrack").glob("**/statuses-*/city-2021.json"))
+    assert (cache / f"statuses-{new}" / "suixian-2021" / f"{AS_OF}.json").is_file()
+    assert not (cache / f"statuses-{old}").exists()
+    # The city's own plan is never kept: its parts follow the counties' commits, not its own files.
+    assert not list((region / ".civtrack").glob("**/city-2021.json"))
 
 
 def test_a_source_with_errors_of_its_own_is_a_warning(region: Path) -> None:

@@ -33,7 +33,9 @@ Modules, one job each (code outside the package imports only from here):
 * ``files``: one file read, parsed or taken from the cache; plans from the cache, built lazily;
 * ``series``: per-reference series and timelines (``Series``, ``SeriesTimeline``);
 * ``folders``: plan files and changed progress folders redone, in forked workers when worth it;
-* ``snapshot``: ``open_snapshot`` and the ``Snapshot`` it returns.
+* ``snapshot``: ``open_snapshot`` and the ``Snapshot`` it returns;
+* ``statuses``: plans kept as evaluated at an as-of date, read back by `status` run again at that date
+  (imported where used: it needs compute and supervision, which opening a repository does not).
 """
 
 from __future__ import annotations

@@ -41,9 +41,12 @@ class Snapshot:
     # Month file (rel) without problems → (content hash, entry count) as validated at open: its entries
     # may be taken from its cache row when that row was made from this content. Empty without a cache.
     cached_files: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # Plan id → the content hash of its plan file as validated at open. Empty without a cache.
+    plan_hashes: dict[str, str] = field(default_factory=dict)
     # Per process id, the read-only cache connection that process opened (a connection is never used
     # across a fork; one inherited from the parent is left alone, not closed).
     _readers: dict[int, CacheStore] = field(default_factory=dict, repr=False)
+    _places: dict[str, tuple[Path, str]] | None = field(default=None, repr=False)
 
     @property
     def errors(self) -> list[Problem]:
@@ -80,6 +83,15 @@ class Snapshot:
                 seq += len(entries) + len(problems)
                 out.extend(entries)
         return out
+
+    def kept_places(self) -> dict[str, tuple[Path, str]]:
+        """Where the plans whose statuses civtrack.cache.statuses may keep are kept, and their keys (what
+        they are evaluated from: their files' hashes). Made once per snapshot."""
+        if self._places is None:
+            from civtrack.cache.statuses import local_places
+
+            self._places = local_places(self.root, self.plan_hashes, self.files, self.cached_files)
+        return self._places
 
     def _reader(self) -> CacheStore | None:
         """This process's read-only view of the cache (opened on first use, in the process that reads)."""
@@ -281,7 +293,13 @@ def _open_snapshot(root: Path, config: Config, store: CacheStore | None, workers
             for rel, result in outs[plan_id].results.items():
                 if not result.problems and not result.error and result.hash:
                     cached_files[rel] = (result.hash, result.count)
-    return Snapshot(root, config, repo.plans, problems, entry_counts, series, stats, files, cached_files)
+    plan_hashes: dict[str, str] = {}
+    if store is not None:
+        plan_hashes = {
+            plan_id: known[plan_id][1] for plan_id, plan_file in repo.plans.items()
+            if plan_id in known and known[plan_id][0] is plan_file
+        }  # fmt: skip
+    return Snapshot(root, config, repo.plans, problems, entry_counts, series, stats, files, cached_files, plan_hashes)
 
 
 class _ListingSource(DiskSource):

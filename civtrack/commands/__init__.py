@@ -252,11 +252,11 @@ def supervised_plans(opened: Opened, plan_ids: list[str], as_of: dt.date) -> lis
             config.due_soon_days, config.stale_days, lambda plan_id: opened.last_entries(plan_id, as_of),
         )  # fmt: skip
 
-    settled = getattr(opened.snapshot, "settled", None)
-    if settled:  # sources' plans: kept by commit and as-of date once evaluated
-        from civtrack.sources.statuses import kept_statuses
+    places = opened.snapshot.kept_places()
+    if places:  # plans kept as evaluated at as-of, by what they are evaluated from (civtrack.cache.statuses)
+        from civtrack.cache.statuses import kept_statuses
 
-        return kept_statuses(settled, plan_ids, as_of, config, evaluate)
+        return kept_statuses(places, plan_ids, as_of, config, evaluate)
     return evaluate(plan_ids)
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from civtrack.cache import Snapshot
 from civtrack.cache.series import Series
+from civtrack.cache.statuses import prune_commits
 from civtrack.compute import LINKED_STATE
 from civtrack.errors import InputError, Problem
 from civtrack.sources import gitrepo
@@ -40,8 +41,10 @@ class LinkedSnapshot(Snapshot):
     # commit in use, the plan's own id): where its month files are read for `report`'s list of entries.
     remote_plans: dict[str, tuple[str, Path, str, str]] = field(default_factory=dict)
     # Those of them whose statuses depend on their commit alone (no `from:` of their own): plan id →
-    # (the clone, the commit in use, the plan's own id), where civtrack.sources.statuses keeps them.
+    # (the clone, the commit in use, the plan's own id), where civtrack.cache.statuses keeps them.
     settled: dict[str, tuple[Path, str, str]] = field(default_factory=dict)
+    # This repository's plans with a `from:`: their figures follow their sources' commits (never kept).
+    linked_plans: set[str] = field(default_factory=set)
     # Per process id and source, the source's files at the commit in use (one `git cat-file --batch`
     # serves every read of a process: never shared across a fork).
     _trees: dict[tuple[int, str], Any] = field(default_factory=dict, repr=False)
@@ -58,6 +61,16 @@ class LinkedSnapshot(Snapshot):
             else:
                 out += super().entries(wanted, [plan_id])
         return out
+
+    def kept_places(self) -> dict[str, tuple[Path, str]]:
+        """Snapshot.kept_places without the plans that link, with the sources' plans that do not."""
+        from civtrack.cache.statuses import source_place
+
+        places = {
+            plan_id: place for plan_id, place in super().kept_places().items() if plan_id not in self.linked_plans
+        }
+        places.update((plan_id, source_place(*where)) for plan_id, where in self.settled.items())
+        return places
 
     def _remote_entries(self, plan_id: str, months: list[str] | None) -> list[EntryAt]:
         from civtrack.git import short
@@ -218,6 +231,7 @@ def attach(snapshot: Snapshot, root: Path, config: Config, include: list[str] | 
         if remote is None:
             problems.append(problem("SRC02", sources.config_path, sources.specs[name].line, source=name))
             continue
+        prune_commits(gitrepo.clone_dir(root, name), remote.commit)
         for plan_id in remote.plans:
             merged = f"{name}/{plan_id}"
             plans[merged] = RemotePlanFile(remote.plans, plan_id, merged, f"{remote.label()}:plans/{plan_id}.yaml")
@@ -235,7 +249,12 @@ def attach(snapshot: Snapshot, root: Path, config: Config, include: list[str] | 
     base = {f.name: getattr(snapshot, f.name) for f in fields(Snapshot)}
     base.update(plans=plans, problems=all_problems, series=_Overlay(snapshot.series, linked, source_series))
     return LinkedSnapshot(
-        **base, origins=origins, notices=list(sources.notices), remote_plans=remote_plans, settled=settled
+        **base,
+        origins=origins,
+        notices=list(sources.notices),
+        remote_plans=remote_plans,
+        settled=settled,
+        linked_plans={link.plan_id for link in links},
     )
 
 
