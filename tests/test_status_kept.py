@@ -90,3 +90,22 @@ def test_nothing_is_kept_without_the_cache(tmp_path: Path) -> None:
     # Markdown shows no rule 10–13 and evaluates rules 1–9 only: nothing to keep either.
     assert cli(root, "status", "--as-of", AS_OF, "--format", "markdown").returncode == 0
     assert not kept_file(root).exists()
+
+
+def test_a_statuses_folder_that_is_a_link_is_never_written_through(tmp_path: Path) -> None:
+    """Issue 18, D6: `.civtrack/cache/statuses` force-added as a link to elsewhere: status works, keeps
+    nothing, and writes nothing there."""
+    root = make_repo(tmp_path / "town", with_git=False)
+    write(root, "progress/town/2026-11.yaml", "- {date: 2026-11-02, indicator: elder-beds, value: 480}\n")
+    assert beds(root)[0] == 480  # the cache made
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    statuses = root / ".civtrack" / "cache" / "statuses"
+    for old in statuses.rglob("*.json"):
+        old.unlink()
+    for folder in sorted(statuses.rglob("*"), reverse=True):
+        folder.rmdir()
+    statuses.rmdir()
+    statuses.symlink_to(elsewhere)
+    assert beds(root)[0] == 480 and beds(root)[0] == 480
+    assert list(elsewhere.iterdir()) == []

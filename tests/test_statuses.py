@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import os
 from pathlib import Path
 
 import orjson
@@ -185,11 +186,11 @@ def test_local_places_key_a_plan_by_its_files_hashes(tmp_path: Path) -> None:
     places = statuses.local_places(tmp_path, {"a": "pa", "b": "pb", "c": "pc"}, files, hashes)
     # b's month file has no hash (it has a problem): b is not kept.
     assert sorted(places) == ["a", "c"]
-    assert places["a"][0] == tmp_path / ".civtrack/cache/statuses/a"
+    assert places["a"].file("2021-07-01.json") == tmp_path / ".civtrack/cache/statuses/a/2021-07-01.json"
     changed = statuses.local_places(
         tmp_path, {"a": "pa", "c": "pc2"}, files, {**hashes, "progress/a/2021-04.yaml": ("h3", 1)}
     )
-    assert changed["a"][1] != places["a"][1] and changed["c"][1] != places["c"][1]
+    assert changed["a"].key != places["a"].key and changed["c"].key != places["c"].key
     assert statuses.local_places(tmp_path, {"a": "pa", "c": "pc"}, files, hashes) == places
     # The cache folder a link: nothing is kept.
     (tmp_path / ".civtrack" / "cache").rmdir()
@@ -198,7 +199,7 @@ def test_local_places_key_a_plan_by_its_files_hashes(tmp_path: Path) -> None:
 
 
 def test_a_plan_keeps_the_dates_written_last(tmp_path: Path) -> None:
-    places = {"p": (tmp_path / "p", "k")}
+    places = {"p": statuses.Place(tmp_path, ("p",), "k")}
     plan = supervised(PLAN, ENTRIES, AS_OF)
     asked: list[dt.date] = []
 
@@ -214,3 +215,27 @@ def test_a_plan_keeps_the_dates_written_last(tmp_path: Path) -> None:
     assert sorted(path.name for path in (tmp_path / "p").iterdir()) == [
         "2021-07-02.json", "2021-07-03.json", "2021-07-04.json"
     ]  # fmt: skip
+
+
+def test_never_written_through_a_link(tmp_path: Path) -> None:
+    """Issue 18, D6: a repository that force-added a link where a kept plan's folder would be (or a file
+    where its temporary file would be) makes civtrack write nothing outside: the plan is evaluated each
+    time instead."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for linked in ("civtrack-cache", "civtrack-cache/statuses-c", "civtrack-cache/statuses-c/beds-2021"):
+        repo = tmp_path / linked.replace("/", "_")
+        (repo / linked).parent.mkdir(parents=True, exist_ok=True)
+        (repo / linked).symlink_to(elsewhere)
+        asked, given_, _ = kept(repo)
+        assert asked == [["local", "s/beds-2021"], ["local", "s/beds-2021"]]
+        assert given_[1].indicators[0].current == 300
+        assert list(elsewhere.iterdir()) == []
+    # A link named as the temporary file: not followed, nothing kept this time.
+    repo = tmp_path / "tmp-link"
+    folder = repo / "civtrack-cache/statuses-c/beds-2021"
+    folder.mkdir(parents=True)
+    target = elsewhere / "target"
+    (folder / f".2021-07-01.json.{os.getpid()}.tmp").symlink_to(target)
+    kept(repo)
+    assert not target.exists()

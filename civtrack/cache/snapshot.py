@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from civtrack.cache.files import _cached_file, _cached_plan, _read
 from civtrack.cache.folders import _FolderJob, _FolderOut, _run_folders, _run_plans, _save_folder
@@ -23,6 +23,9 @@ from civtrack.cache.store import CacheStore
 from civtrack.errors import Problem
 from civtrack.load import DiskSource, EntryAt, PlanFile, Repository, Source, load
 from civtrack.workspace import PLANS_DIR, Config
+
+if TYPE_CHECKING:
+    from civtrack.cache.statuses import Place
 
 
 @dataclass
@@ -46,7 +49,7 @@ class Snapshot:
     # Per process id, the read-only cache connection that process opened (a connection is never used
     # across a fork; one inherited from the parent is left alone, not closed).
     _readers: dict[int, CacheStore] = field(default_factory=dict, repr=False)
-    _places: dict[str, tuple[Path, str]] | None = field(default=None, repr=False)
+    _places: dict[str, Place] | None = field(default=None, repr=False)
 
     @property
     def errors(self) -> list[Problem]:
@@ -84,7 +87,7 @@ class Snapshot:
                 out.extend(entries)
         return out
 
-    def kept_places(self) -> dict[str, tuple[Path, str]]:
+    def kept_places(self) -> dict[str, Place]:
         """Where the plans whose statuses civtrack.cache.statuses may keep are kept, and their keys (what
         they are evaluated from: their files' hashes). Made once per snapshot."""
         if self._places is None:

@@ -46,7 +46,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -58,8 +58,20 @@ from civtrack.workspace import Config
 
 FORMAT = 1
 
-# Where a plan is kept (its folder, of one file per as-of date) and the key of what it is evaluated from.
-Place = tuple[Path, str]
+
+class Place(NamedTuple):
+    """Where a plan is kept, and the key of what it is evaluated from: one file per as-of date in the
+    folders ``within`` a real folder ``base`` (made one by one, each a real folder: never written through
+    a link, issue 18, D6)."""
+
+    base: Path
+    within: tuple[str, ...]
+    key: str
+
+    def file(self, name: str) -> Path:
+        return self.base.joinpath(*self.within, name)
+
+
 # As-of dates kept per plan: those written last (`status` today and at the end of last month, say).
 KEPT_DATES = 3
 
@@ -79,12 +91,12 @@ def kept_statuses(
         return evaluate(list(plan_ids))
     settings = [as_of.isoformat(), config.pace_tolerance, config.due_soon_days, config.stale_days,
                 config.max_file_bytes]  # fmt: skip
-    stamps = {plan_id: [FORMAT, __version__, _code(), places[plan_id][1], *settings]
+    stamps = {plan_id: [FORMAT, __version__, _code(), places[plan_id].key, *settings]
               for plan_id in plan_ids if plan_id in places}  # fmt: skip
     day = f"{as_of.isoformat()}.json"
     found: dict[str, PlanStatus] = {}
     for plan_id, stamp in stamps.items():
-        status = _read(places[plan_id][0] / day, stamp, key, plan_id, as_of)
+        status = _read(places[plan_id].file(day), stamp, key, plan_id, as_of)
         if status is not None:
             found[plan_id] = status
     missing = [plan_id for plan_id in plan_ids if plan_id not in found]
@@ -92,7 +104,7 @@ def kept_statuses(
         for plan_id, status in zip(missing, evaluate(missing), strict=True):
             found[plan_id] = status
             if plan_id in stamps:
-                _keep(places[plan_id][0] / day, stamps[plan_id], key, status)
+                _keep(places[plan_id], day, stamps[plan_id], key, status)
     return [found[plan_id] for plan_id in plan_ids]
 
 
@@ -105,7 +117,7 @@ def local_places(
     has a problem), and none at all when the cache folder is not a real folder."""
     if not plan_hashes or safe_cache_folder(root, create=False) is None:
         return {}
-    folder = root / CACHE_DIR / "statuses"
+    base = root / CACHE_DIR
     places = {}
     for plan_id, plan_hash in plan_hashes.items():
         digest = hashlib.blake2b(plan_hash.encode(), digest_size=16)
@@ -115,13 +127,13 @@ def local_places(
                 break
             digest.update(f"\0{rel}\0{known[0]}".encode("utf-8", "surrogatepass"))
         else:
-            places[plan_id] = (folder / plan_id, digest.hexdigest())
+            places[plan_id] = Place(base, ("statuses", plan_id), digest.hexdigest())
     return places
 
 
 def source_place(folder: Path, commit: str, own: str) -> Place:
     """Where a source's plan (``own``, its id there) is kept at a commit, and its key: the commit."""
-    return folder / "civtrack-cache" / f"statuses-{commit}" / own, commit
+    return Place(folder, ("civtrack-cache", f"statuses-{commit}", own), commit)
 
 
 def prune_commits(folder: Path, commit: str) -> None:
@@ -153,24 +165,45 @@ def _mac(key: bytes, stamp: list[Any], payload: bytes) -> str:
 # --- writing ---------------------------------------------------------------------------------------
 
 
-def _keep(path: Path, stamp: list[Any], key: bytes, plan: PlanStatus) -> None:
+def _keep(place: Place, name: str, stamp: list[Any], key: bytes, plan: PlanStatus) -> None:
     payload = _encoded(plan)
     if payload is None:
         return
     header = orjson.dumps({"stamp": stamp, "mac": _mac(key, stamp, payload)})
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not stat.S_ISDIR(os.lstat(path.parent).st_mode):  # a link: never written through
+        folder = _real_folder(place)
+        if folder is None:
             return
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(header + b"\n" + payload)
+        path = folder / name
+        tmp = folder / f".{name}.{os.getpid()}.tmp"
+        # Made here, never through anything already there (a link would be followed by a plain open).
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        with os.fdopen(fd, "wb") as out:
+            out.write(header + b"\n" + payload)
         # Renamed over an existing file, ext4 starts writing the new one out (auto_da_alloc): for a
         # thousand plans, twice the time of removing the old one first. (Meanwhile a reader finds none.)
         path.unlink(missing_ok=True)
         os.replace(tmp, path)
-        _forget_dates(path.parent)
+        _forget_dates(folder)
     except OSError:
         pass
+
+
+def _real_folder(place: Place) -> Path | None:
+    """The plan's folder, made one level at a time under ``place.base``; None when any of them, or the
+    base, is not a real folder (a link, a file)."""
+    folder = place.base
+    if not stat.S_ISDIR(os.lstat(folder).st_mode):
+        return None
+    for part in place.within:
+        folder = folder / part
+        try:
+            folder.mkdir()  # never through a link: mkdir fails on one, even a dangling one
+        except FileExistsError:
+            pass
+        if not stat.S_ISDIR(os.lstat(folder).st_mode):
+            return None
+    return folder
 
 
 def _forget_dates(folder: Path) -> None:

@@ -26,6 +26,7 @@ from civtrack.workspace import CONFIG_NAME, Config, display_path
 from civtrack.yamlsafe import shown
 
 if TYPE_CHECKING:
+    from civtrack.cache.statuses import Place
     from civtrack.load import EntryAt
 
 
@@ -62,7 +63,7 @@ class LinkedSnapshot(Snapshot):
                 out += super().entries(wanted, [plan_id])
         return out
 
-    def kept_places(self) -> dict[str, tuple[Path, str]]:
+    def kept_places(self) -> dict[str, Place]:
         """Snapshot.kept_places without the plans that link, with the sources' plans that do not."""
         from civtrack.cache.statuses import source_place
 
