@@ -169,7 +169,11 @@ def test_a_folder_that_cannot_be_written_is_left_alone(tmp_path: Path) -> None:
 def test_modules_not_run_from_files_are_keyed_by_the_version_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     statuses._code.cache_clear()
     assert len(statuses._code()) == 16  # a digest of every module's size and time
-    monkeypatch.setattr(Path, "rglob", lambda self, pattern: iter([self / "gone.py"]))
+
+    def unreadable(path: str) -> None:
+        raise FileNotFoundError(path)
+
+    monkeypatch.setattr(os, "scandir", unreadable)
     statuses._code.cache_clear()
     try:
         assert statuses._code() == ""

@@ -147,12 +147,17 @@ def prune_commits(folder: Path, commit: str) -> None:
 def _code() -> str:
     """The size and time of civtrack's modules, as one digest: a working copy of civtrack changed without a
     new version number evaluates again. (Not run from files, a frozen build: its version says it all.)"""
-    package = Path(__file__).resolve().parent.parent
     digest = hashlib.blake2b(digest_size=8)
+    folders = [os.path.dirname(os.path.dirname(os.path.abspath(__file__)))]
     try:
-        for path in sorted(package.rglob("*.py")):
-            info = path.stat()
-            digest.update(f"{path.relative_to(package)}:{info.st_size}:{info.st_mtime_ns}\0".encode())
+        while folders:
+            with os.scandir(folders.pop()) as entries:
+                for entry in sorted(entries, key=lambda entry: entry.name):
+                    if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
+                        folders.append(entry.path)
+                    elif entry.name.endswith(".py"):
+                        info = entry.stat(follow_symlinks=False)
+                        digest.update(f"{entry.path}:{info.st_size}:{info.st_mtime_ns}\0".encode())
     except OSError:
         return ""
     return digest.hexdigest()
