@@ -243,3 +243,21 @@ def test_never_written_through_a_link(tmp_path: Path) -> None:
     (folder / f".2021-07-01.json.{os.getpid()}.tmp").symlink_to(target)
     kept(repo)
     assert not target.exists()
+
+
+def test_older_commits_are_pruned_never_through_a_link(tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    for name in ("statuses-old", "statuses-new", "statuses-older"):
+        (clone / "civtrack-cache" / name / "p").mkdir(parents=True)
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "statuses-x").mkdir(parents=True)
+    (clone / "civtrack-cache" / "statuses-link").symlink_to(elsewhere / "statuses-x")
+    statuses.prune_commits(clone, "new")
+    assert sorted(p.name for p in (clone / "civtrack-cache").iterdir()) == ["statuses-link", "statuses-new"]
+    assert (elsewhere / "statuses-x").is_dir()
+    # The cache folder itself a link: nothing is removed there.
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    (linked / "civtrack-cache").symlink_to(elsewhere)
+    statuses.prune_commits(linked, "new")
+    assert (elsewhere / "statuses-x").is_dir()

@@ -137,10 +137,17 @@ def source_place(folder: Path, commit: str, own: str) -> Place:
 
 
 def prune_commits(folder: Path, commit: str) -> None:
-    """The kept plans of a source's other commits removed (a source is shown at one commit at a time)."""
-    for older in (folder / "civtrack-cache").glob("statuses-*"):
+    """The kept plans of a source's other commits removed (a source is shown at one commit at a time);
+    nothing when the clone or its cache folder is not a real folder (never through a link: D6)."""
+    cache = folder / "civtrack-cache"
+    try:
+        if not (stat.S_ISDIR(os.lstat(folder).st_mode) and stat.S_ISDIR(os.lstat(cache).st_mode)):
+            return
+    except OSError:
+        return
+    for older in cache.glob("statuses-*"):
         if older.name != f"statuses-{commit}":
-            shutil.rmtree(older, ignore_errors=True)
+            shutil.rmtree(older, ignore_errors=True)  # a link among them: refused by rmtree, left alone
 
 
 @functools.cache
