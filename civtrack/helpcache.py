@@ -25,7 +25,8 @@ Why not help written at install time: the text depends on the terminal's width, 
 of the repository the command runs in, which no installer knows, and an editable install changes with
 every edit of the sources (no install step runs then).
 
-Kept cheap: only modules ``import civtrack`` has loaded already, plus zlib and civtrack.helplang.
+Kept cheap: only modules ``import civtrack`` has loaded already, plus zlib, civtrack.helplang and
+civtrack.wholefile.
 """
 
 from __future__ import annotations
@@ -167,34 +168,19 @@ def lookup(wanted: bytes) -> bytes | None:
 
 
 def store(wanted: bytes, text: bytes) -> None:
-    """Keep ``text`` under ``wanted`` (written whole, or not at all); never an error."""
+    """Keep ``text`` under ``wanted`` (written whole, or not at all); never an error. At most KEEP answers
+    stay (old versions of the sources leave theirs: the oldest go)."""
+    from civtrack.wholefile import keep_newest, write_whole
+
     path = _path(wanted)
     if path is None:
         return
-    temporary = f"{path}.{os.getpid()}.tmp"
     try:
         os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600), "wb") as file:
-            file.write(wanted + b"\n" + text)
-        os.replace(temporary, path)
-        _prune(os.path.dirname(path))
+        write_whole(path, wanted + b"\n" + text, 0o600)
+        keep_newest(os.path.dirname(path), KEEP)
     except OSError:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-
-
-def _prune(where: str) -> None:
-    """The oldest answers go when there are more than KEEP (old versions of the sources leave theirs)."""
-    with os.scandir(where) as entries:
-        kept = [(entry.stat().st_mtime_ns, entry.path) for entry in entries]
-    if len(kept) > KEEP:
-        for _, path in sorted(kept)[: len(kept) - KEEP]:
-            try:
-                os.unlink(path)
-            except OSError:
-                pass
+        pass
 
 
 class _Copy(io.BufferedIOBase):

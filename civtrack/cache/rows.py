@@ -19,10 +19,8 @@ from typing import Any
 from civtrack.errors import Problem, is_encoded
 
 if typing.TYPE_CHECKING:
-    from civtrack.load import EntryAt
-
-if typing.TYPE_CHECKING:
     from civtrack.cache.store import CacheStore
+    from civtrack.load import EntryAt
 
 
 ProblemRow = list[Any]  # [line, severity, message]: the message as Problem.encoded() (key and arguments)

@@ -89,12 +89,16 @@ class Snapshot:
 
     def kept_places(self) -> dict[str, Place]:
         """Where the plans whose statuses civtrack.cache.statuses may keep are kept, and their keys (what
-        they are evaluated from: their files' hashes). Made once per snapshot."""
+        they are evaluated from). Made once per snapshot."""
         if self._places is None:
-            from civtrack.cache.statuses import local_places
-
-            self._places = local_places(self.root, self.plan_hashes, self.files, self.cached_files)
+            self._places = self._places_to_keep()
         return self._places
+
+    def _places_to_keep(self) -> dict[str, Place]:
+        """This repository's plans, keyed by their files' hashes (civtrack.sources.view adds the sources')."""
+        from civtrack.cache.statuses import local_places
+
+        return local_places(self.root, self.plan_hashes, self.files, self.cached_files)
 
     def _reader(self) -> CacheStore | None:
         """This process's read-only view of the cache (opened on first use, in the process that reads)."""

@@ -54,6 +54,7 @@ from civtrack import __version__
 from civtrack.cache.store import CACHE_DIR, cache_key, mac, safe_cache_folder
 from civtrack.compute import STATES, PlanStatus, Status, _new_status
 from civtrack.supervision import Watch, _new_watch
+from civtrack.wholefile import keep_newest, write_whole
 from civtrack.workspace import Config
 
 FORMAT = 1
@@ -152,22 +153,16 @@ def prune_commits(folder: Path, commit: str) -> None:
 
 @functools.cache
 def _code() -> str:
-    """The size and time of civtrack's modules, as one digest: a working copy of civtrack changed without a
-    new version number evaluates again. (Not run from files, a frozen build: its version says it all.)"""
-    digest = hashlib.blake2b(digest_size=8)
-    folders = [os.path.dirname(os.path.dirname(os.path.abspath(__file__)))]
+    """A digest of civtrack's files (each one's path, size and time, civtrack.helpcache.fingerprint): a
+    working copy changed without a new version number evaluates again. (Not run from files, a frozen
+    build: its version says it all.)"""
+    from civtrack.helpcache import fingerprint
+
     try:
-        while folders:
-            with os.scandir(folders.pop()) as entries:
-                for entry in sorted(entries, key=lambda entry: entry.name):
-                    if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
-                        folders.append(entry.path)
-                    elif entry.name.endswith(".py"):
-                        info = entry.stat(follow_symlinks=False)
-                        digest.update(f"{entry.path}:{info.st_size}:{info.st_mtime_ns}\0".encode())
+        files = fingerprint(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     except OSError:
         return ""
-    return digest.hexdigest()
+    return hashlib.blake2b(repr(files).encode(), digest_size=8).hexdigest()
 
 
 def _mac(key: bytes, stamp: list[Any], payload: bytes) -> str:
@@ -184,19 +179,9 @@ def _keep(place: Place, name: str, stamp: list[Any], key: bytes, plan: PlanStatu
     header = orjson.dumps({"stamp": stamp, "mac": _mac(key, stamp, payload)})
     try:
         folder = _real_folder(place)
-        if folder is None:
-            return
-        path = folder / name
-        tmp = folder / f".{name}.{os.getpid()}.tmp"
-        # Made here, never through anything already there (a link would be followed by a plain open).
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
-        with os.fdopen(fd, "wb") as out:
-            out.write(header + b"\n" + payload)
-        # Renamed over an existing file, ext4 starts writing the new one out (auto_da_alloc): for a
-        # thousand plans, twice the time of removing the old one first. (Meanwhile a reader finds none.)
-        path.unlink(missing_ok=True)
-        os.replace(tmp, path)
-        _forget_dates(folder)
+        if folder is not None:
+            write_whole(folder / name, header + b"\n" + payload)
+            keep_newest(folder, KEPT_DATES, ".json")
     except OSError:
         pass
 
@@ -216,15 +201,6 @@ def _real_folder(place: Place) -> Path | None:
         if not stat.S_ISDIR(os.lstat(folder).st_mode):
             return None
     return folder
-
-
-def _forget_dates(folder: Path) -> None:
-    """At most KEPT_DATES files in a plan's folder: the ones written last."""
-    kept = [entry for entry in os.scandir(folder) if entry.name.endswith(".json")]
-    if len(kept) > KEPT_DATES:
-        kept.sort(key=lambda entry: (entry.stat().st_mtime_ns, entry.name), reverse=True)  # a tie: the later date
-        for entry in kept[KEPT_DATES:]:
-            os.unlink(entry.path)
 
 
 # Status fields kept as they are (the rest: start and due as ordinals, parts as the counts in "sizes").

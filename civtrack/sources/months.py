@@ -11,7 +11,6 @@ repository's (they are its SRC13 notice): its good entries are listed.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from civtrack import __version__
 from civtrack.cache.rows import _valid_cols, entries_of_columns
 from civtrack.load import MONTH_FILE, EntryAt
 from civtrack.loadcols import parse_columns
+from civtrack.wholefile import write_whole
 from civtrack.workspace import PROGRESS_DIR, Config
 
 FORMAT = 1
@@ -92,12 +92,10 @@ def _kept(path: Path, stamp: list[Any]) -> dict[str, Any] | None:
 
 
 def _keep(path: Path, record: dict[str, Any]) -> None:
-    """Written whole or not at all (a temporary file renamed); a folder that cannot be written is left
-    alone: the month is read from git again next time."""
+    """Written whole or not at all (civtrack.wholefile); a folder that cannot be written is left alone:
+    the month is read from git again next time."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(orjson.dumps(record))
-        os.replace(tmp, path)
+        write_whole(path, orjson.dumps(record))
     except OSError:
         pass

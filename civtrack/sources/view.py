@@ -41,10 +41,8 @@ class LinkedSnapshot(Snapshot):
     # A source's plan shown beside the local ones (``source/plan``) → (the source's name, its clone, the
     # commit in use, the plan's own id): where its month files are read for `report`'s list of entries.
     remote_plans: dict[str, tuple[str, Path, str, str]] = field(default_factory=dict)
-    # Those of them whose statuses depend on their commit alone (no `from:` of their own): plan id →
-    # (the clone, the commit in use, the plan's own id), where civtrack.cache.statuses keeps them.
-    settled: dict[str, tuple[Path, str, str]] = field(default_factory=dict)
-    # This repository's plans with a `from:`: their figures follow their sources' commits (never kept).
+    # The plans, this repository's or a source's, that may have a `from:`: their figures follow other
+    # commits than their own files' or their source's, so civtrack.cache.statuses never keeps them.
     linked_plans: set[str] = field(default_factory=set)
     # Per process id and source, the source's files at the commit in use (one `git cat-file --batch`
     # serves every read of a process: never shared across a fork).
@@ -63,14 +61,15 @@ class LinkedSnapshot(Snapshot):
                 out += super().entries(wanted, [plan_id])
         return out
 
-    def kept_places(self) -> dict[str, Place]:
-        """Snapshot.kept_places without the plans that link, with the sources' plans that do not."""
+    def _places_to_keep(self) -> dict[str, Place]:
+        """Snapshot's, without the plans that link, with the sources' plans that do not (by commit)."""
         from civtrack.cache.statuses import source_place
 
-        places = {
-            plan_id: place for plan_id, place in super().kept_places().items() if plan_id not in self.linked_plans
-        }
-        places.update((plan_id, source_place(*where)) for plan_id, where in self.settled.items())
+        local = super()._places_to_keep()
+        places = {plan_id: place for plan_id, place in local.items() if plan_id not in self.linked_plans}
+        for plan_id, (_, folder, commit, own) in self.remote_plans.items():
+            if plan_id not in self.linked_plans:
+                places[plan_id] = source_place(folder, commit, own)
         return places
 
     def _remote_entries(self, plan_id: str, months: list[str] | None) -> list[EntryAt]:
@@ -226,36 +225,38 @@ def attach(snapshot: Snapshot, root: Path, config: Config, include: list[str] | 
     plans: dict[str, Any] = dict(snapshot.plans)
     source_series: dict[str, tuple[Mapping[str, dict[str, Series]], str]] = {}
     remote_plans: dict[str, tuple[str, Path, str, str]] = {}
-    settled: dict[str, tuple[Path, str, str]] = {}
+    linked_plans = {link.plan_id for link in links}
     for name in include or []:
         remote = sources.get(name)
         if remote is None:
             problems.append(problem("SRC02", sources.config_path, sources.specs[name].line, source=name))
             continue
-        prune_commits(gitrepo.clone_dir(root, name), remote.commit)
+        clone = gitrepo.clone_dir(root, name)
+        prune_commits(clone, remote.commit)
         for plan_id in remote.plans:
             merged = f"{name}/{plan_id}"
             plans[merged] = RemotePlanFile(remote.plans, plan_id, merged, f"{remote.label()}:plans/{plan_id}.yaml")
             source_series[merged] = (remote.series, plan_id)
             origins.setdefault(merged, {})[""] = origin(name, sources.specs[name], (remote.commit, remote.committed))
-            remote_plans[merged] = (name, gitrepo.clone_dir(root, name), remote.commit, plan_id)
+            remote_plans[merged] = (name, clone, remote.commit, plan_id)
             if remote.may_link(plan_id):
+                linked_plans.add(merged)
                 nested = {merged: plans[merged]}
                 for link in links_of(nested):
                     _nested(link, sources, linked, origins, problems)
-            else:
-                settled[merged] = remote_plans[merged][1:]
     sources.finish()
     all_problems = sorted([*snapshot.problems, *problems, *sources.notices], key=lambda p: (p.path, p.line or 0))
     base = {f.name: getattr(snapshot, f.name) for f in fields(Snapshot)}
-    base.update(plans=plans, problems=all_problems, series=_Overlay(snapshot.series, linked, source_series))
+    # (Its places to keep are its own: those the plain snapshot may have made do not know the links.)
+    base.update(
+        plans=plans, problems=all_problems, series=_Overlay(snapshot.series, linked, source_series), _places=None
+    )
     return LinkedSnapshot(
         **base,
         origins=origins,
         notices=list(sources.notices),
         remote_plans=remote_plans,
-        settled=settled,
-        linked_plans={link.plan_id for link in links},
+        linked_plans=linked_plans,
     )
 
 
